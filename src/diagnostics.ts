@@ -1,0 +1,58 @@
+/** Where something came from in the input: a file (relative to the working directory) and a 1-based position. */
+export interface Source {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One problem found in the input. Bad input is reported, never thrown. */
+export interface Diagnostic extends Source {
+  severity: Severity;
+  message: string;
+  /** A stable id naming the check, e.g. `yaml-syntax`, `schema`, `unknown-reference`. */
+  ruleId: string;
+}
+
+export function diagnostic(at: Source, message: string, ruleId: string, severity: Severity = 'error'): Diagnostic {
+  return { file: at.file, line: at.line, column: at.column, severity, message, ruleId };
+}
+
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}
+
+/** Sorted and without exact repeats, so output is stable whatever order the checks ran in. */
+export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  const sorted = [...list].sort(compareDiagnostics);
+  return sorted.filter((d, i) => i === 0 || compareDiagnostics(d, sorted[i - 1]!) !== 0 || d.severity !== sorted[i - 1]!.severity);
+}
+
+export function hasErrors(list: readonly Diagnostic[]): boolean {
+  return list.some((d) => d.severity === 'error');
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column}  ${d.severity}  ${d.message}  (${d.ruleId})`;
+}
+
+/**
+ * The command was used wrongly or could not run (exit code 2): a missing folder, a bad flag value.
+ * Input problems are diagnostics, not this.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** A value together with everything found wrong on the way to it. */
+export interface Result<T> {
+  value: T;
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,209 @@
+import { readFile, stat } from 'node:fs/promises';
+import { relative, resolve, sep } from 'node:path';
+import fg from 'fast-glob';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair } from 'yaml';
+import { diagnostic, UsageError, type Diagnostic, type Result, type Source } from '../diagnostics.js';
+
+/** One YAML document of one input file, with what is needed to point back into it. */
+export interface LoadedDocument {
+  /** Path as shown to users: relative to the working directory, with `/`. */
+  file: string;
+  /** 0-based index of the document within its file. */
+  index: number;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  /** The document as plain data (aliases resolved). */
+  data: unknown;
+}
+
+export type PathSegment = string | number;
+
+/** Aliases beyond this many in one document are refused: a "billion laughs" file must not exhaust memory. */
+const MAX_ALIAS_COUNT = 100;
+/** Access files are small; a multi-megabyte file is a mistake or an attack. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+export function displayPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path);
+  const shown = rel === '' || rel.startsWith('..') ? path : rel;
+  return shown.split(sep).join('/');
+}
+
+/** Every `*.yaml` / `*.yml` under `dir`, sorted. A missing folder is a usage error. */
+export async function discoverFiles(dir: string): Promise<string[]> {
+  const root = resolve(dir);
+  let info;
+  try {
+    info = await stat(root);
+  } catch {
+    throw new UsageError(`folder not found: ${dir}`);
+  }
+  if (!info.isDirectory()) throw new UsageError(`not a folder: ${dir}`);
+  const files = await fg(['**/*.yaml', '**/*.yml'], { cwd: root, absolute: true, dot: false, followSymbolicLinks: false, onlyFiles: true });
+  return files.sort();
+}
+
+/** Reads files or folders given on the command line (for `--manifests`), expanding folders. */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const p of paths) {
+    let info;
+    try {
+      info = await stat(p);
+    } catch {
+      throw new UsageError(`file or folder not found: ${p}`);
+    }
+    if (info.isDirectory()) for (const f of await discoverFiles(p)) out.add(f);
+    else out.add(resolve(p));
+  }
+  return [...out].sort();
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Parses one file's text into documents; syntax problems become diagnostics. */
+export function parseYamlText(text: string, file: string): Result<LoadedDocument[]> {
+  const diagnostics: Diagnostic[] = [];
+  const lineCounter = new LineCounter();
+  const at = (offset: number): Source => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  const list = Array.isArray(docs) ? docs : [];
+  const loaded: LoadedDocument[] = [];
+  list.forEach((doc, index) => {
+    for (const e of doc.errors) diagnostics.push(diagnostic(at(e.pos[0]), describeYamlError(e.code, e.message), 'yaml-syntax'));
+    if (doc.errors.length > 0) return;
+    if (doc.contents === null) return; // an empty document, e.g. after a trailing `---`
+    let data: unknown;
+    try {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      const message = e instanceof Error && /alias/i.test(e.message)
+        ? `too many aliases in one document (more than ${MAX_ALIAS_COUNT}); write the values out`
+        : `cannot read this document: ${e instanceof Error ? e.message : String(e)}`;
+      diagnostics.push(diagnostic(at(doc.contents.range?.[0] ?? 0), message, 'yaml-syntax'));
+      return;
+    }
+    loaded.push({ file, index, doc, lineCounter, data });
+  });
+  if (diagnostics.length === 0 && loaded.length === 0) {
+    diagnostics.push(diagnostic({ file, line: 1, column: 1 }, 'file has no YAML documents; remove it or add a document with apiVersion and kind', 'empty-file'));
+  }
+  return { value: loaded, diagnostics };
+}
+
+function describeYamlError(code: string, message: string): string {
+  const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return `duplicate key: ${first.replace(/^Map keys must be unique:? ?/, '') || 'map keys must be unique'}`.replace(/: $/, '');
+    case 'TAB_AS_INDENT':
+      return 'tab character used for indentation; YAML indents with spaces only';
+    default:
+      return `YAML syntax error: ${first}`;
+  }
+}
+
+/** Reads and parses files. Unreadable, binary and non-UTF-8 files become diagnostics. */
+export async function loadFiles(paths: readonly string[]): Promise<Result<LoadedDocument[]>> {
+  const diagnostics: Diagnostic[] = [];
+  const documents: LoadedDocument[] = [];
+  const texts = await Promise.all(paths.map(async (path) => {
+    try {
+      return { path, bytes: await readFile(path) };
+    } catch (e) {
+      return { path, error: e instanceof Error ? e.message : String(e) };
+    }
+  }));
+  for (const entry of texts) {
+    const file = displayPath(entry.path);
+    const start = { file, line: 1, column: 1 };
+    if (!('bytes' in entry) || entry.bytes === undefined) {
+      diagnostics.push(diagnostic(start, `cannot read file: ${'error' in entry ? entry.error : 'unknown error'}`, 'unreadable-file'));
+      continue;
+    }
+    const { bytes } = entry;
+    if (bytes.length > MAX_FILE_BYTES) {
+      diagnostics.push(diagnostic(start, `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`, 'unreadable-file'));
+      continue;
+    }
+    if (bytes.includes(0)) {
+      diagnostics.push(diagnostic(start, 'file is binary (contains NUL bytes), not YAML text', 'unreadable-file'));
+      continue;
+    }
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      const bad = firstInvalidUtf8(bytes);
+      diagnostics.push(diagnostic({ file, ...bad }, 'file is not valid UTF-8; save it as UTF-8', 'unreadable-file'));
+      continue;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const parsed = parseYamlText(text, file);
+    diagnostics.push(...parsed.diagnostics);
+    documents.push(...parsed.value);
+  }
+  return { value: documents, diagnostics };
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== 0x0a) continue;
+    try {
+      utf8.decode(bytes.subarray(lineStart, i));
+    } catch {
+      return { line, column: 1 };
+    }
+    line++;
+    lineStart = i + 1;
+  }
+  return { line: 1, column: 1 };
+}
+
+/** The YAML node at `path` inside a document, or undefined. */
+export function nodeAt(doc: Document.Parsed, path: readonly PathSegment[]): Node | undefined {
+  let node: unknown = doc.contents;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      node = pair?.value;
+    } else if (isSeq(node)) {
+      node = node.items[Number(seg)];
+    } else {
+      return undefined;
+    }
+  }
+  return node as Node | undefined;
+}
+
+/** The key/value pair whose key is the last segment of `path`, or undefined. */
+export function pairAt(doc: Document.Parsed, path: readonly PathSegment[]): Pair | undefined {
+  const parent = nodeAt(doc, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (!isMap(parent) || key === undefined) return undefined;
+  const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
+  return pair as Pair | undefined;
+}
+
+/**
+ * Position of the value at `path`; with `key`, of the key that holds it. Falls back to the nearest
+ * existing ancestor, so every message has a line even when the path does not fully exist.
+ */
+export function locate(d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file'>, path: readonly PathSegment[], key = false): Source {
+  for (let n = path.length; n >= 0; n--) {
+    const prefix = path.slice(0, n);
+    const target: { range?: [number, number, number] | null } | undefined =
+      key && n === path.length && n > 0 ? (pairAt(d.doc, prefix)?.key as Node | undefined) : nodeAt(d.doc, prefix);
+    const offset = target?.range?.[0];
+    if (offset !== undefined) {
+      const pos = d.lineCounter.linePos(offset);
+      return { file: d.file, line: pos.line, column: pos.col };
+    }
+  }
+  return { file: d.file, line: 1, column: 1 };
+}

@@ -1,0 +1,115 @@
+import type { Source } from '../diagnostics.js';
+
+export type AuthenticationMode = 'aws-auth' | 'access-entries' | 'both';
+
+export interface PolicyRule {
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+
+export interface AwsAuthRoleMapping {
+  rolearn: string;
+  username: string;
+  groups?: string[];
+  at: Source;
+}
+
+export interface AwsAuthUserMapping {
+  userarn: string;
+  username: string;
+  groups?: string[];
+  at: Source;
+}
+
+export interface Cluster {
+  name: string;
+  accountId: string;
+  region: string;
+  authentication: AuthenticationMode;
+  namespaces: string[];
+  endpoint?: string;
+  certificateAuthorityData?: string;
+  /** Preserved aws-auth entries (node groups, Fargate, break-glass), verbatim and in file order. */
+  awsAuth: { mapRoles: AwsAuthRoleMapping[]; mapUsers: AwsAuthUserMapping[]; requireNodeMapping: boolean };
+  file: string;
+  at: Source;
+}
+
+export interface Profile {
+  name: string;
+  description: string;
+  /** Built-in profiles (`view`, `edit`, `admin`, `cluster-admin`) have no file. */
+  builtin: boolean;
+  /** An existing ClusterRole, or undefined when the profile has rules (a generated ClusterRole). */
+  clusterRole?: string;
+  rules?: PolicyRule[];
+  file?: string;
+  at?: Source;
+}
+
+export type Identity =
+  | { kind: 'iamUser'; userName: string; at: Source }
+  | { kind: 'iamUserArn'; arn: string; at: Source }
+  | { kind: 'role'; arn: string; sessionName: string; at: Source };
+
+interface GrantBase {
+  clusters: string[];
+  expires?: string;
+  reason?: string;
+  /** 0-based position in the employee's `access` list. */
+  index: number;
+  at: Source;
+}
+
+export type Grant = GrantBase &
+  (
+    | { kind: 'level'; level: 'admin' | 'read-only' }
+    | { kind: 'profile'; profile: string; scope: 'cluster' }
+    | { kind: 'profile'; profile: string; scope: 'namespaces'; namespaces: string[] }
+    | { kind: 'rules'; rules: PolicyRule[]; namespaces: string[] }
+    | { kind: 'groups'; groups: string[] }
+    | { kind: 'accessPolicy'; accessPolicy: string; namespaces?: string[] }
+  );
+
+export interface Employee {
+  name: string;
+  email: string;
+  team?: string;
+  identity: Identity;
+  /** The Kubernetes username the authenticator gives this person's requests. */
+  kubernetesUser: string;
+  expires?: string;
+  reason?: string;
+  grants: Grant[];
+  file: string;
+  at: Source;
+}
+
+export type RuleSeverity = 'error' | 'warning' | 'off';
+
+export interface Waiver {
+  rule: string;
+  employee?: string;
+  file?: string;
+  reason: string;
+  expires: string;
+  at: Source;
+}
+
+export interface LintPolicy {
+  rules: Record<string, RuleSeverity>;
+  waivers: Waiver[];
+  file: string;
+  at: Source;
+}
+
+/** The whole access folder, validated and cross-checked. Every node keeps where it came from. */
+export interface AccessModel {
+  clusters: Map<string, Cluster>;
+  profiles: Map<string, Profile>;
+  employees: Map<string, Employee>;
+  lintPolicy?: LintPolicy;
+}
