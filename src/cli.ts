@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { formatDiagnostic, hasErrors, UsageError, type Diagnostic } from './diagnostics.js';
+import { formatDiagnostic, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from './diagnostics.js';
+import { planOutput } from './emit/plan.js';
 import { loadAccess } from './pipeline.js';
+import { compareOutput, readTree, writeOutput } from './write/writer.js';
+import { basename, resolve } from 'node:path';
 
 export interface Io {
   stdout: { write(text: string): unknown };
@@ -15,6 +18,11 @@ function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   if (errors + warnings > 0) io.stderr.write(`${errors} error(s), ${warnings} warning(s)\n`);
+}
+
+function summarize(changes: readonly { status: string }[]): string {
+  const count = (s: string) => changes.filter((c) => c.status === s).length;
+  return `${count('added')} added, ${count('changed')} changed, ${count('removed')} removed`;
 }
 
 /**
@@ -40,6 +48,41 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       printDiagnostics(io, loaded.diagnostics);
       if (hasErrors(loaded.diagnostics)) code = EXIT.problems;
       else io.stdout.write(`${opts.dir}: ${loaded.documents.length} document(s) valid\n`);
+    });
+
+  program
+    .command('generate')
+    .description('write aws-auth, RBAC, Terraform, kubeconfigs and the access report into the output folder (all or nothing)')
+    .option('--dir <dir>', 'the access folder', 'access')
+    .option('--out <dir>', 'the output folder, owned by eks-access', 'generated')
+    .option('--check', 'write nothing; print a diff and exit 1 when the output folder is stale')
+    .action(async (opts: { dir: string; out: string; check?: boolean }) => {
+      const loaded = await loadAccess(opts.dir);
+      if (!loaded.model) {
+        printDiagnostics(io, loaded.diagnostics);
+        io.stderr.write(`nothing written to ${opts.out}\n`);
+        code = EXIT.problems;
+        return;
+      }
+      const plan = planOutput(loaded.model);
+      const diagnostics = sortDiagnostics([...loaded.diagnostics, ...plan.diagnostics]);
+      printDiagnostics(io, diagnostics);
+      if (hasErrors(diagnostics)) {
+        io.stderr.write(`nothing written to ${opts.out}\n`);
+        code = EXIT.problems;
+        return;
+      }
+      if (opts.check) {
+        const changes = compareOutput(await readTree(opts.out), plan.files, basename(resolve(opts.out)));
+        for (const c of changes) io.stdout.write(c.patch);
+        if (changes.length > 0) {
+          io.stderr.write(`${opts.out} is stale: ${summarize(changes)}; run eks-access generate and commit the result\n`);
+          code = EXIT.problems;
+        } else io.stderr.write(`${opts.out} is up to date (${plan.files.length} files)\n`);
+        return;
+      }
+      const changes = await writeOutput(opts.out, plan.files);
+      io.stdout.write(changes.length === 0 ? `${opts.out}: up to date (${plan.files.length} files)\n` : `${opts.out}: ${plan.files.length} files, ${summarize(changes)}\n`);
     });
 
   try {

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Pair, type YAMLError } from 'yaml';
 import { diagnostic, UsageError, type Diagnostic, type Result, type Source } from '../diagnostics.js';
 
 /** One YAML document of one input file, with what is needed to point back into it. */
@@ -73,17 +73,24 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
   const list = Array.isArray(docs) ? docs : [];
   const loaded: LoadedDocument[] = [];
   list.forEach((doc, index) => {
-    for (const e of doc.errors) diagnostics.push(diagnostic(at(e.pos[0]), describeYamlError(e.code, e.message), 'yaml-syntax'));
+    for (const e of doc.errors) {
+      const opened = unclosedStart(doc, e, text);
+      const message = describeYamlError(e.code, e.message) + (opened === undefined ? '' : ' (opened here)');
+      diagnostics.push(diagnostic(at(opened ?? e.pos[0]), message, 'yaml-syntax'));
+    }
     if (doc.errors.length > 0) return;
     if (doc.contents === null) return; // an empty document, e.g. after a trailing `---`
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
-      const message = e instanceof Error && /alias/i.test(e.message)
-        ? `too many aliases in one document (more than ${MAX_ALIAS_COUNT}); write the values out`
-        : `cannot read this document: ${e instanceof Error ? e.message : String(e)}`;
-      diagnostics.push(diagnostic(at(doc.contents.range?.[0] ?? 0), message, 'yaml-syntax'));
+      const alias = aliasProblem(doc);
+      const message = alias?.undefinedAnchor !== undefined
+        ? `unknown alias *${alias.undefinedAnchor}: no anchor &${alias.undefinedAnchor} comes before it in this document`
+        : e instanceof Error && /alias/i.test(e.message)
+          ? `too many aliases in one document (more than ${MAX_ALIAS_COUNT}); write the values out`
+          : `cannot read this document: ${e instanceof Error ? e.message : String(e)}`;
+      diagnostics.push(diagnostic(at(alias?.offset ?? doc.contents.range?.[0] ?? 0), message, 'yaml-syntax'));
       return;
     }
     loaded.push({ file, index, doc, lineCounter, data });
@@ -92,6 +99,44 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
     diagnostics.push(diagnostic({ file, line: 1, column: 1 }, 'file has no YAML documents; remove it or add a document with apiVersion and kind', 'empty-file'));
   }
   return { value: loaded, diagnostics };
+}
+
+/**
+ * For a quoted string or flow collection that is never closed, yaml reports where it expected the
+ * closing character (often the end of the file); the offset where it was opened is what to fix.
+ */
+function unclosedStart(doc: Document.Parsed, e: YAMLError, text: string): number | undefined {
+  const closer = /Missing closing (["'])quote/.exec(e.message)?.[1] ?? /end with a ([\]}])/.exec(e.message)?.[1];
+  if (closer === undefined) return undefined;
+  const opener = closer === ']' ? '[' : closer === '}' ? '{' : closer;
+  let start: number | undefined;
+  visit(doc, {
+    Node: (_key, node) => {
+      const range = node.range;
+      if (range && range[1] === e.pos[0] && text[range[0]] === opener) start = range[0];
+    },
+  });
+  return start;
+}
+
+/**
+ * The alias that a failed `toJS` is about: the first one whose anchor is not defined before it, else
+ * the first alias at all (where an alias bomb starts expanding).
+ */
+function aliasProblem(doc: Document.Parsed): { offset: number; undefinedAnchor?: string } | undefined {
+  const anchors = new Set<string>();
+  let first: { offset: number } | undefined;
+  let undefinedAlias: { offset: number; undefinedAnchor: string } | undefined;
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        const offset = node.range?.[0] ?? 0;
+        first ??= { offset };
+        if (!anchors.has(node.source) && !undefinedAlias) undefinedAlias = { offset, undefinedAnchor: node.source };
+      } else if (node.anchor) anchors.add(node.anchor);
+    },
+  });
+  return undefinedAlias ?? first;
 }
 
 function describeYamlError(code: string, message: string): string {
@@ -157,12 +202,27 @@ function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
     try {
       utf8.decode(bytes.subarray(lineStart, i));
     } catch {
-      return { line, column: 1 };
+      return { line, column: invalidUtf8Column(bytes.subarray(lineStart, i)) };
     }
     line++;
     lineStart = i + 1;
   }
   return { line: 1, column: 1 };
+}
+
+/** Column (in characters, as elsewhere) of the first byte of the first invalid UTF-8 sequence of a line. */
+function invalidUtf8Column(line: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let decoded = 0;
+  try {
+    // Byte by byte: an incomplete sequence is held back, so when the decoder fails, what it has
+    // returned so far ends just before the bad sequence.
+    for (let i = 0; i < line.length; i++) decoded += decoder.decode(line.subarray(i, i + 1), { stream: true }).length;
+    decoder.decode();
+  } catch {
+    // `decoded` is where the bad sequence starts.
+  }
+  return decoded + 1;
 }
 
 /** The YAML node at `path` inside a document, or undefined. */

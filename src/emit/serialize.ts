@@ -1,0 +1,64 @@
+import { stringify } from 'yaml';
+
+/** Keys that lead an object, in this order; the rest follow alphabetically. */
+const LEADING_KEYS = ['apiVersion', 'kind', 'metadata', 'name'];
+/** Inside `metadata`, the order kubectl users read. */
+const METADATA_KEYS = ['name', 'namespace', 'labels', 'annotations'];
+
+function comparer(leading: readonly string[]): (a: string, b: string) => number {
+  const rank = (key: string) => {
+    const i = leading.indexOf(key);
+    return i === -1 ? leading.length : i;
+  };
+  return (a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+const compareKeys = comparer(LEADING_KEYS);
+const compareMetadataKeys = comparer(METADATA_KEYS);
+
+/**
+ * A deep copy with object keys in a stable order (`apiVersion`, `kind`, `metadata`, `name`,
+ * `namespace` first, then alphabetical) and `undefined` values dropped. Arrays keep their order:
+ * emitters decide what order is meaningful.
+ */
+export function sortKeys(value: unknown, parentKey?: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort(parentKey === 'metadata' ? compareMetadataKeys : compareKeys)) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v, key);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * YAML text for one or more objects, as separate documents. Written with YAML 1.1 quoting rules, which
+ * is what Kubernetes' own YAML reader follows: values such as `2027-03-31`, `yes` or `0777` are quoted so
+ * they stay strings.
+ */
+export function toYaml(objects: readonly unknown[], header?: string): string {
+  const docs = objects.map((o) => stringify(sortKeys(o), { version: '1.1', lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false }));
+  const body = docs.join('---\n');
+  return (header ? header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n') + '\n' : '') + body;
+}
+
+/** JSON text with sorted keys and a trailing newline. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(sortKeysPlain(value), null, 2) + '\n';
+}
+
+/** Alphabetical keys only: JSON files (Terraform, IAM policies) have no leading keys. */
+function sortKeysPlain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysPlain);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeysPlain(v);
+    }
+    return out;
+  }
+  return value;
+}
