@@ -57,5 +57,6 @@ export function tfId(...parts: string[]): string {
  * `${` would start an interpolation and `%{` a directive.
  */
 export function tfLiteral(value: string): string {
-  return value.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // A function replacement: in a replacement string `$$` would itself mean one `$`.
+  return value.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }

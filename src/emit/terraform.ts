@@ -57,7 +57,7 @@ function addAccessEntry(
     principal_arn: principal,
     type: 'STANDARD',
     user_name: userName,
-    ...(groups.length > 0 && { kubernetes_groups: groups }),
+    ...(groups.length > 0 && { kubernetes_groups: groups.map(tfLiteral) }),
     tags: { 'managed-by': 'eks-access', cluster: c.name, ...tags },
   });
   for (const a of mergeAssociations(members.map((e) => ({ e, c })))) {
