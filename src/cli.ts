@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { formatDiagnostic, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from './diagnostics.js';
 import { planOutput } from './emit/plan.js';
 import { loadAccess } from './pipeline.js';
-import { compareOutput, readTree, writeOutput } from './write/writer.js';
+import { compareOutput, patchOf, readTree, writeOutput } from './write/writer.js';
 import { basename, resolve } from 'node:path';
 
 export interface Io {
@@ -73,8 +73,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       if (opts.check) {
-        const changes = compareOutput(await readTree(opts.out), plan.files, basename(resolve(opts.out)));
-        for (const c of changes) io.stdout.write(c.patch);
+        const changes = compareOutput(await readTree(opts.out), plan.files);
+        const label = basename(resolve(opts.out));
+        for (const c of changes) io.stdout.write(patchOf(c, label));
         if (changes.length > 0) {
           io.stderr.write(`${opts.out} is stale: ${summarize(changes)}; run eks-access generate and commit the result\n`);
           code = EXIT.problems;

@@ -18,12 +18,14 @@ interface Case {
   location: string;
   /** A phrase the message at that location must contain. */
   message: string;
+  /** No other diagnostic may be printed: for problems that used to come with noise. */
+  alone?: true;
 }
 
 const BOB = 'access/employees/bob.yaml';
 const CLUSTER = 'access/clusters/edge.yaml';
 
-/** bob's file with `identity` and `access` lines replaced; lines 1-4 are fixed. */
+/** bob's file: lines 1-4 are fixed (apiVersion, kind, name, email), `rest` starts at line 5. */
 const bob = (rest: string): Record<string, string> => ({
   [BOB]: `apiVersion: eks-access/v1
 kind: Employee
@@ -32,12 +34,12 @@ email: bob@example.com
 ${rest}`,
 });
 
-/** A valid identity and grant for bob, starting at line 5. */
+/** A valid identity for bob: lines 5-6. */
 const IAM_USER = `identity:
   iamUser: bob
 `;
 
-/** bob with an iamUser identity (lines 5-6) and the given grant starting at line 7 (`access:`), its first key on line 8. */
+/** bob with an iamUser identity (lines 5-6), `access:` on line 7 and `lines` (the grants) from line 8. */
 const grant = (lines: string): Record<string, string> =>
   bob(`${IAM_USER}access:
 ${lines}`);
@@ -68,6 +70,7 @@ authentication: access-entries
 namespaces: [default]
 `);
 
+/** Billion laughs: each anchor is a list of nine aliases to the previous one, 9^9 strings in all. */
 const aliasBomb = ['apiVersion: eks-access/v1', 'kind: Employee', 'name: bob', 'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
 for (const [i, c] of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].entries()) {
   const prev = 'abcdefgh'[i];
@@ -134,7 +137,52 @@ const cases: Case[] = [
     name: 'alias to an anchor that does not exist',
     files: bob(`${IAM_USER}access: *grants\n`),
     location: `${BOB}:7:9`,
-    message: 'grants',
+    message: 'unknown alias *grants',
+    alone: true,
+  },
+  {
+    name: 'deeply nested flow lists',
+    files: bob(`${IAM_USER}access: ${'['.repeat(5000)}\n`),
+    location: `${BOB}:7:72`,
+    message: 'nested more than 64 levels deep',
+    alone: true,
+  },
+  {
+    name: 'deeply nested block lists',
+    files: bob(`${IAM_USER}access:\n  ${'- '.repeat(5000)}x\n`),
+    location: `${BOB}:8:129`,
+    message: 'nested more than 64 levels deep',
+    alone: true,
+  },
+  {
+    name: 'a YAML merge key',
+    files: bob(`${IAM_USER}access: []\n<<: {team: platform}\n`),
+    location: `${BOB}:8:1`,
+    message: 'unknown field "<<"',
+  },
+  {
+    name: 'a mapping as a field name',
+    files: bob(`${IAM_USER}access: []\n? [team, reason]\n: x\n`),
+    location: `${BOB}:8:3`,
+    message: 'field names must be plain strings',
+  },
+  {
+    name: 'a !!binary value',
+    files: bob(`identity:\n  iamUser: !!binary Ym9i\naccess: []\n`),
+    location: `${BOB}:6:21`,
+    message: 'identity.iamUser must be a string, got binary data',
+  },
+  {
+    name: 'Windows line endings keep line numbers',
+    files: { [BOB]: bob(`${IAM_USER}access: []\nteem: platform\n`)[BOB]!.replace(/\n/g, '\r\n') },
+    location: `${BOB}:8:1`,
+    message: 'unknown field "teem" (did you mean "team"?)',
+  },
+  {
+    name: 'a byte order mark keeps columns',
+    files: { [BOB]: '\ufeffapiVersion: eks-access/v2\nkind: Employee\n' },
+    location: `${BOB}:1:13`,
+    message: 'unknown apiVersion "eks-access/v2"',
   },
   // --- not an access document ---
   {
@@ -154,6 +202,13 @@ const cases: Case[] = [
     files: { [BOB]: `${bob(`${IAM_USER}access: []\n`)[BOB]}---\n- not a mapping\n` },
     location: `${BOB}:9:1`,
     message: 'document is not a mapping',
+  },
+  {
+    name: 'comment-only and empty documents are skipped',
+    files: { [BOB]: `${bob(`${IAM_USER}access: []\n`)[BOB]}---\n# carol moved teams\n---\n- oops\n---\n` },
+    location: `${BOB}:11:1`,
+    message: 'document is not a mapping',
+    alone: true,
   },
   {
     name: 'an empty file',
@@ -178,6 +233,12 @@ const cases: Case[] = [
     files: { [BOB]: Buffer.concat([Buffer.from('apiVersion: eks-access/v1\nkind: Employee\nteam: caf'), Buffer.from([0xe9]), Buffer.from('\nname: bob\n')]) },
     location: `${BOB}:3:10`,
     message: 'not valid UTF-8',
+  },
+  {
+    name: 'a UTF-16 file (Windows PowerShell redirection)',
+    files: { [BOB]: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('apiVersion: eks-access/v1\nkind: Employee\n', 'utf16le')]) },
+    location: `${BOB}:1:1`,
+    message: 'file is UTF-16 encoded; save it as UTF-8',
   },
   {
     name: 'an unknown kind',
@@ -256,7 +317,15 @@ const cases: Case[] = [
     name: '__proto__ as a lint rule id',
     files: { 'access/policy.yaml': 'apiVersion: eks-access/v1\nkind: LintPolicy\nrules:\n  __proto__: off\n' },
     location: 'access/policy.yaml:4:3',
-    message: 'rule id',
+    message: 'invalid rule id "__proto__" in rules',
+    alone: true,
+  },
+  {
+    name: 'a bad lint rule id names its key',
+    files: { 'access/policy.yaml': 'apiVersion: eks-access/v1\nkind: LintPolicy\nrules:\n  secrets-read: off\n  Secrets_Read: off\n' },
+    location: 'access/policy.yaml:5:3',
+    message: 'invalid rule id "Secrets_Read" in rules: a lint rule id in kebab case',
+    alone: true,
   },
   {
     name: 'a non-string field name',
@@ -294,6 +363,21 @@ const cases: Case[] = [
     files: bob(`identity:\naccess: []\n`),
     location: `${BOB}:5:10`,
     message: 'identity must be a mapping, got nothing (null)',
+    alone: true,
+  },
+  {
+    name: 'identity as a string',
+    files: bob(`identity: bob\naccess: []\n`),
+    location: `${BOB}:5:11`,
+    message: 'identity must be a mapping, got string "bob"',
+    alone: true,
+  },
+  {
+    name: 'a grant as a string',
+    files: bob(`${IAM_USER}access: [prod]\n`),
+    location: `${BOB}:7:10`,
+    message: 'access[0] must be a mapping, got string "prod"',
+    alone: true,
   },
   {
     name: 'name as a number',
@@ -507,6 +591,16 @@ awsAuth:
     message: 'unknown cluster "stagin"; known clusters: api, prod',
   },
   {
+    name: 'a grant on a cluster whose file is broken reports the cluster file only',
+    files: {
+      ...clusterWith('region', 'moon-1'),
+      ...grant(`  - cluster: edge\n    level: admin\n`),
+    },
+    location: `${CLUSTER}:5:9`,
+    message: 'invalid AWS region "moon-1"',
+    alone: true,
+  },
+  {
     name: 'an unknown profile',
     files: grant(`  - cluster: prod\n    namespaces: [payments]\n    profile: deployer\n`),
     location: `${BOB}:10:14`,
@@ -618,6 +712,7 @@ for (const c of cases) {
       const lines = r.stderr.split('\n').filter((l) => l.startsWith(prefix));
       assert.ok(lines.length > 0, `expected an error at ${c.location}; got:\n${r.stderr}`);
       assert.ok(lines.some((l) => l.includes(c.message)), `expected "${c.message}" at ${c.location}; got:\n${r.stderr}`);
+      if (c.alone) assert.match(r.stderr, /\n1 error\(s\), 0 warning\(s\)\n$/, `expected no other diagnostic; got:\n${r.stderr}`);
       assert.not.match(r.stderr, /^\s+at /m, 'stack trace');
       assert.not.match(r.stderr, /\bError:/, 'raw error');
       assert.is(r.stdout, '');

@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Node, type Pair, type YAMLError } from 'yaml';
+import { Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type CST, type Node, type Pair, type YAMLError } from 'yaml';
 import { diagnostic, UsageError, type Diagnostic, type Result, type Source } from '../diagnostics.js';
 
 /** One YAML document of one input file, with what is needed to point back into it. */
@@ -20,6 +21,11 @@ export type PathSegment = string | number;
 
 /** Aliases beyond this many in one document are refused: a "billion laughs" file must not exhaust memory. */
 const MAX_ALIAS_COUNT = 100;
+/**
+ * Access files nest a handful of levels. yaml composes nested collections recursively, so a few
+ * thousand `[` would exhaust the stack; such documents are refused before they are composed.
+ */
+const MAX_DEPTH = 64;
 /** Access files are small; a multi-megabyte file is a mistake or an attack. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
@@ -69,8 +75,17 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };
   };
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-  const list = Array.isArray(docs) ? docs : [];
+  // parseAllDocuments, in two steps so that nesting is checked between them.
+  const tokens = Array.from(new Parser(lineCounter.addNewLine).parse(text));
+  for (const token of tokens) {
+    const deep = tooDeep(token);
+    if (deep !== undefined) {
+      diagnostics.push(diagnostic(at(deep), `document is nested more than ${MAX_DEPTH} levels deep; access files need only a few levels`, 'yaml-syntax'));
+      return { value: [], diagnostics };
+    }
+  }
+  // logLevel 'error': yaml would otherwise print its own warnings (e.g. about collection keys) to the console.
+  const list = Array.from(new Composer({ prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' }).compose(tokens));
   const loaded: LoadedDocument[] = [];
   list.forEach((doc, index) => {
     for (const e of doc.errors) {
@@ -78,19 +93,23 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
       const message = describeYamlError(e.code, e.message) + (opened === undefined ? '' : ' (opened here)');
       diagnostics.push(diagnostic(at(opened ?? e.pos[0]), message, 'yaml-syntax'));
     }
+    for (const w of doc.warnings) {
+      const detail = w.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      diagnostics.push(diagnostic(at(w.pos[0]), w.code === 'TAG_RESOLVE_FAILED' ? `${detail}; the value is read as a plain string` : `YAML: ${detail}`, 'yaml-syntax', 'warning'));
+    }
     if (doc.errors.length > 0) return;
-    if (doc.contents === null) return; // an empty document, e.g. after a trailing `---`
+    if (isEmptyDocument(doc)) return; // e.g. after a trailing `---`, or only comments
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
-      const alias = aliasProblem(doc);
+      const alias = e instanceof Error && /alias/i.test(e.message) ? aliasProblem(doc) : undefined;
       const message = alias?.undefinedAnchor !== undefined
         ? `unknown alias *${alias.undefinedAnchor}: no anchor &${alias.undefinedAnchor} comes before it in this document`
-        : e instanceof Error && /alias/i.test(e.message)
+        : alias
           ? `too many aliases in one document (more than ${MAX_ALIAS_COUNT}); write the values out`
           : `cannot read this document: ${e instanceof Error ? e.message : String(e)}`;
-      diagnostics.push(diagnostic(at(alias?.offset ?? doc.contents.range?.[0] ?? 0), message, 'yaml-syntax'));
+      diagnostics.push(diagnostic(at(alias?.offset ?? doc.contents?.range?.[0] ?? 0), message, 'yaml-syntax'));
       return;
     }
     loaded.push({ file, index, doc, lineCounter, data });
@@ -99,6 +118,27 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
     diagnostics.push(diagnostic({ file, line: 1, column: 1 }, 'file has no YAML documents; remove it or add a document with apiVersion and kind', 'empty-file'));
   }
   return { value: loaded, diagnostics };
+}
+
+/** Offset of the first collection nested deeper than MAX_DEPTH, or undefined. Iterative: depth is what is checked. */
+function tooDeep(token: CST.Token): number | undefined {
+  const stack: [CST.Token | undefined, number][] = [[token, 0]];
+  while (stack.length > 0) {
+    const [t, depth] = stack.pop()!;
+    if (t === undefined) continue;
+    if (t.type === 'document') stack.push([t.value, depth]);
+    else if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
+      if (depth >= MAX_DEPTH) return t.offset;
+      for (const item of t.items) stack.push(['key' in item ? item.key ?? undefined : undefined, depth + 1], [item.value, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/** A document with no content at all: yaml gives it an empty null scalar (not `~`, which is written out). */
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  const c = doc.contents;
+  return c === null || (isScalar(c) && c.value === null && c.range[0] === c.range[1] && !c.anchor && !c.tag);
 }
 
 /**
@@ -155,13 +195,14 @@ function describeYamlError(code: string, message: string): string {
 export async function loadFiles(paths: readonly string[]): Promise<Result<LoadedDocument[]>> {
   const diagnostics: Diagnostic[] = [];
   const documents: LoadedDocument[] = [];
-  const texts = await Promise.all(paths.map(async (path) => {
+  // Synchronous reads: for thousands of small files they beat a thread-pool round trip per file.
+  const texts = paths.map((path) => {
     try {
-      return { path, bytes: await readFile(path) };
+      return { path, bytes: readFileSync(path) };
     } catch (e) {
       return { path, error: e instanceof Error ? e.message : String(e) };
     }
-  }));
+  });
   for (const entry of texts) {
     const file = displayPath(entry.path);
     const start = { file, line: 1, column: 1 };
@@ -172,6 +213,11 @@ export async function loadFiles(paths: readonly string[]): Promise<Result<Loaded
     const { bytes } = entry;
     if (bytes.length > MAX_FILE_BYTES) {
       diagnostics.push(diagnostic(start, `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`, 'unreadable-file'));
+      continue;
+    }
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+      // What Windows PowerShell's `>` writes.
+      diagnostics.push(diagnostic(start, 'file is UTF-16 encoded; save it as UTF-8', 'unreadable-file'));
       continue;
     }
     if (bytes.includes(0)) {

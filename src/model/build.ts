@@ -119,6 +119,8 @@ export function buildModel(
     }
   }
 
+  const documentsPerFile = new Map<string, number>();
+  for (const { d } of docs) documentsPerFile.set(d.file, (documentsPerFile.get(d.file) ?? 0) + 1);
   const usersSeen = new Map<string, { employee: string; at: Source }>();
   const iamUsersSeen = new Map<string, { employee: string; at: Source }>();
   for (const { d, kind } of docs) {
@@ -147,7 +149,7 @@ export function buildModel(
       const grant = buildGrant(g, index, d, model, identity, broken, error, warn);
       if (grant) grants.push(grant);
     });
-    if (raw.name !== d.file.replace(/^.*\//, '').replace(/\.ya?ml$/, '') && docs.filter((x) => x.d.file === d.file).length === 1) {
+    if (raw.name !== d.file.replace(/^.*\//, '').replace(/\.ya?ml$/, '') && documentsPerFile.get(d.file) === 1) {
       warn(at, `employee "${raw.name}" is in a file named ${d.file.replace(/^.*\//, '')}; name the file ${raw.name}.yaml so reviewers find it`, 'file-name');
     }
     const employee: Employee = {

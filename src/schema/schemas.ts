@@ -155,8 +155,13 @@ export function describeErrors(errors: readonly ErrorObject[]): Described[] {
   };
   const out: Described[] = [];
   const seen = new Set<string>();
+  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
   for (const e of errors) {
     if (e.keyword === 'if') continue;
+    // "needs one of these fields" says nothing about a value that is not a mapping; its type error does.
+    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && requiredNames(e.schema) && !isObject(e.data)) continue;
+    // A bad key is explained by the error of the key's own schema (which carries `propertyName`).
+    if (e.keyword === 'propertyNames' && errors.some((x) => x.propertyName !== undefined && x.instancePath === e.instancePath)) continue;
     if (combinators.some((c) => c !== e && e.schemaPath.startsWith(c.schemaPath + '/') && e.instancePath.startsWith(c.instancePath))) continue;
     const d = describe(e, conditionOf(e));
     const k = `${fieldName(d.path)}|${d.message}`;
@@ -168,6 +173,11 @@ export function describeErrors(errors: readonly ErrorObject[]): Described[] {
 }
 
 function describe(e: ErrorObject, because: string | undefined): Described {
+  if (e.propertyName !== undefined) {
+    // An error about a key (from propertyNames): point at that key.
+    const d = describe({ ...e, propertyName: undefined } as ErrorObject, because);
+    return { ...d, path: [...d.path, e.propertyName], key: true };
+  }
   const path = toPath(e.instancePath);
   const name = fieldName(path);
   const last = path[path.length - 1];
@@ -206,7 +216,7 @@ function describe(e: ErrorObject, because: string | undefined): Described {
     }
     case 'type': {
       const expected = String((e.params as { type: string }).type);
-      const got = e.data === null ? 'nothing (null)' : Array.isArray(e.data) ? 'a list' : typeof e.data === 'object' ? 'a mapping' : `${typeof e.data} ${showValue(e.data)}`;
+      const got = e.data === null ? 'nothing (null)' : e.data instanceof Uint8Array ? 'binary data (!!binary)' : Array.isArray(e.data) ? 'a list' : typeof e.data === 'object' ? 'a mapping' : `${typeof e.data} ${showValue(e.data)}`;
       const article = expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : `a ${expected}`;
       const quote = expected === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean') ? ' (put quotes around it)' : '';
       return { path, key: false, message: `${name} must be ${article}, got ${got}${quote}` };
@@ -232,8 +242,10 @@ function describe(e: ErrorObject, because: string | undefined): Described {
       const value = Array.isArray(e.data) ? e.data[i] : undefined;
       return { path: [...path, i], key: false, message: `${name} lists ${showValue(value)} more than once` };
     }
-    case 'propertyNames':
-      return { path, key: false, message: `invalid key in ${name}${explain}` };
+    case 'propertyNames': {
+      const key = String((e.params as { propertyName: string }).propertyName);
+      return { path: [...path, key], key: true, message: `invalid key ${showValue(key)} in ${name}` };
+    }
     default:
       return { path, key: false, message: `${name}: ${e.message ?? 'invalid'}` };
   }

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { UsageError } from '../diagnostics.js';
@@ -9,8 +9,14 @@ import { OUTPUT_README } from '../emit/plan.js';
 export interface Change {
   path: string;
   status: 'added' | 'changed' | 'removed';
-  /** Unified diff of the file, with paths relative to the output folder's parent. */
-  patch: string;
+  before?: string;
+  after?: string;
+}
+
+/** Unified diff of one change, with paths under `label` (the output folder's name). */
+export function patchOf(c: Change, label: string): string {
+  const name = `${label}/${c.path}`;
+  return createTwoFilesPatch(c.before === undefined ? '/dev/null' : `a/${name}`, c.after === undefined ? '/dev/null' : `b/${name}`, c.before ?? '', c.after ?? '', '', '', { context: 3 }).replace(/^=+\n/m, '');
 }
 
 /** Every file under `dir` (path relative to it, with `/`), or an empty map when it does not exist. */
@@ -18,20 +24,16 @@ export async function readTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const root = resolve(dir);
   if (!existsSync(root)) return out;
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  await Promise.all(
-    entries
-      .filter((e) => e.isFile())
-      .map(async (e) => {
-        const full = join(e.parentPath, e.name);
-        out.set(full.slice(root.length + 1).split('\\').join('/'), await readFile(full, 'utf8'));
-      }),
-  );
+  for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const full = join(e.parentPath, e.name);
+    out.set(full.slice(root.length + 1).split('\\').join('/'), readFileSync(full, 'utf8'));
+  }
   return out;
 }
 
 /** What would change if `files` replaced the current content of the output folder. Sorted by path. */
-export function compareOutput(existing: ReadonlyMap<string, string>, files: readonly OutputFile[], label: string): Change[] {
+export function compareOutput(existing: ReadonlyMap<string, string>, files: readonly OutputFile[]): Change[] {
   const changes: Change[] = [];
   const planned = new Map(files.map((f) => [f.path, f.content]));
   const paths = [...new Set([...existing.keys(), ...planned.keys()])].sort();
@@ -40,9 +42,7 @@ export function compareOutput(existing: ReadonlyMap<string, string>, files: read
     const after = planned.get(path);
     if (before === after) continue;
     const status = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
-    const name = `${label}/${path}`;
-    const patch = createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${name}`, after === undefined ? '/dev/null' : `b/${name}`, before ?? '', after ?? '', '', '', { context: 3 });
-    changes.push({ path, status, patch: patch.replace(/^=+\n/m, '') });
+    changes.push({ path, status, ...(before !== undefined && { before }), ...(after !== undefined && { after }) });
   }
   return changes;
 }
@@ -65,7 +65,7 @@ export async function writeOutput(dir: string, files: readonly OutputFile[]): Pr
   const target = resolve(dir);
   const existing = await readTree(target);
   await assertOwned(dir, existing);
-  const changes = compareOutput(existing, files, basename(target));
+  const changes = compareOutput(existing, files);
   if (changes.length === 0) return changes;
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
@@ -76,10 +76,15 @@ export async function writeOutput(dir: string, files: readonly OutputFile[]): Pr
   const staging = join(parent, `.${basename(target)}.eks-access-new-${process.pid}`);
   const retired = join(parent, `.${basename(target)}.eks-access-old-${process.pid}`);
   try {
+    const made = new Set<string>();
     for (const f of files) {
       const path = join(staging, ...f.path.split('/'));
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, f.content);
+      const folder = dirname(path);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
+      writeFileSync(path, f.content);
     }
     if (existsSync(target)) await rename(target, retired);
     await rename(staging, target);

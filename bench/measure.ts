@@ -1,0 +1,33 @@
+/**
+ * Runs one measured job in this (child) process and prints {ms, maxRssMiB} as JSON on the last line:
+ *   node dist/bench/measure.js floor DIR OUT     parse every YAML file, write one JSON per input
+ *   node dist/bench/measure.js generate DIR OUT  eks-access generate
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { main } from '../src/cli.js';
+
+const [job, dir, out] = process.argv.slice(2) as [string, string, string];
+
+/** The floor any generator is measured against: read, parse and write, nothing else. */
+function floor(): void {
+  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).sort();
+  rmSync(out, { recursive: true, force: true });
+  for (const file of files) {
+    const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS());
+    const target = join(out, relative(dir, file) + '.json');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, JSON.stringify(docs, null, 2));
+  }
+}
+
+const started = process.hrtime.bigint();
+let code = 0;
+if (job === 'floor') floor();
+else {
+  const sink = { write: () => true };
+  code = await main(['generate', '--dir', dir, '--out', out], { stdout: sink, stderr: { write: (s: string) => process.stderr.write(s) } });
+}
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+console.log(JSON.stringify({ job, code, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
