@@ -98,7 +98,7 @@ export function buildModel(
         description: raw.description,
         builtin: false,
         ...(raw.clusterRole !== undefined && { clusterRole: raw.clusterRole }),
-        ...(raw.rules !== undefined && { rules: raw.rules }),
+        ...(raw.rules !== undefined && { rules: raw.rules, rulesAt: raw.rules.map((_, i) => where(d, ['rules', i])) }),
         file: d.file,
         at,
       });
@@ -246,7 +246,8 @@ function buildGrant(g: RawGrant, index: number, d: LoadedDocument, model: Access
   }
   if (g.rules !== undefined) {
     if (!checkRules(g.rules, d, [...base, 'rules'], true, error)) ok = false;
-    return ok ? { ...common, kind: 'rules', rules: g.rules, namespaces: g.namespaces! } : undefined;
+    const rulesAt = g.rules.map((_, i) => locate(d, [...base, 'rules', i]));
+    return ok ? { ...common, kind: 'rules', rules: g.rules, rulesAt, namespaces: g.namespaces! } : undefined;
   }
   if (g.groups !== undefined) {
     for (const c of clusters) {

@@ -46,6 +46,8 @@ export interface Profile {
   /** An existing ClusterRole, or undefined when the profile has rules (a generated ClusterRole). */
   clusterRole?: string;
   rules?: PolicyRule[];
+  /** Where each of `rules` is written. */
+  rulesAt?: Source[];
   file?: string;
   at?: Source;
 }
@@ -69,7 +71,7 @@ export type Grant = GrantBase &
     | { kind: 'level'; level: 'admin' | 'read-only' }
     | { kind: 'profile'; profile: string; scope: 'cluster' }
     | { kind: 'profile'; profile: string; scope: 'namespaces'; namespaces: string[] }
-    | { kind: 'rules'; rules: PolicyRule[]; namespaces: string[] }
+    | { kind: 'rules'; rules: PolicyRule[]; rulesAt: Source[]; namespaces: string[] }
     | { kind: 'groups'; groups: string[] }
     | { kind: 'accessPolicy'; accessPolicy: string; namespaces?: string[] }
   );

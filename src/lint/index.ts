@@ -1,0 +1,38 @@
+import type { Diagnostic } from '../diagnostics.js';
+import { loadAccess } from '../pipeline.js';
+import { inputFromModel } from './from-model.js';
+import { lint } from './run.js';
+import type { Finding } from './types.js';
+
+export interface LintResult {
+  /** Load, schema and reference problems (lint rules do not run when there are errors among them). */
+  diagnostics: Diagnostic[];
+  findings: Finding[];
+}
+
+/** Today's date as YYYY-MM-DD in UTC: expiry dates are whole days. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** validate + every lint rule over the access folder `dir`. */
+export async function lintAccess(dir: string, options: { today?: string } = {}): Promise<LintResult & { model?: NonNullable<Awaited<ReturnType<typeof loadAccess>>['model']> }> {
+  const loaded = await loadAccess(dir);
+  if (!loaded.model) return { diagnostics: loaded.diagnostics, findings: [] };
+  const findings = lint(inputFromModel(loaded.model, options.today ?? todayUtc()), { accessDir: dir });
+  return { diagnostics: loaded.diagnostics, findings, model: loaded.model };
+}
+
+/** Validation problems in the shape of findings, so every output format carries them too. */
+export function diagnosticsAsFindings(diagnostics: readonly Diagnostic[]): Finding[] {
+  return diagnostics.map((d) => ({
+    ruleId: d.ruleId,
+    code: 'INPUT',
+    severity: d.severity,
+    risk: d.severity === 'error' ? 'medium' : 'low',
+    message: d.message,
+    file: d.file,
+    line: d.line,
+    column: d.column,
+  }));
+}

@@ -1,0 +1,114 @@
+import type { Source } from '../diagnostics.js';
+import type { LintPolicy, Waiver } from '../model/types.js';
+import { compareStrings } from '../text.js';
+import { RULES, ruleById } from './rules/index.js';
+import type { Finding, LintInput, LintSeverity, Report, Rule } from './types.js';
+
+import { waiverExpired } from './rules/process/waiver-expired.js';
+import { waiverUnused } from './rules/process/waiver-unused.js';
+
+/** Rule ids the runner itself reports, about the LintPolicy's waivers. */
+export const WAIVER_EXPIRED = waiverExpired.meta.id;
+export const WAIVER_UNUSED = waiverUnused.meta.id;
+
+function compareFindings(a: Finding, b: Finding): number {
+  return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
+}
+
+/** The severity a policy sets for a rule (by id or by code), or the rule's default; `off` disables it. */
+function severityOf(rule: Rule, policy: LintPolicy | undefined): LintSeverity | 'off' {
+  const override = policy?.rules[rule.meta.id] ?? policy?.rules[rule.meta.code];
+  return override ?? rule.meta.severity;
+}
+
+/** Does `w` cover this finding? Waivers name a rule (id or code) and an employee or a file. */
+function waives(w: Waiver, f: Finding, accessDir: string | undefined): boolean {
+  const rule = ruleById(f.ruleId);
+  if (w.rule !== f.ruleId && w.rule !== rule?.meta.code) return false;
+  if (w.employee !== undefined) return f.employee === w.employee;
+  if (w.file !== undefined) {
+    const wanted = accessDir ? `${accessDir.replace(/\/+$/, '')}/${w.file.replace(/^\.?\//, '')}` : w.file;
+    return f.file === wanted || f.file.endsWith(`/${w.file.replace(/^\.?\//, '')}`);
+  }
+  return false;
+}
+
+export interface LintOptions {
+  /** The access folder as given, to resolve waivers' `file`. */
+  accessDir?: string;
+  /** Only these rules (tests); default all. */
+  rules?: readonly Rule[];
+}
+
+/**
+ * Runs every enabled rule over `input`, applies the LintPolicy's severities and waivers, and reports
+ * expired and unused waivers. Findings come back sorted and without repeats.
+ */
+export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
+  const policy = input.model?.lintPolicy;
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const rule of options.rules ?? RULES) {
+    const severity = severityOf(rule, policy);
+    if (severity === 'off') continue;
+    rule.check(input, (r: Report) => {
+      const f: Finding = {
+        ruleId: rule.meta.id,
+        code: rule.meta.code,
+        severity,
+        risk: r.risk ?? rule.meta.risk,
+        message: r.message,
+        file: r.at.file,
+        line: r.at.line,
+        column: r.at.column,
+        ...(r.employee !== undefined && { employee: r.employee }),
+        ...(r.cluster !== undefined && r.cluster !== '' && { cluster: r.cluster }),
+        ...(r.namespace !== undefined && { namespace: r.namespace }),
+        ...(r.object !== undefined && { object: r.object }),
+      };
+      const key = `${f.ruleId}|${f.file}|${f.line}|${f.column}|${f.message}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      findings.push(f);
+    });
+  }
+  if (policy) applyWaivers(findings, policy, input.today, options);
+  return findings.sort(compareFindings);
+}
+
+function waiverFinding(ruleId: string, w: Waiver, message: string, policy: LintPolicy): Finding | undefined {
+  const rule = ruleById(ruleId);
+  if (!rule) return undefined;
+  const severity = severityOf(rule, policy);
+  if (severity === 'off') return undefined;
+  const at: Source = w.at;
+  return { ruleId, code: rule.meta.code, severity, risk: rule.meta.risk, message, file: at.file, line: at.line, column: at.column, ...(w.employee !== undefined && { employee: w.employee }) };
+}
+
+function applyWaivers(findings: Finding[], policy: LintPolicy, today: string, options: LintOptions): void {
+  const extra: Finding[] = [];
+  for (const w of policy.waivers) {
+    const expired = w.expires < today;
+    const matched = findings.filter((f) => !f.waived && waives(w, f, options.accessDir));
+    if (expired) {
+      const f = waiverFinding(WAIVER_EXPIRED, w, `waiver for ${w.rule} ${w.employee ? `(employee ${w.employee}) ` : ''}expired on ${w.expires}; it no longer waives ${matched.length} finding(s): fix them or renew the waiver with a new reason`, policy);
+      if (f) extra.push(f);
+      continue;
+    }
+    for (const f of matched) f.waived = { reason: w.reason, expires: w.expires, at: w.at };
+    if (matched.length === 0 && !options.rules) {
+      const known = ruleById(w.rule) ?? RULES.find((r) => r.meta.code === w.rule);
+      const message = known
+        ? `waiver for ${w.rule} ${w.employee ? `(employee ${w.employee}) ` : ''}matches no finding; remove it`
+        : `waiver names unknown rule "${w.rule}"; run eks-access rules for the list`;
+      const f = waiverFinding(WAIVER_UNUSED, w, message, policy);
+      if (f) extra.push(f);
+    }
+  }
+  findings.push(...extra);
+}
+
+/** Does any finding fail the run (an unwaived error)? */
+export function failing(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error' && !f.waived);
+}

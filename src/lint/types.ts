@@ -1,0 +1,203 @@
+import type { Source } from '../diagnostics.js';
+import type { AccessModel, PolicyRule } from '../model/types.js';
+
+/** How dangerous a finding is; independent of `severity`, which decides whether CI fails. */
+export type Risk = 'critical' | 'high' | 'medium' | 'low';
+export type LintSeverity = 'error' | 'warning' | 'info';
+export type RuleCategory = 'identity' | 'binding' | 'rbac' | 'access-entry' | 'iam' | 'process';
+
+export interface RuleMeta {
+  /** Stable kebab-case id, also the file name and the docs page name: `no-system-masters`. */
+  id: string;
+  /** The catalogue code, a stable alias: `AUTH001`. */
+  code: string;
+  /** One line starting with Disallow / Require / Enforce. */
+  description: string;
+  severity: LintSeverity;
+  risk: Risk;
+  category: RuleCategory;
+}
+
+/** A Kubernetes subject as RBAC bindings name it. */
+export interface Subject {
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  /** ServiceAccounts only. */
+  namespace?: string;
+}
+
+/** Where a granted rule is defined. */
+export interface RoleRef {
+  kind: 'ClusterRole' | 'Role' | 'AccessPolicy';
+  name: string;
+  /** A Kubernetes or EKS default role, or one eks-access cannot see into. */
+  builtin: boolean;
+}
+
+/**
+ * One PolicyRule granted to one subject in one scope, with the path that grants it: bindings
+ * followed to their roles, aggregated ClusterRoles resolved, access policies expanded.
+ */
+export interface Grant {
+  /** The cluster name (access folder) or the manifest bundle (`--manifests`). */
+  cluster: string;
+  subject: Subject;
+  /** The person, in the access folder. */
+  employee?: string;
+  /** Undefined: cluster-wide. */
+  namespace?: string;
+  rule: PolicyRule;
+  role: RoleRef;
+  /** The binding (or access-policy association) that grants it; undefined in access mode. */
+  binding?: { kind: string; name: string; namespace?: string };
+  /** Where to report: the grant in the access file, or the binding in a manifest. */
+  at: Source;
+  /** The rule's own definition, when known (a profile, a Role in a manifest). */
+  ruleAt?: Source;
+  expires?: string;
+}
+
+/** A role mapping of aws-auth or an access entry, as the authenticator or EKS sees it. */
+export interface IdentityMapping {
+  cluster: string;
+  via: 'aws-auth' | 'access-entry';
+  kind: 'role' | 'user' | 'account';
+  /** As written (for accounts: the account id). */
+  arn: string;
+  username?: string;
+  groups: { name: string; at: Source }[];
+  at: Source;
+  employee?: string;
+  /** Every employee who signs in through this mapping (roles are shared). */
+  employees: string[];
+  /** Kept verbatim: a cluster file's awsAuth entry or an existing ConfigMap's, not a person's. */
+  preserved: boolean;
+}
+
+/** One aws-auth ConfigMap as a whole, for checks that need all of it (lockout). */
+export interface AwsAuthView {
+  cluster: string;
+  at: Source;
+  /** Something in mapRoles carries the node groups. */
+  hasNodeMapping: boolean;
+  /** The cluster says no node authenticates through aws-auth. */
+  nodeMappingNotRequired: boolean;
+  /** Top-level data keys that the authenticator would ignore (wrong case, unknown). */
+  ignoredKeys: { key: string; at: Source }[];
+  /** Entries the authenticator would drop, with why. */
+  invalidEntries: { reason: string; at: Source }[];
+}
+
+export interface AccessPolicyGrant {
+  cluster: string;
+  principalArn: string;
+  policy: string;
+  /** Undefined: cluster scope. */
+  namespaces?: string[];
+  at: Source;
+  employee?: string;
+}
+
+/** A Role or ClusterRole as given or generated, for checks on the object itself. */
+export interface RoleObject {
+  cluster: string;
+  kind: 'Role' | 'ClusterRole';
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  aggregationRule?: { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] };
+  rules: { rule: PolicyRule; at: Source }[];
+  at: Source;
+  builtin: boolean;
+  /** Bound by some binding in the input. */
+  bound: boolean;
+}
+
+/** A binding as given or generated, for checks on subjects and roleRefs. */
+export interface BindingObject {
+  cluster: string;
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  name: string;
+  namespace?: string;
+  roleRef: { kind: string; name: string };
+  subjects: (Subject & { at: Source })[];
+  at: Source;
+  builtin: boolean;
+  employee?: string;
+  /** The roleRef resolves to a role in the input or a known default. */
+  roleFound: boolean;
+}
+
+/** An IAM policy statement attached to a person, from Terraform JSON. */
+export interface IamStatement {
+  effect: string;
+  actions: string[];
+  notActions: string[];
+  resources: string[];
+  notResources: string[];
+  hasCondition: boolean;
+  at: Source;
+}
+
+export interface IamUserView {
+  /** Terraform resource address or IAM user name. */
+  name: string;
+  employee?: string;
+  at: Source;
+  /** Managed policies attached (ARNs). */
+  managedPolicies: { arn: string; at: Source }[];
+  inlinePolicies: { name: string; text: string; statements: IamStatement[]; at: Source }[];
+}
+
+/** Everything the rules look at, the same shape for the access folder and for `--manifests`. */
+export interface LintInput {
+  mode: 'access' | 'manifests';
+  /** YYYY-MM-DD, the day the lint runs (injectable for tests). */
+  today: string;
+  model?: AccessModel;
+  grants: Grant[];
+  identities: IdentityMapping[];
+  awsAuth: AwsAuthView[];
+  accessPolicies: AccessPolicyGrant[];
+  roles: RoleObject[];
+  bindings: BindingObject[];
+  iamUsers: IamUserView[];
+}
+
+/** What a rule reports; the runner adds the rule's id, severity and risk. */
+export interface Report {
+  message: string;
+  at: Source;
+  /** Overrides the rule's default risk for this finding (e.g. lower with resourceNames). */
+  risk?: Risk;
+  employee?: string;
+  cluster?: string;
+  namespace?: string;
+  /** `Kind/name` or `Kind/namespace/name` of the object concerned. */
+  object?: string;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(input: LintInput, report: (r: Report) => void): void;
+}
+
+export interface Waived {
+  reason: string;
+  expires: string;
+  at: Source;
+}
+
+export interface Finding extends Source {
+  ruleId: string;
+  code: string;
+  severity: LintSeverity;
+  risk: Risk;
+  message: string;
+  employee?: string;
+  cluster?: string;
+  namespace?: string;
+  object?: string;
+  /** Present when a waiver accepts the finding: it stays visible but no longer fails. */
+  waived?: Waived;
+}
