@@ -112,9 +112,16 @@ export function permissionSets(input: LintInput): PermissionSet[] {
   return sets;
 }
 
+/**
+ * The subject name of rules in a Role or ClusterRole that no binding in the input uses: they are
+ * judged as if bound, since a binding can come later, and reported at the rule.
+ */
+export const UNBOUND = 'anyone bound to';
+
 /** "employee bob", "User alice", "Group devs", "ServiceAccount ci/deployer". */
 export function who(s: { subject: Subject; employee?: string | undefined }): string {
   if (s.employee !== undefined) return `employee ${s.employee}`;
+  if (s.subject.name.startsWith(UNBOUND)) return s.subject.name;
   return s.subject.kind === 'ServiceAccount' ? `ServiceAccount ${s.subject.namespace ?? ''}/${s.subject.name}` : `${s.subject.kind} ${s.subject.name}`;
 }
 
@@ -133,7 +140,7 @@ export function via(grants: readonly Grant[]): string {
     if (g.binding) parts.add(`${g.role.kind} ${g.role.name} bound by ${g.binding.kind} ${g.binding.namespace ? `${g.binding.namespace}/` : ''}${g.binding.name}`);
     else if (g.role.kind === 'AccessPolicy') parts.add(`access policy ${g.role.name}`);
     else if (g.role.name.startsWith('eks-access:profile:')) parts.add(`profile ${g.role.name.slice('eks-access:profile:'.length)}`);
-    else if (g.role.name === 'eks-access:<employee>' || g.role.kind === 'Role') parts.add('inline rules');
+    else if (g.role.name === 'eks-access:<employee>') parts.add('inline rules');
     else parts.add(`${g.role.kind} ${g.role.name}`);
   }
   return `through ${[...parts].sort().join(', ')}`;

@@ -15,6 +15,8 @@ export interface LoadedDocument {
   lineCounter: LineCounter;
   /** The document as plain data (aliases resolved). */
   data: unknown;
+  /** The whole file's text, for positions inside block strings (aws-auth's mapRoles). */
+  text: string;
 }
 
 export type PathSegment = string | number;
@@ -49,7 +51,7 @@ export async function discoverFiles(dir: string): Promise<string[]> {
   return files.sort();
 }
 
-/** Reads files or folders given on the command line (for `--manifests`), expanding folders. */
+/** Reads files or folders given on the command line (for `--manifests`), expanding folders to their YAML and JSON files. */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   const out = new Set<string>();
   for (const p of paths) {
@@ -59,7 +61,9 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
     } catch {
       throw new UsageError(`file or folder not found: ${p}`);
     }
-    if (info.isDirectory()) for (const f of await discoverFiles(p)) out.add(f);
+    if (info.isDirectory()) {
+      for (const f of await fg(['**/*.yaml', '**/*.yml', '**/*.json'], { cwd: resolve(p), absolute: true, onlyFiles: true, followSymbolicLinks: false })) out.add(f);
+    }
     else out.add(resolve(p));
   }
   return [...out].sort();
@@ -112,7 +116,7 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
       diagnostics.push(diagnostic(at(alias?.offset ?? doc.contents?.range?.[0] ?? 0), message, 'yaml-syntax'));
       return;
     }
-    loaded.push({ file, index, doc, lineCounter, data });
+    loaded.push({ file, index, doc, lineCounter, data, text });
   });
   if (diagnostics.length === 0 && loaded.length === 0) {
     diagnostics.push(diagnostic({ file, line: 1, column: 1 }, 'file has no YAML documents; remove it or add a document with apiVersion and kind', 'empty-file'));

@@ -20,7 +20,7 @@ export const mapToSystemMasters: Rule = {
         if (g.name !== 'system:masters') continue;
         const whom = m.employees.length > 0 ? `employee ${m.employees.join(', ')}` : m.arn;
         report({
-          message: `${whom} is mapped into system:masters on ${m.cluster}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. Use level: admin (a visible cluster-admin binding) with expires, or a named group`,
+          message: `${whom} is mapped into system:masters${m.cluster ? ` on ${m.cluster}` : ''}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. Use level: admin (a visible cluster-admin binding) with expires, or a named group`,
           at: g.at,
           cluster: m.cluster,
           ...(m.employee !== undefined && { employee: m.employee }),

@@ -1,4 +1,5 @@
 import type { Rule } from '../../types.js';
-import { podsExec } from './pods-exec.js';
+import { RBAC_RULES_A } from './index-a.js';
+import { RBAC_RULES_B } from './index-b.js';
 
-export const RBAC_RULES: readonly Rule[] = [podsExec];
+export const RBAC_RULES: readonly Rule[] = [...RBAC_RULES_A, ...RBAC_RULES_B];

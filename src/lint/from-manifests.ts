@@ -1,0 +1,368 @@
+/**
+ * The lint view of Kubernetes RBAC manifests, aws-auth ConfigMaps and Terraform JSON as given with
+ * `--manifests`: bindings followed to the rules they grant (aggregated ClusterRoles resolved, the
+ * Kubernetes defaults known), aws-auth strings read the way aws-iam-authenticator reads them.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node } from 'yaml';
+import { diagnostic, type Diagnostic, type Source } from '../diagnostics.js';
+import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
+import type { PolicyRule } from '../model/types.js';
+import { builtinClusterRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
+import { UNBOUND } from './analysis.js';
+import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, IdentityMapping, LintInput, RoleObject, Subject } from './types.js';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** Objects Kubernetes or EKS create in every cluster without a `system:`/`eks:` prefix. */
+const PLATFORM_OBJECTS = new Set(['aws-node', 'extension-apiserver-authentication-reader', 'vpc-resource-controller-role', 'eks-vpc-resource-controller-role']);
+
+/** A Kubernetes object found in the input, with a locator into its file. */
+interface Located {
+  d: LoadedDocument;
+  base: PathSegment[];
+  obj: Record<string, unknown>;
+}
+
+function at(l: Located, path: PathSegment[] = [], key = false): Source {
+  return locate(l.d, [...l.base, ...path], key);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function toRule(v: unknown): PolicyRule | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const r = v as Record<string, unknown>;
+  const rule: PolicyRule = { verbs: strings(r.verbs) };
+  if (Array.isArray(r.apiGroups)) rule.apiGroups = strings(r.apiGroups);
+  if (Array.isArray(r.resources)) rule.resources = strings(r.resources);
+  if (Array.isArray(r.resourceNames)) rule.resourceNames = strings(r.resourceNames);
+  if (Array.isArray(r.nonResourceURLs)) rule.nonResourceURLs = strings(r.nonResourceURLs);
+  return rule;
+}
+
+/** Kubernetes objects of a document: itself, or the items of a `kind: List` (what `kubectl get -o yaml` prints). */
+function objectsOf(d: LoadedDocument): Located[] {
+  const data = d.data as Record<string, unknown> | null;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return [];
+  if (typeof data.kind === 'string' && data.kind.endsWith('List') && Array.isArray(data.items)) {
+    return data.items.flatMap((item, i) => (item && typeof item === 'object' ? [{ d, base: ['items', i], obj: item as Record<string, unknown> }] : []));
+  }
+  return [{ d, base: [], obj: data }];
+}
+
+function meta(o: Record<string, unknown>): { name: string; namespace?: string; labels: Record<string, string> } {
+  const m = (o.metadata ?? {}) as Record<string, unknown>;
+  const labels = (m.labels && typeof m.labels === 'object' ? m.labels : {}) as Record<string, string>;
+  return { name: str(m.name) ?? '', ...(str(m.namespace) !== undefined && { namespace: str(m.namespace)! }), labels };
+}
+
+/* ---------- aws-auth ---------- */
+
+/**
+ * Where line `innerLine` (1-based) of a string value lies in the file: for a block scalar (`|`) the
+ * content starts on the line after the header, indented; other styles map to the value itself.
+ */
+function innerPosition(l: Located, path: PathSegment[], innerLine: number, innerCol: number): Source {
+  const node = nodeAt(l.d.doc, [...l.base, ...path]);
+  const outer = at(l, path);
+  if (!isScalar(node) || (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED)) return outer;
+  const lines = l.d.text.split('\n');
+  const contentLine = outer.line + innerLine;
+  const indent = /^ */.exec(lines[outer.line] ?? '')![0].length;
+  return { file: outer.file, line: contentLine, column: indent + innerCol };
+}
+
+function parseAwsAuth(l: Located, out: LintInput): void {
+  const data = (l.obj.data ?? {}) as Record<string, unknown>;
+  const view: AwsAuthView = { cluster: '', at: at(l), hasNodeMapping: false, nodeMappingNotRequired: false, ignoredKeys: [], invalidEntries: [] };
+  for (const key of Object.keys(data)) {
+    // The authenticator reads exactly mapRoles, mapUsers and mapAccounts; any other spelling is ignored.
+    if (['mapRoles', 'mapUsers', 'mapAccounts'].includes(key)) continue;
+    if (['maproles', 'mapusers', 'mapaccounts'].includes(key.toLowerCase())) view.ignoredKeys.push({ key, at: at(l, ['data', key], true) });
+  }
+  const section = (key: 'mapRoles' | 'mapUsers' | 'mapAccounts') => {
+    const text = data[key];
+    if (text === undefined) return undefined;
+    if (typeof text !== 'string') {
+      view.invalidEntries.push({ reason: `data.${key} must be a string (a YAML list written after "${key}: |"); as it is, the ConfigMap is invalid`, at: at(l, ['data', key]) });
+      return undefined;
+    }
+    const lc = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lc, version: '1.1', uniqueKeys: false, logLevel: 'error' });
+    if (doc.errors.length > 0) {
+      const pos = lc.linePos(doc.errors[0]!.pos[0]);
+      view.invalidEntries.push({ reason: `data.${key} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); the authenticator drops every entry of ${key}`, at: innerPosition(l, ['data', key], pos.line, pos.col) });
+      return undefined;
+    }
+    if (!isSeq(doc.contents)) {
+      if (doc.contents !== null) view.invalidEntries.push({ reason: `data.${key} must be a YAML list`, at: at(l, ['data', key]) });
+      return undefined;
+    }
+    const where = (n: { range?: [number, number, number] | null } | null | undefined): Source => {
+      const pos = lc.linePos(n?.range?.[0] ?? 0);
+      return innerPosition(l, ['data', key], pos.line, pos.col);
+    };
+    return { items: doc.contents.items as (Node | null)[], where };
+  };
+  const entries = (key: 'mapRoles' | 'mapUsers', arnKey: 'rolearn' | 'userarn') => {
+    const s = section(key);
+    if (!s) return;
+    for (const item of s.items) {
+      const itemAt = s.where(item);
+      if (!isMap(item)) {
+        view.invalidEntries.push({ reason: `an entry of ${key} is not a mapping; the authenticator drops it`, at: itemAt });
+        continue;
+      }
+      // Entry keys are matched case-insensitively (Go's encoding/json).
+      const fields = new Map<string, { value: unknown; node: Node | null }>();
+      for (const pair of item.items) {
+        if (!isScalar(pair.key)) continue;
+        const value = pair.value as Node | null;
+        fields.set(String(pair.key.value).toLowerCase(), { value: isScalar(value) ? value.value : isSeq(value) ? value.toJSON() : value, node: value });
+      }
+      const arn = fields.get(arnKey)?.value;
+      if (typeof arn !== 'string' || arn === '') {
+        if (key === 'mapRoles' && fields.has('sso')) continue; // the alpha SSO matcher, not on EKS
+        view.invalidEntries.push({ reason: `an entry of ${key} has no ${arnKey}; the authenticator drops it`, at: itemAt });
+        continue;
+      }
+      const groupsField = fields.get('groups');
+      const groupNodes = isSeq(groupsField?.node) ? (groupsField.node.items as Node[]) : [];
+      const groups = groupNodes.map((n) => ({ name: String(isScalar(n) ? n.value : ''), at: s.where(n) }));
+      if (groupsField && !isSeq(groupsField.node) && groupsField.value !== null && groupsField.value !== undefined) {
+        view.invalidEntries.push({ reason: `groups of ${arn} is not a list; the authenticator drops the entry`, at: s.where(groupsField.node) });
+        continue;
+      }
+      const username = fields.get('username')?.value;
+      const mapping: IdentityMapping = {
+        cluster: '',
+        via: 'aws-auth',
+        kind: key === 'mapRoles' ? 'role' : 'user',
+        arn,
+        ...(typeof username === 'string' && { username }),
+        groups,
+        at: itemAt,
+        employees: [],
+        preserved: true,
+      };
+      if (key === 'mapRoles' && groups.some((g) => g.name === 'system:nodes')) view.hasNodeMapping = true;
+      out.identities.push(mapping);
+    }
+  };
+  entries('mapRoles', 'rolearn');
+  entries('mapUsers', 'userarn');
+  const accounts = section('mapAccounts');
+  for (const item of accounts?.items ?? []) {
+    const value = isScalar(item) ? String(item.value) : '';
+    out.identities.push({ cluster: '', via: 'aws-auth', kind: 'account', arn: value, groups: [], at: accounts!.where(item), employees: [], preserved: true });
+  }
+  out.awsAuth.push(view);
+}
+
+/* ---------- Terraform JSON ---------- */
+
+function statementsOf(policy: string, where: Source): IamStatement[] | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(policy);
+  } catch {
+    return undefined;
+  }
+  const list = (doc as { Statement?: unknown }).Statement;
+  const statements = Array.isArray(list) ? list : list ? [list] : [];
+  const arr = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+  return statements.map((s: Record<string, unknown>) => ({
+    effect: String(s.Effect ?? ''),
+    actions: arr(s.Action),
+    notActions: arr(s.NotAction),
+    resources: arr(s.Resource),
+    notResources: arr(s.NotResource),
+    hasCondition: s.Condition !== undefined,
+    at: where,
+  }));
+}
+
+function parseTerraform(d: LoadedDocument, out: LintInput): void {
+  const resources = ((d.data as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  const users = new Map<string, IamUserView>();
+  const userFor = (ref: unknown, where: Source): IamUserView => {
+    const text = String(ref ?? '');
+    const m = /^\$\{aws_iam_user\.([^.}]+)\.(name|id)\}$/.exec(text);
+    const key = m ? m[1]! : `name:${text}`;
+    let u = users.get(key);
+    if (!u) {
+      u = { name: m ? m[1]! : text, at: where, managedPolicies: [], inlinePolicies: [] };
+      users.set(key, u);
+    }
+    return u;
+  };
+  for (const [name, body] of Object.entries(resources.aws_iam_user ?? {})) {
+    const u = userFor(`\${aws_iam_user.${name}.name}`, locate(d, ['resource', 'aws_iam_user', name], true));
+    u.name = String(body.name ?? name);
+  }
+  for (const [name, body] of Object.entries(resources.aws_iam_user_policy ?? {})) {
+    const where = locate(d, ['resource', 'aws_iam_user_policy', name], true);
+    const u = userFor(body.user, where);
+    const text = typeof body.policy === 'string' ? body.policy : JSON.stringify(body.policy ?? {});
+    const statements = statementsOf(text.replace(/\$\$\{/g, '${'), locate(d, ['resource', 'aws_iam_user_policy', name, 'policy']));
+    u.inlinePolicies.push({ name: String(body.name ?? name), text, statements: statements ?? [], at: where });
+  }
+  for (const [name, body] of Object.entries(resources.aws_iam_user_policy_attachment ?? {})) {
+    const where = locate(d, ['resource', 'aws_iam_user_policy_attachment', name], true);
+    userFor(body.user, where).managedPolicies.push({ arn: String(body.policy_arn ?? ''), at: where });
+  }
+  for (const [name, body] of Object.entries(resources.aws_iam_policy_attachment ?? {})) {
+    const where = locate(d, ['resource', 'aws_iam_policy_attachment', name], true);
+    for (const user of strings(body.users)) userFor(user, where).managedPolicies.push({ arn: String(body.policy_arn ?? ''), at: where });
+  }
+  out.iamUsers.push(...users.values());
+}
+
+/* ---------- RBAC ---------- */
+
+function isPlatformBinding(name: string, subjects: Subject[], roleName: string): boolean {
+  if (name.startsWith('system:') || name.startsWith('eks:') || name.startsWith('kubeadm:')) return true;
+  if (name === 'cluster-admin' && roleName === 'cluster-admin') return subjects.every((s) => s.kind === 'Group' && s.name === 'system:masters');
+  return PLATFORM_OBJECTS.has(name) && subjects.every((s) => s.kind === 'ServiceAccount' && s.namespace === 'kube-system');
+}
+
+function subjectsOf(l: Located, bindingNamespace: string | undefined): (Subject & { at: Source })[] {
+  const list = Array.isArray(l.obj.subjects) ? l.obj.subjects : [];
+  return list.flatMap((s: Record<string, unknown>, i) => {
+    const kind = str(s?.kind);
+    const name = str(s?.name);
+    if (!name || (kind !== 'User' && kind !== 'Group' && kind !== 'ServiceAccount')) return [];
+    const namespace = kind === 'ServiceAccount' ? (str(s.namespace) ?? bindingNamespace) : undefined;
+    return [{ kind, name, ...(namespace !== undefined && { namespace }), at: at(l, ['subjects', i]) }];
+  });
+}
+
+/** Builds the lint input from loaded manifest documents; unknown kinds are ignored. */
+export function inputFromManifests(documents: readonly LoadedDocument[], today: string): { input: LintInput; diagnostics: Diagnostic[] } {
+  const input: LintInput = { mode: 'manifests', today, grants: [], identities: [], awsAuth: [], accessPolicies: [], roles: [], bindings: [], iamUsers: [] };
+  const diagnostics: Diagnostic[] = [];
+  const roleObjs: { l: Located; role: RoleObject }[] = [];
+  const bindingObjs: Located[] = [];
+  for (const d of documents) {
+    const data = d.data as Record<string, unknown> | null;
+    if (data && typeof data === 'object' && !Array.isArray(data) && 'resource' in data && !('kind' in data)) {
+      parseTerraform(d, input);
+      continue;
+    }
+    for (const l of objectsOf(d)) {
+      const kind = str(l.obj.kind);
+      const apiVersion = str(l.obj.apiVersion) ?? '';
+      const m = meta(l.obj);
+      if ((kind === 'Role' || kind === 'ClusterRole') && apiVersion.startsWith(RBAC_GROUP)) {
+        const rules = (Array.isArray(l.obj.rules) ? l.obj.rules : []).flatMap((r, i) => {
+          const rule = toRule(r);
+          return rule ? [{ rule, at: at(l, ['rules', i]) }] : [];
+        });
+        const aggregationRule = l.obj.aggregationRule as RoleObject['aggregationRule'];
+        const role: RoleObject = {
+          cluster: '',
+          kind,
+          name: m.name,
+          ...(kind === 'Role' && m.namespace !== undefined && { namespace: m.namespace }),
+          labels: m.labels,
+          ...(aggregationRule && { aggregationRule }),
+          rules,
+          at: at(l),
+          builtin: isPlatformRoleName(m.name) || m.name.startsWith('kubeadm:') || PLATFORM_OBJECTS.has(m.name),
+          bound: false,
+        };
+        roleObjs.push({ l, role });
+      } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && apiVersion.startsWith(RBAC_GROUP)) {
+        bindingObjs.push(l);
+      } else if (kind === 'ConfigMap' && m.name === 'aws-auth' && (m.namespace ?? 'kube-system') === 'kube-system') {
+        parseAwsAuth(l, input);
+      }
+    }
+  }
+
+  // ClusterRoles: the defaults first, then the given ones over them; aggregation over both.
+  const clusterData = new Map<string, ClusterRoleData & { given?: RoleObject }>();
+  for (const [name, r] of builtinClusterRoles()) clusterData.set(name, r);
+  for (const { role } of roleObjs) {
+    if (role.kind !== 'ClusterRole') continue;
+    clusterData.set(role.name, { name: role.name, labels: role.labels, ...(role.aggregationRule && { aggregationRule: role.aggregationRule }), rules: role.rules.map((r) => r.rule), given: role });
+  }
+  const resolved = resolveAggregation(clusterData);
+
+  for (const l of bindingObjs) {
+    const kind = str(l.obj.kind) as BindingObject['kind'];
+    const m = meta(l.obj);
+    const ref = (l.obj.roleRef ?? {}) as Record<string, unknown>;
+    const roleRef = { kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' };
+    const namespace = kind === 'RoleBinding' ? m.namespace ?? 'default' : undefined;
+    const subjects = subjectsOf(l, namespace);
+    const builtin = isPlatformBinding(m.name, subjects, roleRef.name);
+    let rules: { rule: PolicyRule; at?: Source }[] | undefined;
+    let given: RoleObject | undefined;
+    if (roleRef.kind === 'ClusterRole') {
+      const r = resolved.get(roleRef.name);
+      given = clusterData.get(roleRef.name)?.given;
+      if (r) rules = r.rules.map((rule) => ({ rule, ...(given && given.rules.find((x) => x.rule === rule) && { at: given.rules.find((x) => x.rule === rule)!.at }) }));
+    } else if (roleRef.kind === 'Role') {
+      given = roleObjs.find((x) => x.role.kind === 'Role' && x.role.name === roleRef.name && (x.role.namespace ?? 'default') === namespace)?.role;
+      if (given) rules = given.rules;
+    }
+    if (given) given.bound = true;
+    const binding: BindingObject = {
+      cluster: '',
+      kind,
+      name: m.name,
+      ...(namespace !== undefined && { namespace }),
+      roleRef,
+      subjects,
+      at: at(l),
+      builtin,
+      roleFound: rules !== undefined,
+    };
+    input.bindings.push(binding);
+    if (builtin || !rules) continue;
+    for (const s of subjects) {
+      const { at: _subjectAt, ...subject } = s;
+      void _subjectAt;
+      for (const r of rules) {
+        const grant: Grant = {
+          cluster: '',
+          subject,
+          ...(namespace !== undefined && { namespace }),
+          rule: r.rule,
+          role: { kind: roleRef.kind === 'Role' ? 'Role' : 'ClusterRole', name: roleRef.name, builtin: isPlatformRoleName(roleRef.name) },
+          binding: { kind, name: m.name, ...(namespace !== undefined && { namespace }) },
+          at: binding.at,
+          ...(r.at && { ruleAt: r.at }),
+        };
+        input.grants.push(grant);
+      }
+    }
+  }
+
+  for (const { role } of roleObjs) {
+    input.roles.push(role);
+    if (role.bound || role.builtin) continue;
+    // Judged as if bound, since a binding can come later; reported at each rule.
+    const rules = role.kind === 'ClusterRole' ? resolved.get(role.name)!.rules.map((rule) => ({ rule, at: role.rules.find((x) => x.rule === rule)?.at ?? role.at })) : role.rules;
+    for (const r of rules) {
+      input.grants.push({
+        cluster: '',
+        subject: { kind: 'Group', name: `${UNBOUND} ${role.kind} ${role.namespace ? `${role.namespace}/` : ''}${role.name}` },
+        ...(role.namespace !== undefined && { namespace: role.namespace }),
+        rule: r.rule,
+        role: { kind: role.kind, name: role.name, builtin: false },
+        at: r.at,
+        ruleAt: r.at,
+      });
+    }
+  }
+  void diagnostic;
+  return { input, diagnostics };
+}
