@@ -11,6 +11,9 @@ import { formatSarif } from './report/sarif.js';
 import { formatText } from './report/text.js';
 import { loadAccess } from './pipeline.js';
 import { lintManifests } from './lint/manifests.js';
+import { authorize, whoCan } from './rbac/engine.js';
+import { describeRequest, parseRequest } from './rbac/request.js';
+import { resolveWho, targetForCluster, targetForManifests, type QueryTarget } from './rbac/query.js';
 import { compareOutput, patchOf, readTree, writeOutput } from './write/writer.js';
 import { basename, resolve } from 'node:path';
 
@@ -96,6 +99,86 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const findings = [...diagnosticsAsFindings(result.diagnostics), ...result.findings];
       io.stdout.write(formatFindings(findings, opts.format as Format));
       if (failing(findings)) code = EXIT.problems;
+    });
+
+  /** The RBAC bundle a query runs against: --manifests, or the access folder's --cluster. */
+  const queryTarget = async (opts: { dir: string; manifests?: string[]; cluster?: string }): Promise<QueryTarget | undefined> => {
+    if (opts.manifests) {
+      const { target, problems } = await targetForManifests(opts.manifests);
+      for (const p of problems) io.stderr.write(`${p}\n`);
+      return problems.length > 0 ? undefined : target;
+    }
+    const loaded = await loadAccess(opts.dir);
+    if (!loaded.model) {
+      printDiagnostics(io, loaded.diagnostics);
+      return undefined;
+    }
+    return targetForCluster(loaded.model, opts.cluster);
+  };
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+  program
+    .command('can-i')
+    .description('like kubectl auth can-i, offline: prints yes or no (exit 0 or 1)')
+    .argument('<verb>', 'get, list, create, ... or *')
+    .argument('<resource>', 'pods, deployments.apps, pods/log, a short name, or a non-resource URL such as /healthz')
+    .argument('[name]', 'the object name')
+    .option('-n, --namespace <ns>', 'the namespace', 'default')
+    .option('-A, --all-namespaces', 'ask for all namespaces (only cluster-wide grants count)')
+    .option('--subresource <sub>', 'the subresource, e.g. log or exec')
+    .option('--as <user>', 'the Kubernetes username')
+    .option('--as-group <group>', 'a group of --as (repeatable)', collect)
+    .option('--employee <name>', 'an employee of the access folder, as their mapping makes them')
+    .option('--as-arn <arn>', 'an IAM principal (sts assumed-role or IAM user ARN), through aws-auth')
+    .option('--cluster <name>', 'the cluster of the access folder')
+    .option('--manifests <paths...>', 'answer against these RBAC files instead of the access folder')
+    .option('--dir <dir>', 'the access folder', 'access')
+    .option('--why', 'print what allows it (or that nothing does) on stderr')
+    .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; as?: string; asGroup?: string[]; employee?: string; asArn?: string; cluster?: string; manifests?: string[]; dir: string; why?: boolean }) => {
+      const request = parseRequest(verb, resource, name, opts);
+      const target = await queryTarget(opts);
+      if (!target) {
+        code = EXIT.problems;
+        return;
+      }
+      const who = resolveWho(target, opts);
+      const decision = authorize(target.bundle, who, request);
+      io.stdout.write(decision.allowed ? 'yes\n' : 'no\n');
+      if (opts.why) io.stderr.write(decision.allowed ? decision.reasons.map((r) => `allowed by ${r}\n`).join('') : `no binding or access policy lets ${who.user} (groups ${who.groups.join(', ')}) ${describeRequest(request)}\n`);
+      code = decision.allowed ? EXIT.ok : EXIT.problems;
+    });
+
+  program
+    .command('who-can')
+    .description('every user and group allowed to do something, with the binding or access policy that allows it')
+    .argument('<verb>')
+    .argument('<resource>')
+    .argument('[name]')
+    .option('-n, --namespace <ns>', 'the namespace', 'default')
+    .option('-A, --all-namespaces', 'only cluster-wide grants')
+    .option('--subresource <sub>', 'the subresource')
+    .option('--cluster <name>', 'the cluster of the access folder')
+    .option('--manifests <paths...>', 'answer against these RBAC files instead of the access folder')
+    .option('--dir <dir>', 'the access folder', 'access')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; cluster?: string; manifests?: string[]; dir: string; format: string }) => {
+      const request = parseRequest(verb, resource, name, opts);
+      const target = await queryTarget(opts);
+      if (!target) {
+        code = EXIT.problems;
+        return;
+      }
+      const employees = new Map([...(target.model?.employees.values() ?? [])].map((e) => [e.kubernetesUser, e.name]));
+      const holders = whoCan(target.bundle, request).map((h) => ({ ...h, ...(h.kind === 'User' && employees.has(h.name) && { employee: employees.get(h.name)! }) }));
+      if (opts.format === 'json') {
+        io.stdout.write(JSON.stringify({ request: describeRequest(request), holders }, null, 2) + '\n');
+        return;
+      }
+      io.stdout.write(`who can ${describeRequest(request)}${target.cluster ? ` on ${target.cluster.name}` : ''}:\n`);
+      for (const h of holders) {
+        const who = `${h.kind} ${h.kind === 'ServiceAccount' ? `${h.namespace}/` : ''}${h.name}${'employee' in h ? ` (employee ${h.employee})` : ''}`;
+        io.stdout.write(`  ${who.padEnd(48)} ${h.via}\n`);
+      }
     });
 
   program

@@ -1,0 +1,154 @@
+/**
+ * An offline Kubernetes RBAC authorizer with the semantics of the API server's
+ * (`plugin/pkg/auth/authorizer/rbac/rbac.go`): ClusterRoleBindings apply everywhere, RoleBindings only
+ * in their namespace; a roleRef to a missing role grants nothing; ServiceAccount subjects match
+ * `system:serviceaccount:<ns>:<name>` (namespace defaulting to the binding's); `system:masters` may do
+ * everything. EKS access policies are another source of rules, scoped to the cluster or namespaces.
+ */
+import type { Source } from '../diagnostics.js';
+import type { PolicyRule } from '../model/types.js';
+import { builtinClusterRoles, resolveAggregation, type ClusterRoleData } from './builtin.js';
+import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from './match.js';
+
+export interface BundleSubject {
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  namespace?: string;
+}
+
+export interface BundleBinding {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  name: string;
+  namespace?: string;
+  roleRef: { kind: string; name: string };
+  subjects: BundleSubject[];
+  at?: Source;
+}
+
+/** Rules that apply to a principal without a binding: an EKS access policy association. */
+export interface PolicyGrant {
+  /** The Kubernetes username of the principal (as the access entry maps it; templates rendered per person). */
+  user?: string;
+  group?: string;
+  policy: string;
+  rules: PolicyRule[];
+  /** Undefined: cluster scope. */
+  namespaces?: string[];
+}
+
+export interface Bundle {
+  /** Aggregation resolved; includes the Kubernetes defaults unless the input redefines them. */
+  clusterRoles: Map<string, ClusterRoleData>;
+  /** Keyed `namespace/name`. */
+  roles: Map<string, PolicyRule[]>;
+  bindings: BundleBinding[];
+  policies: PolicyGrant[];
+}
+
+export interface UserInfo {
+  user: string;
+  groups: string[];
+}
+
+export type Request = (ResourceRequest & { namespace?: string }) | { verb: string; path: string };
+
+export interface Decision {
+  allowed: boolean;
+  /** What allowed it: "ClusterRoleBinding x -> ClusterRole y", "group system:masters", "access policy P". */
+  reasons: string[];
+}
+
+/** A bundle from RBAC objects; the Kubernetes default ClusterRoles are added unless given. */
+export function makeBundle(input: { clusterRoles?: ClusterRoleData[]; roles?: { namespace: string; name: string; rules: PolicyRule[] }[]; bindings?: BundleBinding[]; policies?: PolicyGrant[] }): Bundle {
+  const all = new Map<string, ClusterRoleData>(builtinClusterRoles());
+  for (const r of input.clusterRoles ?? []) all.set(r.name, r);
+  return {
+    clusterRoles: resolveAggregation(all),
+    roles: new Map((input.roles ?? []).map((r) => [`${r.namespace}/${r.name}`, r.rules])),
+    bindings: input.bindings ?? [],
+    policies: input.policies ?? [],
+  };
+}
+
+/** Does the binding subject `s` name this user (`bindingNamespace` is the default for ServiceAccounts)? */
+export function subjectMatches(s: BundleSubject, who: UserInfo, bindingNamespace?: string): boolean {
+  switch (s.kind) {
+    case 'User':
+      return s.name === who.user;
+    case 'Group':
+      return who.groups.includes(s.name);
+    case 'ServiceAccount': {
+      const ns = s.namespace ?? bindingNamespace ?? '';
+      return who.user === `system:serviceaccount:${ns}:${s.name}`;
+    }
+  }
+}
+
+function rulesOf(bundle: Bundle, b: BundleBinding): PolicyRule[] {
+  if (b.roleRef.kind === 'ClusterRole') return bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [];
+  if (b.roleRef.kind === 'Role' && b.kind === 'RoleBinding') return bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [];
+  return [];
+}
+
+function allows(rule: PolicyRule, req: Request): boolean {
+  return 'path' in req ? ruleAllowsNonResource(rule, req.verb, req.path) : ruleAllows(rule, req);
+}
+
+/** The user's groups as the API server sees them: every authenticated user is in `system:authenticated`. */
+export function withImplicitGroups(who: UserInfo): UserInfo {
+  const groups = new Set(who.groups);
+  groups.add('system:authenticated');
+  if (who.user.startsWith('system:serviceaccount:')) {
+    groups.add('system:serviceaccounts');
+    groups.add(`system:serviceaccounts:${who.user.split(':')[2]}`);
+  }
+  return { user: who.user, groups: [...groups] };
+}
+
+/** Would the API server allow `req` for `who`? Lists every binding or policy that allows it. */
+export function authorize(bundle: Bundle, who: UserInfo, req: Request): Decision {
+  const reasons: string[] = [];
+  if (who.groups.includes('system:masters')) reasons.push('group system:masters (superuser, not RBAC)');
+  const namespace = 'path' in req ? undefined : req.namespace;
+  for (const b of bundle.bindings) {
+    // A RoleBinding grants only in its own namespace; non-resource URLs need a ClusterRoleBinding.
+    if (b.kind === 'RoleBinding' && ('path' in req || b.namespace !== namespace)) continue;
+    if (!b.subjects.some((s) => subjectMatches(s, who, b.namespace))) continue;
+    if (rulesOf(bundle, b).some((r) => allows(r, req))) reasons.push(`${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} -> ${b.roleRef.kind} ${b.roleRef.name}`);
+  }
+  for (const p of bundle.policies) {
+    if (!((p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)))) continue;
+    if (p.namespaces && (namespace === undefined || !p.namespaces.some((n) => n === namespace || (n.endsWith('*') && namespace.startsWith(n.slice(0, -1)))))) continue;
+    if (p.rules.some((r) => allows(r, req))) reasons.push(`access policy ${p.policy}${p.namespaces ? ` (namespaces ${p.namespaces.join(', ')})` : ' (cluster)'}`);
+  }
+  return { allowed: reasons.length > 0, reasons };
+}
+
+export interface Holder {
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  namespace?: string;
+  via: string;
+}
+
+/** Every subject some binding or policy lets do `req`, with what allows it (like kubectl-who-can, plus access policies). */
+export function whoCan(bundle: Bundle, req: Request): Holder[] {
+  const out: Holder[] = [{ kind: 'Group', name: 'system:masters', via: 'superuser group (not RBAC)' }];
+  const namespace = 'path' in req ? undefined : req.namespace;
+  for (const b of bundle.bindings) {
+    if (b.kind === 'RoleBinding' && ('path' in req || (namespace !== undefined && b.namespace !== namespace))) continue;
+    if (!rulesOf(bundle, b).some((r) => allows(r, req))) continue;
+    for (const s of b.subjects) {
+      const ns = s.kind === 'ServiceAccount' ? (s.namespace ?? b.namespace) : undefined;
+      out.push({ kind: s.kind, name: s.name, ...(ns !== undefined && { namespace: ns }), via: `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} -> ${b.roleRef.kind} ${b.roleRef.name}` });
+    }
+  }
+  for (const p of bundle.policies) {
+    if (p.namespaces && namespace !== undefined && !p.namespaces.includes(namespace)) continue;
+    if (!p.rules.some((r) => allows(r, req))) continue;
+    const via = `access policy ${p.policy}${p.namespaces ? ` (namespaces ${p.namespaces.join(', ')})` : ' (cluster)'}`;
+    if (p.user !== undefined) out.push({ kind: 'User', name: p.user, via });
+    if (p.group !== undefined) out.push({ kind: 'Group', name: p.group, via });
+  }
+  return out;
+}
