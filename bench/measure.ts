@@ -2,11 +2,15 @@
  * Runs one measured job in this (child) process and prints {ms, maxRssMiB} as JSON on the last line:
  *   node dist/bench/measure.js floor DIR OUT     parse every YAML file, write one JSON per input
  *   node dist/bench/measure.js generate DIR OUT  eks-access generate
+ *   node dist/bench/measure.js can-i DIR QUERIES  load an RBAC dump, then answer QUERIES can-i questions
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../src/cli.js';
+import { expandPaths, loadFiles } from '../src/load/load.js';
+import { authorize, withImplicitGroups } from '../src/rbac/engine.js';
+import { bundleFromDocuments } from '../src/rbac/manifest-bundle.js';
 
 const [job, dir, out] = process.argv.slice(2) as [string, string, string];
 
@@ -24,10 +28,22 @@ function floor(): void {
 
 const started = process.hrtime.bigint();
 let code = 0;
+let extra: Record<string, number> = {};
 if (job === 'floor') floor();
-else {
+else if (job === 'can-i') {
+  const { bundle } = bundleFromDocuments((await loadFiles(await expandPaths([dir]))).value);
+  const loaded = process.hrtime.bigint();
+  const queries = Number(out);
+  let yes = 0;
+  for (let i = 0; i < queries; i++) {
+    const who = withImplicitGroups({ user: `user-${(i * 7) % 997}`, groups: [`team-${i % 13}`] });
+    if (authorize(bundle, who, { verb: ['get', 'create', 'delete'][i % 3]!, group: '', resource: ['pods', 'secrets', 'services'][i % 3]!, namespace: `ns-${i % 40}` }).allowed) yes++;
+  }
+  const done = process.hrtime.bigint();
+  extra = { loadMs: Number(loaded - started) / 1e6, perQueryMs: Number(done - loaded) / 1e6 / queries, yes };
+} else {
   const sink = { write: () => true };
   code = await main(['generate', '--dir', dir, '--out', out], { stdout: sink, stderr: { write: (s: string) => process.stderr.write(s) } });
 }
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
-console.log(JSON.stringify({ job, code, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ job, code, ms, maxRssMiB: process.resourceUsage().maxRSS / 1024, ...extra }));
