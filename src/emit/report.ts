@@ -2,6 +2,26 @@ import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model
 import { compareStrings } from '../text.js';
 import { employeesOn } from './aws-auth.js';
 import { grantsOn } from './rbac.js';
+import { bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
+import { authorize, type Bundle, type Request } from '../rbac/engine.js';
+import type { ResourceRequest } from '../rbac/match.js';
+
+/** The questions reviewers ask first, answered by the RBAC engine for every person. */
+const CAPABILITIES: { title: string; requests: ResourceRequest[] }[] = [
+  { title: 'read Secrets', requests: [{ verb: 'get', group: '', resource: 'secrets' }, { verb: 'list', group: '', resource: 'secrets' }] },
+  { title: 'exec into pods', requests: [{ verb: 'create', group: '', resource: 'pods', subresource: 'exec' }] },
+  { title: 'change workloads', requests: [{ verb: 'patch', group: 'apps', resource: 'deployments' }, { verb: 'create', group: '', resource: 'pods' }] },
+  { title: 'change RBAC', requests: [{ verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'rolebindings' }] },
+  { title: 'everything', requests: [{ verb: '*', group: '*', resource: '*' }] },
+];
+
+/** Namespaces (or "all") where `who` may do one of the capability's requests. */
+function capabilityCell(bundle: Bundle, who: ReturnType<typeof userInfoFor>, namespaces: readonly string[], cap: (typeof CAPABILITIES)[number]): string {
+  const can = (namespace?: string) => cap.requests.some((r) => authorize(bundle, who, { ...r, ...(namespace !== undefined && { namespace }) }).allowed);
+  if (can()) return 'all namespaces';
+  const where = namespaces.filter((ns) => can(ns));
+  return where.length === 0 ? '—' : where.join(', ');
+}
 
 const MODE: Record<Cluster['authentication'], string> = {
   'aws-auth': 'aws-auth ConfigMap',
@@ -81,6 +101,20 @@ export function emitReport(model: AccessModel): string {
         const reason = g.reason ?? e.reason ?? '';
         lines.push(`| ${cell(e.name)} | \`${cell(e.kubernetesUser)}\` | ${cell(identityText(e))} | ${cell(what)} | ${cell(where)} | ${expires} | ${cell(reason)} |`);
       }
+    }
+    lines.push('');
+    // The same answers as `eks-access can-i`, from the objects generate writes and the access policies.
+    const bundle = bundleForCluster(model, c);
+    const byUser = new Map<string, Bundle['bindings']>();
+    for (const b of bundle.bindings) for (const s of b.subjects) if (s.kind === 'User') byUser.set(s.name, [...(byUser.get(s.name) ?? []), b]);
+    lines.push('What each person can do (answered like `eks-access can-i`; groups bound outside eks-access not included):', '');
+    lines.push(`| employee | ${CAPABILITIES.map((cap) => cap.title).join(' | ')} |`, `|---|${CAPABILITIES.map(() => '---').join('|')}|`);
+    for (const e of people) {
+      const who = userInfoFor(model, c, e);
+      const mine: Bundle = { ...bundle, bindings: byUser.get(e.kubernetesUser) ?? [], policies: bundle.policies.filter((p) => p.user === e.kubernetesUser) };
+      const namespaces = c.namespaces.filter((ns) => grantsOn(e, c).some((g) => 'namespaces' in g && g.namespaces?.includes(ns)));
+      const masters = who.groups.includes('system:masters');
+      lines.push(`| ${cell(e.name)} | ${CAPABILITIES.map((cap) => (masters ? 'all namespaces (system:masters)' : capabilityCell(mine, who, namespaces, cap))).join(' | ')} |`);
     }
     lines.push('');
   }
