@@ -11,9 +11,17 @@ export function profileRoleName(p: Profile): string {
   return p.clusterRole ?? profileClusterRoleName(p.name);
 }
 
-/** Grants of `e` that apply to cluster `c`. */
+const grantsByCluster = new WeakMap<Employee, Map<string, Grant[]>>();
+
+/** Grants of `e` that apply to cluster `c` (asked for very often: computed once per employee). */
 export function grantsOn(e: Employee, c: Cluster): Grant[] {
-  return e.grants.filter((g) => g.clusters.includes(c.name));
+  let byCluster = grantsByCluster.get(e);
+  if (!byCluster) {
+    byCluster = new Map();
+    for (const g of e.grants) for (const name of g.clusters) byCluster.set(name, [...(byCluster.get(name) ?? []), g]);
+    grantsByCluster.set(e, byCluster);
+  }
+  return byCluster.get(c.name) ?? [];
 }
 
 function toPolicyRule(r: PolicyRule): V1PolicyRule {

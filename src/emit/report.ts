@@ -1,6 +1,6 @@
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
 import { compareStrings } from '../text.js';
-import { employeesOn } from './aws-auth.js';
+import { employeesOn, identityMappings } from './aws-auth.js';
 import { grantsOn } from './rbac.js';
 import { bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
 import { authorize, type Bundle, type Request } from '../rbac/engine.js';
@@ -109,8 +109,9 @@ export function emitReport(model: AccessModel): string {
     for (const b of bundle.bindings) for (const s of b.subjects) if (s.kind === 'User') byUser.set(s.name, [...(byUser.get(s.name) ?? []), b]);
     lines.push('What each person can do (answered like `eks-access can-i`; groups bound outside eks-access not included):', '');
     lines.push(`| employee | ${CAPABILITIES.map((cap) => cap.title).join(' | ')} |`, `|---|${CAPABILITIES.map(() => '---').join('|')}|`);
+    const mappings = identityMappings(model, c);
     for (const e of people) {
-      const who = userInfoFor(model, c, e);
+      const who = userInfoFor(model, c, e, mappings);
       const mine: Bundle = { ...bundle, bindings: byUser.get(e.kubernetesUser) ?? [], policies: bundle.policies.filter((p) => p.user === e.kubernetesUser) };
       const namespaces = c.namespaces.filter((ns) => grantsOn(e, c).some((g) => 'namespaces' in g && g.namespaces?.includes(ns)));
       const masters = who.groups.includes('system:masters');

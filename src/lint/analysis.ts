@@ -92,7 +92,11 @@ export interface PermissionSet {
  * namespaced grants, those plus its cluster-wide ones, since a ClusterRoleBinding applies everywhere.
  * Rules that need several permissions together (bind + create rolebindings) judge these sets.
  */
+const setsOf = new WeakMap<LintInput, PermissionSet[]>();
+
 export function permissionSets(input: LintInput): PermissionSet[] {
+  const cached = setsOf.get(input);
+  if (cached) return cached;
   const bySubject = new Map<string, Grant[]>();
   for (const g of input.grants) {
     const key = `${g.cluster}|${subjectKey(g.subject)}`;
@@ -109,6 +113,7 @@ export function permissionSets(input: LintInput): PermissionSet[] {
     const namespaces = [...new Set(list.map((g) => g.namespace).filter((n): n is string => n !== undefined))].sort();
     for (const ns of namespaces) sets.push({ ...base, namespace: ns, grants: [...wide, ...list.filter((g) => g.namespace === ns)] });
   }
+  setsOf.set(input, sets);
   return sets;
 }
 

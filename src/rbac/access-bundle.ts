@@ -55,11 +55,11 @@ export function bundleForCluster(model: AccessModel, c: Cluster): Bundle {
 }
 
 /** Who an employee is on cluster `c`: their Kubernetes user and the groups of their mapping. */
-export function userInfoFor(model: AccessModel, c: Cluster, e: Employee): UserInfo {
+export function userInfoFor(model: AccessModel, c: Cluster, e: Employee, mappings?: ReturnType<typeof identityMappings>): UserInfo {
   let groups: string[];
   if (e.identity.kind === 'role') {
     const arn = stripRolePath(e.identity.arn).toLowerCase();
-    groups = identityMappings(model, c).roles.find((r) => r.rolearn.toLowerCase() === arn)?.groups ?? [];
+    groups = (mappings ?? identityMappings(model, c)).roles.find((r) => r.rolearn.toLowerCase() === arn)?.groups ?? [];
   } else groups = groupsOn(e, c);
   return { user: e.kubernetesUser, groups: [...groups, 'system:authenticated'] };
 }

@@ -73,23 +73,31 @@ export function isGeneratedDescribePolicy(p: IamUserView['inlinePolicies'][numbe
   );
 }
 
-/** The policy text IAM measures: as written, or rebuilt from its statements when the input has no text. */
+/** The name and statement id of the inline policy emit/terraform.ts writes for eks-access's IAM users. */
+const GENERATED_POLICY = { name: 'eks-access-describe-clusters', sid: 'DescribeOwnClusters' };
+
+/**
+ * The policy text IAM measures: as written, or rebuilt from its statements when the input has no
+ * text (the access folder's view of the generated policy carries statements only; the rebuilt text
+ * is what emit/terraform.ts writes, to the character).
+ */
 export function policyText(p: IamUserView['inlinePolicies'][number]): string {
   if (p.text.trim() !== '') return p.text;
-  const one = (xs: string[]) => (xs.length === 1 ? xs[0] : xs);
+  const generated = p.name === GENERATED_POLICY.name && isGeneratedDescribePolicy(p);
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: p.statements.map((s) => ({
+      ...(generated && { Sid: GENERATED_POLICY.sid }),
       Effect: s.effect,
-      ...(s.actions.length > 0 && { Action: one(s.actions) }),
-      ...(s.notActions.length > 0 && { NotAction: one(s.notActions) }),
-      ...(s.resources.length > 0 && { Resource: one(s.resources) }),
-      ...(s.notResources.length > 0 && { NotResource: one(s.notResources) }),
+      ...(s.actions.length > 0 && { Action: s.actions }),
+      ...(s.notActions.length > 0 && { NotAction: s.notActions }),
+      ...(s.resources.length > 0 && { Resource: s.resources }),
+      ...(s.notResources.length > 0 && { NotResource: s.notResources }),
     })),
   });
 }
 
 /** IAM's size: characters other than white space. */
-export function policySize(text: string): number {
+export function policyCharacters(text: string): number {
   return text.replace(/\s+/g, '').length;
 }

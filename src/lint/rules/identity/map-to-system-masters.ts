@@ -1,4 +1,5 @@
 import type { Rule } from '../../types.js';
+import { describeMapping, OncePerPlace, onClusters, reportAt } from './util.js';
 
 /**
  * `system:masters` is the API server's superuser group: it bypasses RBAC and every authorization
@@ -15,17 +16,20 @@ export const mapToSystemMasters: Rule = {
     category: 'identity',
   },
   check(input, report) {
+    // One finding per place that names the group, however many clusters the grant lists.
+    const found = new OncePerPlace<string>();
     for (const m of input.identities) {
       for (const g of m.groups) {
         if (g.name !== 'system:masters') continue;
-        const whom = m.employees.length > 0 ? `employee ${m.employees.join(', ')}` : m.arn;
-        report({
-          message: `${whom} is mapped into system:masters${m.cluster ? ` on ${m.cluster}` : ''}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. Use level: admin (a visible cluster-admin binding) with expires, or a named group`,
-          at: g.at,
-          cluster: m.cluster,
-          ...(m.employee !== undefined && { employee: m.employee }),
-        });
+        found.add(g.at, m.cluster, m.employees.length > 0 ? `employee ${m.employees.join(', ')}` : describeMapping(m));
       }
+    }
+    const instead =
+      input.mode === 'access'
+        ? 'Use level: admin (a visible cluster-admin binding) with expires, or a named group'
+        : 'Map it to a named group and bind that group to the ClusterRole it needs, where RBAC audits see it';
+    for (const { at, value: whom, clusters } of found.entries()) {
+      reportAt(report, input, at, clusters, `${whom} is mapped into system:masters${onClusters(clusters)}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. ${instead}`);
     }
   },
 };

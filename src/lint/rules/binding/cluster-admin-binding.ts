@@ -1,0 +1,46 @@
+import type { Rule } from '../../types.js';
+import { customBindings, groupBindings, reportBinding, roleRefName, scopeOf, whom } from './util.js';
+
+/**
+ * `cluster-admin` is every verb on every resource: bound cluster-wide it is the whole cluster,
+ * bound in a namespace it is the namespace's Secrets, RBAC and custom resources of any API group.
+ *
+ * In the access folder, cluster-wide admin (`level: admin`, `profile: cluster-admin` with
+ * `scope: cluster`) is how eks-access expresses admin on purpose; time-boxed it is accepted
+ * practice, and without `expires` it is `require-expiry-for-admin`'s finding, so it is not
+ * reported here a second time. What stays is cluster-admin bound in namespaces, where the `admin`
+ * profile is the role made for the job. Manifests have no expiry: every binding is reported.
+ */
+export const clusterAdminBinding: Rule = {
+  meta: {
+    id: 'cluster-admin-binding',
+    code: 'BIND004',
+    description: 'Disallow binding the cluster-admin ClusterRole',
+    severity: 'error',
+    risk: 'critical',
+    category: 'binding',
+  },
+  check(input, report) {
+    const toClusterAdmin = customBindings(input).filter((b) => b.roleRef.kind === 'ClusterRole' && b.roleRef.name === 'cluster-admin');
+    for (const g of groupBindings(toClusterAdmin)) {
+      const b = g.first;
+      if (b.kind === 'ClusterRoleBinding') {
+        if (input.mode === 'access') continue;
+        reportBinding(
+          report,
+          g,
+          `${whom(b)} has ClusterRole cluster-admin ${scopeOf(g)} through ClusterRoleBinding ${b.name}: every verb on every resource and URL, which includes changing RBAC, reading every Secret and running privileged pods on any node. Bind a ClusterRole with the permissions needed, or give people time-boxed admin (eks-access level: admin with expires)`,
+          'critical',
+        );
+      } else {
+        const fix = input.mode === 'access' ? 'Use profile: admin for the namespaces (the role made for namespace administrators), or a narrower profile' : 'Bind the admin ClusterRole (made for namespace administrators) or a narrower role instead';
+        reportBinding(
+          report,
+          g,
+          `${whom(b)} has ${roleRefName(b)} ${scopeOf(g)} through a RoleBinding: everything in the namespace, its Secrets, Roles and RoleBindings and custom resources of every API group included. ${fix}`,
+          'high',
+        );
+      }
+    }
+  },
+};

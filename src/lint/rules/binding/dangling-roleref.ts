@@ -1,0 +1,28 @@
+import type { Rule } from '../../types.js';
+import { bindingName, customBindings, groupBindings, reportBinding, roleRefName, whom } from './util.js';
+
+/**
+ * A binding whose role does not exist grants nothing today, but it is a loaded gun: whoever later
+ * creates a role of that name (a chart, a typo fixed, a namespace admin with `create roles`)
+ * hands its rules to the binding's subjects without touching the binding.
+ */
+export const danglingRoleref: Rule = {
+  meta: {
+    id: 'dangling-roleref',
+    code: 'BIND007',
+    description: 'Disallow bindings to a Role or ClusterRole that is neither in the input nor a Kubernetes default',
+    severity: 'info',
+    risk: 'low',
+    category: 'binding',
+  },
+  check(input, report) {
+    for (const g of groupBindings(customBindings(input).filter((b) => !b.roleFound))) {
+      const b = g.first;
+      reportBinding(
+        report,
+        g,
+        `${bindingName(b)} binds ${roleRefName(b)} to ${whom(b)}, but no such role is in the input or among the Kubernetes defaults: it grants nothing now, and a role created later under that name grants its rules to them. Add the role to the input, fix the roleRef, or remove the binding`,
+      );
+    }
+  },
+};

@@ -1,0 +1,95 @@
+/**
+ * Helpers of the binding rules: the bindings a person wrote (not the platform's defaults), and
+ * the words findings use for them.
+ */
+import { compareStrings } from '../../../text.js';
+import type { BindingObject, LintInput, Report, Risk, Subject } from '../../types.js';
+
+/** Bindings the input defines; Kubernetes and EKS defaults (`builtin`) are not the user's to fix. */
+export function customBindings(input: LintInput): BindingObject[] {
+  return input.bindings.filter((b) => !b.builtin);
+}
+
+/** "ClusterRoleBinding ops" or "RoleBinding payments/ops". */
+export function bindingName(b: Pick<BindingObject, 'kind' | 'name' | 'namespace'>): string {
+  return `${b.kind} ${b.namespace !== undefined ? `${b.namespace}/` : ''}${b.name}`;
+}
+
+/** The `object` of a finding: `ClusterRoleBinding/ops`, `RoleBinding/payments/ops`. */
+export function bindingObject(b: Pick<BindingObject, 'kind' | 'name' | 'namespace'>): string {
+  return `${b.kind}/${b.namespace !== undefined ? `${b.namespace}/` : ''}${b.name}`;
+}
+
+/** "Group devs", "User alice", "ServiceAccount ci/deployer". */
+export function subjectName(s: Subject): string {
+  return s.kind === 'ServiceAccount' ? `ServiceAccount ${s.namespace ?? ''}/${s.name}` : `${s.kind} ${s.name}`;
+}
+
+/** Who a binding is for: the employee in the access folder, else its subjects. */
+export function whom(b: BindingObject): string {
+  if (b.employee !== undefined) return `employee ${b.employee}`;
+  return b.subjects.length > 0 ? b.subjects.map(subjectName).join(', ') : 'no subject';
+}
+
+/** "ClusterRole edit", "Role payments/reader". */
+export function roleRefName(b: BindingObject): string {
+  return b.roleRef.kind === 'Role' && b.namespace !== undefined ? `Role ${b.namespace}/${b.roleRef.name}` : `${b.roleRef.kind} ${b.roleRef.name}`;
+}
+
+/**
+ * Bindings that one place in the input creates, together: in the access folder one grant line
+ * makes a RoleBinding per namespace, which should be one finding, not one per namespace.
+ */
+export interface BindingGroup {
+  first: BindingObject;
+  bindings: BindingObject[];
+  /** Namespaces of the RoleBindings, sorted; empty for a ClusterRoleBinding. */
+  namespaces: string[];
+}
+
+export function groupBindings(bindings: readonly BindingObject[]): BindingGroup[] {
+  const groups = new Map<string, BindingGroup>();
+  for (const b of bindings) {
+    const key = [b.at.file, b.at.line, b.at.column, b.cluster, b.kind, b.name, b.roleRef.kind, b.roleRef.name, b.employee ?? '', b.subjects.map(subjectName).join(',')].join('|');
+    const g = groups.get(key);
+    if (g) {
+      g.bindings.push(b);
+      if (b.namespace !== undefined && !g.namespaces.includes(b.namespace)) g.namespaces.push(b.namespace);
+    } else groups.set(key, { first: b, bindings: [b], namespaces: b.namespace !== undefined ? [b.namespace] : [] });
+  }
+  for (const g of groups.values()) g.namespaces.sort(compareStrings);
+  return [...groups.values()];
+}
+
+/** "in payments, web on prod", "cluster-wide on prod" (no cluster in manifests mode). */
+export function scopeOf(g: BindingGroup): string {
+  const on = g.first.cluster ? ` on ${g.first.cluster}` : '';
+  return g.namespaces.length > 0 ? `in ${g.namespaces.join(', ')}${on}` : `cluster-wide${on}`;
+}
+
+/** Reports a finding about a binding (or a group of them), at the binding. */
+export function reportBinding(report: (r: Report) => void, g: BindingGroup, message: string, risk?: Risk): void {
+  const b = g.first;
+  report({
+    message,
+    at: b.at,
+    ...(risk !== undefined && { risk }),
+    ...(b.employee !== undefined && { employee: b.employee }),
+    cluster: b.cluster,
+    ...(g.namespaces.length === 1 && { namespace: g.namespaces[0]! }),
+    ...(g.bindings.length === 1 && { object: bindingObject(b) }),
+  });
+}
+
+/** Reports a finding about one subject of a binding, at the subject. */
+export function reportSubject(report: (r: Report) => void, b: BindingObject, s: BindingObject['subjects'][number], message: string, risk?: Risk): void {
+  report({
+    message,
+    at: s.at,
+    ...(risk !== undefined && { risk }),
+    ...(b.employee !== undefined && { employee: b.employee }),
+    cluster: b.cluster,
+    ...(b.namespace !== undefined && { namespace: b.namespace }),
+    object: bindingObject(b),
+  });
+}

@@ -1,0 +1,31 @@
+import { reportGroup, via, where, who } from '../../analysis.js';
+import type { Rule } from '../../types.js';
+import { groupsReaching, onlyNamed, WRITE_VERBS, type Target } from './util-b.js';
+
+const TARGETS: readonly Target[] = [{ verbs: WRITE_VERBS, group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', clusterScoped: true }];
+
+/**
+ * A CustomResourceDefinition defines an API for the whole cluster: replacing or deleting one
+ * deletes every object of that kind (certificates, policies, backups), and a conversion webhook
+ * in it sees every such object.
+ */
+export const crdWrite: Rule = {
+  meta: {
+    id: 'crd-write',
+    code: 'RBAC029',
+    description: 'Disallow creating, changing or deleting CustomResourceDefinitions',
+    severity: 'warning',
+    risk: 'medium',
+    category: 'rbac',
+  },
+  check(input, report) {
+    for (const g of groupsReaching(input, TARGETS)) {
+      reportGroup(
+        report,
+        g,
+        `${who(g)} can create, change or delete CustomResourceDefinitions ${where(g)} ${via(g.grants)}: deleting one deletes every object of its kind, and a conversion webhook sees them all. Install CRDs with the add-ons that own them, through the platform pipeline`,
+        onlyNamed(g.grants, TARGETS) ? 'low' : 'medium',
+      );
+    }
+  },
+};

@@ -1,0 +1,24 @@
+import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import type { Rule } from '../../types.js';
+
+/**
+ * `kubectl debug` adds an ephemeral container through `update`/`patch` on
+ * `pods/ephemeralcontainers`: a new container of any image inside a running pod, sharing its
+ * service account, volumes and network, and its process namespace if asked. It is exec without
+ * needing a shell in the image, and it is not covered by pods/exec rules.
+ */
+export const ephemeralContainers: Rule = {
+  meta: {
+    id: 'ephemeral-containers',
+    code: 'RBAC011',
+    description: 'Disallow adding ephemeral containers to pods (update or patch on pods/ephemeralcontainers)',
+    severity: 'warning',
+    risk: 'high',
+    category: 'rbac',
+  },
+  check(input, report) {
+    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers' }))) {
+      reportGroup(report, g, `${who(g)} can add ephemeral containers to running pods (kubectl debug) ${where(g)} ${via(g.grants)}: a container of any image inside the pod, with its service-account token, volumes and network. Grant it for an incident with expires, or debug from a copy of the pod (kubectl debug --copy-to) in a sandbox namespace`);
+    }
+  },
+};

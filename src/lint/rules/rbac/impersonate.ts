@@ -1,0 +1,59 @@
+import { groupGrants, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
+import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
+import type { Grant, Rule } from '../../types.js';
+import { grantReach, listWords, privilegedScope, type Target } from './util-b.js';
+
+const AUTHN = 'authentication.k8s.io';
+const TARGETS: readonly Target[] = [
+  { verbs: ['impersonate'], group: '', resource: 'users', clusterScoped: true },
+  { verbs: ['impersonate'], group: '', resource: 'groups', clusterScoped: true },
+  { verbs: ['impersonate'], group: AUTHN, resource: 'uids', clusterScoped: true },
+];
+export const IMPERSONATE_SERVICE_ACCOUNTS: Target = { verbs: ['impersonate'], group: '', resource: 'serviceaccounts' };
+
+/** Extra fields are checked as `userextras/<key>`: a bare `userextras` matches none of them. */
+function reachesUserExtras(g: Grant): boolean {
+  if (g.namespace !== undefined || !verbMatches(g.rule, 'impersonate') || !apiGroupMatches(g.rule, AUTHN)) return false;
+  return (g.rule.resources ?? []).some((r) => r === '*' || r.startsWith('userextras/') || r.startsWith('*/'));
+}
+
+/** What the grant lets its subject impersonate, as findings name it. */
+function impersonated(g: Grant): string[] {
+  const out = TARGETS.filter((t) => grantReach(g, t) !== false).map((t) => t.resource);
+  // Service accounts of an ordinary namespace: token-request reports them (the reach of the
+  // built-in edit role); cluster-wide or in kube-system they include the controllers'.
+  if (privilegedScope(g) && grantReach(g, IMPERSONATE_SERVICE_ACCOUNTS) !== false) out.push(g.namespace === undefined ? 'service accounts' : `service accounts of ${g.namespace}`);
+  if (reachesUserExtras(g)) out.push('user extra fields');
+  return out;
+}
+
+/**
+ * Impersonation makes every request look like someone else's: impersonating a user or a group
+ * (system:masters) is cluster-admin, and so are the service accounts of kube-system.
+ */
+export const impersonate: Rule = {
+  meta: {
+    id: 'impersonate',
+    code: 'RBAC016',
+    description: 'Disallow impersonating users, groups, uids, user extras and privileged service accounts',
+    severity: 'error',
+    risk: 'critical',
+    category: 'rbac',
+  },
+  check(input, report) {
+    for (const g of groupGrants(input.grants.filter((x) => !isFullWildcard(x.rule) && impersonated(x).length > 0))) {
+      const names = g.grants.flatMap((x) => x.rule.resourceNames ?? []);
+      const named = g.grants.every((x) => (x.rule.resourceNames ?? []).length > 0) && !names.some((n) => n.startsWith('system:') || n.startsWith('eks:'));
+      const what = g.grants.flatMap(impersonated);
+      const why = what.some((w) => w === 'users' || w === 'groups' || w === 'uids')
+        ? 'they can send any request as another user or group, system:masters included'
+        : "they can send requests as the cluster's own controllers and add-ons, which hold far more than this grant";
+      reportGroup(
+        report,
+        g,
+        `${who(g)} can impersonate ${listWords(what)}${named ? ` (${[...new Set(names)].sort().join(', ')})` : ''} ${where(g)} ${via(g.grants)}: ${why}. Remove the impersonate verb; grant the permissions themselves through eks-access`,
+        named ? 'high' : 'critical',
+      );
+    }
+  },
+};

@@ -1,0 +1,27 @@
+import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import type { Rule } from '../../types.js';
+
+/** Any verb: the kubelet maps GET, POST, PUT, PATCH and DELETE on its API to these. */
+const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+
+/**
+ * `nodes/proxy` opens the kubelet API of every node through the API server: /run, /exec and /attach
+ * on any pod of any namespace (even with only `get`, over websockets), outside pods/exec RBAC and
+ * with little in the audit log. Nodes are cluster-scoped, so only cluster-wide grants give it; in
+ * a RoleBinding the rule grants nothing and is not reported.
+ */
+export const nodesProxy: Rule = {
+  meta: {
+    id: 'nodes-proxy',
+    code: 'RBAC012',
+    description: 'Disallow access to the kubelet API through nodes/proxy',
+    severity: 'warning',
+    risk: 'high',
+    category: 'rbac',
+  },
+  check(input, report) {
+    for (const g of matching(input, (rule, grant) => grant.namespace === undefined && ruleGrants(rule, { verbs: VERBS, group: '', resource: 'nodes', subresource: 'proxy' }))) {
+      reportGroup(report, g, `${who(g)} can reach the kubelet API of every node through nodes/proxy ${where(g)} ${via(g.grants)}: it runs commands in any pod on those nodes, past pods/exec RBAC and with little in the audit log. Read node metrics through metrics.k8s.io or a monitoring agent instead`);
+    }
+  },
+};

@@ -1,0 +1,23 @@
+import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import type { Rule } from '../../types.js';
+
+/**
+ * `kubectl port-forward` is `create` (or `get` over websockets) on `pods/portforward`: a tunnel
+ * from a laptop into any port of the namespace's pods, past NetworkPolicies and load balancers,
+ * to admin endpoints and databases that trust the pod network.
+ */
+export const podsPortforward: Rule = {
+  meta: {
+    id: 'pods-portforward',
+    code: 'RBAC010',
+    description: 'Disallow port-forwarding into pods (create or get on pods/portforward)',
+    severity: 'warning',
+    risk: 'medium',
+    category: 'rbac',
+  },
+  check(input, report) {
+    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'portforward' }))) {
+      reportGroup(report, g, `${who(g)} can port-forward into pods ${where(g)} ${via(g.grants)}: a tunnel to any port of those pods that bypasses NetworkPolicies and reaches databases and admin endpoints that trust the pod network. Grant it for an incident with expires, or expose what is needed through a Service with authentication`);
+    }
+  },
+};

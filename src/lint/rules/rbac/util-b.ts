@@ -1,0 +1,182 @@
+/**
+ * Helpers shared by the RBAC013-RBAC033 rules: exact request matching (including the cases where
+ * `resourceNames` cannot restrict a verb), the scope in which a grant of a cluster-scoped resource
+ * means anything, and the words their findings use.
+ */
+import type { Source } from '../../../diagnostics.js';
+import type { PolicyRule } from '../../../model/types.js';
+import { ruleAllowsSomeNames } from '../../../rbac/match.js';
+import { groupGrants, isFullWildcard, permissionSets, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
+import type { Grant, LintInput, Risk } from '../../types.js';
+
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** The verbs that change or remove objects. */
+export const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+
+/** The namespaces whose service accounts and objects run the cluster itself. */
+export const PRIVILEGED_NAMESPACES: readonly string[] = ['kube-system'];
+
+export interface Target {
+  /** Any of these verbs. */
+  verbs: readonly string[];
+  group: string;
+  resource: string;
+  subresource?: string;
+  /**
+   * The resource has no namespace (nodes, clusterroles, webhook configurations...): a grant bound in
+   * a namespace (a RoleBinding) never authorizes a request for it, so only cluster-wide grants count.
+   */
+  clusterScoped?: boolean;
+  /** What findings call it; defaults to the resource (and subresource). */
+  label?: string;
+}
+
+/** How much of a target a rule allows: every object, only named objects, or nothing. */
+export type Reach = 'all' | 'named' | false;
+
+/**
+ * What `rule` allows of `t`. A rule with `resourceNames` allows only those objects, and allows no
+ * `create` or `deletecollection` of the resource itself at all: the API server authorizes those
+ * without a name, which never matches a rule that lists names.
+ */
+export function reach(rule: PolicyRule, t: Target): Reach {
+  const named = (rule.resourceNames ?? []).length > 0;
+  let best: Reach = false;
+  for (const verb of t.verbs) {
+    if (!ruleAllowsSomeNames(rule, { verb, group: t.group, resource: t.resource, ...(t.subresource !== undefined && { subresource: t.subresource }) })) continue;
+    if (!named) return 'all';
+    if (t.subresource === undefined && (verb === 'create' || verb === 'deletecollection')) continue;
+    best = 'named';
+  }
+  return best;
+}
+
+/** Does the grant, in its scope, allow some of `t`? */
+export function grantReach(g: Grant, t: Target): Reach {
+  if (t.clusterScoped && g.namespace !== undefined) return false;
+  return reach(g.rule, t);
+}
+
+/** What findings call a target. */
+export function label(t: Target): string {
+  return t.label ?? (t.subresource !== undefined ? `${t.resource}/${t.subresource}` : t.resource);
+}
+
+/** "a", "a and b", "a, b and c", without repeats. */
+export function listWords(words: readonly string[]): string {
+  const unique = [...new Set(words)];
+  if (unique.length <= 1) return unique.join('');
+  return `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]!}`;
+}
+
+/** The labels of every target some grant of the group reaches. */
+export function reachedLabels(grants: readonly Grant[], targets: readonly Target[]): string[] {
+  return targets.filter((t) => grants.some((g) => grantReach(g, t) !== false)).map(label);
+}
+
+/** One step less dangerous: for grants limited to named objects. */
+export function lowerRisk(r: Risk): Risk {
+  return r === 'critical' ? 'high' : r === 'high' ? 'medium' : 'low';
+}
+
+/** Do all grants of the group reach the targets only for named objects? */
+export function onlyNamed(grants: readonly Grant[], targets: readonly Target[]): boolean {
+  return grants.every((g) => targets.every((t) => grantReach(g, t) !== 'all'));
+}
+
+function sourceKey(at: Source): string {
+  return `${at.file}:${at.line}:${at.column}`;
+}
+
+/** One place in the input, one subject, one cluster: what a finding is reported for. */
+export function groupKey(g: { at: Source; subject: Grant['subject']; cluster: string }): string {
+  return `${sourceKey(g.at)}|${subjectKey(g.subject)}|${g.cluster}`;
+}
+
+/**
+ * Grant groups (one per place in the input) whose grants reach some target, keeping those grants.
+ * Like `matching`, full wildcards (cluster-admin) are left to the admin rules.
+ */
+export function groupsReaching(input: LintInput, targets: readonly Target[], keep: (g: Grant) => boolean = () => true): GrantGroup[] {
+  return groupGrants(input.grants.filter((g) => !isFullWildcard(g.rule) && keep(g) && targets.some((t) => grantReach(g, t) !== false)));
+}
+
+/**
+ * Does the same role, granted to the same subject in the same scope, also give everything
+ * (cluster-admin, system:masters)? Then its other rules add nothing worth a finding.
+ */
+export function besideFullWildcard(input: LintInput, g: Grant): boolean {
+  return input.grants.some(
+    (x) =>
+      isFullWildcard(x.rule) &&
+      x.cluster === g.cluster &&
+      subjectKey(x.subject) === subjectKey(g.subject) &&
+      x.namespace === g.namespace &&
+      x.role.kind === g.role.kind &&
+      x.role.name === g.role.name &&
+      x.binding?.kind === g.binding?.kind &&
+      x.binding?.name === g.binding?.name &&
+      x.binding?.namespace === g.binding?.namespace,
+  );
+}
+
+/** Is the grant cluster-wide or in a namespace that runs the cluster? */
+export function privilegedScope(g: { namespace?: string | undefined }): boolean {
+  return g.namespace === undefined || PRIVILEGED_NAMESPACES.includes(g.namespace);
+}
+
+/** A permission that is dangerous together with another one of the same subject. */
+export interface Pair {
+  first: Target;
+  /** Any of these completes it. */
+  second: readonly Target[];
+}
+
+export interface PairResult {
+  /** The grants (one place in the input) that give a `first`. */
+  group: GrantGroup;
+  /** The scopes (undefined: cluster-wide) where the subject also holds a matching `second`. */
+  scopes: (string | undefined)[];
+  /** The grants that give the `second`s, wherever they come from. */
+  partners: Grant[];
+}
+
+/**
+ * For every place that grants some pair's `first`, where the same subject also holds a `second`:
+ * the two may come from different roles, bindings or grants, so they are judged over the
+ * subject's permission sets (cluster-wide, and each namespace with the cluster-wide grants).
+ * Full wildcards count on neither side: whoever holds one has its own findings.
+ */
+export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: { sets?: (s: PermissionSet) => boolean } = {}): PairResult[] {
+  const results = new Map<string, PairResult>();
+  for (const group of groupsReaching(input, pairs.map((p) => p.first))) results.set(groupKey(group), { group, scopes: [], partners: [] });
+  for (const set of permissionSets(input)) {
+    if (options.sets && !options.sets(set)) continue;
+    const firsts = set.grants.filter((g) => !isFullWildcard(g.rule) && results.has(groupKey(g)));
+    for (const key of new Set(firsts.map(groupKey))) {
+      const mine = firsts.filter((g) => groupKey(g) === key);
+      const partners = pairs.filter((p) => mine.some((g) => grantReach(g, p.first) !== false)).flatMap((p) => set.grants.filter((g) => !isFullWildcard(g.rule) && p.second.some((t) => grantReach(g, t) !== false)));
+      if (partners.length === 0) continue;
+      const r = results.get(key)!;
+      if (!r.scopes.includes(set.namespace)) r.scopes.push(set.namespace);
+      for (const g of partners) if (!r.partners.includes(g)) r.partners.push(g);
+    }
+  }
+  return [...results.values()];
+}
+
+/** "cluster-wide on prod" when the pair holds cluster-wide, else "in a, b on prod". */
+export function pairWhere(r: PairResult): string {
+  const wide = r.scopes.includes(undefined);
+  return where({ cluster: r.group.cluster, clusterWide: wide, namespaces: wide ? [] : r.scopes.filter((s): s is string => s !== undefined) });
+}
+
+/** ", together with ... (file:line)" for partners granted somewhere else than the group itself. */
+export function partnersElsewhere(r: PairResult): string {
+  const key = groupKey(r.group);
+  const others = r.partners.filter((g) => groupKey(g) !== key);
+  if (others.length === 0) return '';
+  const places = [...new Set(others.map((g) => `${g.at.file}:${g.at.line}`))].sort();
+  return `, together with ${via(others).replace(/^through /, '')} (${places.join(', ')})`;
+}

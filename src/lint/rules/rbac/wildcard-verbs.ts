@@ -1,0 +1,57 @@
+import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import type { PolicyRule } from '../../../model/types.js';
+import type { Risk, Rule } from '../../types.js';
+import { authoredRole, maxRisk, named, shortList } from './util-a.js';
+
+/** Resources on which `*` verbs are critical (Trivy KSV-0045's list), by API group. */
+const SENSITIVE: readonly [string, string][] = [
+  ['', 'secrets'],
+  ['', 'pods'],
+  ['', 'replicationcontrollers'],
+  ['', 'users'],
+  ['', 'groups'],
+  ['apps', 'deployments'],
+  ['apps', 'daemonsets'],
+  ['apps', 'statefulsets'],
+  ['apps', 'replicasets'],
+  ['batch', 'jobs'],
+  ['batch', 'cronjobs'],
+  ['rbac.authorization.k8s.io', 'roles'],
+  ['rbac.authorization.k8s.io', 'clusterroles'],
+  ['rbac.authorization.k8s.io', 'rolebindings'],
+  ['rbac.authorization.k8s.io', 'clusterrolebindings'],
+];
+
+function riskOf(rule: PolicyRule): Risk {
+  if (named(rule)) return 'medium';
+  return SENSITIVE.some(([group, resource]) => ruleGrants(rule, { verbs: ['*'], group, resource })) ? 'critical' : 'high';
+}
+
+/**
+ * `*` in verbs grants every verb the resource has, including escalate, bind, impersonate,
+ * deletecollection and whatever later Kubernetes versions add. Rules someone wrote are judged;
+ * the built-in roles and access policies are judged by what they allow, in the specific rules.
+ * Non-resource URLs are left out: `*` there only means HTTP methods on those paths.
+ */
+export const wildcardVerbs: Rule = {
+  meta: {
+    id: 'wildcard-verbs',
+    code: 'RBAC002',
+    description: 'Disallow "*" in the verbs of rules on resources',
+    severity: 'warning',
+    risk: 'high',
+    category: 'rbac',
+  },
+  check(input, report) {
+    for (const g of matching(input, (rule, grant) => authoredRole(grant) && rule.verbs.includes('*') && (rule.resources ?? []).length > 0)) {
+      const listed = g.grants.flatMap((x) => x.rule.resources ?? []);
+      const resources = listed.includes('*') ? 'every resource' : shortList(listed);
+      reportGroup(
+        report,
+        g,
+        `${who(g)} has every verb ("*") on ${resources} ${where(g)} ${via(g.grants)}: "*" includes delete, deletecollection, escalate, bind and impersonate where they apply, and any verb added later. List the verbs needed (for example get, list, watch)`,
+        maxRisk(g.grants.map((x) => riskOf(x.rule))),
+      );
+    }
+  },
+};
