@@ -191,7 +191,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       if (opts.format !== 'text') throw new UsageError(`unknown --format "${opts.format}"; expected text or json`);
-      for (const r of RULES) io.stdout.write(`${r.meta.id.padEnd(36)} ${r.meta.code.padEnd(8)} ${r.meta.severity.padEnd(8)} ${r.meta.risk.padEnd(9)} ${r.meta.description}\n`);
+      for (const r of RULES) io.stdout.write(`${r.meta.id.padEnd(40)} ${r.meta.code.padEnd(8)} ${r.meta.severity.padEnd(8)} ${r.meta.risk.padEnd(9)} ${r.meta.description}\n`);
       io.stdout.write(`${RULES.length} rules; docs: docs/rules/<id>.md\n`);
     });
 

@@ -229,7 +229,8 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
           ...(aggregationRule && { aggregationRule }),
           rules,
           at: at(l),
-          builtin: isPlatformRoleName(m.name) || m.name.startsWith('kubeadm:') || PLATFORM_OBJECTS.has(m.name),
+          // A namespaced Role called `admin` is the user's own; only the ClusterRoles are the defaults.
+          builtin: kind === 'ClusterRole' ? isPlatformRoleName(m.name) || m.name.startsWith('kubeadm:') || PLATFORM_OBJECTS.has(m.name) : m.name.startsWith('system:') || m.name.startsWith('eks:') || PLATFORM_OBJECTS.has(m.name),
           bound: false,
         };
         roleObjs.push({ l, role });
@@ -291,7 +292,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
           subject,
           ...(namespace !== undefined && { namespace }),
           rule: r.rule,
-          role: { kind: roleRef.kind === 'Role' ? 'Role' : 'ClusterRole', name: roleRef.name, builtin: isPlatformRoleName(roleRef.name) },
+          role: { kind: roleRef.kind === 'Role' ? 'Role' : 'ClusterRole', name: roleRef.name, builtin: roleRef.kind === 'ClusterRole' && isPlatformRoleName(roleRef.name) },
           binding: { kind, name: m.name, ...(namespace !== undefined && { namespace }) },
           at: binding.at,
           ...(r.at && { ruleAt: r.at }),

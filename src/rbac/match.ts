@@ -55,5 +55,7 @@ export function ruleAllowsNonResource(rule: PolicyRule, verb: string, path: stri
  * with lower risk.
  */
 export function ruleAllowsSomeNames(rule: PolicyRule, req: Omit<ResourceRequest, 'name'>): boolean {
+  // create and deletecollection of a resource itself carry no name, so a named rule never allows them.
+  if (rule.resourceNames?.length && req.subresource === undefined && (req.verb === 'create' || req.verb === 'deletecollection')) return false;
   return verbMatches(rule, req.verb) && apiGroupMatches(rule, req.group) && resourceMatches(rule, req.resource, req.subresource);
 }

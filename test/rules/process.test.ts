@@ -228,7 +228,7 @@ test("the example access folder: carol's permanent prod-eu admin is reported and
   try {
     const r = await lintAccess('access', { today: '2026-11-28' });
     const mine = r.findings.filter((f) => f.ruleId === 'require-expiry-for-admin' || f.ruleId === 'waiver-unused' || f.ruleId === 'waiver-expired');
-    assert.equal(mine.map((f) => [f.ruleId, f.file, f.line, f.employee, f.waived?.expires]), [['require-expiry-for-admin', 'access/employees/carol.yaml', 12, 'carol', '2027-11-30']]);
+    assert.equal(mine.map((f) => [f.ruleId, f.file, f.line, f.employee, f.waived?.expires]), [['require-expiry-for-admin', 'access/employees/carol.yaml', 12, 'carol', '2028-11-30']]);
   } finally {
     process.chdir(previous);
   }
