@@ -22,6 +22,12 @@ export interface Io {
   stderr: { write(text: string): unknown };
 }
 
+/** What a command module gets: where to print and how to set the exit code. */
+export interface CommandContext {
+  io: Io;
+  setCode: (code: number) => void;
+}
+
 /** Exit codes of SPEC §3. */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 
@@ -233,6 +239,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const changes = await writeOutput(opts.out, plan.files);
       io.stdout.write(changes.length === 0 ? `${opts.out}: up to date (${plan.files.length} files)\n` : `${opts.out}: ${plan.files.length} files, ${summarize(changes)}\n`);
     });
+
+  // Lifecycle commands, each in src/commands/<name>.ts with a register function (one line each below).
+  const context: CommandContext = { io, setCode: (c) => (code = c) };
+  // register: commands
+  void context;
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
