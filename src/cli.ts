@@ -1,3 +1,6 @@
+import { registerKubeconfig } from './commands/kubeconfig.js';
+import { registerReview } from './commands/review.js';
+import { registerInit } from './commands/init.js';
 import { Command, CommanderError } from 'commander';
 import { formatDiagnostic, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from './diagnostics.js';
 import { planOutput } from './emit/plan.js';
@@ -16,6 +19,8 @@ import { describeRequest, parseRequest } from './rbac/request.js';
 import { resolveWho, targetForCluster, targetForManifests, type QueryTarget } from './rbac/query.js';
 import { compareOutput, patchOf, readTree, writeOutput } from './write/writer.js';
 import { basename, resolve } from 'node:path';
+import { registerDrift } from './commands/drift.js';
+import { registerImport } from './commands/import.js';
 
 export interface Io {
   stdout: { write(text: string): unknown };
@@ -243,6 +248,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   // Lifecycle commands, each in src/commands/<name>.ts with a register function (one line each below).
   const context: CommandContext = { io, setCode: (c) => (code = c) };
   // register: commands
+  registerImport(program, context);
+  registerDrift(program, context);
+  registerKubeconfig(program, context);
+  registerReview(program, context);
+  registerInit(program, context);
   void context;
 
   try {

@@ -1,0 +1,111 @@
+/**
+ * Checks an import with the can-i engine: for every imported person, the input cluster (RBAC dump +
+ * aws-auth, the principal resolved the way the authenticator does) and the imported access folder
+ * (generated RBAC + what stays on the cluster, the employee's mapping) answer a vocabulary of requests
+ * the same way. Usernames may change; permissions must not.
+ */
+import { awsAuthEntriesFor, bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
+import { authorize, type Bundle, type BundleBinding, type Request, type UserInfo } from '../rbac/engine.js';
+import { resolveArn, type AwsAuthEntry } from '../rbac/manifest-bundle.js';
+import { describeRequest } from '../rbac/request.js';
+import type { AccessModel, Cluster } from '../model/types.js';
+
+const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate'];
+const RESOURCES: [string, string][] = [
+  ['', 'pods'], ['', 'pods/exec'], ['', 'pods/log'], ['', 'pods/portforward'], ['', 'secrets'], ['', 'configmaps'], ['', 'services'],
+  ['', 'serviceaccounts'], ['', 'serviceaccounts/token'], ['', 'namespaces'], ['', 'nodes'], ['', 'nodes/proxy'], ['', 'persistentvolumes'], ['', 'events'],
+  ['apps', 'deployments'], ['apps', 'deployments/scale'], ['apps', 'statefulsets'], ['apps', 'daemonsets'], ['apps', 'replicasets'],
+  ['batch', 'jobs'], ['batch', 'cronjobs'],
+  ['rbac.authorization.k8s.io', 'roles'], ['rbac.authorization.k8s.io', 'rolebindings'], ['rbac.authorization.k8s.io', 'clusterroles'], ['rbac.authorization.k8s.io', 'clusterrolebindings'],
+];
+const URLS = ['/healthz', '/metrics', '/api', '/version', '/logs/kubelet'];
+
+/**
+ * Requests to ask: verbs × well-known core/apps/batch/rbac resources and every resource the input's
+ * rules name (with and without the object names they list), in every namespace and cluster-wide, plus
+ * non-resource URLs.
+ */
+export function requestVocabulary(input: Bundle, namespaces: readonly string[]): Request[] {
+  const resources = new Map<string, { group: string; resource: string; subresource?: string; names: Set<string | undefined> }>();
+  const add = (group: string, full: string, name?: string) => {
+    if (group === '*' || full.includes('*')) return;
+    const [resource, subresource] = full.split('/', 2) as [string, string | undefined];
+    const key = `${group}/${full}`;
+    const entry = resources.get(key) ?? { group, resource, ...(subresource !== undefined && { subresource }), names: new Set<string | undefined>([undefined]) };
+    if (name !== undefined) entry.names.add(name);
+    resources.set(key, entry);
+  };
+  for (const [g, r] of RESOURCES) add(g, r);
+  const urls = new Set(URLS);
+  const allRules = [...input.clusterRoles.values()].flatMap((r) => r.rules).concat([...input.roles.values()].flat());
+  for (const rule of allRules) {
+    for (const g of rule.apiGroups ?? []) for (const r of rule.resources ?? []) for (const n of rule.resourceNames?.length ? rule.resourceNames : [undefined]) add(g, r, n);
+    for (const u of rule.nonResourceURLs ?? []) if (u !== '*') urls.add(u.endsWith('*') ? `${u.slice(0, -1)}x` : u);
+  }
+  const out: Request[] = [];
+  for (const ns of [...namespaces, undefined]) {
+    for (const r of resources.values()) {
+      for (const verb of VERBS) {
+        for (const name of r.names) out.push({ verb, group: r.group, resource: r.resource, ...(r.subresource !== undefined && { subresource: r.subresource }), ...(name !== undefined && { name }), ...(ns !== undefined && { namespace: ns }) });
+      }
+    }
+  }
+  for (const path of urls) for (const verb of ['get', 'post']) out.push({ verb, path });
+  return out;
+}
+
+/** The bundle of the cluster after the import is applied: the generated RBAC plus what the import leaves to the cluster. */
+export function bundleAfterImport(input: Bundle, model: AccessModel, cluster: Cluster, retained: readonly BundleBinding[]): Bundle {
+  const generated = bundleForCluster(model, cluster);
+  return {
+    clusterRoles: new Map([...input.clusterRoles, ...generated.clusterRoles]),
+    roles: new Map([...input.roles, ...generated.roles]),
+    bindings: [...generated.bindings, ...retained],
+    policies: generated.policies,
+  };
+}
+
+export interface Difference {
+  who: string;
+  problems: string[];
+}
+
+/**
+ * Compares each person before and after. `people` name the employee and the principal they sign in
+ * with; `preservedPrincipals` sign in through preserved aws-auth entries and must keep their access too.
+ */
+export function comparePermissions(args: {
+  input: { bundle: Bundle; awsAuth: readonly AwsAuthEntry[]; accounts: readonly string[] };
+  model: AccessModel;
+  cluster: Cluster;
+  retained: readonly BundleBinding[];
+  people: readonly { employee: string; principal: string }[];
+  preservedPrincipals: readonly string[];
+}): { requests: number; differences: Difference[] } {
+  const { input, model, cluster } = args;
+  const after = bundleAfterImport(input.bundle, model, cluster, args.retained);
+  const requests = requestVocabulary(input.bundle, cluster.namespaces.includes('kube-system') ? cluster.namespaces : [...cluster.namespaces, 'kube-system']);
+  const afterEntries = cluster.authentication === 'access-entries' ? [] : awsAuthEntriesFor(model, cluster);
+  const differences: Difference[] = [];
+  const compare = (who: string, before: UserInfo | undefined, now: UserInfo | undefined) => {
+    const problems: string[] = [];
+    for (const req of requests) {
+      const a = before ? authorize(input.bundle, before, req).allowed : false;
+      const b = now ? authorize(after, now, req).allowed : false;
+      if (a !== b) problems.push(`${a ? 'could' : 'could not'} ${describeRequest(req)}, ${b ? 'now can' : 'now cannot'}`);
+    }
+    if (problems.length > 0) differences.push({ who, problems });
+  };
+  for (const p of args.people) {
+    const e = model.employees.get(p.employee);
+    const now = e ? userInfoFor(model, cluster, e) : undefined;
+    if (e && cluster.authentication === 'aws-auth') {
+      // What the generated aws-auth gives the principal must be what the employee's mapping says.
+      const viaAwsAuth = resolveArn(afterEntries, [], p.principal);
+      if (viaAwsAuth?.user !== now?.user) differences.push({ who: p.employee, problems: [`the generated aws-auth maps ${p.principal} to ${viaAwsAuth?.user ?? 'nothing'}, not ${now?.user}`] });
+    }
+    compare(`${p.employee} (${p.principal})`, resolveArn(input.awsAuth, input.accounts, p.principal), now);
+  }
+  for (const principal of args.preservedPrincipals) compare(principal, resolveArn(input.awsAuth, input.accounts, principal), resolveArn(afterEntries, [], principal));
+  return { requests: requests.length, differences };
+}

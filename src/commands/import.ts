@@ -1,0 +1,201 @@
+/**
+ * `eks-access import`: an existing cluster's aws-auth ConfigMap and RBAC dump in, the access files that
+ * reproduce it out (clusters/, profiles/, employees/), with IMPORT-REPORT.md saying what could not be
+ * expressed. The plan is in import-plan.ts; this module reads, checks, verifies and writes.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Command } from 'commander';
+import { Document, isScalar, visit } from 'yaml';
+import type { CommandContext } from '../cli.js';
+import { formatDiagnostic, hasErrors, UsageError, type Diagnostic } from '../diagnostics.js';
+import { displayPath, expandPaths, loadFiles, parseYamlText, type LoadedDocument } from '../load/load.js';
+import type { AuthenticationMode } from '../model/types.js';
+import { buildAccess } from '../pipeline.js';
+import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
+import { SCHEMA_DIR } from '../schema/schemas.js';
+import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './import-plan.js';
+import { comparePermissions, type Difference } from './import-verify.js';
+
+export { planImport, type ImportPlan, type ImportOptions } from './import-plan.js';
+
+const AUTHENTICATION: readonly AuthenticationMode[] = ['aws-auth', 'both', 'access-entries'];
+export const REPORT_FILE = 'IMPORT-REPORT.md';
+
+/**
+ * The `$schema` reference for a file written into `outDir`: the nearest `schemas/access.schema.json` in
+ * `outDir` or above it (this repository, or one `eks-access init` made), else eks-access's own schema
+ * when a relative path can reach it without going through the filesystem root, else none.
+ */
+export function schemaReference(outDir: string, fileDir: string): string | undefined {
+  const toPosix = (p: string) => p.split(sep).join('/');
+  for (let d = resolve(outDir); ; d = dirname(d)) {
+    const candidate = join(d, 'schemas', 'access.schema.json');
+    if (existsSync(candidate)) return toPosix(relative(resolve(fileDir), candidate));
+    if (dirname(d) === d) break;
+  }
+  const own = join(SCHEMA_DIR, 'access.schema.json');
+  const first = (p: string) => resolve(p).split(sep).filter(Boolean)[0];
+  return existsSync(own) && first(outDir) !== undefined && first(outDir) === first(own) ? toPosix(relative(resolve(fileDir), own)) : undefined;
+}
+
+/** YAML text of one access document, fields in the order people read them. */
+export function documentText(data: Record<string, unknown>, schema: string | undefined): string {
+  const header = schema === undefined ? '' : `# yaml-language-server: $schema=${schema}\n`;
+  const doc = new Document(data, { version: '1.1', aliasDuplicateObjects: false });
+  // Lists of plain values on one line, as people write them: namespaces: [a, b], verbs: [get, list].
+  visit(doc, { Seq: (_key, node) => void (node.flow = node.items.every((i) => isScalar(i))) });
+  return header + doc.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false });
+}
+
+/** The import report as Markdown. */
+export function formatReport(plan: ImportPlan, extra: { outDir: string; verified?: { people: number; requests: number; differences: Difference[] } }): string {
+  const r = plan.report;
+  const lines: string[] = [`# Import report: cluster ${r.cluster}`, ''];
+  const count = (kind: string) => plan.documents.filter((d) => d.kind === kind).length;
+  lines.push(`Read ${r.sources.map((s) => `\`${s}\``).join(', ')}: ${r.customObjects} custom RBAC objects; ${r.platformObjects} Kubernetes and EKS default objects (system:*, eks:*) skipped.`);
+  lines.push(`Wrote 1 cluster, ${count('Profile')} profile(s) and ${count('Employee')} employee(s) to \`${extra.outDir}\` (authentication: ${plan.cluster.authentication}).`);
+  if (extra.verified) {
+    const v = extra.verified;
+    lines.push(v.differences.length === 0
+      ? `Verified with the can-i engine: each of the ${v.people} imported principals gets the same answer to ${v.requests} requests before and after the import.`
+      : `**Permissions differ** for ${v.differences.length} principal(s) (can-i engine, ${v.requests} requests each); see below.`);
+  }
+  lines.push('');
+  const at = (a?: { file: string; line: number; column: number }) => (a ? `${a.file}:${a.line}:${a.column}  ` : '');
+  if (extra.verified && extra.verified.differences.length > 0) {
+    lines.push('## Permission differences', '');
+    for (const d of extra.verified.differences) {
+      lines.push(`- ${d.who}:`);
+      for (const p of d.problems.slice(0, 10)) lines.push(`  - ${p}`);
+      if (d.problems.length > 10) lines.push(`  - ... and ${d.problems.length - 10} more`);
+    }
+    lines.push('');
+  }
+  for (const [id, title] of Object.entries(REPORT_SECTIONS) as [SectionId, string][]) {
+    const items = r.sections[id];
+    if (items.length === 0) continue;
+    lines.push(`## ${title}`, '');
+    if (id === 'usernames') lines.push('eks-access maps every role with the username template `session:{{SessionName}}` and an IAM user as their employee name. The bindings are generated for the new usernames, so permissions stay the same; anything else that names the old usernames (audit queries, admission policies) must follow.', '');
+    if (id === 'replaced') lines.push('They name the old usernames or the expanded groups; the generated bindings grant the same to the new ones.', '');
+    for (const item of items) lines.push(`- ${at(item.at)}${item.text}`);
+    lines.push('');
+  }
+  return lines.join('\n').replace(/\n+$/, '\n');
+}
+
+async function load(paths: readonly string[]): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[] }> {
+  const loaded = await loadFiles(await expandPaths(paths));
+  return { documents: loaded.value, diagnostics: loaded.diagnostics };
+}
+
+export interface ImportCommandOptions extends Omit<ImportOptions, 'authentication' | 'today' | 'emailDomain'> {
+  awsAuth?: string;
+  manifests?: string[];
+  authentication: string;
+  outDir: string;
+  force?: boolean;
+  emailDomain: string;
+}
+
+/** Runs the whole command; returns the exit code. */
+export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandContext, 'io'>): Promise<number> {
+  const { io } = ctx;
+  if (!(AUTHENTICATION as readonly string[]).includes(opts.authentication)) throw new UsageError(`unknown --authentication "${opts.authentication}"; expected ${AUTHENTICATION.join(', ')}`);
+  if (!opts.awsAuth && !opts.manifests?.length) throw new UsageError('give the cluster to import: --aws-auth FILE and --manifests PATH..');
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(opts.emailDomain)) throw new UsageError(`--email-domain must be a domain such as example.com, got "${opts.emailDomain}"`);
+  const awsAuth = opts.awsAuth ? await load([opts.awsAuth]) : { documents: [], diagnostics: [] };
+  const manifests = opts.manifests?.length ? await load(opts.manifests) : { documents: [], diagnostics: [] };
+  const loadProblems = [...awsAuth.diagnostics, ...manifests.diagnostics].filter((d) => d.severity === 'error');
+  if (loadProblems.length > 0) {
+    for (const d of loadProblems) io.stderr.write(formatDiagnostic(d) + '\n');
+    io.stderr.write(`nothing imported: the input has errors\n`);
+    return 1;
+  }
+  const result = planImport(awsAuth.documents, manifests.documents, {
+    ...(opts.cluster !== undefined && { cluster: opts.cluster }),
+    ...(opts.account !== undefined && { account: opts.account }),
+    ...(opts.region !== undefined && { region: opts.region }),
+    authentication: opts.authentication as AuthenticationMode,
+    emailDomain: opts.emailDomain,
+    today: new Date().toISOString().slice(0, 10),
+  });
+  if (!result.ok) {
+    for (const d of result.problems) io.stderr.write(formatDiagnostic(d) + '\n');
+    io.stderr.write('nothing imported: the aws-auth ConfigMap is malformed\n');
+    return 1;
+  }
+  const plan = result.plan;
+  const outDir = opts.outDir;
+  const files = plan.documents.map((d) => {
+    const path = join(outDir, d.path);
+    return { path, content: documentText(d.data, schemaReference(outDir, dirname(path))) };
+  });
+
+  // The files must load as an access folder: the same checks as `eks-access validate`.
+  const parsed = files.flatMap((f) => parseYamlText(f.content, displayPath(f.path)).value);
+  const loaded = buildAccess(parsed);
+  if (!loaded.model || hasErrors(loaded.diagnostics)) {
+    for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+    io.stderr.write(`nothing written: the imported files would not validate (please report this with the input)\n`);
+    return 1;
+  }
+  // The input side of the comparison: RBAC from the dump, identities from the imported aws-auth.
+  const inputAuth = bundleFromDocuments(awsAuth.documents.length > 0 ? awsAuth.documents : manifests.documents);
+  const cluster = loaded.model.clusters.get(plan.cluster.name)!;
+  const verified = comparePermissions({
+    input: { bundle: bundleFromDocuments(manifests.documents).bundle, awsAuth: inputAuth.awsAuth, accounts: inputAuth.accounts },
+    model: loaded.model,
+    cluster,
+    retained: plan.retained,
+    people: plan.people,
+    preservedPrincipals: plan.preservedPrincipals,
+  });
+  const report = formatReport(plan, { outDir: displayPath(resolve(outDir)), verified: { people: plan.people.length + plan.preservedPrincipals.length, ...verified } });
+  files.push({ path: join(outDir, REPORT_FILE), content: report });
+
+  const existing = files.filter((f) => existsSync(f.path));
+  if (existing.length > 0 && !opts.force) {
+    throw new UsageError(`${existing.map((f) => displayPath(f.path)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing written (use --force to overwrite)`);
+  }
+  try {
+    for (const f of files) {
+      mkdirSync(dirname(f.path), { recursive: true });
+      writeFileSync(f.path, f.content);
+    }
+  } catch (e) {
+    throw new UsageError(`cannot write to ${outDir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  io.stdout.write(report);
+  io.stderr.write(`${displayPath(resolve(outDir))}: wrote ${files.length} files (${plan.documents.length} access documents and ${REPORT_FILE})${verified.differences.length > 0 ? '; permissions differ, see the report' : ''}\n`);
+  for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+  return 0;
+}
+
+export function registerImport(program: Command, ctx: CommandContext): void {
+  program
+    .command('import')
+    .description("write the access files that reproduce an existing cluster's aws-auth ConfigMap and RBAC, with a report of what they cannot express")
+    .option('--aws-auth <file>', 'the aws-auth ConfigMap (kubectl -n kube-system get configmap aws-auth -o yaml)')
+    .option('--manifests <paths...>', 'the RBAC dump: kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml (files or folders)')
+    .option('--cluster <name>', 'the cluster name (default: derived from eksctl role names)')
+    .option('--account <id>', 'the AWS account id (default: the account of the node roles)')
+    .option('--region <region>', 'the AWS region (required unless an IAM Identity Center role ARN names it)')
+    .option('--authentication <mode>', `the cluster's authentication: ${AUTHENTICATION.join(', ')}`, 'aws-auth')
+    .option('--email-domain <domain>', 'domain of placeholder emails for people whose email cannot be derived', 'unknown.invalid')
+    .requiredOption('--out-dir <dir>', 'the access folder to write into (clusters/, profiles/, employees/)')
+    .option('--force', 'overwrite files that already exist')
+    .addHelpText('after', `
+Example:
+  kubectl -n kube-system get configmap aws-auth -o yaml > aws-auth.yaml
+  kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml > rbac.yaml
+  eks-access import --aws-auth aws-auth.yaml --manifests rbac.yaml --cluster prod-eu --region eu-west-1 --out-dir access
+
+Writes clusters/<name>.yaml, profiles/<name>.yaml, employees/<name>.yaml and ${REPORT_FILE}; refuses to
+overwrite existing files without --force. Exit codes: 0 written; 1 the input is invalid (malformed
+aws-auth, YAML errors); 2 wrong usage, a missing file, or files that already exist.
+`)
+    .action(async (opts: ImportCommandOptions) => {
+      ctx.setCode(await runImport(opts, ctx));
+    });
+}
