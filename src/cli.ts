@@ -67,7 +67,8 @@ function formatFindings(findings: readonly Finding[], format: Format): string {
 
 function checkDate(value: string | undefined): string {
   if (value === undefined) return todayUtc();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new UsageError(`--today must be a date written YYYY-MM-DD, got "${value}"`);
+  const parsed = Date.parse(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== value) throw new UsageError(`--today must be a date written YYYY-MM-DD, got "${value}"`);
   return value;
 }
 
@@ -266,8 +267,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stderr.write(`eks-access: ${e.message}\n`);
       return EXIT.usage;
     }
-    const detail = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    io.stderr.write(`eks-access: internal error, please report it with the input that caused it:\n${detail}\n`);
+    // Never a stack trace for users: one line, and the details only when asked for.
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`eks-access: internal error: ${message}\nThis is a bug in eks-access; please report it with the command and input that caused it (set EKS_ACCESS_DEBUG=1 to print the details).\n`);
+    if (process.env.EKS_ACCESS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
     return EXIT.usage;
   }
   return code;
