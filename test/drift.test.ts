@@ -367,7 +367,6 @@ async function drift(dir: string, api: string, args: string[] = [], user?: Recor
   writeFileSync(join(dir, 'kubeconfig.yaml'), kubeconfig(api, user));
   const r = await run(['drift', '--context', 'prod-admin', '--kubeconfig', 'kubeconfig.yaml', '--timeout', '2s', ...args], dir);
   outputs.push(r.stdout, r.stderr);
-  if (process.env.DRIFT_DEBUG) console.log(`--- exit ${r.code}\n${r.stdout}${r.stderr}`);
   assert.not.match(r.stdout + r.stderr, TOKEN, 'the token must never be printed');
   assert.not.match(r.stdout + r.stderr, 'at async', 'no stack trace');
   return r;

@@ -16,7 +16,9 @@ export interface Change {
 /** Unified diff of one change, with paths under `label` (the output folder's name). */
 export function patchOf(c: Change, label: string): string {
   const name = `${label}/${c.path}`;
-  return createTwoFilesPatch(c.before === undefined ? '/dev/null' : `a/${name}`, c.after === undefined ? '/dev/null' : `b/${name}`, c.before ?? '', c.after ?? '', '', '', { context: 3 }).replace(/^=+\n/m, '');
+  return createTwoFilesPatch(c.before === undefined ? '/dev/null' : `a/${name}`, c.after === undefined ? '/dev/null' : `b/${name}`, c.before ?? '', c.after ?? '', undefined, undefined, { context: 3 })
+    .replace(/^=+\n/m, '')
+    .replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2');
 }
 
 /** Every file under `dir` (path relative to it, with `/`), or an empty map when it does not exist. */
