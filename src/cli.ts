@@ -20,6 +20,8 @@ import { resolveWho, targetForCluster, targetForManifests, type QueryTarget } fr
 import { compareOutput, patchOf, readTree, writeOutput } from './write/writer.js';
 import { basename, resolve } from 'node:path';
 import { registerDrift } from './commands/drift.js';
+import { diffAccess } from './commands/diff.js';
+import { explainEmployee, InvalidAccessError } from './commands/explain.js';
 import { registerImport } from './commands/import.js';
 
 export interface Io {
@@ -191,6 +193,38 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         const who = `${h.kind} ${h.kind === 'ServiceAccount' ? `${h.namespace}/` : ''}${h.name}${'employee' in h ? ` (employee ${h.employee})` : ''}`;
         io.stdout.write(`  ${who.padEnd(48)} ${h.via}\n`);
       }
+    });
+
+  program
+    .command('explain')
+    .description('everything one employee can do, per cluster and namespace, with where each permission comes from')
+    .argument('<employee>')
+    .option('--cluster <name>', 'only this cluster')
+    .option('--format <format>', 'text, markdown or json', 'text')
+    .option('--dir <dir>', 'the access folder', 'access')
+    .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD)')
+    .action(async (employee: string, opts: { cluster?: string; format: string; dir: string; today?: string }) => {
+      if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected text, markdown or json`);
+      try {
+        io.stdout.write(await explainEmployee({ dir: opts.dir, employee, ...(opts.cluster !== undefined && { cluster: opts.cluster }), format: opts.format as 'text', today: checkDate(opts.today) }));
+      } catch (e) {
+        if (!(e instanceof InvalidAccessError)) throw e;
+        printDiagnostics(io, e.diagnostics);
+        code = EXIT.problems;
+      }
+    });
+
+  program
+    .command('diff')
+    .description('what access changed between a git revision and the working tree, in permissions, as Markdown for a pull-request comment')
+    .requiredOption('--base <ref>', 'the git revision to compare with, e.g. origin/main')
+    .option('--dir <dir>', 'the access folder', 'access')
+    .option('--format <format>', 'markdown or json', 'markdown')
+    .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD)')
+    .action(async (opts: { base: string; dir: string; format: string; today?: string }) => {
+      if (!['markdown', 'json'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected markdown or json`);
+      const result = await diffAccess({ dir: opts.dir, base: opts.base, today: checkDate(opts.today) });
+      io.stdout.write(opts.format === 'json' ? JSON.stringify({ changes: result.changes, ...(result.invalid && { invalid: result.invalid }) }, null, 2) + '\n' : result.markdown);
     });
 
   program

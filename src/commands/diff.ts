@@ -163,7 +163,7 @@ interface Item {
   extra: boolean;
   /** Every source is a Kubernetes or EKS built-in role. */
   builtinOnly: boolean;
-
+  /** The `*` on `*` check. */
   wildcard: boolean;
   /** Vocabulary items: the request asked. */
   request?: Request;
@@ -177,17 +177,19 @@ interface Atom {
   verb: string;
   group?: string;
   resource?: string;
-  names?: string[];
+  /** From `resourceNames`: one object. */
+  name?: string;
   url?: string;
 }
 
 function atomsOf(rule: PolicyRule): Atom[] {
   const out: Atom[] = [];
-  const names = rule.resourceNames && rule.resourceNames.length > 0 ? [...rule.resourceNames].sort() : undefined;
+  // One atom per object name, so that adding a name to a list reports that name only.
+  const names: (string | undefined)[] = rule.resourceNames && rule.resourceNames.length > 0 ? rule.resourceNames : [undefined];
   for (const verb of rule.verbs) {
     for (const group of rule.apiGroups ?? []) {
       for (const resource of rule.resources ?? []) {
-        out.push({ id: `${verb} ${group} ${resource}${names ? ` ${names.join(',')}` : ''}`, verb, group, resource, ...(names && { names }) });
+        for (const name of names) out.push({ id: `${verb} ${group} ${resource}${name !== undefined ? ` ${name}` : ''}`, verb, group, resource, ...(name !== undefined && { name }) });
       }
     }
     for (const url of rule.nonResourceURLs ?? []) out.push({ id: `${verb} :url ${url}`, verb, url });
@@ -197,26 +199,25 @@ function atomsOf(rule: PolicyRule): Atom[] {
 
 /** Is the atom one of the vocabulary's checks, whose changes the engine already reported? */
 function covered(a: Atom, clusterWide: boolean): boolean {
-  if (a.names) return false;
-  return inVocabulary(a.id, clusterWide);
+  return a.name === undefined && inVocabulary(a.id, clusterWide);
 }
 
-function atomRequests(a: Atom, scope: string | undefined): Request[] {
-  if (a.url !== undefined) return [{ verb: a.verb, path: a.url }];
+function atomRequest(a: Atom, scope: string | undefined): Request {
+  if (a.url !== undefined) return { verb: a.verb, path: a.url };
   const [resource, subresource] = a.resource!.split('/') as [string, string | undefined];
-  return (a.names ?? [undefined]).map((name) => ({
+  return {
     verb: a.verb,
     group: a.group!,
     resource,
     ...(subresource !== undefined && { subresource }),
-    ...(name !== undefined && { name }),
+    ...(a.name !== undefined && { name: a.name }),
     ...(scope !== undefined && { namespace: scope }),
-  }));
+  };
 }
 
 function atomLabel(a: Atom): string {
-  if (a.url !== undefined) return `non-resource URL ${code(a.url)}`;
-  return `${resourceLabel(a.group!, a.resource!)}${a.names ? ` named ${a.names.join(', ')}` : ''}`;
+  if (a.url !== undefined) return `${URL_PREFIX}${code(a.url)}`;
+  return `${resourceLabel(a.group!, a.resource!)}${a.name !== undefined ? `${NAMED}${a.name}` : ''}`;
 }
 
 function allows(rule: PolicyRule, req: Request): boolean {
@@ -286,8 +287,7 @@ function gained(from: Seat | undefined, to: Seat, namespaces: readonly string[])
   for (const [key, { atom, scope, grants }] of atoms(to)) {
     if (before.has(key) || covered(atom, scope === undefined)) continue;
     // Rules that grant nothing (a non-resource URL through a RoleBinding) and rules already allowed otherwise.
-    if (!atomRequests(atom, scope).every((r) => allowed(to, r))) continue;
-    if (from && atomRequests(atom, scope).every((r) => allowed(from, r))) continue;
+    if (!allowed(to, atomRequest(atom, scope)) || allowed(from, atomRequest(atom, scope))) continue;
     items.push({
       scope,
       verb: atom.verb,
@@ -302,6 +302,9 @@ function gained(from: Seat | undefined, to: Seat, namespaces: readonly string[])
   }
   return items;
 }
+
+/** Built-in roles granting more than this many resources outside the vocabulary have them counted instead of listed. */
+const COLLAPSE_OVER = 10;
 
 /** A sentence about one scope, before sentences that differ only in their namespace are merged. */
 interface Part {
@@ -345,9 +348,10 @@ function sentences(employee: string, cluster: string, items: Item[], direction: 
     }
     for (const group of [...bySource.values()].sort((a, b) => compareStrings(a[0]!.sources.join(';'), b[0]!.sources.join(';')))) {
       const sources = group[0]!.sources;
-      const collapse = group.every((i) => i.builtinOnly);
+      // A built-in role's many other rules are counted, not listed: its name says what it is.
+      const collapse = group.every((i) => i.builtinOnly) && new Set(group.filter((i) => i.extra).map((i) => i.label)).size > COLLAPSE_OVER;
       // A wildcard rule (`get` on every resource of a group) says more than the checks it answers.
-      const wide = group.filter((i) => i.atom && (i.atom.resource === '*' || i.atom.group === '*') && !i.atom.names);
+      const wide = group.filter((i) => i.atom && (i.atom.resource === '*' || i.atom.group === '*') && i.atom.name === undefined);
       const subsumed = (i: Item) =>
         i.request !== undefined && !('path' in i.request) && wide.some((w) => ruleAllows({ verbs: [w.atom!.verb], apiGroups: [w.atom!.group!], resources: [w.atom!.resource!] }, i.request as ResourceRequest));
       const shown = group.filter((i) => !(collapse && i.extra) && !subsumed(i));
@@ -369,7 +373,7 @@ function sentences(employee: string, cluster: string, items: Item[], direction: 
         byVerbs.set(key, entry);
       }
       for (const { verbs, labels: what } of byVerbs.values()) {
-        const say = (where: string) => `${direction === 'added' ? 'can now' : 'can no longer'} ${verbsText(verbs)} ${what.join(', ')} ${where}${paren(sources)}`;
+        const say = (where: string) => `${direction === 'added' ? 'can now' : 'can no longer'} ${verbsText(verbs)} ${joinLabels(what)} ${where}${paren(sources)}`;
         parts.push({ scope, key: `${verbs.join(',')}\0${what.join(',')}\0${sources.join('\0')}`, say, verbs, resources: what, sources });
       }
       if (hidden.length > 0) {
@@ -407,6 +411,24 @@ function sentences(employee: string, cluster: string, items: Item[], direction: 
       text: part.say(where),
     };
   });
+}
+
+const URL_PREFIX = 'non-resource URL ';
+const NAMED = ' named ';
+
+/** `pods, services, non-resource URLs /healthz, /livez`. */
+function joinLabels(labels: readonly string[]): string {
+  const urls = labels.filter((l) => l.startsWith(URL_PREFIX)).map((l) => l.slice(URL_PREFIX.length));
+  const rest = labels.filter((l) => !l.startsWith(URL_PREFIX) && !l.includes(NAMED));
+  // `secrets named a` + `secrets named b` -> `secrets named a, b`, after the unnamed ones.
+  const named = new Map<string, string[]>();
+  for (const l of labels.filter((x) => !x.startsWith(URL_PREFIX) && x.includes(NAMED))) {
+    const [what, name] = [l.slice(0, l.indexOf(NAMED)), l.slice(l.indexOf(NAMED) + NAMED.length)];
+    named.set(what, [...(named.get(what) ?? []), name]);
+  }
+  for (const [what, list] of named) rest.push(`${what}${NAMED}${list.sort(compareStrings).join(', ')}`);
+  if (urls.length > 0) rest.push(`${urls.length === 1 ? 'non-resource URL' : 'non-resource URLs'} ${urls.join(', ')}`);
+  return rest.join(', ');
 }
 
 /** A grant without what may change about it over time, to find the same grant on both sides. */

@@ -63,7 +63,7 @@ function isAccessFile(path: string): boolean {
 
 /** Every access file of the folder at `commit`: path relative to the access folder, and content. */
 function filesAtCommit(loc: GitLocation, commit: string): { path: string; bytes: Buffer }[] {
-  const listing = git(['ls-tree', '-r', '-z', '--full-tree', commit, ...(loc.prefix === '' ? [] : ['--', loc.prefix])], loc.root).toString('utf8');
+  const listing = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, ...(loc.prefix === '' ? [] : ['--', loc.prefix])], loc.root).toString('utf8');
   const entries: { path: string; sha: string }[] = [];
   for (const line of listing.split('\0')) {
     if (line === '') continue;

@@ -223,7 +223,8 @@ function findAwsAuth(documents: readonly LoadedDocument[]): { d: LoadedDocument 
   const found: { d: LoadedDocument }[] = [];
   for (const d of documents) {
     for (const l of objectsOf(d)) {
-      if (str(l.obj.kind) === 'ConfigMap' && meta(l.obj).name === 'aws-auth') found.push({ d });
+      const m = meta(l.obj);
+      if (str(l.obj.kind) === 'ConfigMap' && m.name === 'aws-auth' && (m.namespace ?? 'kube-system') === 'kube-system') found.push({ d });
     }
   }
   return found;
@@ -389,6 +390,8 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     for (const s of b.subjects) {
       if (s.kind !== 'User' || isSystem(s.name)) continue;
       for (const m of templates) {
+        // A bare {{SessionName}} matches any name: not the usernames other mappings already explain.
+        if (/^\{\{SessionName(Raw)?\}\}$/.test(m.template!.text) && (mappings.some((o) => o.kind === 'user' && o.persons.some((p) => p.inputUser === s.name)) || mappings.some((o) => o.status === 'preserved' && o.username === s.name))) continue;
         const captured = m.template!.regex.exec(s.name)?.[1];
         if (captured === undefined || m.persons.some((p) => p.inputUser === s.name)) continue;
         const p = newPerson(m, s.name);
@@ -398,10 +401,29 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       }
     }
   }
+  // eks-access gives a session name one Kubernetes user whatever role it comes through, so the same
+  // session name through a second role cannot be a second employee: the first role (by ARN) keeps it.
+  const clashed = new Map<string, Person>();
+  const bySession = new Map<string, Person>();
+  for (const m of [...templates].sort((a, b) => compareStrings(a.arn.toLowerCase(), b.arn.toLowerCase()))) {
+    for (const p of [...m.persons].sort((a, b) => compareStrings(a.inputUser, b.inputUser))) {
+      const output = roleKubernetesUser(p.captured!);
+      const first = bySession.get(output);
+      if (!first) {
+        bySession.set(output, p);
+        continue;
+      }
+      m.persons.splice(m.persons.indexOf(p), 1);
+      personsByUser.set(p.inputUser, (personsByUser.get(p.inputUser) ?? []).filter((x) => x !== p));
+      clashed.set(p.inputUser, p);
+      note('dropped', `${p.inputUser} (through ${m.arn}) and ${first.inputUser} (through ${first.mapping.arn}) would both become Kubernetes user ${output}: eks-access gives a session name one username whatever role it comes through. Only ${first.inputUser} becomes an employee; ${m.persons.length === 0 ? `${m.arn} is kept verbatim, so ${p.inputUser} keeps its access` : `${p.inputUser} loses the access it has through ${m.arn}; grant it to the employee by hand if it is the same person`}`, m.at);
+    }
+  }
   for (const m of templates) {
     if (m.persons.length > 0) continue;
     m.status = 'preserved';
-    note('preserved', `${m.arn} (username "${m.username}"${m.groups.length > 0 ? `, groups ${m.groups.join(', ')}` : ''}): no RoleBinding or ClusterRoleBinding names a person through it, so there is no one to make an employee of; kept verbatim for everyone who assumes it`, m.at);
+    const lost = [...clashed.values()].filter((p) => p.mapping === m);
+    if (lost.length === 0) note('preserved', `${m.arn} (username "${m.username}"${m.groups.length > 0 ? `, groups ${m.groups.join(', ')}` : ''}): no RoleBinding or ClusterRoleBinding names a person through it, so there is no one to make an employee of; kept verbatim for everyone who assumes it`, m.at);
   }
   const staticUsers = new Map<string, Mapping[]>();
   for (const m of mappings) {
@@ -517,7 +539,11 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
         grant(persons, label);
         converted.push(`User ${s.name}`);
       }
-      if (shared.length > 0) {
+      const lost = clashed.get(s.name);
+      if (persons.length === 0 && lost) {
+        if (lost.mapping.status !== 'preserved') note('dropped', `${label}: User ${s.name} -> ${role} is left to the cluster, but ${lost.mapping.arn} no longer maps ${s.name} (see above)`, s.at);
+        keep();
+      } else if (shared.length > 0) {
         note('shared', `${label}: User ${s.name} -> ${role} is the shared username of ${shared.map((m) => m.arn).join(', ')}; left to the cluster`, s.at);
         keep();
       } else if (persons.length === 0) {
@@ -646,7 +672,7 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   if (placeholders.length > 0) note('review', `no email could be derived for ${placeholders.join(', ')}: their files have a placeholder @${options.emailDomain} address; set the real one`);
   for (const m of templates.filter((t) => t.status === 'people')) {
     const named = m.persons.filter((p) => p.employee !== undefined).map((p) => p.employee!);
-    note('review', `${m.arn} (username ${m.template!.text}${m.groups.length > 0 ? `, groups ${m.groups.join(', ')}` : ''}) is shared by everyone who assumes it; only the ${named.length} people RBAC names were imported (${named.join(', ')}). Anyone else who signs in through it loses access: add them as employees`, m.at);
+    note('review', `${m.arn} (username ${m.template!.text}${m.groups.length > 0 ? `, groups ${m.groups.join(', ')}` : ''}) is shared by everyone who assumes it; only the ${named.length === 1 ? 'one person' : `${named.length} people`} RBAC names ${named.length === 1 ? 'was' : 'were'} imported (${named.join(', ')}). Anyone else who signs in through it loses access: add them as employees`, m.at);
   }
   if (authentication !== 'aws-auth') {
     const roles = persons.filter((p) => p.employee !== undefined && p.mapping.kind === 'role').map((p) => p.mapping.arn);
@@ -694,9 +720,11 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   const all: AccessDocument[] = [{ path: `clusters/${clusterName}.yaml`, kind: 'Cluster', data: clusterData }, ...profileDocs, ...documents.sort((a, b) => compareStrings(a.path, b.path))];
   const preservedPrincipals = preserved
     .filter((m) => !m.node && usesAwsAuth)
-    .map((m) => {
+    .flatMap((m) => {
       const p = parseIamArn(m.arn)!;
-      return m.kind === 'user' ? m.arn : `arn:${p.partition}:sts::${p.accountId}:assumed-role/${p.name}/eks-access-import-check`;
+      if (m.kind === 'user') return [m.arn];
+      const sessions = [...clashed.values()].filter((x) => x.mapping === m).map((x) => x.captured!);
+      return (sessions.length > 0 ? sessions : ['eks-access-import-check']).map((session) => `arn:${p.partition}:sts::${p.accountId}:assumed-role/${p.name}/${session}`);
     });
   return {
     ok: true,

@@ -58,8 +58,8 @@ export function formatReport(plan: ImportPlan, extra: { outDir: string; verified
   if (extra.verified) {
     const v = extra.verified;
     lines.push(v.differences.length === 0
-      ? `Verified with the can-i engine: each of the ${v.people} imported principals gets the same answer to ${v.requests} requests before and after the import.`
-      : `**Permissions differ** for ${v.differences.length} principal(s) (can-i engine, ${v.requests} requests each); see below.`);
+      ? `Verified with the can-i engine: each of the ${v.people} imported principals gets the same answer before and after the import to every request asked (up to ${v.requests} each: verbs × the resources their roles name × every namespace and cluster-wide).`
+      : `**Permissions differ** for ${v.differences.length} principal(s) (can-i engine, up to ${v.requests} requests each); see below.`);
   }
   lines.push('');
   const at = (a?: { file: string; line: number; column: number }) => (a ? `${a.file}:${a.line}:${a.column}  ` : '');
@@ -78,7 +78,9 @@ export function formatReport(plan: ImportPlan, extra: { outDir: string; verified
     lines.push(`## ${title}`, '');
     if (id === 'usernames') lines.push('eks-access maps every role with the username template `session:{{SessionName}}` and an IAM user as their employee name. The bindings are generated for the new usernames, so permissions stay the same; anything else that names the old usernames (audit queries, admission policies) must follow.', '');
     if (id === 'replaced') lines.push('They name the old usernames or the expanded groups; the generated bindings grant the same to the new ones.', '');
-    for (const item of items) lines.push(`- ${at(item.at)}${item.text}`);
+    // In input order: by file and position, notes without one last.
+    const sorted = [...items].sort((a, b) => (a.at ? 0 : 1) - (b.at ? 0 : 1) || (a.at && b.at ? (a.at.file < b.at.file ? -1 : a.at.file > b.at.file ? 1 : a.at.line - b.at.line || a.at.column - b.at.column) : 0));
+    for (const item of sorted) lines.push(`- ${at(item.at)}${item.text}`);
     lines.push('');
   }
   return lines.join('\n').replace(/\n+$/, '\n');

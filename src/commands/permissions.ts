@@ -101,7 +101,7 @@ export class GrantIndex {
   /** Access policies and `system:masters` of role identities, by cluster and principal. */
   private readonly principal = new Map<string, LintGrant[]>();
 
-  constructor(private readonly model: AccessModel, grants: readonly LintGrant[]) {
+  constructor(model: AccessModel, grants: readonly LintGrant[]) {
     for (const g of grants) {
       push(this.own, `${g.cluster}\0${g.employee ?? ''}`, g);
       const other = g.employee === undefined ? undefined : model.employees.get(g.employee);
@@ -185,7 +185,7 @@ export function fingerprint(bundle: Bundle, who: UserInfo): string {
 // The vocabulary of capability checks.
 
 export interface Check {
-  /** Stable key: `verb group resource[/sub]` or `verb url`. */
+  /** Stable key: `verb group resource[/sub]`, or `verb :url *` for non-resource URLs. */
   id: string;
   verb: string;
   /** What it is about, in words (`pods/exec`, `deployments.apps`). */

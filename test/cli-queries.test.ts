@@ -1,0 +1,48 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BASE_FILES, HEADER, ROOT, run, scratch } from './helpers/run.js';
+
+test('explain through the CLI: text, unknown employee (2), invalid folder (1)', async () => {
+  const ok = await run(['explain', 'alice', '--today', '2026-11-28'], ROOT);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, 'get, list, watch pods, services (inline rules, access/employees/alice.yaml:12)');
+  const unknown = await run(['explain', 'alcie'], ROOT);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, 'did you mean "alice"');
+  const s = scratch({ ...BASE_FILES, 'access/employees/bad.yaml': `${HEADER}kind: Employee\nname: Bad\n` });
+  try {
+    const bad = await run(['explain', 'alice'], s.dir);
+    assert.is(bad.code, 1);
+    assert.match(bad.stderr, 'access/employees/bad.yaml:3:7  error');
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('diff --base through the CLI: Markdown on stdout, exit 0; a bad ref exits 2', async () => {
+  const s = scratch(BASE_FILES);
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: s.dir, stdio: 'pipe' });
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
+    const same = await run(['diff', '--base', 'HEAD'], s.dir);
+    assert.equal([same.code, same.stdout], [0, 'No access changes.\n']);
+    writeFileSync(join(s.dir, 'access/employees/alice.yaml'), BASE_FILES['access/employees/alice.yaml']!.replace('resources: [pods, services]', 'resources: [pods, services, secrets]'));
+    const changed = await run(['diff', '--base', 'HEAD'], s.dir);
+    assert.is(changed.code, 0, changed.stderr);
+    assert.match(changed.stdout, /\*\*alice\*\*: can now get, list, watch secrets in prod\/my-namespace/);
+    const json = JSON.parse((await run(['diff', '--base', 'HEAD', '--format', 'json'], s.dir)).stdout) as { changes: { employee: string }[] };
+    assert.ok(json.changes.some((c) => c.employee === 'alice'));
+    const bad = await run(['diff', '--base', 'no-such-ref'], s.dir);
+    assert.is(bad.code, 2);
+    assert.not.match(bad.stderr, /\n\s+at /);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test.run();
