@@ -12,7 +12,7 @@ import { bundleForCluster, userInfoFor } from '../src/rbac/access-bundle.js';
 import { authorize, type Bundle, type Request, type UserInfo } from '../src/rbac/engine.js';
 import { bundleFromDocuments, resolveArn } from '../src/rbac/manifest-bundle.js';
 import { compareGolden } from './helpers/golden.js';
-import { FIXTURES, ROOT, run, scratch, snapshotTree } from './helpers/run.js';
+import { BASE_FILES, FIXTURES, ROOT, run, scratch, snapshotTree } from './helpers/run.js';
 
 const CASE = join(FIXTURES, 'import', 'cluster');
 const AWS_AUTH = join(CASE, 'aws-auth.yaml');
@@ -172,7 +172,7 @@ test('round trip: authentication access-entries', async () => {
 test('the command verifies the import itself and says so', async () => {
   const r = await importFixture();
   try {
-    assert.match(r.stdout, /Verified with the can-i engine: each of the 7 imported principals gets the same answer/);
+    assert.match(r.stdout, /Verified with the can-i engine: each of the 7 imported principals has the same permissions/);
   } finally {
     r.cleanup();
   }
@@ -286,6 +286,32 @@ test('existing files without --force: exit 2, the file named, nothing written', 
     assert.is(readFileSync(join(s.dir, 'access/notes.txt'), 'utf8'), 'keep\n');
   } finally {
     s.cleanup();
+  }
+});
+
+test('importing into an existing access folder: the whole folder must validate', async () => {
+  const { 'access/employees/alice.yaml': _alice, ...rest } = BASE_FILES;
+  void _alice;
+  const s = scratch(rest);
+  try {
+    const r = await run([...ARGS, '--out-dir', join(s.dir, 'access')]);
+    assert.is(r.code, 0, r.stderr);
+    const v = await run(['validate', '--dir', join(s.dir, 'access')]);
+    assert.is(v.code, 0, v.stderr);
+    assert.match(v.stdout, /14 document\(s\) valid/);
+  } finally {
+    s.cleanup();
+  }
+  const clash = scratch({ 'access/clusters/legacy.yaml': BASE_FILES['access/clusters/prod.yaml']!.replace('name: prod', 'name: prod-eu') });
+  try {
+    const before = snapshotTree(clash.dir);
+    const r = await run([...ARGS, '--out-dir', join(clash.dir, 'access')]);
+    assert.is(r.code, 1);
+    assert.match(r.stderr, /duplicate cluster name "prod-eu"/);
+    assert.match(r.stderr, /nothing written: with the access files already in/);
+    assert.equal(snapshotTree(clash.dir), before);
+  } finally {
+    clash.cleanup();
   }
 });
 
@@ -409,7 +435,7 @@ ${NODE}    - rolearn: arn:aws:iam::111122223333:role/Dev
     assert.is(r.code, 0, r.stderr);
     assert.equal(Object.keys(r.written).filter((f) => f.startsWith('employees/')), ['employees/ann.yaml']);
     assert.match(r.stdout, /ro:ann-example\.com \(through arn:aws:iam::111122223333:role\/ReadOnly\) and dev:ann-example\.com \(through arn:aws:iam::111122223333:role\/Dev\) would both become Kubernetes user session:ann-example\.com[^\n]*role\/ReadOnly is kept verbatim, so ro:ann-example\.com keeps its access/);
-    assert.match(r.stdout, /each of the 3 imported principals gets the same answer/);
+    assert.match(r.stdout, /each of the 3 imported principals has the same permissions/);
     assert.match(r.stdout, /role\/Dev is mapped again at in\/aws-auth\.yaml:\d+:\d+; the authenticator keeps only the last entry/);
     // No one is named through Admin: kept verbatim, with its system:masters, for whoever assumes it.
     assert.match(r.stdout, /role\/Admin \(username "admin:\{\{SessionName\}\}", groups system:masters\): no RoleBinding or ClusterRoleBinding names a person/);
@@ -463,6 +489,57 @@ items:
     assert.match(r.stdout, /no email could be derived for jdoe/);
   } finally {
     s.cleanup();
+  }
+});
+
+test('a bare {{SessionName}} role does not claim the usernames of IAM users or shared roles; an IAM user without grants', async () => {
+  const aws = CM(`  mapRoles: |
+${NODE}    - rolearn: arn:aws:iam::111122223333:role/Any
+      username: "{{SessionName}}"
+    - rolearn: arn:aws:iam::111122223333:role/Shared
+      username: shared
+    - rolearn: arn:aws:iam::111122223333:role/Odd
+      username: shared
+      groups: system:masters
+  mapUsers: |
+    - userarn: arn:aws:iam::111122223333:user/ann
+      username: ann
+    - userarn: arn:aws:iam::111122223333:user/idle
+      username: idle
+`);
+  const rbac = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: devs, namespace: web}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: User, name: ann}, {kind: User, name: shared}, {kind: User, name: bert.k}]
+`;
+  const r = await importText(aws, rbac);
+  try {
+    assert.is(r.code, 0, r.stderr);
+    assert.equal(Object.keys(r.written).filter((f) => f.startsWith('employees/')).sort(), ['employees/ann.yaml', 'employees/bert-k.yaml', 'employees/idle.yaml']);
+    const bert = parse(r.written['employees/bert-k.yaml']!) as Record<string, unknown>;
+    assert.equal(bert.identity, { role: { arn: 'arn:aws:iam::111122223333:role/Any', sessionName: 'bert.k' } });
+    assert.equal((parse(r.written['employees/idle.yaml']!) as Record<string, unknown>).access, []);
+    assert.match(r.stdout, /idle \(arn:aws:iam::111122223333:user\/idle\) has no grants/);
+    assert.match(r.stdout, /User shared -> ClusterRole edit is the shared username of arn:aws:iam::111122223333:role\/Shared; left to the cluster/);
+    // An entry whose groups are not a list is dropped by the authenticator, and so by the import.
+    assert.match(r.stdout, /groups of arn:aws:iam::111122223333:role\/Odd is not a list; the authenticator drops the entry/);
+    assert.match(r.stdout, /each of the 4 imported principals has the same permissions/);
+    const v = await run(['validate', '--dir', r.out]);
+    assert.is(v.code, 0, v.stderr);
+  } finally {
+    r.cleanup();
+  }
+});
+
+test('malformed aws-auth: data that is not a mapping (exit 1)', async () => {
+  const r = await importText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata: [mapRoles]\n');
+  try {
+    assert.is(r.code, 1);
+    assert.match(r.stderr, /^in\/aws-auth\.yaml:4:7 {2}error {2}malformed aws-auth: data must be a mapping/m);
+    assert.equal(r.written, {});
+  } finally {
+    r.cleanup();
   }
 });
 

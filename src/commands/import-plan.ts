@@ -12,7 +12,7 @@ import type { AuthenticationMode, PolicyRule } from '../model/types.js';
 import { isPlatformRoleName } from '../rbac/builtin.js';
 import type { BundleBinding, BundleSubject } from '../rbac/engine.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
-import { meta, objectsOf, str } from '../rbac/objects.js';
+import { at, meta, objectsOf, str, type Located } from '../rbac/objects.js';
 import { compareStrings } from '../text.js';
 
 export interface ImportOptions {
@@ -219,12 +219,12 @@ const where = (at: Source) => `${at.file}:${at.line}:${at.column}`;
 
 /* ---------- the plan ---------- */
 
-function findAwsAuth(documents: readonly LoadedDocument[]): { d: LoadedDocument }[] {
-  const found: { d: LoadedDocument }[] = [];
+function findAwsAuth(documents: readonly LoadedDocument[]): Located[] {
+  const found: Located[] = [];
   for (const d of documents) {
     for (const l of objectsOf(d)) {
       const m = meta(l.obj);
-      if (str(l.obj.kind) === 'ConfigMap' && m.name === 'aws-auth' && (m.namespace ?? 'kube-system') === 'kube-system') found.push({ d });
+      if (str(l.obj.kind) === 'ConfigMap' && m.name === 'aws-auth' && (m.namespace ?? 'kube-system') === 'kube-system') found.push(l);
     }
   }
   return found;
@@ -246,6 +246,10 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   if (candidates.length > 1) throw new UsageError(`${files.join(', ')} hold ${candidates.length} aws-auth ConfigMaps; give the one of this cluster with --aws-auth`);
   if (fromFile && findAwsAuth(rbacDocuments).length > 0) note('review', `the aws-auth ConfigMap in the --manifests input was ignored; the one of --aws-auth was imported`);
   const awsAuthDoc = candidates[0]!.d;
+  const data = candidates[0]!.obj.data;
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+    return { ok: false, problems: [diagnostic(at(candidates[0]!, ['data']), 'malformed aws-auth: data must be a mapping of mapRoles, mapUsers and mapAccounts to strings', 'aws-auth')] };
+  }
   const authView = inputFromManifests([awsAuthDoc], options.today).input;
   const view = authView.awsAuth[0];
   const problems: Diagnostic[] = [];
@@ -299,7 +303,9 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   let clusterName = options.cluster;
   if (clusterName === undefined) {
     // eksctl names node and Fargate roles eksctl-<cluster>-nodegroup-... / eksctl-<cluster>-cluster-...
-    clusterName = roleAndUser.map((m) => /:role\/eksctl-(.+?)-(?:nodegroup|cluster)-/.exec(m.arn)?.[1]).find((n) => n !== undefined);
+    clusterName = roleAndUser
+      .map((m) => /:role\/eksctl-(.+)-(?:nodegroup-.+-NodeInstanceRole|cluster-FargatePodExecutionRole)-/.exec(m.arn)?.[1])
+      .find((n) => n !== undefined && DNS_LABEL.test(n) && n.length <= 63);
     if (clusterName === undefined) throw new UsageError('--cluster is required: the cluster name cannot be derived from aws-auth');
   }
   if (!DNS_LABEL.test(clusterName) || clusterName.length > 63) throw new UsageError(`--cluster must be a DNS-1123 label (lower-case letters, digits and -), got "${clusterName}"`);

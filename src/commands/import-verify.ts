@@ -4,6 +4,7 @@
  * (generated RBAC + what stays on the cluster, the employee's mapping) answer a vocabulary of requests
  * the same way. Usernames may change; permissions must not.
  */
+import { identityMappings } from '../emit/aws-auth.js';
 import { grantsOn } from '../emit/rbac.js';
 import { awsAuthEntriesFor, bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
 import { authorize, subjectMatches, type Bundle, type BundleBinding, type Request, type UserInfo } from '../rbac/engine.js';
@@ -55,15 +56,81 @@ export function requestVocabulary(rules: readonly PolicyRule[], namespaces: read
 }
 
 /** Only the bindings and policies that can apply to `who`, and the rules they reach: what one person's answers depend on. */
-function narrow(bundle: Bundle, who: UserInfo | undefined): { bundle: Bundle; rules: PolicyRule[] } {
-  if (!who) return { bundle: { ...bundle, bindings: [], policies: [] }, rules: [] };
-  const bindings = bundle.bindings.filter((b) => b.subjects.some((s) => subjectMatches(s, who, b.namespace)));
+function narrow(bundle: Bundle, who: UserInfo | undefined): { bundle: Bundle; rules: PolicyRule[]; atoms: Atoms } {
+  const atoms: Atoms = { superuser: false, policies: false, cluster: new Set(), namespaced: new Map() };
+  if (!who) return { bundle: { ...bundle, bindings: [], policies: [] }, rules: [], atoms };
+  const index = bindingIndex(bundle);
+  const candidates = new Set([...(index.get(`User:${who.user}`) ?? []), ...who.groups.flatMap((g) => index.get(`Group:${g}`) ?? []), ...(index.get('ServiceAccount') ?? [])]);
+  const bindings = bundle.bindings.filter((b) => candidates.has(b) && b.subjects.some((s) => subjectMatches(s, who, b.namespace)));
   const policies = bundle.policies.filter((p) => (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)));
-  const rules = [
-    ...bindings.flatMap((b) => (b.roleRef.kind === 'ClusterRole' ? bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [] : bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [])),
-    ...policies.flatMap((p) => p.rules),
-  ];
-  return { bundle: { ...bundle, bindings, policies }, rules };
+  const rulesOf = (b: BundleBinding) => (b.roleRef.kind === 'ClusterRole' ? bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [] : b.kind === 'RoleBinding' ? bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [] : []);
+  atoms.superuser = who.groups.includes('system:masters');
+  atoms.policies = policies.length > 0;
+  const seen = new Set<string>();
+  for (const b of bindings) {
+    const key = `${b.kind}|${b.namespace ?? ''}|${b.roleRef.kind}|${b.roleRef.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const into = b.kind === 'ClusterRoleBinding' ? atoms.cluster : atoms.namespaced.get(b.namespace ?? 'default') ?? new Set<string>();
+    if (b.kind === 'RoleBinding') atoms.namespaced.set(b.namespace ?? 'default', into);
+    // A RoleBinding never grants non-resource URLs.
+    for (const r of rulesOf(b)) for (const a of atomize(r, b.kind === 'RoleBinding')) into.add(a);
+  }
+  return { bundle: { ...bundle, bindings, policies }, rules: [...bindings.flatMap(rulesOf), ...policies.flatMap((p) => p.rules)], atoms };
+}
+
+const indexes = new WeakMap<Bundle, Map<string, BundleBinding[]>>();
+/** Bindings by the users and groups they name (ServiceAccount subjects all under one key). */
+function bindingIndex(bundle: Bundle): Map<string, BundleBinding[]> {
+  let index = indexes.get(bundle);
+  if (index) return index;
+  index = new Map();
+  for (const b of bundle.bindings) {
+    for (const s of b.subjects) {
+      const key = s.kind === 'ServiceAccount' ? 'ServiceAccount' : `${s.kind}:${s.name}`;
+      const list = index.get(key) ?? [];
+      if (list[list.length - 1] !== b) list.push(b);
+      index.set(key, list);
+    }
+  }
+  indexes.set(bundle, index);
+  return index;
+}
+
+/** What one person is granted, as single permissions per scope (cluster-wide, and per namespace). */
+interface Atoms {
+  superuser: boolean;
+  policies: boolean;
+  cluster: Set<string>;
+  namespaced: Map<string, Set<string>>;
+}
+
+/** A rule as single (verb, group, resource, name) or (verb, URL) permissions, so that equal grants written differently compare equal. */
+const atomCache = [new WeakMap<PolicyRule, string[]>(), new WeakMap<PolicyRule, string[]>()] as const;
+function atomize(r: PolicyRule, namespaced: boolean): string[] {
+  const cache = atomCache[namespaced ? 1 : 0];
+  const done = cache.get(r);
+  if (done) return done;
+  const out: string[] = [];
+  cache.set(r, out);
+  for (const v of r.verbs) {
+    for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) for (const n of r.resourceNames?.length ? r.resourceNames : ['']) out.push(JSON.stringify([v, g, res, n]));
+    if (!namespaced) for (const u of r.nonResourceURLs ?? []) out.push(JSON.stringify([v, u]));
+  }
+  return out;
+}
+
+/** Same single permissions in every scope: then every request gets the same answer, without asking any. */
+function sameAtoms(a: Atoms, b: Atoms): boolean {
+  if (a.superuser !== b.superuser || a.policies || b.policies) return false;
+  const equal = (x: ReadonlySet<string>, y: ReadonlySet<string>) => x.size === y.size && [...x].every((e) => y.has(e));
+  if (!equal(a.cluster, b.cluster)) return false;
+  for (const ns of new Set([...a.namespaced.keys(), ...b.namespaced.keys()])) {
+    const x = new Set([...a.cluster, ...(a.namespaced.get(ns) ?? [])]);
+    const y = new Set([...b.cluster, ...(b.namespaced.get(ns) ?? [])]);
+    if (!equal(x, y)) return false;
+  }
+  return true;
 }
 
 /** The bundle of the cluster after the import is applied: the generated RBAC plus what the import leaves to the cluster. */
@@ -104,6 +171,7 @@ export function comparePermissions(args: {
     // Per person, over the bindings that can name them: fast on clusters with thousands of bindings.
     const a = narrow(input.bundle, before);
     const b = narrow(after, now);
+    if (Boolean(before) === Boolean(now) && sameAtoms(a.atoms, b.atoms)) return;
     const requests = requestVocabulary([...a.rules, ...b.rules], namespaces);
     asked = Math.max(asked, requests.length);
     const problems: string[] = [];
@@ -114,10 +182,11 @@ export function comparePermissions(args: {
     }
     if (problems.length > 0) differences.push({ who, problems });
   };
+  const mappings = identityMappings(model, cluster);
   for (const p of args.people) {
     const e = model.employees.get(p.employee);
     // Without a grant on the cluster an employee is not mapped at all: the API server answers 401.
-    const now = e && grantsOn(e, cluster).length > 0 ? userInfoFor(model, cluster, e) : undefined;
+    const now = e && grantsOn(e, cluster).length > 0 ? userInfoFor(model, cluster, e, mappings) : undefined;
     if (e && now && cluster.authentication === 'aws-auth') {
       // What the generated aws-auth gives the principal must be what the employee's mapping says.
       const viaAwsAuth = resolveArn(afterEntries, [], p.principal);

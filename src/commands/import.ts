@@ -3,13 +3,13 @@
  * reproduce it out (clusters/, profiles/, employees/), with IMPORT-REPORT.md saying what could not be
  * expressed. The plan is in import-plan.ts; this module reads, checks, verifies and writes.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { Document, isScalar, visit } from 'yaml';
 import type { CommandContext } from '../cli.js';
 import { formatDiagnostic, hasErrors, UsageError, type Diagnostic } from '../diagnostics.js';
-import { displayPath, expandPaths, loadFiles, parseYamlText, type LoadedDocument } from '../load/load.js';
+import { discoverFiles, displayPath, expandPaths, loadFiles, parseYamlText, type LoadedDocument } from '../load/load.js';
 import type { AuthenticationMode } from '../model/types.js';
 import { buildAccess } from '../pipeline.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
@@ -58,7 +58,7 @@ export function formatReport(plan: ImportPlan, extra: { outDir: string; verified
   if (extra.verified) {
     const v = extra.verified;
     lines.push(v.differences.length === 0
-      ? `Verified with the can-i engine: each of the ${v.people} imported principals gets the same answer before and after the import to every request asked (up to ${v.requests} each: verbs × the resources their roles name × every namespace and cluster-wide).`
+      ? `Verified with the can-i engine: each of the ${v.people} imported principals has the same permissions before and after the import (the same rules in every namespace, or the same answer to up to ${v.requests} requests: verbs × the resources their roles name × every namespace and cluster-wide).`
       : `**Permissions differ** for ${v.differences.length} principal(s) (can-i engine, up to ${v.requests} requests each); see below.`);
   }
   lines.push('');
@@ -134,12 +134,24 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
     return { path, content: documentText(d.data, schemaReference(outDir, dirname(path))) };
   });
 
-  // The files must load as an access folder: the same checks as `eks-access validate`.
-  const parsed = files.flatMap((f) => parseYamlText(f.content, displayPath(f.path)).value);
-  const loaded = buildAccess(parsed);
+  files.push({ path: join(outDir, REPORT_FILE), content: '' });
+  const existing = files.filter((f) => existsSync(f.path));
+  if (existing.length > 0 && !opts.force) {
+    throw new UsageError(`${existing.map((f) => displayPath(f.path)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing written (use --force to overwrite)`);
+  }
+  files.pop();
+
+  // The folder as it will be, with any access files already in it, must pass \`eks-access validate\`.
+  const ours = new Set(files.map((f) => resolve(f.path)));
+  const others = existsSync(outDir) && statSync(outDir).isDirectory() ? (await discoverFiles(outDir)).filter((f) => !ours.has(resolve(f))) : [];
+  const before = await loadFiles(others);
+  const parsed = [...before.value, ...files.flatMap((f) => parseYamlText(f.content, displayPath(f.path)).value)];
+  const loaded = buildAccess(parsed, before.diagnostics);
   if (!loaded.model || hasErrors(loaded.diagnostics)) {
     for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
-    io.stderr.write(`nothing written: the imported files would not validate (please report this with the input)\n`);
+    io.stderr.write(others.length > 0
+      ? `nothing written: with the access files already in ${outDir}, the folder would not validate; import into an empty folder and merge by hand\n`
+      : `nothing written: the imported files would not validate (please report this with the input)\n`);
     return 1;
   }
   // The input side of the comparison: RBAC from the dump, identities from the imported aws-auth.
@@ -155,11 +167,6 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
   });
   const report = formatReport(plan, { outDir: displayPath(resolve(outDir)), verified: { people: plan.people.length + plan.preservedPrincipals.length, ...verified } });
   files.push({ path: join(outDir, REPORT_FILE), content: report });
-
-  const existing = files.filter((f) => existsSync(f.path));
-  if (existing.length > 0 && !opts.force) {
-    throw new UsageError(`${existing.map((f) => displayPath(f.path)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing written (use --force to overwrite)`);
-  }
   try {
     for (const f of files) {
       mkdirSync(dirname(f.path), { recursive: true });

@@ -50,6 +50,8 @@ export function bundleFromDocuments(documents: readonly LoadedDocument[]): { bun
             for (const p of item.items) if (isScalar(p.key)) fields.set(String(p.key.value).toLowerCase(), (p.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null);
             const arn = fields.get(arnKey);
             if (typeof arn !== 'string') continue;
+            // groups that is not a list fails to unmarshal: the authenticator drops the entry.
+            if (fields.has('groups') && fields.get('groups') !== null && !Array.isArray(fields.get('groups'))) continue;
             const username = fields.get('username');
             awsAuth.push({ kind: type, arn, ...(typeof username === 'string' && { username }), groups: strings(fields.get('groups')) });
           }
