@@ -94,7 +94,7 @@ test('lists every kind of item with employee, clusters, file:line and date; exit
   assert.is(review.until, '2026-03-03');
   assert.equal(of(review, 'expired-access').map(brief), [
     'bob prod access/employees/bob.yaml:11 2026-01-10 profile developer in payments',
-    'dave api,prod access/employees/dave.yaml:3 2026-01-15 all access (the employee expires)',
+    'dave api,prod access/employees/dave.yaml:10 2026-01-15 all access (the employee expires)',
   ]);
   assert.equal(of(review, 'expired-waiver').map(brief), ['carol api,prod access/policy.yaml:7 2026-01-20 waiver of require-expiry-for-admin for employee carol']);
   assert.equal(of(review, 'expiring-access').map(brief), ['bob prod access/employees/bob.yaml:15 2026-02-20 level: read-only']);
@@ -191,7 +191,7 @@ test('text and markdown formats', async () => {
     const text = await run(['review', '--today', TODAY], s.dir);
     assert.is(text.code, 1);
     assert.match(text.stdout, 'Expired access (lint fails on it too): 2');
-    assert.match(text.stdout, /access\/employees\/dave\.yaml:3:7 +dave +api,prod +2026-01-15 \(17 day\(s\) ago\) +all access/);
+    assert.match(text.stdout, /access\/employees\/dave\.yaml:10:10 +dave +api,prod +2026-01-15 \(17 day\(s\) ago\) +all access/);
     assert.match(text.stdout, 'Employees with no grants left: 2');
     const md = await run(['review', '--today', TODAY, '--format', 'markdown', '--within', '4w'], s.dir);
     assert.is(md.code, 1);

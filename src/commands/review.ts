@@ -122,6 +122,7 @@ export function review(model: AccessModel, options: { today: string; within: num
   const grantsAt = new Map<string, { e: Employee; g: Grant }>();
   for (const e of model.employees.values()) {
     employeesAt.set(key(e.at), e);
+    if (e.expiresAt) employeesAt.set(key(e.expiresAt), e);
     for (const g of e.grants) grantsAt.set(key(g.at), { e, g });
   }
   const waivers = model.lintPolicy?.waivers ?? [];
@@ -165,7 +166,7 @@ export function review(model: AccessModel, options: { today: string; within: num
           kind: 'expiring-access',
           employee: e.name,
           clusters: clustersOfEmployee(e),
-          ...at(e.at),
+          ...at(e.expiresAt ?? e.at),
           ...d,
           what: 'all access (the employee expires)',
           message: `employee ${e.name} expires on ${e.expires} (in ${d.days} day(s)): all their access ends then; renew it with a new expires and reason, or plan the removal of ${e.file}`,

@@ -72,7 +72,8 @@ function addAccessEntry(
   }
 }
 
-function describePolicy(arns: readonly string[]): string {
+/** The inline policy eks-access gives each IAM user it creates: describe exactly their clusters. */
+export function describePolicy(arns: readonly string[]): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [{ Sid: 'DescribeOwnClusters', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: [...arns] }],

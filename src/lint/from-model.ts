@@ -1,6 +1,7 @@
 import type { Source } from '../diagnostics.js';
 import { identityMappings, principalArn } from '../emit/aws-auth.js';
 import { grantsOn, profileRoleName } from '../emit/rbac.js';
+import { describePolicy } from '../emit/terraform.js';
 import { IAM_USER_PATH, clusterArn, partitionOf, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant as ModelGrant, PolicyRule } from '../model/types.js';
 import { builtinAccessPolicies, builtinClusterRoles, SUPERUSER_RULES } from '../rbac/builtin.js';
@@ -166,7 +167,7 @@ export function inputFromModel(model: AccessModel, today: string): LintInput {
       employee: e.name,
       at: e.identity.at,
       managedPolicies: [],
-      inlinePolicies: [{ name: 'eks-access-describe-clusters', text: '', statements: [{ effect: 'Allow', actions: ['eks:DescribeCluster'], notActions: [], resources: arns, notResources: [], hasCondition: false, at: e.identity.at }], at: e.identity.at }],
+      inlinePolicies: [{ name: 'eks-access-describe-clusters', text: describePolicy(arns), statements: [{ effect: 'Allow', actions: ['eks:DescribeCluster'], notActions: [], resources: arns, notResources: [], hasCondition: false, at: e.identity.at }], at: e.identity.at }],
     };
     input.iamUsers.push(user);
   }

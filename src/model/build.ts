@@ -158,7 +158,7 @@ export function buildModel(
       ...(raw.team !== undefined && { team: raw.team }),
       identity,
       kubernetesUser,
-      ...(raw.expires !== undefined && { expires: raw.expires }),
+      ...(raw.expires !== undefined && { expires: raw.expires, expiresAt: where(d, ['expires']) }),
       ...(raw.reason !== undefined && { reason: raw.reason }),
       grants,
       file: d.file,

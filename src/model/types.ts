@@ -84,6 +84,8 @@ export interface Employee {
   /** The Kubernetes username the authenticator gives this person's requests. */
   kubernetesUser: string;
   expires?: string;
+  /** Where the top-level `expires` is written. */
+  expiresAt?: Source;
   reason?: string;
   grants: Grant[];
   file: string;

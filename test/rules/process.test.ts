@@ -84,7 +84,7 @@ ruleTests('expired-access', {
       name: 'an expired person: one finding at the employee, not one per grant',
       today: '2027-02-01',
       access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n  - cluster: api\n    level: read-only\n    expires: 2026-12-01\n', 'team: payments\nexpires: 2027-01-31\n') },
-      errors: [`${BOB}:3`],
+      errors: [`${BOB}:6`],
       messages: ['employee bob expired on 2027-01-31 but the file still grants access on api, prod (2 grant(s))'],
     },
     {
@@ -112,14 +112,14 @@ ruleTests('expiring-access', {
       name: 'a person ending today; a grant ending with them is not reported again',
       today: '2027-01-31',
       access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n    expires: 2027-02-15\n', 'team: payments\nexpires: 2027-01-31\n') },
-      errors: [`${BOB}:3`],
+      errors: [`${BOB}:6`],
       messages: ['employee bob expires on 2027-01-31'],
     },
     {
       name: 'a grant that ends before the person does is reported too',
       today: '2027-01-01',
       access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n    expires: 2027-01-10\n', 'team: payments\nexpires: 2027-01-20\n') },
-      errors: [`${BOB}:3`, `${BOB}:10:5`],
+      errors: [`${BOB}:6`, `${BOB}:10:5`],
     },
   ],
 });

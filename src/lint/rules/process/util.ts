@@ -34,10 +34,7 @@ export function describeGrant(g: ModelGrant): string {
   }
 }
 
-/**
- * The Employee model keeps the location of `name`, not of a top-level `expires`: findings about the
- * whole person are reported there.
- */
+/** Where findings about the whole person's expiry go: their `expires` line, else their name. */
 export function employeeAt(e: Employee): Source {
-  return e.at;
+  return e.expiresAt ?? e.at;
 }
