@@ -104,12 +104,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .description('validate, then run the policy rules over the access folder (or over RBAC manifests and aws-auth ConfigMaps with --manifests)')
     .option('--dir <dir>', 'the access folder', 'access')
     .option('--manifests <paths...>', 'lint these Kubernetes RBAC / aws-auth files or folders instead of the access folder')
+    .option('--policy <file>', 'with --manifests: a file holding a LintPolicy (severities, waivers by file)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD); default: today in UTC')
-    .action(async (opts: { dir: string; manifests?: string[]; format: string; today?: string }) => {
+    .action(async (opts: { dir: string; manifests?: string[]; policy?: string; format: string; today?: string }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected ${FORMATS.join(', ')}`);
       const today = checkDate(opts.today);
-      const result = opts.manifests ? await lintManifests(opts.manifests, { today }) : await lintAccess(opts.dir, { today });
+      if (opts.policy !== undefined && !opts.manifests) throw new UsageError('--policy goes with --manifests; the access folder has its own LintPolicy');
+      const result = opts.manifests ? await lintManifests(opts.manifests, { today, ...(opts.policy !== undefined && { policyFile: opts.policy }) }) : await lintAccess(opts.dir, { today });
       const findings = [...diagnosticsAsFindings(result.diagnostics), ...result.findings];
       io.stdout.write(formatFindings(findings, opts.format as Format));
       if (failing(findings)) code = EXIT.problems;

@@ -145,6 +145,26 @@ test('a LintPolicy can turn a rule off or into an error, by id or by code', asyn
   }
 });
 
+test('--manifests --policy applies severities and file waivers from a LintPolicy file', async () => {
+  const bundle = join(FIXTURES, 'manifests', 'risky');
+  const s = scratch({
+    'policy.yaml': `${HEADER}kind: LintPolicy\nrules:\n  pods-exec: off\nwaivers:\n  - rule: map-to-system-masters\n    file: risky/bundle.yaml\n    reason: INC-42 break-glass role until the migration\n    expires: 2030-01-01\n`,
+  });
+  try {
+    const plain = (JSON.parse((await run(['lint', '--manifests', bundle, '--format', 'json'], ROOT)).stdout) as { findings: { ruleId: string; waived?: unknown }[] }).findings;
+    assert.ok(plain.some((f) => f.ruleId === 'pods-exec'));
+    assert.ok(plain.some((f) => f.ruleId === 'map-to-system-masters' && !f.waived));
+    const r = await run(['lint', '--manifests', bundle, '--policy', join(s.dir, 'policy.yaml'), '--format', 'json'], ROOT);
+    const findings = (JSON.parse(r.stdout) as { findings: { ruleId: string; waived?: { reason: string } }[] }).findings;
+    assert.not.ok(findings.some((f) => f.ruleId === 'pods-exec'));
+    assert.match(findings.find((f) => f.ruleId === 'map-to-system-masters')!.waived!.reason, 'INC-42');
+    const misuse = await run(['lint', '--policy', join(s.dir, 'policy.yaml')], ROOT);
+    assert.is(misuse.code, 2);
+  } finally {
+    s.cleanup();
+  }
+});
+
 const MULTITOOL = join(ROOT, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
 
 (existsSync(MULTITOOL) ? test : test.skip)('SARIF output passes the SARIF Multitool validator with GitHub ingestion rules (schema included)', async () => {

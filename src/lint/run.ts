@@ -38,6 +38,8 @@ export interface LintOptions {
   accessDir?: string;
   /** Only these rules (tests); default all. */
   rules?: readonly Rule[];
+  /** A LintPolicy from elsewhere (`lint --manifests --policy FILE`); default the access folder's. */
+  policy?: LintPolicy;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface LintOptions {
  * expired and unused waivers. Findings come back sorted and without repeats.
  */
 export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
-  const policy = input.model?.lintPolicy;
+  const policy = options.policy ?? input.model?.lintPolicy;
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const rule of options.rules ?? RULES) {
