@@ -53,10 +53,17 @@ test('eks-access rules prints the catalogue', async () => {
   assert.is(json.rules.length, RULES.length);
 });
 
-test('lint passes on the example access folder', async () => {
+test('lint passes on the example access folder; time-boxed admin is visible as info, permanent admin waived', async () => {
   const r = await run(['lint', '--today', '2026-11-28'], ROOT);
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /0 error\(s\)/);
+  const json = JSON.parse((await run(['lint', '--today', '2026-11-28', '--format', 'json'], ROOT)).stdout) as { findings: { ruleId: string; severity: string; employee?: string; cluster?: string; waived?: unknown }[] };
+  const admin = json.findings.filter((f) => f.employee === 'carol' && (f.ruleId === 'cluster-admin-binding' || f.ruleId === 'require-expiry-for-admin'));
+  assert.equal(admin.map((f) => [f.ruleId, f.cluster, f.severity, Boolean(f.waived)]), [
+    ['require-expiry-for-admin', 'prod-eu', 'error', true],
+    ['cluster-admin-binding', 'sandbox-ap', 'info', false],
+    ['cluster-admin-binding', 'staging-us', 'info', false],
+  ]);
 });
 
 test('adding groups: [system:masters] to an employee fails lint with the employee file and line', async () => {

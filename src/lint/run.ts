@@ -17,8 +17,11 @@ function compareFindings(a: Finding, b: Finding): number {
 
 /** The severity a policy sets for a rule (by id or by code), or the rule's default; `off` disables it. */
 function severityOf(rule: Rule, policy: LintPolicy | undefined): LintSeverity | 'off' {
-  const override = policy?.rules[rule.meta.id] ?? policy?.rules[rule.meta.code];
-  return override ?? rule.meta.severity;
+  return policyOverride(rule, policy) ?? rule.meta.severity;
+}
+
+function policyOverride(rule: Rule, policy: LintPolicy | undefined): LintSeverity | 'off' | undefined {
+  return policy?.rules[rule.meta.id] ?? policy?.rules[rule.meta.code];
 }
 
 /** Does `w` cover this finding? Waivers name a rule (id or code) and an employee or a file. */
@@ -53,11 +56,12 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
   for (const rule of options.rules ?? RULES) {
     const severity = severityOf(rule, policy);
     if (severity === 'off') continue;
+    const overridden = policyOverride(rule, policy) !== undefined;
     rule.check(input, (r: Report) => {
       const f: Finding = {
         ruleId: rule.meta.id,
         code: rule.meta.code,
-        severity,
+        severity: overridden ? severity : (r.severity ?? severity),
         risk: r.risk ?? rule.meta.risk,
         message: r.message,
         file: r.at.file,

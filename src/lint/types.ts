@@ -170,6 +170,8 @@ export interface Report {
   at: Source;
   /** Overrides the rule's default risk for this finding (e.g. lower with resourceNames). */
   risk?: Risk;
+  /** Overrides the rule's default severity for this finding; a LintPolicy override still wins. */
+  severity?: LintSeverity;
   employee?: string;
   cluster?: string;
   namespace?: string;

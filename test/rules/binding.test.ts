@@ -99,13 +99,19 @@ ruleTests('subject-all-authenticated', {
 
 ruleTests('cluster-admin-binding', {
   valid: [
-    { name: 'time-boxed level: admin is accepted practice', access: bob('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n') },
+    { name: 'time-boxed admin on another cluster only', access: bob('  - cluster: api\n    profile: admin\n    namespaces: [data]\n') },
     { name: 'permanent level: admin is require-expiry-for-admin\'s finding, not repeated here', access: bob('  - cluster: prod\n    level: admin\n') },
     { name: 'profile admin in namespaces', access: bob('  - cluster: prod\n    profile: admin\n    namespaces: [payments]\n') },
     { name: 'the default cluster-admin binding of system:masters', manifests: { 'manifests/crb.yaml': binding({ name: 'cluster-admin', role: 'cluster-admin', subjects: [group('system:masters')] }) } },
     { name: 'a Role that happens to be called cluster-admin is not the ClusterRole', manifests: { 'manifests/rb.yaml': docs(role({ kind: 'Role', name: 'cluster-admin', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }), binding({ kind: 'RoleBinding', roleKind: 'Role', role: 'cluster-admin', subjects: [user('alice')] })) } },
   ],
   invalid: [
+    {
+      name: 'time-boxed level: admin stays visible, as info (accepted practice, not an error)',
+      access: bob('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n'),
+      errors: ['access/employees/bob.yaml:8:5'],
+      messages: ['has cluster-admin cluster-wide on prod until 2027-01-31 (time-boxed)'],
+    },
     {
       name: 'a ClusterRoleBinding to cluster-admin, at the binding',
       manifests: { 'manifests/crb.yaml': binding({ role: 'cluster-admin', subjects: [group('contractors')] }) },

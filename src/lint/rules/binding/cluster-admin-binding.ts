@@ -6,10 +6,11 @@ import { customBindings, groupBindings, reportBinding, roleRefName, scopeOf, who
  * bound in a namespace it is the namespace's Secrets, RBAC and custom resources of any API group.
  *
  * In the access folder, cluster-wide admin (`level: admin`, `profile: cluster-admin` with
- * `scope: cluster`) is how eks-access expresses admin on purpose; time-boxed it is accepted
- * practice, and without `expires` it is `require-expiry-for-admin`'s finding, so it is not
- * reported here a second time. What stays is cluster-admin bound in namespaces, where the `admin`
- * profile is the role made for the job. Manifests have no expiry: every binding is reported.
+ * `scope: cluster`) is how eks-access expresses admin on purpose: time-boxed it is accepted
+ * practice and reported as `info`, so reviewers still see every admin; without `expires` it is
+ * `require-expiry-for-admin`'s error, so it is not reported here a second time. cluster-admin
+ * bound in namespaces is reported as usual, since the `admin` profile is the role made for that
+ * job. Manifests have no expiry: every binding is reported.
  */
 export const clusterAdminBinding: Rule = {
   meta: {
@@ -25,7 +26,20 @@ export const clusterAdminBinding: Rule = {
     for (const g of groupBindings(toClusterAdmin)) {
       const b = g.first;
       if (b.kind === 'ClusterRoleBinding') {
-        if (input.mode === 'access') continue;
+        if (input.mode === 'access') {
+          const expires = input.grants.find((x) => x.at === b.at && x.employee === b.employee)?.expires;
+          if (expires === undefined) continue;
+          report({
+            message: `${whom(b)} has cluster-admin ${scopeOf(g)} until ${expires} (time-boxed): every verb on every resource and URL until then. Keep it no longer than the task needs`,
+            at: b.at,
+            severity: 'info',
+            risk: 'critical',
+            ...(b.employee !== undefined && { employee: b.employee }),
+            cluster: b.cluster,
+            object: `ClusterRoleBinding/${b.name}`,
+          });
+          continue;
+        }
         reportBinding(
           report,
           g,
