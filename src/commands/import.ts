@@ -13,7 +13,6 @@ import { discoverFiles, displayPath, expandPaths, loadFiles, parseYamlText, type
 import type { AuthenticationMode } from '../model/types.js';
 import { buildAccess } from '../pipeline.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
-import { SCHEMA_DIR } from '../schema/schemas.js';
 import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './import-plan.js';
 import { comparePermissions, type Difference } from './import-verify.js';
 
@@ -24,8 +23,8 @@ export const REPORT_FILE = 'IMPORT-REPORT.md';
 
 /**
  * The `$schema` reference for a file written into `outDir`: the nearest `schemas/access.schema.json` in
- * `outDir` or above it (this repository, or one `eks-access init` made), else eks-access's own schema
- * when a relative path can reach it without going through the filesystem root, else none.
+ * `outDir` or above it (this repository, or one `eks-access init` made), else none. A path to the
+ * installed package's own copy would break as soon as the repository is cloned elsewhere.
  */
 export function schemaReference(outDir: string, fileDir: string): string | undefined {
   const toPosix = (p: string) => p.split(sep).join('/');
@@ -34,9 +33,7 @@ export function schemaReference(outDir: string, fileDir: string): string | undef
     if (existsSync(candidate)) return toPosix(relative(resolve(fileDir), candidate));
     if (dirname(d) === d) break;
   }
-  const own = join(SCHEMA_DIR, 'access.schema.json');
-  const first = (p: string) => resolve(p).split(sep).filter(Boolean)[0];
-  return existsSync(own) && first(outDir) !== undefined && first(outDir) === first(own) ? toPosix(relative(resolve(fileDir), own)) : undefined;
+  return undefined;
 }
 
 /** YAML text of one access document, fields in the order people read them. */
