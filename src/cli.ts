@@ -290,7 +290,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   registerKubeconfig(program, context);
   registerReview(program, context);
   registerInit(program, context);
-  void context;
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

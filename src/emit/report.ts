@@ -3,7 +3,7 @@ import { compareStrings } from '../text.js';
 import { employeesOn, identityMappings } from './aws-auth.js';
 import { grantsOn } from './rbac.js';
 import { bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
-import { authorize, type Bundle, type Request } from '../rbac/engine.js';
+import { authorize, type Bundle } from '../rbac/engine.js';
 import type { ResourceRequest } from '../rbac/match.js';
 
 /** The questions reviewers ask first, answered by the RBAC engine for every person. */

@@ -4,7 +4,7 @@
  * Kubernetes defaults known), aws-auth strings read the way aws-iam-authenticator reads them.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node } from 'yaml';
-import { diagnostic, type Diagnostic, type Source } from '../diagnostics.js';
+import type { Diagnostic, Source } from '../diagnostics.js';
 import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
 import type { PolicyRule } from '../model/types.js';
@@ -284,8 +284,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     input.bindings.push(binding);
     if (builtin || !rules) continue;
     for (const s of subjects) {
-      const { at: _subjectAt, ...subject } = s;
-      void _subjectAt;
+      const subject: Subject = { kind: s.kind, name: s.name, ...(s.namespace !== undefined && { namespace: s.namespace }) };
       for (const r of rules) {
         const grant: Grant = {
           cluster: '',
@@ -319,6 +318,5 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
       });
     }
   }
-  void diagnostic;
   return { input, diagnostics };
 }

@@ -10,7 +10,7 @@ import {
   roleKubernetesUser,
   stripRolePath,
 } from './identity.js';
-import type { AccessModel, Cluster, Employee, Grant, Identity, LintPolicy, PolicyRule, Profile } from './types.js';
+import type { AccessModel, Cluster, Employee, Grant, Identity, LintPolicy, PolicyRule } from './types.js';
 
 export interface ValidDocument {
   d: LoadedDocument;
