@@ -8,9 +8,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { dirname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../src/cli.js';
-import { expandPaths, loadFiles } from '../src/load/load.js';
 import { authorize, withImplicitGroups } from '../src/rbac/engine.js';
-import { bundleFromDocuments } from '../src/rbac/manifest-bundle.js';
+import { targetForManifests } from '../src/rbac/query.js';
 
 const [job, dir, out] = process.argv.slice(2) as [string, string, string];
 
@@ -31,7 +30,7 @@ let code = 0;
 let extra: Record<string, number> = {};
 if (job === 'floor') floor();
 else if (job === 'can-i') {
-  const { bundle } = bundleFromDocuments((await loadFiles(await expandPaths([dir]))).value);
+  const { bundle } = (await targetForManifests([dir])).target;
   const loaded = process.hrtime.bigint();
   const queries = Number(out);
   let yes = 0;

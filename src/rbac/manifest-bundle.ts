@@ -14,7 +14,7 @@ export interface AwsAuthEntry {
 }
 
 /** Every RBAC object of the documents (platform defaults included) as a bundle, and the aws-auth entries. */
-export function bundleFromDocuments(documents: readonly LoadedDocument[]): { bundle: Bundle; awsAuth: AwsAuthEntry[]; accounts: string[] } {
+export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'data'>[]): { bundle: Bundle; awsAuth: AwsAuthEntry[]; accounts: string[] } {
   const clusterRoles: ClusterRoleData[] = [];
   const roles: { namespace: string; name: string; rules: PolicyRule[] }[] = [];
   const bindings: BundleBinding[] = [];

@@ -4,8 +4,8 @@ import { locate, type LoadedDocument, type PathSegment } from '../load/load.js';
 import type { PolicyRule } from '../model/types.js';
 
 /** A Kubernetes object found in the input, with a locator into its file. */
-export interface Located {
-  d: LoadedDocument;
+export interface Located<D extends { data: unknown } = LoadedDocument> {
+  d: D;
   base: PathSegment[];
   obj: Record<string, unknown>;
 }
@@ -34,7 +34,7 @@ export function toRule(v: unknown): PolicyRule | undefined {
 }
 
 /** Kubernetes objects of a document: itself, or the items of a `kind: List` (what `kubectl get -o yaml` prints). */
-export function objectsOf(d: LoadedDocument): Located[] {
+export function objectsOf<D extends { data: unknown } = LoadedDocument>(d: D): Located<D>[] {
   const data = d.data as Record<string, unknown> | null;
   if (!data || typeof data !== 'object' || Array.isArray(data)) return [];
   if (typeof data.kind === 'string' && data.kind.endsWith('List') && Array.isArray(data.items)) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { UsageError } from '../diagnostics.js';
 import { expandPaths, loadFiles } from '../load/load.js';
 import type { AccessModel, Cluster } from '../model/types.js';
@@ -31,8 +32,24 @@ export function targetForCluster(model: AccessModel, clusterName: string | undef
 }
 
 export async function targetForManifests(paths: readonly string[]): Promise<{ target: QueryTarget; problems: string[] }> {
-  const loaded = await loadFiles(await expandPaths(paths));
-  const { bundle, awsAuth, accounts } = bundleFromDocuments(loaded.value);
+  const files = await expandPaths(paths);
+  // `kubectl get -o json` dumps take the fast path: answering needs no positions. Anything that is
+  // not plain JSON goes through the YAML loader, which reports problems with file:line:column.
+  const fast: { data: unknown }[] = [];
+  const slow: string[] = [];
+  for (const f of files) {
+    if (!f.endsWith('.json')) {
+      slow.push(f);
+      continue;
+    }
+    try {
+      fast.push({ data: JSON.parse(readFileSync(f, 'utf8')) as unknown });
+    } catch {
+      slow.push(f);
+    }
+  }
+  const loaded = await loadFiles(slow);
+  const { bundle, awsAuth, accounts } = bundleFromDocuments([...fast, ...loaded.value]);
   return { target: { bundle, awsAuth, accounts }, problems: loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}:${d.column}  ${d.message}`) };
 }
 
