@@ -45,4 +45,22 @@ test('diff --base through the CLI: Markdown on stdout, exit 0; a bad ref exits 2
   }
 });
 
+test('can-i reads kubectl -o json dumps too; a broken JSON file is reported with file:line', async () => {
+  const { parse } = await import('yaml');
+  const { readFileSync } = await import('node:fs');
+  const dump = parse(readFileSync(join(ROOT, 'test', 'fixtures', 'manifests', 'default-cluster', 'default-dump.yaml'), 'utf8')) as unknown;
+  const s = scratch({ 'dump.json': JSON.stringify(dump), 'broken/bad.json': '{"kind": "List",\n  "items": [}\n' });
+  try {
+    const yes = await run(['can-i', 'create', 'selfsubjectaccessreviews.authorization.k8s.io', '-A', '--as', 'anyone', '--manifests', join(s.dir, 'dump.json')], ROOT);
+    assert.equal([yes.code, yes.stdout], [0, 'yes\n']);
+    const no = await run(['can-i', 'get', 'secrets', '-n', 'kube-system', '--as', 'anyone', '--manifests', join(s.dir, 'dump.json')], ROOT);
+    assert.equal([no.code, no.stdout], [1, 'no\n']);
+    const bad = await run(['can-i', 'get', 'pods', '--as', 'x', '--manifests', join(s.dir, 'broken')], s.dir);
+    assert.is(bad.code, 1);
+    assert.match(bad.stderr, /broken\/bad\.json:2:\d+  /);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test.run();
