@@ -15,7 +15,7 @@ const [job, dir, out] = process.argv.slice(2) as [string, string, string];
 
 /** The floor any generator is measured against: read, parse and write, nothing else. */
 function floor(): void {
-  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)).sort();
+  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => join(dir, f)).sort();
   rmSync(out, { recursive: true, force: true });
   for (const file of files) {
     const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS());
