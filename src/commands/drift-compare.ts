@@ -9,9 +9,11 @@
  * maps equal absent ones (the API server drops them).
  */
 import { createTwoFilesPatch } from 'diff';
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { toYaml } from '../emit/serialize.js';
 import { compareStrings } from '../text.js';
+import { effectiveEntries, mappingKey, readAwsAuth, type AwsAuthSection } from '../rbac/aws-auth.js';
+
+export type { AwsAuthSection };
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'eks-access';
@@ -41,7 +43,6 @@ export interface ChangedObject extends ObjectRef {
   diff: string;
 }
 
-export type AwsAuthSection = 'mapRoles' | 'mapUsers' | 'mapAccounts';
 
 /** One aws-auth mapping as the authenticator reads it. */
 export interface AwsAuthMapping {
@@ -173,91 +174,20 @@ function yamlOf(o: KubeObject): string {
 
 /* ---------- aws-auth ---------- */
 
-function fieldValue(n: unknown): unknown {
-  if (isScalar(n)) return n.value;
-  if (isSeq(n)) return n.toJSON();
-  return n === null || n === undefined ? undefined : (n as Node).toJSON();
-}
 
-/** The empty values the authenticator treats as "not set". */
-function emptyish(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || v === "''" || v === '``' || v === '""';
-}
-
-/**
- * The mappings of an aws-auth ConfigMap the way aws-iam-authenticator reads them: only the keys
- * `mapRoles`, `mapUsers`, `mapAccounts` (case-sensitive); entry keys case-insensitive; a YAML error
- * drops the whole section; an entry without its ARN or with non-list groups is dropped; the last
- * duplicate wins (roles by lower-cased ARN, users by ARN as written).
- */
+/** The effective mappings of an aws-auth ConfigMap and what the authenticator ignores or drops in it. */
 export function parseAwsAuth(configMap: KubeObject): { mappings: AwsAuthMapping[]; problems: string[] } {
-  const data = record(configMap.data);
-  const problems: string[] = [];
-  const byKey = new Map<string, AwsAuthMapping>();
-  for (const key of Object.keys(data)) {
-    if (!['mapRoles', 'mapUsers', 'mapAccounts'].includes(key) && ['maproles', 'mapusers', 'mapaccounts'].includes(key.toLowerCase())) {
-      problems.push(`data.${key} is ignored by the authenticator (the key is case-sensitive)`);
-    }
-  }
-  const items = (section: AwsAuthSection): unknown[] => {
-    const value = data[section];
-    if (value === undefined || emptyish(value)) return [];
-    if (typeof value !== 'string') {
-      problems.push(`data.${section} is not a string; the authenticator reads no entry of it`);
-      return [];
-    }
-    const doc = parseDocument(value, { version: '1.1', uniqueKeys: false, logLevel: 'error' });
-    if (doc.errors.length > 0) {
-      problems.push(`data.${section} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); the authenticator drops every entry of it`);
-      return [];
-    }
-    if (doc.contents === null) return [];
-    if (!isSeq(doc.contents)) {
-      problems.push(`data.${section} is not a YAML list; the authenticator reads no entry of it`);
-      return [];
-    }
-    return doc.contents.items;
-  };
-  for (const [section, arnKey] of [['mapRoles', 'rolearn'], ['mapUsers', 'userarn']] as const) {
-    for (const item of items(section)) {
-      if (!isMap(item)) {
-        problems.push(`an entry of ${section} is not a mapping; the authenticator drops it`);
-        continue;
-      }
-      const fields = new Map<string, unknown>();
-      for (const pair of item.items) if (isScalar(pair.key)) fields.set(String(pair.key.value).toLowerCase(), pair.value);
-      const arn = fieldValue(fields.get(arnKey));
-      if (typeof arn !== 'string' || emptyish(arn)) {
-        if (section === 'mapRoles' && fields.has('sso')) problems.push('an sso entry of mapRoles is ignored (the SSO matcher is not enabled on EKS)');
-        else problems.push(`an entry of ${section} has no ${arnKey}; the authenticator drops it`);
-        continue;
-      }
-      const groupsNode = fields.get('groups');
-      const groupsValue = fieldValue(groupsNode);
-      if (groupsNode !== undefined && !isSeq(groupsNode) && !emptyish(groupsValue)) {
-        problems.push(`the groups of ${arn} in ${section} are not a list; the authenticator drops the entry`);
-        continue;
-      }
-      const groups = Array.isArray(groupsValue) ? groupsValue.map((g) => String(g)) : [];
-      const username = fieldValue(fields.get('username'));
-      const mapping: AwsAuthMapping = { section, arn, ...(typeof username === 'string' && !emptyish(username) && { username }), groups };
-      byKey.set(`${section}|${section === 'mapRoles' ? arn.toLowerCase() : arn}`, mapping);
-    }
-  }
-  for (const item of items('mapAccounts')) {
-    const account = isScalar(item) ? String(item.value) : undefined;
-    if (account === undefined) {
-      problems.push('an entry of mapAccounts is not an account id; the authenticator drops it');
-      continue;
-    }
-    byKey.set(`mapAccounts|${account}`, { section: 'mapAccounts', arn: account, groups: [] });
-  }
-  return { mappings: [...byKey.values()], problems };
+  const read = readAwsAuth(configMap.data);
+  const problems = [
+    ...read.ignoredKeys.map((key) => `data.${key} is ignored by the authenticator (the key is case-sensitive)`),
+    ...read.problems.map((p) => p.reason),
+  ];
+  const mappings: AwsAuthMapping[] = effectiveEntries(read.entries).map((e) => ({ section: e.section, arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.map((g) => g.name) }));
+  const accounts = new Set(read.accounts.map((a) => a.id));
+  for (const id of accounts) mappings.push({ section: 'mapAccounts', arn: id, groups: [] });
+  return { mappings, problems };
 }
 
-function mappingKey(m: AwsAuthMapping): string {
-  return `${m.section}|${m.section === 'mapRoles' ? m.arn.toLowerCase() : m.arn}`;
-}
 
 function sameMapping(a: AwsAuthMapping, b: AwsAuthMapping): boolean {
   const groups = (m: AwsAuthMapping) => [...m.groups].sort(compareStrings).join('\n');

@@ -255,7 +255,7 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   const problems: Diagnostic[] = [];
   for (const e of view?.invalidEntries ?? []) {
     // A whole section the authenticator cannot read is an aws-auth that locks people and nodes out: refuse it.
-    if (e.reason.startsWith('data.')) problems.push(diagnostic(e.at, `malformed aws-auth: ${e.reason}; fix the ConfigMap (or export it again) before importing`, 'aws-auth'));
+    if (e.wholeSection) problems.push(diagnostic(e.at, `malformed aws-auth: ${e.reason}; fix the ConfigMap (or export it again) before importing`, 'aws-auth'));
     else note('dropped', e.reason, e.at);
   }
   if (problems.length > 0) return { ok: false, problems };

@@ -3,14 +3,15 @@
  * `--manifests`: bindings followed to the rules they grant (aggregated ClusterRoles resolved, the
  * Kubernetes defaults known), aws-auth strings read the way aws-iam-authenticator reads them.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node } from 'yaml';
+import { isScalar, Scalar } from 'yaml';
+import { readAwsAuth, type AwsAuthSection, type InnerPosition } from '../rbac/aws-auth.js';
 import type { Diagnostic, Source } from '../diagnostics.js';
 import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
 import type { PolicyRule } from '../model/types.js';
 import { builtinClusterRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
-import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, IdentityMapping, LintInput, RoleObject, Subject } from './types.js';
+import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, LintInput, RoleObject, Subject } from './types.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -34,88 +35,31 @@ function innerPosition(l: Located, path: PathSegment[], innerLine: number, inner
 }
 
 function parseAwsAuth(l: Located, out: LintInput): void {
-  const data = (l.obj.data ?? {}) as Record<string, unknown>;
-  const view: AwsAuthView = { cluster: '', at: at(l), hasNodeMapping: false, nodeMappingNotRequired: false, ignoredKeys: [], invalidEntries: [] };
-  for (const key of Object.keys(data)) {
-    // The authenticator reads exactly mapRoles, mapUsers and mapAccounts; any other spelling is ignored.
-    if (['mapRoles', 'mapUsers', 'mapAccounts'].includes(key)) continue;
-    if (['maproles', 'mapusers', 'mapaccounts'].includes(key.toLowerCase())) view.ignoredKeys.push({ key, at: at(l, ['data', key], true) });
+  const read = readAwsAuth(l.obj.data);
+  const where = (section: AwsAuthSection, pos: InnerPosition | undefined): Source => (pos ? innerPosition(l, ['data', section], pos.line, pos.column) : at(l, ['data', section]));
+  const view: AwsAuthView = {
+    cluster: '',
+    at: at(l),
+    hasNodeMapping: read.entries.some((e) => e.section === 'mapRoles' && e.groups.some((g) => g.name === 'system:nodes')),
+    nodeMappingNotRequired: false,
+    ignoredKeys: read.ignoredKeys.map((key) => ({ key, at: at(l, ['data', key], true) })),
+    invalidEntries: read.problems.map((p) => ({ reason: p.reason, at: where(p.section, p.pos), wholeSection: p.wholeSection })),
+  };
+  for (const e of read.entries) {
+    out.identities.push({
+      cluster: '',
+      via: 'aws-auth',
+      kind: e.section === 'mapRoles' ? 'role' : 'user',
+      arn: e.arn,
+      ...(e.username !== undefined && { username: e.username }),
+      groups: e.groups.map((g) => ({ name: g.name, at: where(e.section, g.pos) })),
+      at: where(e.section, e.pos),
+      employees: [],
+      preserved: true,
+    });
   }
-  const section = (key: 'mapRoles' | 'mapUsers' | 'mapAccounts') => {
-    const text = data[key];
-    if (text === undefined) return undefined;
-    if (typeof text !== 'string') {
-      view.invalidEntries.push({ reason: `data.${key} must be a string (a YAML list written after "${key}: |"); as it is, the ConfigMap is invalid`, at: at(l, ['data', key]) });
-      return undefined;
-    }
-    const lc = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lc, version: '1.1', uniqueKeys: false, logLevel: 'error' });
-    if (doc.errors.length > 0) {
-      const pos = lc.linePos(doc.errors[0]!.pos[0]);
-      view.invalidEntries.push({ reason: `data.${key} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); the authenticator drops every entry of ${key}`, at: innerPosition(l, ['data', key], pos.line, pos.col) });
-      return undefined;
-    }
-    if (!isSeq(doc.contents)) {
-      if (doc.contents !== null) view.invalidEntries.push({ reason: `data.${key} must be a YAML list`, at: at(l, ['data', key]) });
-      return undefined;
-    }
-    const where = (n: { range?: [number, number, number] | null } | null | undefined): Source => {
-      const pos = lc.linePos(n?.range?.[0] ?? 0);
-      return innerPosition(l, ['data', key], pos.line, pos.col);
-    };
-    return { items: doc.contents.items as (Node | null)[], where };
-  };
-  const entries = (key: 'mapRoles' | 'mapUsers', arnKey: 'rolearn' | 'userarn') => {
-    const s = section(key);
-    if (!s) return;
-    for (const item of s.items) {
-      const itemAt = s.where(item);
-      if (!isMap(item)) {
-        view.invalidEntries.push({ reason: `an entry of ${key} is not a mapping; the authenticator drops it`, at: itemAt });
-        continue;
-      }
-      // Entry keys are matched case-insensitively (Go's encoding/json).
-      const fields = new Map<string, { value: unknown; node: Node | null }>();
-      for (const pair of item.items) {
-        if (!isScalar(pair.key)) continue;
-        const value = pair.value as Node | null;
-        fields.set(String(pair.key.value).toLowerCase(), { value: isScalar(value) ? value.value : isSeq(value) ? value.toJSON() : value, node: value });
-      }
-      const arn = fields.get(arnKey)?.value;
-      if (typeof arn !== 'string' || arn === '') {
-        if (key === 'mapRoles' && fields.has('sso')) continue; // the alpha SSO matcher, not on EKS
-        view.invalidEntries.push({ reason: `an entry of ${key} has no ${arnKey}; the authenticator drops it`, at: itemAt });
-        continue;
-      }
-      const groupsField = fields.get('groups');
-      const groupNodes = isSeq(groupsField?.node) ? (groupsField.node.items as Node[]) : [];
-      const groups = groupNodes.map((n) => ({ name: String(isScalar(n) ? n.value : ''), at: s.where(n) }));
-      if (groupsField && !isSeq(groupsField.node) && groupsField.value !== null && groupsField.value !== undefined) {
-        view.invalidEntries.push({ reason: `groups of ${arn} is not a list; the authenticator drops the entry`, at: s.where(groupsField.node) });
-        continue;
-      }
-      const username = fields.get('username')?.value;
-      const mapping: IdentityMapping = {
-        cluster: '',
-        via: 'aws-auth',
-        kind: key === 'mapRoles' ? 'role' : 'user',
-        arn,
-        ...(typeof username === 'string' && { username }),
-        groups,
-        at: itemAt,
-        employees: [],
-        preserved: true,
-      };
-      if (key === 'mapRoles' && groups.some((g) => g.name === 'system:nodes')) view.hasNodeMapping = true;
-      out.identities.push(mapping);
-    }
-  };
-  entries('mapRoles', 'rolearn');
-  entries('mapUsers', 'userarn');
-  const accounts = section('mapAccounts');
-  for (const item of accounts?.items ?? []) {
-    const value = isScalar(item) ? String(item.value) : '';
-    out.identities.push({ cluster: '', via: 'aws-auth', kind: 'account', arn: value, groups: [], at: accounts!.where(item), employees: [], preserved: true });
+  for (const a of read.accounts) {
+    out.identities.push({ cluster: '', via: 'aws-auth', kind: 'account', arn: a.id, groups: [], at: where('mapAccounts', a.pos), employees: [], preserved: true });
   }
   out.awsAuth.push(view);
 }

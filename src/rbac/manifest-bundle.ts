@@ -1,10 +1,10 @@
-import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { LoadedDocument } from '../load/load.js';
 import type { PolicyRule } from '../model/types.js';
 import { renderSessionName } from '../model/identity.js';
 import { makeBundle, type Bundle, type BundleBinding, type BundleSubject, type UserInfo } from './engine.js';
 import type { ClusterRoleData } from './builtin.js';
-import { meta, objectsOf, str, strings, toRule } from './objects.js';
+import { readAwsAuth } from './aws-auth.js';
+import { meta, objectsOf, str, toRule } from './objects.js';
 
 export interface AwsAuthEntry {
   kind: 'role' | 'user';
@@ -39,27 +39,9 @@ export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'da
         });
         bindings.push({ kind, name: m.name, ...(kind === 'RoleBinding' && { namespace: m.namespace ?? 'default' }), roleRef: { kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' }, subjects });
       } else if (kind === 'ConfigMap' && m.name === 'aws-auth') {
-        const data = (l.obj.data ?? {}) as Record<string, unknown>;
-        for (const [key, arnKey, type] of [['mapRoles', 'rolearn', 'role'], ['mapUsers', 'userarn', 'user']] as const) {
-          if (typeof data[key] !== 'string') continue;
-          const doc = parseDocument(data[key] as string, { version: '1.1', uniqueKeys: false, logLevel: 'error' });
-          if (doc.errors.length > 0 || !isSeq(doc.contents)) continue; // the authenticator drops the whole section
-          for (const item of doc.contents.items) {
-            if (!isMap(item)) continue;
-            const fields = new Map<string, unknown>();
-            for (const p of item.items) if (isScalar(p.key)) fields.set(String(p.key.value).toLowerCase(), (p.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null);
-            const arn = fields.get(arnKey);
-            if (typeof arn !== 'string') continue;
-            // groups that is not a list fails to unmarshal: the authenticator drops the entry.
-            if (fields.has('groups') && fields.get('groups') !== null && !Array.isArray(fields.get('groups'))) continue;
-            const username = fields.get('username');
-            awsAuth.push({ kind: type, arn, ...(typeof username === 'string' && { username }), groups: strings(fields.get('groups')) });
-          }
-        }
-        if (typeof data.mapAccounts === 'string') {
-          const list = parseDocument(data.mapAccounts, { version: '1.1' }).toJS() as unknown;
-          if (Array.isArray(list)) accounts.push(...list.map(String));
-        }
+        const read = readAwsAuth(l.obj.data);
+        for (const e of read.entries) awsAuth.push({ kind: e.section === 'mapRoles' ? 'role' : 'user', arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.map((g) => g.name) });
+        accounts.push(...read.accounts.map((a) => a.id));
       }
     }
   }
