@@ -135,6 +135,14 @@ test('--format json, github and text carry the same findings, waived ones marked
   assert.is(text.trim().split('\n').length, json.findings.length + 1);
 });
 
+test('--today must be a real date and --format a known one (exit 2, one line)', async () => {
+  for (const argv of [['lint', '--today', '2026-02-30'], ['lint', '--today', 'tomorrow'], ['lint', '--format', 'xml']]) {
+    const r = await run(argv, ROOT);
+    assert.is(r.code, 2, argv.join(' '));
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
+
 test('a LintPolicy can turn a rule off or into an error, by id or by code', async () => {
   const employee = `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nteam: t\nidentity:\n  iamUser: bob\naccess:\n  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - apiGroups: [""]\n        resources: [pods/exec]\n        verbs: [create]\n`;
   const policy = (rules: string) => `${HEADER}kind: LintPolicy\nrules:\n${rules}`;

@@ -28,9 +28,10 @@ function innerPosition(l: Located, path: PathSegment[], innerLine: number, inner
   const node = nodeAt(l.d.doc, [...l.base, ...path]);
   const outer = at(l, path);
   if (!isScalar(node) || (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED)) return outer;
-  const lines = l.d.text.split('\n');
   const contentLine = outer.line + innerLine;
-  const indent = /^ */.exec(lines[outer.line] ?? '')![0].length;
+  // The block's indentation, read off its first content line (lineStarts is 0-based).
+  const start = l.d.lineCounter.lineStarts[outer.line] ?? 0;
+  const indent = /^ */.exec(l.d.text.slice(start, start + 200))![0].length;
   return { file: outer.file, line: contentLine, column: indent + innerCol };
 }
 
