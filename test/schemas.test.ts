@@ -38,7 +38,9 @@ test('schemas refer to each other by relative file names that exist, so editors 
     const text = readFileSync(join(SCHEMA_DIR, n), 'utf8');
     const schema = JSON.parse(text) as { $schema?: string; $id?: string };
     assert.is(schema.$schema, 'http://json-schema.org/draft-07/schema#', n);
-    assert.is(schema.$id, undefined, `${n}: an $id would make editors resolve references against it instead of the file`);
+    // A relative $id equal to the file's own name resolves to the file itself, so editors still read
+    // the neighbours from disk, and tools that need an id to register a schema (ajv-cli's -r) can.
+    assert.is(schema.$id, n, `${n}: its $id must be its own file name`);
     for (const [, ref] of text.matchAll(/"\$ref": "([^"#]+)#?[^"]*"/g)) {
       assert.ok(names.includes(ref!), `${n} refers to ${ref}, which is not in schemas/ (${relative(ROOT, SCHEMA_DIR)})`);
     }
