@@ -1,8 +1,18 @@
+/** A source named by its place in the document rather than by line, so it can be told apart without computing the line. */
+export const PLACE = Symbol('place');
+
 /** Where something came from in the input: a file (relative to the working directory) and a 1-based position. */
 export interface Source {
   file: string;
   line: number;
   column: number;
+  /** Set by sources whose line is computed only when read: see placeKey. */
+  readonly [PLACE]?: string;
+}
+
+/** A key equal for two sources exactly when they name the same place, which needs no line for a lazily located source. */
+export function placeKey(at: Source): string {
+  return at[PLACE] ?? `${at.file}:${at.line}:${at.column}`;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -2,17 +2,24 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
+import jsyaml from 'js-yaml';
 import { Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type CST, type Node, type Pair, type YAMLError } from 'yaml';
-import { diagnostic, UsageError, type Diagnostic, type Result, type Source } from '../diagnostics.js';
+import { diagnostic, PLACE, UsageError, type Diagnostic, type Result, type Source } from '../diagnostics.js';
 
-/** One YAML document of one input file, with what is needed to point back into it. */
+/**
+ * One YAML document of one input file, with what is needed to point back into it. A document read
+ * by the fast parser has no syntax tree until something asks for `doc` or `lineCounter` (to name a
+ * line): then its file is parsed again with positions, once.
+ */
 export interface LoadedDocument {
   /** Path as shown to users: relative to the working directory, with `/`. */
-  file: string;
+  readonly file: string;
   /** 0-based index of the document within its file. */
-  index: number;
-  doc: Document.Parsed;
-  lineCounter: LineCounter;
+  readonly index: number;
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+  /** Read by the fast parser: `doc` and `lineCounter` are built on first use. */
+  readonly fast?: true;
   /** The document as plain data (aliases resolved). */
   data: unknown;
   /** The whole file's text, for positions inside block strings (aws-auth's mapRoles). */
@@ -70,6 +77,92 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * What the fast parser is not trusted to read exactly as the positioned one does, so files with any
+ * of it take the positioned parse straight away: tags, anchors and aliases (and `*` wildcards, which
+ * look alike to a regex), explicit and empty keys (`? a`, `: b`), directives, merge keys, tabs, carriage returns, `__proto__`, and the few number spellings
+ * the two libraries resolve differently (`0b1`, `+0o7`, `-0x1`, `+.5`). Everything else is plain
+ * YAML 1.2 with the core schema, read alike by both; a test compares them on mutated files.
+ */
+const NEEDS_POSITIONED_PARSE = /[!&*?\t\r]|^%|<<|__proto__|(?:^|[\s,[{]):(?:[\s,\]}]|$)|[-+]0[box]|[-+]\.\d|\b0b[01]/m;
+/** js-yaml counts every node, scalars and keys included, so this is well inside MAX_DEPTH collections. */
+const FAST_MAX_DEPTH = 32;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The documents of `text` as plain data, read by js-yaml (several times faster than yaml's
+ * positioned parse), or undefined when anything about the file needs the positioned parse: a
+ * syntax error, a feature in NEEDS_POSITIONED_PARSE, a document that is not a mapping, no document.
+ */
+function fastParse(text: string): Record<string, unknown>[] | undefined {
+  if (NEEDS_POSITIONED_PARSE.test(text) || spansLines(text)) return undefined;
+  let docs: unknown[];
+  try {
+    docs = jsyaml.loadAll(text, null, { schema: jsyaml.CORE_SCHEMA, maxDepth: FAST_MAX_DEPTH } as jsyaml.LoadOptions);
+  } catch {
+    return undefined;
+  }
+  if (docs.length === 0 || !docs.every(isPlainObject)) return undefined;
+  return docs as Record<string, unknown>[];
+}
+
+/**
+ * Whether a flow collection or a quoted string goes on past the end of a line: `[` or `{` left
+ * open, or an odd number of `"` or `'`. Across lines, both have rules (indentation, `---` inside
+ * the string) that js-yaml does not enforce, so those files take the positioned parse. The count is
+ * rough (brackets and quotes in comments or plain text count too); a wrong guess only sends a file
+ * down the slower path.
+ */
+function spansLines(text: string): boolean {
+  let depth = 0;
+  let double = 0;
+  let single = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x22) double ^= 1;
+    else if (c === 0x27) single ^= 1;
+    else if (c === 0x0a && (depth !== 0 || double !== 0 || single !== 0)) return true;
+  }
+  return depth !== 0 || double !== 0 || single !== 0;
+}
+
+/**
+ * Parses one file, fast when it can: documents read by js-yaml get their syntax tree (and every
+ * diagnostic about syntax) from the positioned parse only when something asks for a position.
+ */
+export function parseYamlFile(text: string, file: string): Result<LoadedDocument[]> {
+  const fast = fastParse(text);
+  if (fast === undefined) return parseYamlText(text, file);
+  let positioned: LoadedDocument[] | undefined;
+  const tree = (index: number): LoadedDocument => {
+    positioned ??= parseYamlText(text, file).value;
+    const d = positioned[index];
+    if (d === undefined) throw new Error(`${file}: the positioned parse found ${positioned.length} documents where the fast parse found ${fast.length}`);
+    return d;
+  };
+  return {
+    value: fast.map((data, index) => ({
+      file,
+      index,
+      data,
+      text,
+      fast: true as const,
+      get doc() {
+        return tree(index).doc;
+      },
+      get lineCounter() {
+        return tree(index).lineCounter;
+      },
+    })),
+    diagnostics: [],
+  };
+}
 
 /** Parses one file's text into documents; syntax problems become diagnostics. */
 export function parseYamlText(text: string, file: string): Result<LoadedDocument[]> {
@@ -237,7 +330,7 @@ export async function loadFiles(paths: readonly string[]): Promise<Result<Loaded
       continue;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const parsed = parseYamlText(text, file);
+    const parsed = parseYamlFile(text, file);
     diagnostics.push(...parsed.diagnostics);
     documents.push(...parsed.value);
   }
@@ -304,7 +397,26 @@ export function pairAt(doc: Document.Parsed, path: readonly PathSegment[]): Pair
  * Position of the value at `path`; with `key`, of the key that holds it. Falls back to the nearest
  * existing ancestor, so every message has a line even when the path does not fully exist.
  */
-export function locate(d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file'>, path: readonly PathSegment[], key = false): Source {
+export function locate(d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file' | 'fast' | 'index'>, path: readonly PathSegment[], key = false): Source {
+  if (d.fast) {
+    // Named lazily: the file is parsed with positions only if a message ever shows this line.
+    let at: Source | undefined;
+    const resolved = () => (at ??= locateInTree(d, path, key));
+    return {
+      file: d.file,
+      [PLACE]: `${d.file}#${d.index}/${path.join('/')}${key ? '/:key' : ''}`,
+      get line() {
+        return resolved().line;
+      },
+      get column() {
+        return resolved().column;
+      },
+    };
+  }
+  return locateInTree(d, path, key);
+}
+
+function locateInTree(d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file'>, path: readonly PathSegment[], key: boolean): Source {
   for (let n = path.length; n >= 0; n--) {
     const prefix = path.slice(0, n);
     const target: { range?: [number, number, number] | null } | undefined =

@@ -64,6 +64,9 @@ export function getSchemas(): Schemas {
 export function validateDocument(d: LoadedDocument): { kind?: Kind; diagnostics: Diagnostic[] } {
   const out: Diagnostic[] = [];
   const add = (path: PathSegment[], message: string, key = false) => out.push(diagnostic(locate(d, path, key), message, 'schema'));
+  // A document from the fast parser is a mapping with string keys; when it is valid there is nothing
+  // to point at, and its syntax tree is never built.
+  if (d.fast && isValidAsIs(d.data as Record<string, unknown>)) return { kind: (d.data as { kind: Kind }).kind, diagnostics: [] };
   if (!isMap(d.doc.contents) || d.data === null || typeof d.data !== 'object' || Array.isArray(d.data)) {
     add([], `document is not a mapping: expected fields such as apiVersion: ${API_VERSION} and kind`);
     return { diagnostics: out };
@@ -94,6 +97,12 @@ export function validateDocument(d: LoadedDocument): { kind?: Kind; diagnostics:
     for (const m of describeErrors(validate.errors ?? [])) add(m.path, m.message, m.key);
   }
   return { kind: kind as Kind, diagnostics: out };
+}
+
+function isValidAsIs(data: Record<string, unknown>): boolean {
+  const kind = data.kind;
+  if (data.apiVersion !== API_VERSION || typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) return false;
+  return getSchemas().byKind[kind as Kind](data) as boolean;
 }
 
 function lineOf(d: LoadedDocument, offset: number): { line: number; column: number } {

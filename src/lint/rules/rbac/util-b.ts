@@ -3,7 +3,7 @@
  * `resourceNames` cannot restrict a verb), the scope in which a grant of a cluster-scoped resource
  * means anything, and the words their findings use.
  */
-import type { Source } from '../../../diagnostics.js';
+import { placeKey, type Source } from '../../../diagnostics.js';
 import type { PolicyRule } from '../../../model/types.js';
 import { ruleAllowsSomeNames } from '../../../rbac/match.js';
 import { groupGrants, isFullWildcard, permissionSets, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
@@ -85,13 +85,9 @@ export function onlyNamed(grants: readonly Grant[], targets: readonly Target[]):
   return grants.every((g) => targets.every((t) => grantReach(g, t) !== 'all'));
 }
 
-function sourceKey(at: Source): string {
-  return `${at.file}:${at.line}:${at.column}`;
-}
-
 /** One place in the input, one subject, one cluster: what a finding is reported for. */
 export function groupKey(g: { at: Source; subject: Grant['subject']; cluster: string }): string {
-  return `${sourceKey(g.at)}|${subjectKey(g.subject)}|${g.cluster}`;
+  return `${placeKey(g.at)}|${subjectKey(g.subject)}|${g.cluster}`;
 }
 
 /**
