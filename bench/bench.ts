@@ -1,77 +1,320 @@
 /**
- * `npm run bench`: generate against a synthetic access folder and compare with the floor (parsing
- * every input file and writing one JSON file per input), measured in the same run on the same input.
- *   npm run bench -- [--employees 10000] [--clusters 5] [--namespaces 40] [--runs 3]
+ * `npm run bench`: every command measured whole, as a user runs it (a child process: Node start-up,
+ * module loading, reading, writing), on synthetic access folders of several sizes, against two
+ * references measured in the same run on the same folder:
+ *   floor    ../shared/bench/floor.mjs: parse every YAML file with the yaml package and write one
+ *            JSON file per input, nothing else; no tool that reads the folder can do much less
+ *   ajv-cli  schema validation of the employee files by a general-purpose validator (the peer)
+ * Then can-i against a dump of RBAC objects (YAML and JSON), split into loading and one question.
+ *
+ *   npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000]
+ *
+ * Times are the best of --runs rounds; in each round every tool runs once, in turn, so noise on the
+ * machine hits all of them alike. Peak memory is the largest seen over the rounds.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeSyntheticAccess, writeSyntheticRbac } from './synthetic.js';
+import { parse } from 'yaml';
+import { describeRssMethod, measureCommand, rssMethod, type Measured, type RssMethod } from './child.js';
+import { writeSyntheticRbac } from './synthetic.js';
 
-const args = new Map<string, string>();
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i += 2) args.set(argv[i]!.replace(/^--/, ''), argv[i + 1] ?? '');
-const employees = Number(args.get('employees') ?? 10000);
-const clusters = Number(args.get('clusters') ?? 5);
-const namespaces = Number(args.get('namespaces') ?? 40);
-const runs = Number(args.get('runs') ?? 3);
+const USAGE = 'usage: npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000]';
+const CLUSTERS = 5;
+const NAMESPACES = 40;
 
-const work = mkdtempSync(join(tmpdir(), 'eks-access-bench-'));
-const measure = fileURLToPath(new URL('./measure.js', import.meta.url));
-try {
-  const access = join(work, 'access');
-  writeSyntheticAccess(access, { employees, clusters, namespaces });
-  const inputs = readdirSync(access, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml')).length;
-  console.log(`input: ${employees} employees, ${clusters} clusters, ${namespaces} namespaces (${inputs} files); best of ${runs} runs`);
-  const best = (job: string) => {
-    let result = { ms: Infinity, maxRssMiB: 0, files: 0 };
-    for (let r = 0; r < runs; r++) {
-      const out = join(work, `${job}-out`);
-      rmSync(out, { recursive: true, force: true });
-      const lines = execFileSync(process.execPath, [measure, job, access, out], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n');
-      const m = JSON.parse(lines[lines.length - 1]!) as { ms: number; maxRssMiB: number; code: number };
-      if (m.code !== 0) throw new Error(`${job} exited ${m.code}`);
-      const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
-      if (m.ms < result.ms) result = { ms: m.ms, maxRssMiB: Math.max(result.maxRssMiB, m.maxRssMiB), files };
-      else result.maxRssMiB = Math.max(result.maxRssMiB, m.maxRssMiB);
+class BenchError extends Error {}
+
+function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: number } {
+  const given = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--help' || flag === '-h') {
+      console.log(USAGE);
+      process.exit(0);
     }
-    return result;
-  };
-  const best2 = (job: string, dir: string, arg: string) => {
-    let result: { ms: number; loadMs?: number; perQueryMs?: number } = { ms: Infinity };
-    for (let r = 0; r < runs; r++) {
-      const lines = execFileSync(process.execPath, [measure, job, dir, arg], { encoding: 'utf8', maxBuffer: 1 << 26 }).trim().split('\n');
-      const m = JSON.parse(lines[lines.length - 1]!) as { ms: number; loadMs?: number; perQueryMs?: number };
-      if (m.ms < result.ms) result = m;
-    }
-    return result;
-  };
-  const f = best('floor');
-  const g = best('generate');
-  const row = (name: string, m: { ms: number; maxRssMiB: number; files: number }) =>
-    console.log(`${name.padEnd(9)} ${m.ms.toFixed(0).padStart(7)} ms  ${m.maxRssMiB.toFixed(0).padStart(5)} MiB max RSS  ${String(m.files).padStart(6)} files written`);
-  row('floor', f);
-  row('generate', g);
-  console.log(`ratio to floor: time ${(g.ms / f.ms).toFixed(2)}x, memory ${(g.maxRssMiB / f.maxRssMiB).toFixed(2)}x`);
-
-  // can-i against a cluster-sized RBAC dump: the floor is parsing the same files.
-  const rbacObjects = Number(args.get('rbac-objects') ?? 4000);
-  const rbac = join(work, 'rbac');
-  writeSyntheticRbac(rbac, rbacObjects);
-  // The same dump as `kubectl get -o json` prints it.
-  const rbacJson = join(work, 'rbac-json');
-  mkdirSync(rbacJson);
-  for (const f of readdirSync(rbac)) writeFileSync(join(rbacJson, f.replace(/\.yaml$/, '.json')), JSON.stringify(parse(readFileSync(join(rbac, f), 'utf8'))));
-  console.log(`\ncan-i: ${rbacObjects} RBAC objects; best of ${runs} runs`);
-  for (const [label, dir] of [['YAML dump', rbac], ['JSON dump', rbacJson]] as const) {
-    const rbacFloor = best2('floor', dir, join(work, 'rbac-floor'));
-    const canI = best2('can-i', dir, '1000');
-    console.log(`${label}: floor ${rbacFloor.ms.toFixed(0)} ms (parse with the yaml package, write JSON); can-i load ${(canI.loadMs ?? 0).toFixed(0)} ms, then ${((canI.perQueryMs ?? 0) * 1000).toFixed(0)} µs per question (1000 questions)`);
-    console.log(`  ratio to floor: load ${((canI.loadMs ?? 0) / rbacFloor.ms).toFixed(2)}x; one question ${((canI.perQueryMs ?? 0) / rbacFloor.ms).toFixed(4)}x`);
+    const m = /^--(sizes|runs|rbac-objects)(?:=(.*))?$/.exec(flag);
+    if (!m) throw new BenchError(`unknown option ${flag}\n${USAGE}`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined) throw new BenchError(`${flag} needs a value\n${USAGE}`);
+    given.set(m[1]!, value);
   }
-} finally {
-  rmSync(work, { recursive: true, force: true });
+  const count = (name: string, text: string, min: number) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) throw new BenchError(`--${name} takes whole numbers of at least ${min}, not "${text}"`);
+    return n;
+  };
+  const sizes = [...new Set((given.get('sizes') ?? '1000,10000').split(',').map((s) => count('sizes', s.trim(), 2)))].sort((a, b) => a - b);
+  return { sizes, runs: count('runs', given.get('runs') ?? '3', 1), rbacObjects: count('rbac-objects', given.get('rbac-objects') ?? '4000', 0) };
+}
+
+/** dist/bench/bench.js -> the project root. */
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+function sharedScripts(): { makeAccess: string; floor: string } {
+  const dir = resolve(projectRoot, '../shared/bench');
+  const makeAccess = join(dir, 'make-access.mjs');
+  const floor = join(dir, 'floor.mjs');
+  const missing = [makeAccess, floor].filter((f) => !existsSync(f));
+  if (missing.length > 0) {
+    throw new BenchError(`the shared benchmark scripts are missing: ${missing.join(', ')}\n` +
+      'The benchmark expects ../shared/bench/make-access.mjs and ../shared/bench/floor.mjs next to the project folder.');
+  }
+  return { makeAccess, floor };
+}
+
+function ajvCli(): string {
+  const bin = join(projectRoot, 'node_modules', '.bin', 'ajv');
+  if (!existsSync(bin)) throw new BenchError(`ajv-cli is not installed (no ${bin}); it is a devDependency, run npm install`);
+  return realpathSync(bin);
+}
+
+/** What a tool's run is checked against, so that a fast failure is never reported as a fast run. */
+interface Folder { dir: string; employees: number; yamlFiles: number; cluster: string; namespace: string }
+interface Tool {
+  name: string;
+  args(folder: Folder, out: string): string[];
+  /** Throws when the run did not do the work; otherwise a short note on what it did. */
+  check(m: Measured, folder: Folder, out: string): string;
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}
+
+function failure(tool: string, m: Measured, why: string): BenchError {
+  const tail = (m.stderr.trim() || m.stdout.trim()).split('\n').slice(-15).join('\n');
+  return new BenchError(`${tool}: ${why} (exit ${m.code ?? m.signal})\n${tail}`);
+}
+
+function countFiles(dir: string): number {
+  return existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length : 0;
+}
+
+function tools(floorScript: string, ajvScript: string): Tool[] {
+  const cli = join(projectRoot, 'dist', 'src', 'bin.js');
+  return [
+    {
+      name: 'floor',
+      args: (f, out) => [floorScript, f.dir, out],
+      check: (m, f) => {
+        const r = /^floor: (\d+) files, \d+ bytes written, (\d+) ms$/m.exec(m.stdout);
+        if (m.code !== 0 || !r) throw failure('floor', m, 'did not finish');
+        if (Number(r[1]) !== f.yamlFiles) throw failure('floor', m, `read ${r[1]} files, the folder has ${f.yamlFiles}`);
+        return `${r[1]} files; its own loop ${r[2]} ms`;
+      },
+    },
+    {
+      name: 'ajv-cli',
+      args: (f) => [ajvScript, 'validate', '-s', 'schemas/employee.schema.json', '-r', 'schemas/defs.schema.json', '-c', 'ajv-formats', '-d', `${f.dir}/employees/*.yaml`],
+      check: (m, f) => {
+        // It exits 1: js-yaml 3 reads unquoted dates as timestamps, which the schema's date type
+        // (a string) rejects. What counts is that it read and validated every employee file.
+        const verdicts = `${m.stdout}\n${m.stderr}`.split('\n').filter((l) => l.startsWith(`${f.dir}/employees/`)).map((l) => / (valid|invalid)$/.exec(l)?.[1]);
+        const valid = verdicts.filter((v) => v === 'valid').length;
+        const invalid = verdicts.filter((v) => v === 'invalid').length;
+        if (m.signal || valid + invalid !== f.employees) throw failure('ajv-cli', m, `validated ${valid + invalid} of ${f.employees} employee files`);
+        return `exit ${m.code}; ${valid} valid, ${invalid} invalid (unquoted dates)`;
+      },
+    },
+    {
+      name: 'lint',
+      args: (f) => [cli, 'lint', '--dir', f.dir],
+      check: (m) => {
+        if (m.code !== 0 && m.code !== 1) throw failure('lint', m, 'did not run');
+        return `exit ${m.code}; ${lastLine(m.stdout)}`;
+      },
+    },
+    {
+      name: 'generate',
+      args: (f, out) => [cli, 'generate', '--dir', f.dir, '--out', out],
+      check: (m, _f, out) => {
+        if (m.code !== 0) throw failure('generate', m, 'failed');
+        return `exit 0; ${countFiles(out)} files written`;
+      },
+    },
+    {
+      name: 'can-i',
+      args: (f) => [cli, 'can-i', 'get', 'pods', '-n', f.namespace, '--employee', 'user-000001', '--cluster', f.cluster, '--dir', f.dir],
+      check: (m) => {
+        const answer = m.stdout.trim();
+        if (!((m.code === 0 && answer === 'yes') || (m.code === 1 && answer === 'no'))) throw failure('can-i', m, 'gave no answer');
+        return `exit ${m.code}; ${answer}`;
+      },
+    },
+    {
+      name: 'who-can',
+      args: (f) => [cli, 'who-can', 'get', 'pods', '-n', f.namespace, '--cluster', f.cluster, '--dir', f.dir],
+      check: (m) => {
+        if (m.code !== 0 || !m.stdout.startsWith('who can ')) throw failure('who-can', m, 'gave no answer');
+        return `exit 0; ${m.stdout.trim().split('\n').length - 1} holders`;
+      },
+    },
+  ];
+}
+
+function describeFolder(dir: string, employees: number): Folder {
+  const yamlFiles = readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f)).length;
+  const clusterFiles = readdirSync(join(dir, 'clusters')).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const clusters = clusterFiles.map((f) => parse(readFileSync(join(dir, 'clusters', f), 'utf8')) as { name?: unknown; namespaces?: unknown });
+  const first = clusters[0];
+  if (!first || typeof first.name !== 'string') throw new BenchError(`no cluster with a name in ${join(dir, 'clusters')}`);
+  const namespace = Array.isArray(first.namespaces) && typeof first.namespaces[0] === 'string' ? first.namespaces[0] : 'default';
+  if (!existsSync(join(dir, 'employees', 'user-000001.yaml'))) throw new BenchError(`no employee user-000001 in ${dir}; can-i asks about that one`);
+  return { dir, employees, yamlFiles, cluster: first.name, namespace };
+}
+
+interface Result { ms: number; peakMiB: number; note: string }
+
+const fmt = (n: number, digits = 0) => n.toFixed(digits);
+const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}x` : '-');
+
+/** A plain text table: columns of numbers (and ratios) right-aligned, the others left-aligned. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const numeric = header.map((_, i) => rows.every((r) => /^(-?[\d.]+x?|-)$/.test(r[i]!)));
+  const line = (cells: string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function accessSection(method: RssMethod, work: string, sizes: number[], runs: number, scripts: { makeAccess: string; floor: string; ajv: string }): Promise<void> {
+  const { makeAccess } = scripts;
+  const list = tools(scripts.floor, scripts.ajv);
+  const results = new Map<number, Map<string, Result>>();
+  for (const employees of sizes) {
+    const dir = join(work, `access-${employees}`);
+    const made = await measureCommand(method, process.execPath,
+      [makeAccess, '--out', dir, '--employees', String(employees), '--clusters', String(CLUSTERS), '--namespaces', String(NAMESPACES)],
+      { cwd: projectRoot, scratch: work });
+    if (made.code !== 0) throw failure('make-access.mjs', made, 'could not write the access folder');
+    const folder = describeFolder(dir, employees);
+    console.log(`\n== ${employees} employees, ${CLUSTERS} clusters, ${NAMESPACES} namespaces: ${folder.yamlFiles} YAML files ` +
+      `(made in ${fmt(made.ms / 1000, 1)} s); can-i and who-can ask about get pods in ${folder.namespace} on ${folder.cluster}`);
+    const best = new Map<string, Result>();
+    for (let round = 1; round <= runs; round++) {
+      const progress: string[] = [];
+      for (const tool of list) {
+        const out = join(work, `out-${employees}-${tool.name}`);
+        rmSync(out, { recursive: true, force: true });
+        const m = await measureCommand(method, process.execPath, tool.args(folder, out), { cwd: projectRoot, scratch: work });
+        const note = tool.check(m, folder, out);
+        rmSync(out, { recursive: true, force: true });
+        const prev = best.get(tool.name);
+        best.set(tool.name, {
+          ms: Math.min(prev?.ms ?? Infinity, m.ms),
+          peakMiB: Math.max(prev?.peakMiB ?? 0, m.peakMiB),
+          note: prev && prev.ms <= m.ms ? prev.note : note,
+        });
+        progress.push(`${tool.name} ${fmt(m.ms)}`);
+      }
+      console.log(`  round ${round}/${runs}, ms: ${progress.join(', ')}`);
+    }
+    results.set(employees, best);
+    const floorMs = best.get('floor')?.ms;
+    const ajvMs = best.get('ajv-cli')?.ms;
+    console.log(table(
+      ['tool', 'wall ms', 'x floor', 'x ajv-cli', 'peak MiB', 'what it did (best run)'],
+      list.map(({ name }) => {
+        const r = best.get(name)!;
+        return [name, fmt(r.ms), ratio(r.ms, floorMs), ratio(r.ms, ajvMs), fmt(r.peakMiB), r.note];
+      }),
+    ));
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  if (sizes.length < 2) return;
+  const small = sizes[0]!;
+  const large = sizes[sizes.length - 1]!;
+  const factor = large / small;
+  console.log(`\n== growth ${small} -> ${large} employees (${fmt(factor, factor % 1 ? 1 : 0)}x the input); ` +
+    `up to ~${fmt(factor, factor % 1 ? 1 : 0)}x the time is linear or better`);
+  console.log(table(
+    ['tool', `ms @${small}`, `ms @${large}`, 'time ratio', 'ms per 1000 more employees', 'MiB ratio', 'verdict'],
+    list.map(({ name }) => {
+      const a = results.get(small)!.get(name)!;
+      const b = results.get(large)!.get(name)!;
+      const perThousand = ((b.ms - a.ms) / (large - small)) * 1000;
+      return [name, fmt(a.ms), fmt(b.ms), `${fmt(b.ms / a.ms, 2)}x`, fmt(perThousand), `${fmt(b.peakMiB / a.peakMiB, 2)}x`,
+        b.ms / a.ms <= factor * 1.1 ? 'linear or better' : 'worse than linear'];
+    }),
+  ));
+  console.log('A ratio well under the input factor means fixed start-up cost still dominates the smaller folder;\n' +
+    '"ms per 1000 more employees" is the cost that grows with the folder.');
+}
+
+/** can-i against a dump of RBAC objects, measured inside the process by measure.js. */
+async function rbacSection(method: RssMethod, work: string, objects: number, runs: number): Promise<void> {
+  const measure = fileURLToPath(new URL('./measure.js', import.meta.url));
+  const yamlDump = join(work, 'rbac');
+  writeSyntheticRbac(yamlDump, objects);
+  // The same dump as `kubectl get -o json` prints it.
+  const jsonDump = join(work, 'rbac-json');
+  mkdirSync(jsonDump);
+  for (const f of readdirSync(yamlDump)) writeFileSync(join(jsonDump, f.replace(/\.yaml$/, '.json')), JSON.stringify(parse(readFileSync(join(yamlDump, f), 'utf8'))));
+  const queries = 1000;
+  type Job = { ms: number; loadMs?: number; perQueryMs?: number };
+  const run = async (job: string, dir: string, arg: string): Promise<Job> => {
+    const m = await measureCommand(method, process.execPath, [measure, job, dir, arg], { cwd: projectRoot, scratch: work });
+    const result = JSON.parse(lastLine(m.stdout) || '{}') as Job & { code?: number };
+    if (m.code !== 0 || result.code !== 0) throw failure(`measure.js ${job}`, m, 'failed');
+    return result;
+  };
+  const dumps = [['YAML dump', yamlDump], ['JSON dump', jsonDump]] as const;
+  const best = new Map<string, { floor: Job; canI: Job }>();
+  for (let round = 0; round < runs; round++) {
+    for (const [label, dir] of dumps) {
+      const floor = await run('floor', dir, join(work, 'rbac-floor'));
+      const canI = await run('can-i', dir, String(queries));
+      const prev = best.get(label);
+      best.set(label, {
+        floor: prev && prev.floor.ms <= floor.ms ? prev.floor : floor,
+        canI: prev && (prev.canI.loadMs ?? Infinity) <= (canI.loadMs ?? Infinity) ? prev.canI : canI,
+      });
+    }
+  }
+  console.log(`\n== can-i on a dump of ${objects} RBAC objects (kubectl get -o yaml, and -o json), measured inside the process: load once, then ${queries} questions`);
+  console.log(table(
+    ['dump', 'floor ms', 'can-i load ms', 'load x floor', 'µs per question'],
+    dumps.map(([label]) => {
+      const { floor, canI } = best.get(label)!;
+      return [label, fmt(floor.ms), fmt(canI.loadMs ?? 0), ratio(canI.loadMs ?? 0, floor.ms), fmt((canI.perQueryMs ?? 0) * 1000, 1)];
+    }),
+  ));
+  console.log('The floor here: parse each dump file with the yaml package and write it back as JSON, in the same process.');
+}
+
+async function bench(): Promise<void> {
+  const { sizes, runs, rbacObjects } = options(process.argv.slice(2));
+  const scripts = { ...sharedScripts(), ajv: ajvCli() };
+  const method = rssMethod();
+  const cpu = cpus();
+  console.log(`machine: ${cpu.length} cpus (${cpu[0]?.model.trim() ?? 'unknown'}), ${fmt(totalmem() / 2 ** 30, 1)} GiB, Linux ${release()}, node ${process.version}; ` +
+    `load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+  console.log(`each command is a child process: wall time from spawn to exit, ${describeRssMethod(method)}; best of ${runs} round(s), tools interleaved in each`);
+  const work = mkdtempSync(join(tmpdir(), 'eks-access-bench-'));
+  const cleanUp = () => rmSync(work, { recursive: true, force: true });
+  const interrupted = () => {
+    cleanUp();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  const started = process.hrtime.bigint();
+  try {
+    await accessSection(method, work, sizes, runs, scripts);
+    if (rbacObjects > 0) await rbacSection(method, work, rbacObjects, runs);
+  } finally {
+    cleanUp();
+  }
+  console.log(`\nbench took ${fmt(Number(process.hrtime.bigint() - started) / 1e9, 0)} s; load average now ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+}
+
+try {
+  await bench();
+} catch (e) {
+  if (!(e instanceof BenchError)) throw e;
+  console.error(`bench: ${e.message}`);
+  process.exitCode = 1;
 }
