@@ -1,3 +1,4 @@
+import jsyaml from 'js-yaml';
 import { stringify } from 'yaml';
 
 /** Keys that lead an object, in this order; the rest follow alphabetically. */
@@ -34,13 +35,33 @@ export function sortKeys(value: unknown, parentKey?: string): unknown {
 }
 
 /**
+ * Strings that js-yaml writes plain but a YAML 1.1 reader takes for numbers: underscores in digits
+ * (`1_000`) and a sign before a bare fraction (`+.5`). Objects holding one are written by yaml.
+ */
+const NUMBER_LIKE = /^[-+]?[0-9.][0-9a-fA-FxXoObB_.:+-]*$/;
+function hasYaml11Pitfall(value: unknown): boolean {
+  if (typeof value === 'string') return NUMBER_LIKE.test(value) && (value.includes('_') || /^[-+]\./.test(value));
+  if (Array.isArray(value)) return value.some(hasYaml11Pitfall);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(hasYaml11Pitfall);
+  return false;
+}
+
+/** One object as a YAML document. */
+function documentText(object: unknown): string {
+  const sorted = sortKeys(object);
+  if (hasYaml11Pitfall(sorted)) return stringify(sorted, { version: '1.1', lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
+  // js-yaml is several times faster than yaml's stringify and, out of compatibility mode, quotes what
+  // YAML 1.1 would misread (`yes`, `on`, `0777`, dates), which is how Kubernetes reads manifests.
+  return jsyaml.dump(sorted, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+
+/**
  * YAML text for one or more objects, as separate documents. Written with YAML 1.1 quoting rules, which
  * is what Kubernetes' own YAML reader follows: values such as `2027-03-31`, `yes` or `0777` are quoted so
  * they stay strings.
  */
 export function toYaml(objects: readonly unknown[], header?: string): string {
-  const docs = objects.map((o) => stringify(sortKeys(o), { version: '1.1', lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false }));
-  const body = docs.join('---\n');
+  const body = objects.map(documentText).join('---\n');
   return (header ? header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n') + '\n' : '') + body;
 }
 

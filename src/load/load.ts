@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
+import { parallelThreshold, runInWorker } from '../parallel/pool.js';
 import jsyaml from 'js-yaml';
 import { Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type CST, type Node, type Pair, type YAMLError } from 'yaml';
 import { diagnostic, PLACE, UsageError, type Diagnostic, type Result, type Source } from '../diagnostics.js';
@@ -37,6 +38,8 @@ const MAX_ALIAS_COUNT = 100;
 const MAX_DEPTH = 64;
 /** Access files are small; a multi-megabyte file is a mistake or an attack. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Access files have short lines; a huge line is a pasted blob, and its messages would flood the terminal. */
+const MAX_LINE_LENGTH = 10000;
 
 export function displayPath(path: string, cwd = process.cwd()): string {
   const rel = relative(cwd, path);
@@ -138,7 +141,11 @@ function spansLines(text: string): boolean {
  */
 export function parseYamlFile(text: string, file: string): Result<LoadedDocument[]> {
   const fast = fastParse(text);
-  if (fast === undefined) return parseYamlText(text, file);
+  return fast === undefined ? parseYamlText(text, file) : fastDocuments(text, file, fast);
+}
+
+/** Documents already read by the fast parser; their syntax tree is built when a position is asked for. */
+function fastDocuments(text: string, file: string, fast: Record<string, unknown>[]): Result<LoadedDocument[]> {
   let positioned: LoadedDocument[] | undefined;
   const tree = (index: number): LoadedDocument => {
     positioned ??= parseYamlText(text, file).value;
@@ -288,53 +295,84 @@ function describeYamlError(code: string, message: string): string {
   }
 }
 
-/** Reads and parses files. Unreadable, binary and non-UTF-8 files become diagnostics. */
+/**
+ * One file read from disk and checked, as the worker threads hand it back: its text, and its
+ * documents when the fast parser could read them; or the one problem that stops it being read.
+ */
+export type ReadFile =
+  | { path: string; text: string; fast?: Record<string, unknown>[] }
+  | { path: string; problem: { message: string; line: number; column: number } };
+
+/** Reads one file and, when it can, parses it fast. Pure apart from the read; runs in worker threads too. */
+export function readFile(path: string): ReadFile {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    return { path, problem: { message: `cannot read file: ${e instanceof Error ? e.message : String(e)}`, line: 1, column: 1 } };
+  }
+  const at = (message: string, line = 1, column = 1) => ({ path, problem: { message, line, column } });
+  if (bytes.length > MAX_FILE_BYTES) return at(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`);
+  // What Windows PowerShell's `>` writes.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return at('file is UTF-16 encoded; save it as UTF-8');
+  if (bytes.includes(0)) return at('file is binary (contains NUL bytes), not YAML text');
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    return at('file is not valid UTF-8; save it as UTF-8', bad.line, bad.column);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const long = firstLongLine(text);
+  if (long !== undefined) return at(`line is longer than ${MAX_LINE_LENGTH} characters; access files have short lines`, long);
+  const fast = fastParse(text);
+  return fast === undefined ? { path, text } : { path, text, fast };
+}
+
+/** 1-based number of the first line longer than MAX_LINE_LENGTH characters, or undefined. */
+function firstLongLine(text: string): number | undefined {
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = text.indexOf('\n', start);
+    if ((end === -1 ? text.length : end) - start > MAX_LINE_LENGTH) return line;
+    if (end === -1) return undefined;
+    start = end + 1;
+  }
+}
+
+/** Below this many files one thread reads them all: a worker costs more to start than it saves. */
+export const PARALLEL_READ_MIN_FILES = 2000;
+
+/**
+ * Reads and parses files, on both cores for large folders. Unreadable, binary and non-UTF-8 files
+ * become diagnostics.
+ */
 export async function loadFiles(paths: readonly string[]): Promise<Result<LoadedDocument[]>> {
   const diagnostics: Diagnostic[] = [];
   const documents: LoadedDocument[] = [];
-  // Synchronous reads: for thousands of small files they beat a thread-pool round trip per file.
-  const texts = paths.map((path) => {
-    try {
-      return { path, bytes: readFileSync(path) };
-    } catch (e) {
-      return { path, error: e instanceof Error ? e.message : String(e) };
-    }
-  });
-  for (const entry of texts) {
-    const file = displayPath(entry.path);
-    const start = { file, line: 1, column: 1 };
-    if (!('bytes' in entry) || entry.bytes === undefined) {
-      diagnostics.push(diagnostic(start, `cannot read file: ${'error' in entry ? entry.error : 'unknown error'}`, 'unreadable-file'));
+  const read = await readFiles(paths);
+  for (const r of read) {
+    const file = displayPath(r.path);
+    if ('problem' in r) {
+      diagnostics.push(diagnostic({ file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file'));
       continue;
     }
-    const { bytes } = entry;
-    if (bytes.length > MAX_FILE_BYTES) {
-      diagnostics.push(diagnostic(start, `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`, 'unreadable-file'));
-      continue;
-    }
-    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-      // What Windows PowerShell's `>` writes.
-      diagnostics.push(diagnostic(start, 'file is UTF-16 encoded; save it as UTF-8', 'unreadable-file'));
-      continue;
-    }
-    if (bytes.includes(0)) {
-      diagnostics.push(diagnostic(start, 'file is binary (contains NUL bytes), not YAML text', 'unreadable-file'));
-      continue;
-    }
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      const bad = firstInvalidUtf8(bytes);
-      diagnostics.push(diagnostic({ file, ...bad }, 'file is not valid UTF-8; save it as UTF-8', 'unreadable-file'));
-      continue;
-    }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const parsed = parseYamlFile(text, file);
+    const parsed = r.fast ? fastDocuments(r.text, file, r.fast) : parseYamlText(r.text, file);
     diagnostics.push(...parsed.diagnostics);
     documents.push(...parsed.value);
   }
   return { value: documents, diagnostics };
+}
+
+async function readFiles(paths: readonly string[]): Promise<ReadFile[]> {
+  // Synchronous reads: for thousands of small files they beat a thread-pool round trip per file.
+  if (paths.length < parallelThreshold(PARALLEL_READ_MIN_FILES)) return paths.map(readFile);
+  // The second half goes to the worker while this thread reads the first.
+  const half = Math.ceil(paths.length / 2);
+  const theirs = runInWorker('read', paths.slice(half));
+  const mine = paths.slice(0, half).map(readFile);
+  return [...mine, ...(await theirs)];
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {

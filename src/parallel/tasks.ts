@@ -1,0 +1,21 @@
+/** What the worker thread can do: pure functions of plain data, run the same on either thread. */
+import { readFile, type ReadFile } from '../load/load.js';
+
+interface Tasks {
+  /** Read and check files, and parse them fast where possible. */
+  read: { input: string[]; output: ReadFile[] };
+}
+
+export type TaskName = keyof Tasks;
+export type TaskInput<K extends TaskName> = Tasks[K]['input'];
+export type TaskOutput<K extends TaskName> = Tasks[K]['output'];
+
+const handlers: { [K in TaskName]: (input: TaskInput<K>) => TaskOutput<K> } = {
+  read: (paths) => paths.map(readFile),
+};
+
+export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskOutput<K> {
+  const handler = handlers[task] as ((input: TaskInput<K>) => TaskOutput<K>) | undefined;
+  if (!handler) throw new Error(`unknown task ${String(task)}`);
+  return handler(input);
+}
