@@ -30,6 +30,8 @@ const MAX_ALIAS_COUNT = 100;
 const MAX_DEPTH = 64;
 /** Access files are small; a multi-megabyte file is a mistake or an attack. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Access files have short lines; a huge line is a pasted blob, and its messages would flood the terminal. */
+const MAX_LINE_LENGTH = 10000;
 
 export function displayPath(path: string, cwd = process.cwd()): string {
   const rel = relative(cwd, path);
@@ -237,11 +239,27 @@ export async function loadFiles(paths: readonly string[]): Promise<Result<Loaded
       continue;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const long = firstLongLine(text);
+    if (long !== undefined) {
+      diagnostics.push(diagnostic({ file, line: long, column: 1 }, `line is longer than ${MAX_LINE_LENGTH} characters; access files have short lines`, 'unreadable-file'));
+      continue;
+    }
     const parsed = parseYamlText(text, file);
     diagnostics.push(...parsed.diagnostics);
     documents.push(...parsed.value);
   }
   return { value: documents, diagnostics };
+}
+
+/** 1-based number of the first line longer than MAX_LINE_LENGTH characters, or undefined. */
+function firstLongLine(text: string): number | undefined {
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = text.indexOf('\n', start);
+    if ((end === -1 ? text.length : end) - start > MAX_LINE_LENGTH) return line;
+    if (end === -1) return undefined;
+    start = end + 1;
+  }
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
