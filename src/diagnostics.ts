@@ -1,3 +1,5 @@
+import { printable } from './text.js';
+
 /** Where something came from in the input: a file (relative to the working directory) and a 1-based position. */
 export interface Source {
   file: string;
@@ -40,7 +42,7 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}  ${d.severity}  ${d.message}  (${d.ruleId})`;
+  return `${printable(d.file)}:${d.line}:${d.column}  ${d.severity}  ${printable(d.message)}  (${d.ruleId})`;
 }
 
 /**

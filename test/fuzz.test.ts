@@ -51,6 +51,10 @@ const ANCHORS = ['&a ', '*a', '*undefined', '&a [x]', '<<: *a', '*a\n', '&x &y '
 const TAGS = ['!!binary ', '!foo ', '!!map ', '!!seq ', '!!str ', '!!int ', '!!null ', '!<tag:yaml.org,2002:set> ', '!!timestamp ', '!!float '];
 const CONTROL = ['\u0000', '\u0007', '\u001b', '\u001b[31m', '\u2028', '\u2029', '\ufeff', '\r', '\u0085', '\ud800', '\ufffe'];
 
+/** Values of every YAML type, and a few that look like paths or special numbers. */
+const VALUES = ['null', '~', '', '[]', '{}', '0', '-1', '1e999', '.nan', '0x1F', 'true', '"x"', "''", '[[]]', '{a: b}', '[a, {b: c}]', '2020-01-01', '2020-02-30', '"../../etc"', '/etc/passwd', '!!binary aGVsbG8=', '*a', '"\\u0000"', '"a\\nb"', '|\n  block\n', 'x'.repeat(300)];
+const KEYS = ['__proto__', 'constructor', 'prototype', '<<', '? [a]', '""', 'toString', 'hasOwnProperty', '0', 'null', '[a, b]', '{a: b}'];
+
 interface Mutation {
   name: string;
   apply: (text: string, r: Random) => string;
@@ -138,6 +142,38 @@ const MUTATIONS: Mutation[] = [
       return l.join('\n');
     },
   },
+  {
+    name: 'replace value',
+    apply: (t, r) => {
+      const l = lines(t);
+      const spots = l.flatMap((x, i) => (/: \S/.test(x) || /^\s*- \S/.test(x) ? [i] : []));
+      if (spots.length === 0) return t;
+      const i = r.pick(spots);
+      l[i] = l[i]!.replace(/(: |^(\s*)- ).*$/, (_m, sep: string) => sep + r.pick(VALUES));
+      return l.join('\n');
+    },
+  },
+  {
+    name: 'replace key',
+    apply: (t, r) => {
+      const l = lines(t);
+      const spots = l.flatMap((x, i) => (/^\s*(- )?[\w-]+:/.test(x) ? [i] : []));
+      if (spots.length === 0) return t;
+      const i = r.pick(spots);
+      l[i] = l[i]!.replace(/^(\s*(?:- )?)[\w-]+:/, (_m, lead: string) => `${lead}${r.pick(KEYS)}:`);
+      return l.join('\n');
+    },
+  },
+  {
+    name: 'copy a block from another place',
+    apply: (t, r) => {
+      const l = lines(t);
+      const from = r.int(l.length);
+      const block = l.slice(from, from + 1 + r.int(6));
+      l.splice(r.int(l.length + 1), 0, ...block);
+      return l.join('\n');
+    },
+  },
   { name: 'truncate', apply: (t, r) => t.slice(0, r.int(t.length)) },
   { name: 'empty', apply: () => '' },
   { name: 'deep nesting', apply: (t, r) => insertAsValue(t, r, '['.repeat(200 + r.int(5000))) },
@@ -181,6 +217,8 @@ const LOCATED = /^access\/\S+\.ya?ml:\d+:\d+  (error|warning|info)/;
 /** Lines that are not diagnostics: counts, the outcome of generate. */
 const OTHER = [/^\d+ error\(s\), \d+ warning\(s\)/, /^nothing written to out/, /^out: (up to date \(\d+ files\)|\d+ files, \d+ added, \d+ changed, \d+ removed)$/];
 
+const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).length;
+
 /** Everything wrong with one command's outcome, or an empty list. */
 function problemsOf(what: string, r: { code: number | null; signal?: string | null; stdout: string; stderr: string }): string[] {
   const problems: string[] = [];
@@ -190,6 +228,9 @@ function problemsOf(what: string, r: { code: number | null; signal?: string | nu
   for (const word of ['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError:', 'internal error', 'Maximum call stack']) {
     if (all.includes(word)) problems.push(`${what}: output mentions ${word}`);
   }
+  const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]/.exec(all);
+  if (raw) problems.push(`${what}: the output has a raw control character U+${raw[0].charCodeAt(0).toString(16).padStart(4, '0')} (a message must stay one line and not drive the terminal)`);
+  if (Object.getOwnPropertyNames(Object.prototype).length !== PROTOTYPE_KEYS) problems.push(`${what}: Object.prototype was changed`);
   for (const line of all.split('\n')) {
     if (line === '' || LOCATED.test(line) || OTHER.some((o) => o.test(line))) continue;
     problems.push(`${what}: a line that is neither a located diagnostic nor a summary: ${JSON.stringify(line.slice(0, 300))}`);

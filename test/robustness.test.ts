@@ -76,6 +76,33 @@ test('symlinks inside the access folder are not followed either: the output is a
   }
 });
 
+// --- messages quoting the input ------------------------------------------------------------------
+
+test('messages quoting the input stay one line and carry no raw control characters', async () => {
+  const s = scratch({
+    ...BASE_FILES,
+    // A key and a value with a newline, an escape sequence, a line separator, a byte order mark and a
+    // bidirectional override.
+    'access/employees/alice.yaml': `${BASE_FILES['access/employees/alice.yaml']}"x\\ny\\a": 1\n`,
+    'access/clusters/api.yaml': BASE_FILES['access/clusters/api.yaml']!.replace('name: api', 'name: "a\\npi\\e[31m\\L\\uFEFF\\u202E"'),
+  });
+  try {
+    for (const argv of [['validate'], ['lint'], ['generate']]) {
+      const r = await run(argv, s.dir);
+      assert.is(r.code, 1, r.stderr);
+      const out = r.stdout + r.stderr;
+      for (const line of out.split('\n').filter((l) => l !== '')) {
+        assert.ok(/^access\/\S+:\d+:\d+  (error|warning|info)  |^\d+ error\(s\)|^nothing written/.test(line), `${argv[0]}: a line that is not a diagnostic: ${JSON.stringify(line)}`);
+      }
+      assert.not.match(out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\u202a-\u202e]/);
+      assert.match(out, 'unknown field "x\\ny\\u0007"');
+      assert.match(out, '"a\\npi\\u001b[31m\\u2028\\ufeff\\u202e"');
+    }
+  } finally {
+    s.cleanup();
+  }
+});
+
 // --- nothing is written outside --out ------------------------------------------------------------
 
 const BAD_NAMES = ['../escape', '../../escape', 'a/b', '/tmp/eks-access-escape', '..', '.', 'x'.repeat(300), 'émile', 'a\u0000b', 'ALICE', 'a/../../escape'];
