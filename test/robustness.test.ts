@@ -4,7 +4,7 @@
  * was, and concurrent generate runs on one output folder never mix their output.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,7 +17,7 @@ kind: Employee
 name: ${name}
 email: someone@example.com
 identity:
-  iamUser: someone
+  iamUser: ${name}
 access:
   - cluster: prod
     level: read-only
@@ -346,14 +346,17 @@ test('the writer API: of two writes started together one writes, the other is to
 
 test('a lock held by a running process makes generate exit 1; a stale lock of a dead process is taken over', async () => {
   const s = scratch(BASE_FILES);
+  const after: (() => void)[] = [];
   try {
     assert.is((await run(['generate'], s.dir)).code, 0);
     writeFileSync(join(s.dir, 'access', 'employees', 'zed.yaml'), EMPLOYEE('zed'));
     const before = snapshotTree(join(s.dir, 'generated'));
     const lock = join(s.dir, '.generated.eks-access-lock');
 
-    // Held by a live process (this one), and a lock just created whose pid is not written yet.
-    for (const content of [`${process.pid}\n`, '']) {
+    // Held by a live process, and a lock just created whose pid is not written yet.
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    after.push(() => sleeper.kill());
+    for (const content of [`${sleeper.pid}\n`, '']) {
       writeFileSync(lock, content);
       const r = await run(['generate'], s.dir);
       assert.is(r.code, 1, r.stderr);
@@ -363,16 +366,19 @@ test('a lock held by a running process makes generate exit 1; a stale lock of a 
       assert.ok(existsSync(lock), 'the lock of the other run is left alone');
     }
 
-    // Left by a process that is gone.
+    // Left by a process that is gone, or by an earlier process that had this one's pid (containers).
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
-    writeFileSync(lock, `${dead}\n`);
-    const r = await run(['generate'], s.dir);
-    assert.is(r.code, 0, r.stderr);
-    assert.match(snapshotTree(join(s.dir, 'generated'))['ACCESS.md']!, 'zed');
-    assert.not.ok(existsSync(lock), 'released');
-    assert.equal(readdirSync(s.dir).sort(), ['access', 'generated']);
+    for (const [pid, employee] of [[dead, 'zed'], [process.pid, 'zoe']] as const) {
+      writeFileSync(join(s.dir, 'access', 'employees', `${employee}.yaml`), EMPLOYEE(employee));
+      writeFileSync(lock, `${pid}\n`);
+      const r = await run(['generate'], s.dir);
+      assert.is(r.code, 0, r.stderr);
+      assert.match(snapshotTree(join(s.dir, 'generated'))['ACCESS.md']!, employee);
+      assert.not.ok(existsSync(lock), 'released');
+      assert.equal(readdirSync(s.dir).sort(), ['access', 'generated']);
+    }
   } finally {
-    rmSync(join(s.dir, '.generated.eks-access-lock'), { force: true });
+    for (const f of after) f();
     s.cleanup();
   }
 });

@@ -132,8 +132,13 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The lock file's name, next to the output folder. */
+const lockName = (target: string): string => `.${basename(target)}.eks-access-lock`;
+
 /** A lock file that was created but never given its pid is taken over after this long. */
 const EMPTY_LOCK_GRACE_MS = 30_000;
+/** Locks this process holds: a lock with our pid that is not among them was left by an earlier process with the same pid (containers reuse pids). */
+const held = new Set<string>();
 
 /**
  * Takes the lock of the output folder: a file next to it, created exclusively, holding the pid of
@@ -143,7 +148,11 @@ async function lockOutput(dir: string, lock: string): Promise<() => Promise<void
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
-      return () => rm(lock, { force: true });
+      held.add(lock);
+      return async () => {
+        held.delete(lock);
+        await rm(lock, { force: true });
+      };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
@@ -155,9 +164,10 @@ async function lockOutput(dir: string, lock: string): Promise<() => Promise<void
     } catch {
       continue; // released meanwhile
     }
-    const stale = Number.isInteger(holder) ? holder !== process.pid && !isRunning(holder) : age > EMPTY_LOCK_GRACE_MS;
+    const known = Number.isInteger(holder) && holder > 0;
+    const stale = known ? (holder === process.pid ? !held.has(lock) : !isRunning(holder)) : age > EMPTY_LOCK_GRACE_MS;
     if (!stale) {
-      throw new WriteError(`another generate is writing ${dir}${Number.isInteger(holder) ? ` (process ${holder})` : ''}; run generate again when it has finished, or remove ${lock} if no generate is running`);
+      throw new WriteError(`another generate is writing ${dir}${known ? ` (process ${holder})` : ''}; run generate again when it has finished, or remove ${lock} if no generate is running`);
     }
     // Left by a generate that died. (Two runs taking over the same stale lock at the same instant
     // could both remove it; the window is the few microseconds between the read and the removal.)
@@ -194,12 +204,14 @@ export async function writeOutput(dir: string, files: readonly OutputFile[], opt
   }
   let unlock: () => Promise<void>;
   try {
-    unlock = await lockOutput(dir, join(parent, `.${basename(target)}.eks-access-lock`));
+    unlock = await lockOutput(dir, join(parent, lockName(target)));
   } catch (e) {
     throw e instanceof WriteError ? e : new WriteError(`cannot write ${dir}: ${reason(e)}`);
   }
   try {
-    const existing = await readTree(target);
+    const existing = await readTree(target).catch((e: unknown) => {
+      throw new WriteError(`cannot read ${dir}: ${reason(e)}`);
+    });
     await assertOwned(dir, existing);
     const changes = compareOutput(existing, files);
     if (changes.length === 0) return changes;
@@ -217,7 +229,7 @@ async function swapIn(dir: string, files: readonly OutputFile[], at: { target: s
   try {
     // Leftovers of an interrupted earlier run (the lock is not one: it is ours now).
     for (const name of await readdir(parent)) {
-      if (name.startsWith(`.${basename(target)}.eks-access-`) && !name.endsWith('-lock')) await rm(join(parent, name), { recursive: true, force: true });
+      if (name.startsWith(`.${basename(target)}.eks-access-`) && name !== lockName(target)) await rm(join(parent, name), { recursive: true, force: true });
     }
     const made = new Set<string>();
     for (const f of files) {
