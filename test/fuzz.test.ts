@@ -6,7 +6,7 @@
  * internal error, and every error line pointing at `file:line:column`.
  *
  * Deterministic: run i uses seed FUZZ_SEED + i, printed in every failure message together with the
- * mutations it made. FUZZ_RUNS (default 80) and FUZZ_CHILD_RUNS (default 5) run more.
+ * mutations it made. FUZZ_RUNS (default 60) and FUZZ_CHILD_RUNS (default 5) run more.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT, run } from './helpers/run.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 const CHILD_RUNS = Number(process.env.FUZZ_CHILD_RUNS ?? 5);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const TODAY = '2026-11-28';
