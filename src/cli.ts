@@ -17,7 +17,7 @@ import { lintManifests } from './lint/manifests.js';
 import { authorize, whoCan } from './rbac/engine.js';
 import { describeRequest, parseRequest } from './rbac/request.js';
 import { resolveWho, targetForCluster, targetForManifests, type QueryTarget } from './rbac/query.js';
-import { compareOutput, patchOf, readTree, writeOutput } from './write/writer.js';
+import { compareOutput, patchOf, readTree, writeOutput, WriteError } from './write/writer.js';
 import { basename, resolve } from 'node:path';
 import { registerDrift } from './commands/drift.js';
 import { diffAccess } from './commands/diff.js';
@@ -278,7 +278,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         } else io.stderr.write(`${opts.out} is up to date (${plan.files.length} files)\n`);
         return;
       }
-      const changes = await writeOutput(opts.out, plan.files);
+      let changes;
+      try {
+        changes = await writeOutput(opts.out, plan.files, { inputs: [opts.dir] });
+      } catch (e) {
+        if (!(e instanceof WriteError)) throw e;
+        io.stderr.write(`eks-access: ${e.message}\n`);
+        code = EXIT.problems;
+        return;
+      }
       io.stdout.write(changes.length === 0 ? `${opts.out}: up to date (${plan.files.length} files)\n` : `${opts.out}: ${plan.files.length} files, ${summarize(changes)}\n`);
     });
 

@@ -1,3 +1,5 @@
+import { printable } from './text.js';
+
 /** A source named by its place in the document rather than by line, so it can be told apart without computing the line. */
 export const PLACE = Symbol('place');
 
@@ -50,7 +52,7 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column}  ${d.severity}  ${d.message}  (${d.ruleId})`;
+  return `${printable(d.file)}:${d.line}:${d.column}  ${d.severity}  ${printable(d.message)}  (${d.ruleId})`;
 }
 
 /**

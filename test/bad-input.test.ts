@@ -149,7 +149,7 @@ const cases: Case[] = [
   },
   {
     name: 'deeply nested block lists',
-    files: bob(`${IAM_USER}access:\n  ${'- '.repeat(5000)}x\n`),
+    files: bob(`${IAM_USER}access:\n  ${'- '.repeat(4000)}x\n`),
     location: `${BOB}:8:129`,
     message: 'nested more than 64 levels deep',
     alone: true,

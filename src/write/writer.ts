@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { UsageError } from '../diagnostics.js';
 import type { OutputFile } from '../emit/common.js';
@@ -58,29 +58,182 @@ async function assertOwned(dir: string, existing: ReadonlyMap<string, string>): 
   }
 }
 
+/** Writing the output folder failed, or another generate is writing it; the folder is as it was before. */
+export class WriteError extends Error {
+  override name = 'WriteError';
+}
+
+export interface WriteOptions {
+  /** Folders the output must not be, contain or sit inside: the access folder. */
+  inputs?: readonly string[];
+}
+
+const isInside = (child: string, parent: string): boolean => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+
+/** The real path of `path`, or of its nearest existing ancestor with the rest appended. */
+function realOrResolved(path: string): string {
+  const abs = resolve(path);
+  const rest: string[] = [];
+  for (let p = abs; ; p = dirname(p)) {
+    try {
+      return join(realpathSync(p), ...rest.reverse());
+    } catch {
+      if (dirname(p) === p) return abs;
+      rest.push(basename(p));
+    }
+  }
+}
+
+/**
+ * Refuses output folders whose replacement would destroy something that is not generated output: the
+ * file system root, the working directory or one of its parents, an input folder (or one around or
+ * inside it), a symbolic link (its target would be left stale while the link became a folder), a file.
+ */
+function checkOutputFolder(dir: string, inputs: readonly string[]): void {
+  const target = resolve(dir);
+  if (dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is the root of the file system; choose an output folder of its own, e.g. --out generated`);
+  let info;
+  try {
+    info = lstatSync(target);
+  } catch {
+    // Does not exist yet: created by the swap.
+  }
+  if (info?.isSymbolicLink()) throw new UsageError(`refusing to write to ${dir}: it is a symbolic link; give the folder it points to, or another --out`);
+  if (info && !info.isDirectory()) throw new UsageError(`refusing to write to ${dir}: it is not a folder`);
+  const real = realOrResolved(target);
+  if (isInside(realOrResolved(process.cwd()), real)) throw new UsageError(`refusing to write to ${dir}: it is the working directory or contains it, and generate replaces the whole output folder; choose an output folder of its own, e.g. --out generated`);
+  for (const input of inputs) {
+    const inReal = realOrResolved(input);
+    if (isInside(inReal, real) || isInside(real, inReal)) {
+      throw new UsageError(`refusing to write to ${dir}: it ${real === inReal ? 'is' : isInside(inReal, real) ? 'contains' : 'is inside'} the input folder (--dir ${input}); choose an output folder of its own, e.g. --out generated`);
+    }
+  }
+}
+
+/**
+ * A relative path inside the output folder, or a WriteError: every `/`-separated segment a plain
+ * name, so no entry can land outside the folder whatever the names in the input.
+ */
+function checkEntryPath(path: string, root: string): string {
+  const segments = path.split('/');
+  const bad = path === '' || path.includes('\\') || path.includes('\0') || segments.some((s) => s === '' || s === '.' || s === '..');
+  const full = resolve(root, ...segments);
+  if (bad || !isInside(full, root) || full === root) throw new WriteError(`refusing to write ${JSON.stringify(path)}: output paths are relative paths of plain names inside the output folder`);
+  return full;
+}
+
+/** Tells whether process `pid` is running (one we may not signal counts as running). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The lock file's name, next to the output folder. */
+const lockName = (target: string): string => `.${basename(target)}.eks-access-lock`;
+
+/** A lock file that was created but never given its pid is taken over after this long. */
+const EMPTY_LOCK_GRACE_MS = 30_000;
+/** Locks this process holds: a lock with our pid that is not among them was left by an earlier process with the same pid (containers reuse pids). */
+const held = new Set<string>();
+
+/**
+ * Takes the lock of the output folder: a file next to it, created exclusively, holding the pid of
+ * the generate writing it. A lock whose process is gone is taken over. Returns the release function.
+ */
+async function lockOutput(dir: string, lock: string): Promise<() => Promise<void>> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
+      held.add(lock);
+      return async () => {
+        held.delete(lock);
+        await rm(lock, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    let holder = NaN;
+    let age = 0;
+    try {
+      holder = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+      age = Date.now() - statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile
+    }
+    const known = Number.isInteger(holder) && holder > 0;
+    const stale = known ? (holder === process.pid ? !held.has(lock) : !isRunning(holder)) : age > EMPTY_LOCK_GRACE_MS;
+    if (!stale) {
+      throw new WriteError(`another generate is writing ${dir}${known ? ` (process ${holder})` : ''}; run generate again when it has finished, or remove ${lock} if no generate is running`);
+    }
+    // Left by a generate that died. (Two runs taking over the same stale lock at the same instant
+    // could both remove it; the window is the few microseconds between the read and the removal.)
+    await rm(lock, { force: true });
+  }
+  throw new WriteError(`another generate is writing ${dir}; run generate again when it has finished`);
+}
+
+const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 /**
  * Replaces the output folder with exactly `files`, atomically: everything is written to a sibling
  * folder first, which then takes the old folder's place by rename. A crash leaves either the old or
- * the new output, never a mix; files that no longer belong disappear with the old folder.
+ * the new output, never a mix; files that no longer belong disappear with the old folder. A lock next
+ * to the folder keeps two runs from writing it at once. Problems writing are WriteErrors (the folder
+ * is then as it was); an output folder that must not be replaced is a UsageError.
  */
-export async function writeOutput(dir: string, files: readonly OutputFile[]): Promise<Change[]> {
+export async function writeOutput(dir: string, files: readonly OutputFile[], options: WriteOptions = {}): Promise<Change[]> {
   const target = resolve(dir);
-  const existing = await readTree(target);
-  await assertOwned(dir, existing);
-  const changes = compareOutput(existing, files);
-  if (changes.length === 0) return changes;
+  checkOutputFolder(dir, options.inputs ?? []);
   const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
-  // Leftovers of an interrupted earlier run.
-  for (const name of await readdir(parent)) {
-    if (name.startsWith(`.${basename(target)}.eks-access-`)) await rm(join(parent, name), { recursive: true, force: true });
-  }
   const staging = join(parent, `.${basename(target)}.eks-access-new-${process.pid}`);
   const retired = join(parent, `.${basename(target)}.eks-access-old-${process.pid}`);
+  const paths = new Set<string>();
+  for (const f of files) {
+    checkEntryPath(f.path, staging);
+    if (paths.has(f.path)) throw new WriteError(`refusing to write ${JSON.stringify(f.path)} twice`);
+    paths.add(f.path);
+  }
   try {
+    await mkdir(parent, { recursive: true });
+  } catch (e) {
+    throw new WriteError(`cannot write ${dir}: ${reason(e)}`);
+  }
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockOutput(dir, join(parent, lockName(target)));
+  } catch (e) {
+    throw e instanceof WriteError ? e : new WriteError(`cannot write ${dir}: ${reason(e)}`);
+  }
+  try {
+    const existing = await readTree(target).catch((e: unknown) => {
+      throw new WriteError(`cannot read ${dir}: ${reason(e)}`);
+    });
+    await assertOwned(dir, existing);
+    const changes = compareOutput(existing, files);
+    if (changes.length === 0) return changes;
+    await swapIn(dir, files, { target, staging, retired });
+    return changes;
+  } finally {
+    await unlock().catch(() => undefined);
+  }
+}
+
+/** Writes `files` to `staging` and swaps it in for `target`; on any failure, `target` is left as it was. */
+async function swapIn(dir: string, files: readonly OutputFile[], at: { target: string; staging: string; retired: string }): Promise<void> {
+  const { target, staging, retired } = at;
+  const parent = dirname(target);
+  try {
+    // Leftovers of an interrupted earlier run (the lock is not one: it is ours now).
+    for (const name of await readdir(parent)) {
+      if (name.startsWith(`.${basename(target)}.eks-access-`) && name !== lockName(target)) await rm(join(parent, name), { recursive: true, force: true });
+    }
     const made = new Set<string>();
     for (const f of files) {
-      const path = join(staging, ...f.path.split('/'));
+      const path = checkEntryPath(f.path, staging);
       const folder = dirname(path);
       if (!made.has(folder)) {
         mkdirSync(folder, { recursive: true });
@@ -91,10 +244,16 @@ export async function writeOutput(dir: string, files: readonly OutputFile[]): Pr
     if (existsSync(target)) await rename(target, retired);
     await rename(staging, target);
   } catch (e) {
-    await rm(staging, { recursive: true, force: true });
-    if (!existsSync(target) && existsSync(retired)) await rename(retired, target);
-    throw e;
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    if (!existsSync(target) && existsSync(retired)) {
+      try {
+        await rename(retired, target);
+      } catch {
+        throw new WriteError(`cannot write ${dir}: ${reason(e)}; the previous output could not be put back and is in ${retired}`);
+      }
+    }
+    throw new WriteError(`cannot write ${dir}: ${reason(e)}; ${dir} is as it was`);
   }
-  await rm(retired, { recursive: true, force: true });
-  return changes;
+  // The old output is gone from view; a copy that cannot be removed now is removed by the next run.
+  await rm(retired, { recursive: true, force: true }).catch(() => undefined);
 }
