@@ -1,9 +1,12 @@
 /** What the worker thread can do: pure functions of plain data, run the same on either thread. */
 import { readFile, type ReadFile } from '../load/load.js';
+import { writeFiles } from '../write/files.js';
 
 interface Tasks {
   /** Read and check files, and parse them fast where possible. */
   read: { input: string[]; output: ReadFile[] };
+  /** Write `[path, content]` files under a folder. */
+  write: { input: { root: string; files: [string, string][] }; output: null };
 }
 
 export type TaskName = keyof Tasks;
@@ -12,6 +15,10 @@ export type TaskOutput<K extends TaskName> = Tasks[K]['output'];
 
 const handlers: { [K in TaskName]: (input: TaskInput<K>) => TaskOutput<K> } = {
   read: (paths) => paths.map(readFile),
+  write: ({ root, files }) => {
+    writeFiles(root, files);
+    return null;
+  },
 };
 
 export function runTask<K extends TaskName>(task: K, input: TaskInput<K>): TaskOutput<K> {

@@ -1,8 +1,10 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { UsageError } from '../diagnostics.js';
+import { parallelThreshold, runInWorker } from '../parallel/pool.js';
+import { writeFiles } from './files.js';
 import type { OutputFile } from '../emit/common.js';
 import { OUTPUT_README } from '../emit/plan.js';
 
@@ -222,6 +224,9 @@ export async function writeOutput(dir: string, files: readonly OutputFile[], opt
   }
 }
 
+/** Below this many files one thread writes them all. */
+const PARALLEL_WRITE_MIN_FILES = 2000;
+
 /** Writes `files` to `staging` and swaps it in for `target`; on any failure, `target` is left as it was. */
 async function swapIn(dir: string, files: readonly OutputFile[], at: { target: string; staging: string; retired: string }): Promise<void> {
   const { target, staging, retired } = at;
@@ -231,15 +236,22 @@ async function swapIn(dir: string, files: readonly OutputFile[], at: { target: s
     for (const name of await readdir(parent)) {
       if (name.startsWith(`.${basename(target)}.eks-access-`) && name !== lockName(target)) await rm(join(parent, name), { recursive: true, force: true });
     }
-    const made = new Set<string>();
-    for (const f of files) {
-      const path = checkEntryPath(f.path, staging);
-      const folder = dirname(path);
-      if (!made.has(folder)) {
-        mkdirSync(folder, { recursive: true });
-        made.add(folder);
+    for (const f of files) checkEntryPath(f.path, staging);
+    const entries = files.map((f): [string, string] => [f.path, f.content]);
+    if (entries.length < parallelThreshold(PARALLEL_WRITE_MIN_FILES)) writeFiles(staging, entries);
+    else {
+      // Creating files is most of the cost: the worker writes the second half meanwhile.
+      const half = Math.ceil(entries.length / 2);
+      const theirs = runInWorker('write', { root: staging, files: entries.slice(half) });
+      let failed: unknown;
+      try {
+        writeFiles(staging, entries.slice(0, half));
+      } catch (e) {
+        failed = e;
       }
-      writeFileSync(path, f.content);
+      // Waited for either way, so the worker is done with the staging folder before it is removed.
+      await theirs;
+      if (failed !== undefined) throw failed;
     }
     if (existsSync(target)) await rename(target, retired);
     await rename(staging, target);

@@ -1,0 +1,79 @@
+/**
+ * Large folders are read, rendered and written on two threads. The split only starts from a few
+ * thousand files, so here it is forced (EKS_ACCESS_PARALLEL_MIN=0) on the example and on broken
+ * input: the results must be exactly those of one thread.
+ */
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { loadFiles } from '../src/load/load.js';
+import { runInWorker, stopWorker } from '../src/parallel/pool.js';
+import { ROOT, run, scratch, snapshotTree } from './helpers/run.js';
+
+async function withSplit<T>(min: string | undefined, body: () => Promise<T>): Promise<T> {
+  const before = process.env.EKS_ACCESS_PARALLEL_MIN;
+  if (min === undefined) delete process.env.EKS_ACCESS_PARALLEL_MIN;
+  else process.env.EKS_ACCESS_PARALLEL_MIN = min;
+  try {
+    return await body();
+  } finally {
+    if (before === undefined) delete process.env.EKS_ACCESS_PARALLEL_MIN;
+    else process.env.EKS_ACCESS_PARALLEL_MIN = before;
+  }
+}
+
+test.after(async () => {
+  await stopWorker();
+});
+
+test('generate on two threads writes exactly the committed generated/', async () => {
+  const s = scratch();
+  try {
+    const out = join(s.dir, 'out');
+    const r = await withSplit('0', () => run(['generate', '--dir', join(ROOT, 'access'), '--out', out]));
+    assert.is(r.code, 0, r.stderr);
+    assert.equal(snapshotTree(out), snapshotTree(join(ROOT, 'generated')));
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('lint and validate say the same on one thread and on two, for good and broken input', async () => {
+  const s = scratch();
+  try {
+    cpSync(join(ROOT, 'access'), join(s.dir, 'access'), { recursive: true });
+    writeFileSync(join(s.dir, 'access', 'employees', 'broken.yaml'), 'apiVersion: eks-access/v1\nkind: Employee\nname: [unclosed\n');
+    writeFileSync(join(s.dir, 'access', 'employees', 'binary.yaml'), Buffer.from([0x61, 0, 0x62]));
+    for (const argv of [['lint', '--dir', 'access'], ['validate', '--dir', 'access'], ['lint', '--dir', join(ROOT, 'access'), '--format', 'json']]) {
+      const one = await withSplit('999999999', () => run(argv, s.dir));
+      const two = await withSplit('0', () => run(argv, s.dir));
+      assert.equal(two, one, argv.join(' '));
+    }
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('the loader gives the same documents and positions from either thread', async () => {
+  const files = ['clusters/prod-eu.yaml', 'employees/alice.yaml', 'profiles/developer.yaml', 'policy.yaml'].map((f) => join(ROOT, 'access', f));
+  const one = await withSplit('999999999', () => loadFiles(files));
+  const two = await withSplit('0', () => loadFiles(files));
+  assert.equal(two.diagnostics, one.diagnostics);
+  assert.equal(two.value.map((d) => [d.file, d.index, d.data]), one.value.map((d) => [d.file, d.index, d.data]));
+  assert.equal(two.value.map((d) => d.lineCounter.lineStarts), one.value.map((d) => d.lineCounter.lineStarts));
+});
+
+test('a task that fails in the worker fails the caller with its message', async () => {
+  // Writing under a path that is a file cannot succeed, on either thread.
+  const s = scratch({ 'file': 'x' });
+  try {
+    const error = await runInWorker('write', { root: join(s.dir, 'file'), files: [['a.yaml', 'x']] }).then(() => undefined, (e: unknown) => e);
+    assert.instance(error, Error);
+    assert.match((error as Error).message, /ENOTDIR|not a directory|EEXIST/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test.run();
