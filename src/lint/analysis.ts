@@ -6,7 +6,7 @@ import type { Source } from '../diagnostics.js';
 import type { PolicyRule } from '../model/types.js';
 import { ruleAllowsSomeNames } from '../rbac/match.js';
 import { compareStrings } from '../text.js';
-import { grantIndex, positionsWhere, ruleFacts, sourceKey, subjectKey } from './grant-index.js';
+import { grantIndex, positionsWhere, ruleFacts, sourceKey, subjectKey, type Judged } from './grant-index.js';
 import type { Grant, LintInput, Report, Risk, Subject } from './types.js';
 
 export interface Want {
@@ -46,7 +46,7 @@ export interface GrantGroup {
   grants: Grant[];
 }
 
-export { sourceKey, subjectKey } from './grant-index.js';
+export { ruleMemo, sourceKey, subjectKey } from './grant-index.js';
 
 function newGroup(g: Grant): GrantGroup {
   return { at: g.at, cluster: g.cluster, subject: g.subject, ...(g.employee !== undefined && { employee: g.employee }), namespaces: [], clusterWide: false, grants: [] };
@@ -91,19 +91,20 @@ export function groupsAt(input: LintInput, positions: readonly number[]): GrantG
 }
 
 /**
- * The grants of `input` for which `test` holds, in input order. `test` is asked once per distinct
- * rule content, role, binding, cluster and namespace, with the first such grant: it must not look
- * at the grant's subject, employee, place or expiry. `keep`, asked for every grant that passes
- * `test`, may.
+ * The grants of `input` for which `test` holds, in input order. `test` is asked once per kind of
+ * grant, with the first grant of that kind: by default (`case`) it may look at the grant's rule,
+ * role, binding, cluster and namespace, never at its subject, employee, place or expiry; with
+ * `rule`, only at the rule and whether the grant is cluster-wide. `keep`, asked for every grant
+ * that passes `test`, may look at anything.
  */
-export function grantsWhere(input: LintInput, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean): Grant[] {
+export function grantsWhere(input: LintInput, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean, judged: Judged = 'case'): Grant[] {
   const index = grantIndex(input);
-  return positionsWhere(index, test, keep).map((i) => index.grants[i]!);
+  return positionsWhere(index, test, keep, judged).map((i) => index.grants[i]!);
 }
 
-/** `groupGrants(grantsWhere(input, test, keep))`, without building the intermediate keys. */
-export function groupsWhere(input: LintInput, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean): GrantGroup[] {
-  return groupsAt(input, positionsWhere(grantIndex(input), test, keep));
+/** `groupGrants(grantsWhere(input, test, keep, judged))`, without building keys per grant. */
+export function groupsWhere(input: LintInput, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean, judged: Judged = 'case'): GrantGroup[] {
+  return groupsAt(input, positionsWhere(grantIndex(input), test, keep, judged));
 }
 
 /** `*` verbs on `*` resources in `*` groups: everything, which `full-wildcard` and the admin rules report. */
@@ -115,10 +116,11 @@ export function isFullWildcard(rule: PolicyRule): boolean {
  * The grant groups in which some grant's rule satisfies `test`, keeping only those grants. Full
  * wildcards are left out unless `includeFullWildcard`: cluster-admin already has its own findings,
  * and repeating "can exec", "can read secrets"... for it would bury them. `test` is asked once per
- * kind of grant, as for `grantsWhere`.
+ * kind of grant, as for `grantsWhere`: pass `judged: 'rule'` when it looks at nothing but the rule
+ * and whether the grant is cluster-wide.
  */
-export function matching(input: LintInput, test: (rule: PolicyRule, g: Grant) => boolean, options: { includeFullWildcard?: boolean } = {}): GrantGroup[] {
-  return groupsWhere(input, (g) => (options.includeFullWildcard || !isFullWildcard(g.rule)) && test(g.rule, g));
+export function matching(input: LintInput, test: (rule: PolicyRule, g: Grant) => boolean, options: { includeFullWildcard?: boolean; judged?: Judged } = {}): GrantGroup[] {
+  return groupsWhere(input, (g) => (options.includeFullWildcard || !isFullWildcard(g.rule)) && test(g.rule, g), undefined, options.judged);
 }
 
 /** All grants of one subject on one cluster in one scope: what must be judged together. */

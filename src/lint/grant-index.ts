@@ -104,11 +104,12 @@ class PairIds {
 export interface GrantIndex {
   grants: readonly Grant[];
   /**
-   * Per grant: its case, i.e. everything a judgement of a grant may look at (the rule's content,
-   * role, binding, cluster and namespace); not who holds it or where it is written.
+   * The positions of the grants of each kind, ascending. A kind is what a rule's judgement may
+   * look at: `byRule`, the rule's content and whether the grant is cluster-wide; `byCase`, also the
+   * role, binding, cluster and namespace. Neither holds who has the grant or where it is written.
    */
-  caseOf: Int32Array;
-  cases: number;
+  byRule: Int32Array[];
+  byCase: Int32Array[];
   /** Per grant: its group (one place, subject and cluster), numbered in report order. */
   groupOf: Int32Array;
   groups: number;
@@ -121,62 +122,75 @@ export interface GrantIndex {
 
 const indexes = new WeakMap<LintInput, GrantIndex>();
 
-/** The index of `input`'s grants (rebuilt if the grant list was replaced or has grown). */
+/** The index of `input`'s grants (rebuilt if the grant list was replaced or has changed length). */
 export function grantIndex(input: LintInput): GrantIndex {
   const cached = indexes.get(input);
-  if (cached && cached.grants === input.grants && cached.caseOf.length === input.grants.length) return cached;
+  if (cached && cached.grants === input.grants && cached.groupOf.length === input.grants.length) return cached;
   const index = buildIndex(input.grants);
   indexes.set(input, index);
   return index;
 }
 
+/** Lists of positions by kind. */
+class Buckets {
+  private readonly lists: number[][] = [];
+  add(kind: number, position: number): void {
+    const list = this.lists[kind];
+    if (list) list.push(position);
+    else this.lists[kind] = [position];
+  }
+  /** Non-empty lists only. */
+  done(): Int32Array[] {
+    return this.lists.filter((list) => list !== undefined).map((list) => Int32Array.from(list));
+  }
+}
+
 function buildIndex(grants: readonly Grant[]): GrantIndex {
   const n = grants.length;
-  const rules = new Ids<PolicyRule>(contentKey);
+  const rules = new Map<RuleFacts, number>();
   const roles = new Ids<Grant['role']>((r) => JSON.stringify([r.kind, r.name, r.builtin]));
-  const NO_BINDING = {} as NonNullable<Grant['binding']>;
-  const bindings = new Ids<NonNullable<Grant['binding']>>((b) => (b === NO_BINDING ? '' : JSON.stringify([b.kind, b.name, b.namespace ?? null])));
-  const names = new Ids<string>((s) => `=${s}`);
-  const NO_NAMESPACE = '\u0000cluster-wide';
+  const bindings = new Ids<Grant['binding']>((b) => (b === undefined ? '' : JSON.stringify([b.kind, b.name, b.namespace ?? null])));
+  const names = new Ids<string | undefined>((s) => (s === undefined ? '' : `=${s}`));
   const subjects = new Ids<Subject>(subjectKey);
   const sources = new Ids<Source>(sourceKey);
-  const ruleId = new Int32Array(n);
-  const roleId = new Int32Array(n);
-  const bindingId = new Int32Array(n);
-  const clusterId = new Int32Array(n);
-  const namespaceId = new Int32Array(n);
-  const subjectId = new Int32Array(n);
-  const sourceId = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const g = grants[i]!;
-    ruleId[i] = rules.get(g.rule);
-    roleId[i] = roles.get(g.role);
-    bindingId[i] = bindings.get(g.binding ?? NO_BINDING);
-    clusterId[i] = names.get(g.cluster);
-    namespaceId[i] = names.get(g.namespace ?? NO_NAMESPACE);
-    subjectId[i] = subjects.get(g.subject);
-    sourceId[i] = sources.get(g.at);
-  }
-  const width = Math.max(names.count, roles.count, bindings.count, subjects.count, 1);
-  // Cases: rule x role x binding x cluster x namespace.
-  const c1 = new PairIds(width);
-  const c2 = new PairIds(width);
-  const c3 = new PairIds(width);
-  const c4 = new PairIds(width);
-  const caseOf = new Int32Array(n);
-  // Holders: cluster x subject. Groups: holder x place.
-  const h = new PairIds(width);
+  // Every id is below 2n + 1 (names hold clusters and namespaces), so pairs of ids stay exact numbers.
+  const width = 2 * n + 2;
+  const roleBindings = new PairIds(width);
+  const places = new PairIds(width);
+  const scopes = new PairIds(width);
+  const cases = new PairIds(width);
+  const holders = new PairIds(width);
+  const rawGroups = new PairIds(width);
+  const byRule = new Buckets();
+  const byCase = new Buckets();
   const holderOf = new Int32Array(n);
-  const rawGroups = new PairIds(Math.max(sources.count, 1));
   const rawGroupOf = new Int32Array(n);
   const firstOfGroup: number[] = [];
+  // Neighbouring grants mostly come from one grant line (same role, scope, subject and place, only
+  // the rule differs), so what the previous grant had is looked up again only when it changes.
+  let prev: Grant | undefined;
+  let scope = -1;
+  let holder = -1;
+  let group = -1;
   for (let i = 0; i < n; i++) {
-    caseOf[i] = c4.get(c3.get(c2.get(c1.get(ruleId[i]!, roleId[i]!), bindingId[i]!), clusterId[i]!), namespaceId[i]!);
-    holderOf[i] = h.get(clusterId[i]!, subjectId[i]!);
-    const before = rawGroups.count;
-    const gid = rawGroups.get(holderOf[i]!, sourceId[i]!);
-    if (rawGroups.count > before) firstOfGroup.push(i);
-    rawGroupOf[i] = gid;
+    const g = grants[i]!;
+    const facts = ruleFacts(g.rule);
+    let rule = rules.get(facts);
+    if (rule === undefined) rules.set(facts, (rule = rules.size));
+    byRule.add(rule * 2 + (g.namespace === undefined ? 0 : 1), i);
+    const sameScope = prev !== undefined && g.role === prev.role && g.binding === prev.binding && g.cluster === prev.cluster && g.namespace === prev.namespace;
+    if (!sameScope) scope = scopes.get(roleBindings.get(roles.get(g.role), bindings.get(g.binding)), places.get(names.get(g.cluster), names.get(g.namespace)));
+    byCase.add(cases.get(scope, rule), i);
+    const sameHolder = prev !== undefined && g.subject === prev.subject && g.cluster === prev.cluster;
+    if (!sameHolder) holder = holders.get(names.get(g.cluster), subjects.get(g.subject));
+    holderOf[i] = holder;
+    if (!sameHolder || g.at !== prev!.at) {
+      const before = rawGroups.count;
+      group = rawGroups.get(holder, sources.get(g.at));
+      if (rawGroups.count > before) firstOfGroup.push(i);
+    }
+    rawGroupOf[i] = group;
+    prev = g;
   }
   // Number groups in the order findings about them are reported: place, cluster, subject.
   const keys = firstOfGroup.map((i) => {
@@ -192,23 +206,41 @@ function buildIndex(grants: readonly Grant[]): GrantIndex {
   order.forEach((gid, r) => (rank[gid] = r));
   const groupOf = new Int32Array(n);
   for (let i = 0; i < n; i++) groupOf[i] = rank[rawGroupOf[i]!]!;
-  return { grants, caseOf, cases: c4.count, groupOf, groups: order.length, holderOf, holders: h.count, cache: new Map() };
+  return { grants, byRule: byRule.done(), byCase: byCase.done(), groupOf, groups: order.length, holderOf, holders: holders.count, cache: new Map() };
 }
 
 /**
- * Positions of the grants for which `test` holds, in input order. `test` is asked once per case
- * (see `GrantIndex.caseOf`) and must look at nothing else of the grant; `keep`, asked per grant,
- * may look at anything.
+ * What a test of a grant looks at: `rule`, only the rule's content and whether the grant is
+ * cluster-wide (`g.namespace === undefined`); `case`, also its role, binding, cluster and namespace.
  */
-export function positionsWhere(index: GrantIndex, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean): number[] {
-  const verdicts = new Int8Array(index.cases);
-  const out: number[] = [];
-  const { grants, caseOf } = index;
-  for (let i = 0; i < grants.length; i++) {
-    const c = caseOf[i]!;
-    let v = verdicts[c]!;
-    if (v === 0) v = verdicts[c] = test(grants[i]!) ? 1 : -1;
-    if (v === 1 && (!keep || keep(grants[i]!))) out.push(i);
+export type Judged = 'rule' | 'case';
+
+/**
+ * Positions of the grants for which `test` holds, in input order. `test` is asked once per kind of
+ * grant (see `Judged`), with the first grant of that kind, and must look at nothing else; `keep`,
+ * asked for every grant that passes `test`, may look at anything.
+ */
+export function positionsWhere(index: GrantIndex, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean, judged: Judged = 'case'): number[] {
+  const { grants } = index;
+  const passing: Int32Array[] = [];
+  let total = 0;
+  for (const list of judged === 'rule' ? index.byRule : index.byCase) {
+    if (!test(grants[list[0]!]!)) continue;
+    passing.push(list);
+    total += list.length;
   }
+  let positions: Int32Array;
+  if (passing.length === 1) positions = passing[0]!;
+  else {
+    positions = new Int32Array(total);
+    let at = 0;
+    for (const list of passing) {
+      positions.set(list, at);
+      at += list.length;
+    }
+    positions.sort();
+  }
+  const out: number[] = [];
+  for (const i of positions) if (!keep || keep(grants[i]!)) out.push(i);
   return out;
 }

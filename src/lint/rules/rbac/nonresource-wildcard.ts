@@ -23,7 +23,7 @@ export const nonresourceWildcard: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupsWhere(input, wildcardUrls, (x) => !besideFullWildcard(input, x))) {
+    for (const g of groupsWhere(input, wildcardUrls, (x) => !besideFullWildcard(input, x), 'rule')) {
       const verbs = [...new Set(g.grants.flatMap((x) => x.rule.verbs))].sort().join(', ');
       reportGroup(
         report,

@@ -48,7 +48,7 @@ export const policyEngineAdmin: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupsWhere(input, (x) => !isFullWildcard(x.rule) && written(x).length > 0)) {
+    for (const g of groupsWhere(input, (x) => !isFullWildcard(x.rule) && written(x).length > 0, undefined, 'rule')) {
       reportGroup(
         report,
         g,

@@ -132,7 +132,7 @@ function reachesSome(targets: readonly Target[]): (g: Grant) => boolean {
  * every grant that reaches a target.
  */
 export function groupsReaching(input: LintInput, targets: readonly Target[], keep?: (g: Grant) => boolean): GrantGroup[] {
-  return groupsWhere(input, reachesSome(targets), keep);
+  return groupsWhere(input, reachesSome(targets), keep, 'rule');
 }
 
 const FULL_WILDCARD_KEYS = Symbol('full wildcard grants');
@@ -150,7 +150,7 @@ export function besideFullWildcard(input: LintInput, g: Grant): boolean {
   const index = grantIndex(input);
   let keys = index.cache.get(FULL_WILDCARD_KEYS) as Set<string> | undefined;
   if (!keys) {
-    keys = new Set(positionsWhere(index, (x) => isFullWildcard(x.rule)).map((i) => besideKey(index.grants[i]!)));
+    keys = new Set(positionsWhere(index, (x) => isFullWildcard(x.rule), undefined, 'rule').map((i) => besideKey(index.grants[i]!)));
     index.cache.set(FULL_WILDCARD_KEYS, keys);
   }
   return keys.size > 0 && keys.has(besideKey(g));
@@ -189,7 +189,7 @@ export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: 
   const cacheKey = options.sets ? undefined : pairs;
   const cached = cacheKey && (index.cache.get(cacheKey) as PairResult[] | undefined);
   if (cached) return cached;
-  const firstPositions = positionsWhere(index, reachesSome(pairs.map((p) => p.first)));
+  const firstPositions = positionsWhere(index, reachesSome(pairs.map((p) => p.first)), undefined, 'rule');
   const groups = groupsAt(input, firstPositions);
   const results = new Map<number, PairResult>();
   const holders = new Set<number>();
