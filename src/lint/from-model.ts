@@ -6,6 +6,7 @@ import { IAM_USER_PATH, ROLE_USERNAME_TEMPLATE, clusterArn, partitionOf, stripRo
 import type { AccessModel, Cluster, Employee, Grant as ModelGrant, PolicyRule } from '../model/types.js';
 import { builtinAccessPolicies, builtinClusterRoles, SUPERUSER_RULES } from '../rbac/builtin.js';
 import { compareStrings } from '../text.js';
+import { indexAsMade } from './grant-index.js';
 import type { BindingObject, Grant, IamUserView, IdentityMapping, LintInput, RoleObject, RoleRef, Subject } from './types.js';
 
 interface Bound {
@@ -14,12 +15,22 @@ interface Bound {
   rulesAt?: Source[];
 }
 
+const roleRefs = new Map<string, RoleRef>();
+
+/** One RoleRef object per role: grants share it, which lets the grant index tell them alike at a glance. */
+function roleRef(kind: RoleRef['kind'], name: string, builtin: boolean): RoleRef {
+  const key = `${kind}\u0000${name}\u0000${builtin}`;
+  let ref = roleRefs.get(key);
+  if (!ref) roleRefs.set(key, (ref = { kind, name, builtin }));
+  return ref;
+}
+
 /** The rules a profile (or `level`) binds, and where they are written when eks-access knows. */
 function boundByProfile(model: AccessModel, name: string): Bound {
   const p = model.profiles.get(name)!;
-  if (p.rules) return { role: { kind: 'ClusterRole', name: profileRoleName(p), builtin: false }, rules: p.rules, ...(p.rulesAt && { rulesAt: p.rulesAt }) };
+  if (p.rules) return { role: roleRef('ClusterRole', profileRoleName(p), false), rules: p.rules, ...(p.rulesAt && { rulesAt: p.rulesAt }) };
   const data = builtinClusterRoles().get(p.clusterRole!);
-  return { role: { kind: 'ClusterRole', name: p.clusterRole!, builtin: true }, rules: data?.rules ?? [] };
+  return { role: roleRef('ClusterRole', p.clusterRole!, true), rules: data?.rules ?? [] };
 }
 
 /** What one grant of the access file binds: a role, its rules, and the namespaces (none: cluster-wide). */
@@ -30,27 +41,31 @@ function bindingsOf(model: AccessModel, g: ModelGrant): { bound: Bound; namespac
     case 'profile':
       return [{ bound: boundByProfile(model, g.profile), ...(g.scope === 'namespaces' && { namespaces: g.namespaces }) }];
     case 'rules':
-      return [{ bound: { role: { kind: 'Role', name: 'eks-access:<employee>', builtin: false }, rules: g.rules, rulesAt: g.rulesAt }, namespaces: g.namespaces }];
+      return [{ bound: { role: roleRef('Role', 'eks-access:<employee>', false), rules: g.rules, rulesAt: g.rulesAt }, namespaces: g.namespaces }];
     case 'groups':
       // system:masters bypasses RBAC altogether; other groups are bound outside eks-access's view.
-      return g.groups.includes('system:masters') ? [{ bound: { role: { kind: 'ClusterRole', name: 'system:masters', builtin: true }, rules: SUPERUSER_RULES } }] : [];
+      return g.groups.includes('system:masters') ? [{ bound: { role: roleRef('ClusterRole', 'system:masters', true), rules: SUPERUSER_RULES } }] : [];
     case 'accessPolicy': {
       const data = builtinAccessPolicies().get(g.accessPolicy);
-      return [{ bound: { role: { kind: 'AccessPolicy', name: g.accessPolicy, builtin: true }, rules: data?.rules ?? [] }, ...(g.namespaces && { namespaces: g.namespaces }) }];
+      return [{ bound: { role: roleRef('AccessPolicy', g.accessPolicy, true), rules: data?.rules ?? [] }, ...(g.namespaces && { namespaces: g.namespaces }) }];
     }
   }
 }
 
-function employeeGrants(model: AccessModel, c: Cluster, e: Employee, grants: readonly ModelGrant[], out: { grants: Grant[]; bindings: BindingObject[] }, boundRoles: Set<string>): void {
+function employeeGrants(model: AccessModel, c: Cluster, e: Employee, grants: readonly ModelGrant[], out: { grants: Grant[]; bindings: BindingObject[] }, made: (g: Grant) => void, boundRoles: Set<string>): void {
   const subject: Subject = { kind: 'User', name: e.kubernetesUser };
   const cluster = c.name;
   const employee = e.name;
+  const name = `eks-access:${employee}`;
+  // The same for every binding of the employee on this cluster; nothing changes them after.
+  const subjects = [{ ...subject, at: e.identity.at }];
   for (const g of grants) {
     const expires = [g.expires, e.expires].filter((x): x is string => x !== undefined).sort()[0];
     const at = g.at;
     for (const { bound, namespaces } of bindingsOf(model, g)) {
       const { role, rules, rulesAt } = bound;
       if (rules.length > 0) boundRoles.add(role.name);
+      const roleRef = role.kind !== 'AccessPolicy' && g.kind !== 'groups' ? { kind: g.kind === 'rules' ? 'Role' : 'ClusterRole', name: role.name === 'eks-access:<employee>' ? name : role.name } : undefined;
       for (const namespace of namespaces ?? [undefined]) {
         for (let i = 0; i < rules.length; i++) {
           const rule = rules[i]!;
@@ -60,21 +75,14 @@ function employeeGrants(model: AccessModel, c: Cluster, e: Employee, grants: rea
           if (ruleAt) grant.ruleAt = ruleAt;
           if (expires !== undefined) grant.expires = expires;
           out.grants.push(grant);
+          made(grant);
         }
-        if (role.kind !== 'AccessPolicy' && g.kind !== 'groups') {
-          const roleName = role.name === 'eks-access:<employee>' ? `eks-access:${employee}` : role.name;
-          out.bindings.push({
-            cluster,
-            kind: namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding',
-            name: `eks-access:${employee}`,
-            ...(namespace !== undefined && { namespace }),
-            roleRef: { kind: g.kind === 'rules' ? 'Role' : 'ClusterRole', name: roleName },
-            subjects: [{ ...subject, at: e.identity.at }],
-            at,
-            builtin: false,
-            employee,
-            roleFound: true,
-          });
+        if (roleRef) {
+          out.bindings.push(
+            namespace === undefined
+              ? { cluster, kind: 'ClusterRoleBinding', name, roleRef, subjects, at, builtin: false, employee, roleFound: true }
+              : { cluster, kind: 'RoleBinding', name, namespace, roleRef, subjects, at, builtin: false, employee, roleFound: true },
+          );
         }
       }
     }
@@ -183,12 +191,13 @@ export function inputFromModel(model: AccessModel, today: string): LintInput {
     return arn;
   };
   const boundRoles = new Set<string>();
+  const made = indexAsMade(input);
   for (const c of clusters) {
     const on = byCluster.get(c.name) ?? new Map<Employee, ModelGrant[]>();
     for (const e of employees) {
       const grants = on.get(e);
       if (!grants) continue;
-      employeeGrants(model, c, e, grants, input, boundRoles);
+      employeeGrants(model, c, e, grants, input, made, boundRoles);
       for (const g of grants) {
         if (g.kind === 'accessPolicy') input.accessPolicies.push({ cluster: c.name, principalArn: principalArn(e, c), policy: g.accessPolicy, ...(g.namespaces && { namespaces: g.namespaces }), at: g.at, employee: e.name });
       }

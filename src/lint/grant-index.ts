@@ -121,14 +121,32 @@ export interface GrantIndex {
 }
 
 const indexes = new WeakMap<LintInput, GrantIndex>();
+const building = new WeakMap<LintInput, IndexBuilder>();
 
 /** The index of `input`'s grants (rebuilt if the grant list was replaced or has changed length). */
 export function grantIndex(input: LintInput): GrantIndex {
   const cached = indexes.get(input);
   if (cached && cached.grants === input.grants && cached.groupOf.length === input.grants.length) return cached;
-  const index = buildIndex(input.grants);
+  let builder = building.get(input);
+  building.delete(input);
+  if (!builder || !builder.made(input.grants)) {
+    builder = new IndexBuilder();
+    for (const g of input.grants) builder.add(g);
+  }
+  const index = builder.finish(input.grants);
   indexes.set(input, index);
   return index;
+}
+
+/**
+ * Indexes `input`'s grants while they are made, which costs less than going over them all again
+ * later: call the returned function with every grant pushed onto `input.grants`, in order. If the
+ * grants end up different, `grantIndex` indexes them afresh.
+ */
+export function indexAsMade(input: LintInput): (g: Grant) => void {
+  const builder = new IndexBuilder(input.grants);
+  building.set(input, builder);
+  return (g) => builder.add(g);
 }
 
 /** Lists of positions by kind. */
@@ -145,68 +163,119 @@ class Buckets {
   }
 }
 
-function buildIndex(grants: readonly Grant[]): GrantIndex {
-  const n = grants.length;
-  const rules = new Map<RuleFacts, number>();
-  const roles = new Ids<Grant['role']>((r) => JSON.stringify([r.kind, r.name, r.builtin]));
-  const bindings = new Ids<Grant['binding']>((b) => (b === undefined ? '' : JSON.stringify([b.kind, b.name, b.namespace ?? null])));
-  const names = new Ids<string | undefined>((s) => (s === undefined ? '' : `=${s}`));
-  const subjects = new Ids<Subject>(subjectKey);
-  const sources = new Ids<Source>(sourceKey);
-  // Every id is below 2n + 1 (names hold clusters and namespaces), so pairs of ids stay exact numbers.
-  const width = 2 * n + 2;
-  const roleBindings = new PairIds(width);
-  const places = new PairIds(width);
-  const scopes = new PairIds(width);
-  const cases = new PairIds(width);
-  const holders = new PairIds(width);
-  const rawGroups = new PairIds(width);
-  const byRule = new Buckets();
-  const byCase = new Buckets();
-  const holderOf = new Int32Array(n);
-  const rawGroupOf = new Int32Array(n);
-  const firstOfGroup: number[] = [];
+/** Ids stay below this (as grants do), so that pairs of ids are exact numbers. */
+const WIDTH = 2 ** 26;
+
+class IndexBuilder {
+  count = 0;
+  /** `list`: the list the grants are being pushed onto, if known. */
+  constructor(private readonly list?: readonly Grant[]) {}
+
+  /** Has it indexed exactly `grants`, as far as can be told cheaply? */
+  made(grants: readonly Grant[]): boolean {
+    return grants === this.list && grants.length === this.count && (this.count === 0 || grants[this.count - 1] === this.prev);
+  }
+
+  private readonly rules = new Map<RuleFacts, number>();
+  private readonly roles = new Ids<Grant['role']>((r) => JSON.stringify([r.kind, r.name, r.builtin]));
+  private readonly bindings = new Ids<Grant['binding']>((b) => (b === undefined ? '' : JSON.stringify([b.kind, b.name, b.namespace ?? null])));
+  private readonly names = new Ids<string | undefined>((s) => (s === undefined ? '' : `=${s}`));
+  private readonly subjects = new Ids<Subject>(subjectKey);
+  // Places by identity only: places written alike are merged once, per group, in `finish`.
+  private readonly sources = new Map<Source, number>();
+  private readonly roleBindings = new PairIds(WIDTH);
+  private readonly places = new PairIds(WIDTH);
+  private readonly scopes = new PairIds(WIDTH);
+  private readonly cases = new PairIds(WIDTH);
+  private readonly holders = new PairIds(WIDTH);
+  private readonly rawGroups = new PairIds(WIDTH);
+  private readonly byRule = new Buckets();
+  private readonly byCase = new Buckets();
+  private readonly holderOf: number[] = [];
+  private readonly rawGroupOf: number[] = [];
+  private readonly firstOfGroup: Grant[] = [];
+  private readonly rawFirst: number[] = [];
   // Neighbouring grants mostly come from one grant line (same role, scope, subject and place, only
   // the rule differs), so what the previous grant had is looked up again only when it changes.
-  let prev: Grant | undefined;
-  let scope = -1;
-  let holder = -1;
-  let group = -1;
-  for (let i = 0; i < n; i++) {
-    const g = grants[i]!;
+  private prev: Grant | undefined;
+  private roleBinding = -1;
+  private cluster = -1;
+  private place = -1;
+  private scope = -1;
+  private holder = -1;
+  private group = -1;
+
+  add(g: Grant): void {
+    const i = this.count++;
+    if (i >= WIDTH) throw new Error(`too many grants to index (${i})`);
+    const prev = this.prev;
     const facts = ruleFacts(g.rule);
-    let rule = rules.get(facts);
-    if (rule === undefined) rules.set(facts, (rule = rules.size));
-    byRule.add(rule * 2 + (g.namespace === undefined ? 0 : 1), i);
-    const sameScope = prev !== undefined && g.role === prev.role && g.binding === prev.binding && g.cluster === prev.cluster && g.namespace === prev.namespace;
-    if (!sameScope) scope = scopes.get(roleBindings.get(roles.get(g.role), bindings.get(g.binding)), places.get(names.get(g.cluster), names.get(g.namespace)));
-    byCase.add(cases.get(scope, rule), i);
-    const sameHolder = prev !== undefined && g.subject === prev.subject && g.cluster === prev.cluster;
-    if (!sameHolder) holder = holders.get(names.get(g.cluster), subjects.get(g.subject));
-    holderOf[i] = holder;
+    let rule = this.rules.get(facts);
+    if (rule === undefined) this.rules.set(facts, (rule = this.rules.size));
+    this.byRule.add(rule * 2 + (g.namespace === undefined ? 0 : 1), i);
+    const sameRole = prev !== undefined && g.role === prev.role && g.binding === prev.binding;
+    const sameCluster = prev !== undefined && g.cluster === prev.cluster;
+    const samePlace = sameCluster && g.namespace === prev!.namespace;
+    if (!sameRole) this.roleBinding = this.roleBindings.get(this.roles.get(g.role), this.bindings.get(g.binding));
+    if (!sameCluster) this.cluster = this.names.get(g.cluster);
+    if (!samePlace) this.place = this.places.get(this.cluster, this.names.get(g.namespace));
+    if (!sameRole || !samePlace) this.scope = this.scopes.get(this.roleBinding, this.place);
+    this.byCase.add(this.cases.get(this.scope, rule), i);
+    const sameHolder = sameCluster && g.subject === prev!.subject;
+    if (!sameHolder) this.holder = this.holders.get(this.cluster, this.subjects.get(g.subject));
+    this.holderOf.push(this.holder);
     if (!sameHolder || g.at !== prev!.at) {
-      const before = rawGroups.count;
-      group = rawGroups.get(holder, sources.get(g.at));
-      if (rawGroups.count > before) firstOfGroup.push(i);
+      const before = this.rawGroups.count;
+      let source = this.sources.get(g.at);
+      if (source === undefined) this.sources.set(g.at, (source = this.sources.size));
+      this.group = this.rawGroups.get(this.holder, source);
+      if (this.rawGroups.count > before) {
+        this.firstOfGroup.push(g);
+        this.rawFirst.push(i);
+      }
     }
-    rawGroupOf[i] = group;
-    prev = g;
+    this.rawGroupOf.push(this.group);
+    this.prev = g;
   }
-  // Number groups in the order findings about them are reported: place, cluster, subject.
-  const keys = firstOfGroup.map((i) => {
-    const g = grants[i]!;
-    return { place: sourceKey(g.at), cluster: g.cluster, subject: subjectKey(g.subject) };
-  });
-  const order = keys.map((_, gid) => gid).sort((a, b) => {
-    const x = keys[a]!;
-    const y = keys[b]!;
-    return compareStrings(x.place, y.place) || compareStrings(x.cluster, y.cluster) || compareStrings(x.subject, y.subject) || a - b;
-  });
-  const rank = new Int32Array(order.length);
-  order.forEach((gid, r) => (rank[gid] = r));
-  const groupOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) groupOf[i] = rank[rawGroupOf[i]!]!;
-  return { grants, byRule: byRule.done(), byCase: byCase.done(), groupOf, groups: order.length, holderOf, holders: holders.count, cache: new Map() };
+
+  finish(grants: readonly Grant[]): GrantIndex {
+    // One group for places written alike, and groups numbered in the order findings about them
+    // are reported: place, cluster, subject.
+    const keys: { place: string; cluster: string; subject: string }[] = [];
+    const sameAs = new Int32Array(this.firstOfGroup.length);
+    const byContent = new Map<string, number>();
+    this.firstOfGroup.forEach((g, raw) => {
+      const place = sourceKey(g.at);
+      const content = `${this.holderOf[this.rawFirst[raw]!]}|${place}`;
+      const first = byContent.get(content);
+      if (first !== undefined) sameAs[raw] = first;
+      else {
+        byContent.set(content, raw);
+        sameAs[raw] = raw;
+        keys[raw] = { place, cluster: g.cluster, subject: subjectKey(g.subject) };
+      }
+    });
+    const order = [...byContent.values()].sort((a, b) => {
+      const x = keys[a]!;
+      const y = keys[b]!;
+      return compareStrings(x.place, y.place) || compareStrings(x.cluster, y.cluster) || compareStrings(x.subject, y.subject) || a - b;
+    });
+    const rank = new Int32Array(this.firstOfGroup.length);
+    order.forEach((raw, r) => (rank[raw] = r));
+    for (let raw = 0; raw < sameAs.length; raw++) rank[raw] = rank[sameAs[raw]!]!;
+    const groupOf = new Int32Array(this.count);
+    for (let i = 0; i < this.count; i++) groupOf[i] = rank[this.rawGroupOf[i]!]!;
+    return {
+      grants,
+      byRule: this.byRule.done(),
+      byCase: this.byCase.done(),
+      groupOf,
+      groups: order.length,
+      holderOf: Int32Array.from(this.holderOf),
+      holders: this.holders.count,
+      cache: new Map(),
+    };
+  }
 }
 
 /**
