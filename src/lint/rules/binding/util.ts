@@ -8,8 +8,15 @@ import type { BindingObject, Grant, LintInput, Report, Risk, Subject } from '../
 
 /** Bindings the input defines; Kubernetes and EKS defaults (`builtin`) are not the user's to fix. */
 export function customBindings(input: LintInput): BindingObject[] {
-  return input.bindings.filter((b) => !b.builtin);
+  const cached = custom.get(input);
+  if (cached && cached.from === input.bindings && cached.length === input.bindings.length) return cached.bindings;
+  const bindings = input.bindings.filter((b) => !b.builtin);
+  custom.set(input, { from: input.bindings, length: input.bindings.length, bindings });
+  return bindings;
 }
+
+/** customBindings, asked by every binding rule: computed once per lint run. */
+const custom = new WeakMap<LintInput, { from: readonly BindingObject[]; length: number; bindings: BindingObject[] }>();
 
 /** "ClusterRoleBinding ops" or "RoleBinding payments/ops". */
 export function bindingName(b: Pick<BindingObject, 'kind' | 'name' | 'namespace'>): string {
