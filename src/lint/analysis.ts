@@ -6,6 +6,7 @@ import type { Source } from '../diagnostics.js';
 import type { PolicyRule } from '../model/types.js';
 import { ruleAllowsSomeNames } from '../rbac/match.js';
 import { compareStrings } from '../text.js';
+import { grantIndex, positionsWhere, ruleFacts, sourceKey, subjectKey, type Judged } from './grant-index.js';
 import type { Grant, LintInput, Report, Risk, Subject } from './types.js';
 
 export interface Want {
@@ -18,7 +19,14 @@ export interface Want {
 
 /** Does `rule` allow any of the wanted verbs on the resource, for some names? */
 export function ruleGrants(rule: PolicyRule, want: Want): boolean {
-  return want.verbs.some((verb) => ruleAllowsSomeNames(rule, { verb, group: want.group, resource: want.resource, ...(want.subresource !== undefined && { subresource: want.subresource }) }));
+  const memo = ruleFacts(rule).memo;
+  const key = `grants\u0001${want.verbs.join('\u0000')}\u0001${want.group}\u0001${want.resource}\u0001${want.subresource ?? '\u0000'}`;
+  let answer = memo.get(key) as boolean | undefined;
+  if (answer === undefined) {
+    answer = want.verbs.some((verb) => ruleAllowsSomeNames(rule, { verb, group: want.group, resource: want.resource, ...(want.subresource !== undefined && { subresource: want.subresource }) }));
+    memo.set(key, answer);
+  }
+  return answer;
 }
 
 /** ... and for every name (no resourceNames), which is what makes most grants dangerous. */
@@ -38,12 +46,16 @@ export interface GrantGroup {
   grants: Grant[];
 }
 
-function sourceKey(at: Source): string {
-  return `${at.file}:${at.line}:${at.column}`;
+export { ruleMemo, sourceKey, subjectKey } from './grant-index.js';
+
+function newGroup(g: Grant): GrantGroup {
+  return { at: g.at, cluster: g.cluster, subject: g.subject, ...(g.employee !== undefined && { employee: g.employee }), namespaces: [], clusterWide: false, grants: [] };
 }
 
-export function subjectKey(s: Subject): string {
-  return `${s.kind}:${s.namespace ?? ''}:${s.name}`;
+function addToGroup(group: GrantGroup, g: Grant): void {
+  group.grants.push(g);
+  if (g.namespace === undefined) group.clusterWide = true;
+  else if (!group.namespaces.includes(g.namespace)) group.namespaces.push(g.namespace);
 }
 
 /** Groups grants by where they come from, subject and cluster, in a stable order. */
@@ -53,28 +65,62 @@ export function groupGrants(grants: readonly Grant[]): GrantGroup[] {
     const key = `${sourceKey(g.at)}|${subjectKey(g.subject)}|${g.cluster}`;
     let group = groups.get(key);
     if (!group) {
-      group = { at: g.at, cluster: g.cluster, subject: g.subject, ...(g.employee !== undefined && { employee: g.employee }), namespaces: [], clusterWide: false, grants: [] };
+      group = newGroup(g);
       groups.set(key, group);
     }
-    group.grants.push(g);
-    if (g.namespace === undefined) group.clusterWide = true;
-    else if (!group.namespaces.includes(g.namespace)) group.namespaces.push(g.namespace);
+    addToGroup(group, g);
   }
   return [...groups.values()].sort((a, b) => compareStrings(sourceKey(a.at), sourceKey(b.at)) || compareStrings(a.cluster, b.cluster) || compareStrings(subjectKey(a.subject), subjectKey(b.subject)));
 }
 
+/** `groupGrants` of the grants of `input` at these positions (in input order), through the index. */
+export function groupsAt(input: LintInput, positions: readonly number[]): GrantGroup[] {
+  const index = grantIndex(input);
+  const byGroup = new Map<number, GrantGroup>();
+  for (const i of positions) {
+    const g = index.grants[i]!;
+    const id = index.groupOf[i]!;
+    let group = byGroup.get(id);
+    if (!group) {
+      group = newGroup(g);
+      byGroup.set(id, group);
+    }
+    addToGroup(group, g);
+  }
+  return [...byGroup.entries()].sort((a, b) => a[0] - b[0]).map(([, group]) => group);
+}
+
+/**
+ * The grants of `input` for which `test` holds, in input order. `test` is asked once per kind of
+ * grant, with the first grant of that kind: by default (`case`) it may look at the grant's rule,
+ * role, binding, cluster and namespace, never at its subject, employee, place or expiry; with
+ * `rule`, only at the rule and whether the grant is cluster-wide. `keep`, asked for every grant
+ * that passes `test`, may look at anything.
+ */
+export function grantsWhere(input: LintInput, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean, judged: Judged = 'case'): Grant[] {
+  const index = grantIndex(input);
+  return positionsWhere(index, test, keep, judged).map((i) => index.grants[i]!);
+}
+
+/** `groupGrants(grantsWhere(input, test, keep, judged))`, without building keys per grant. */
+export function groupsWhere(input: LintInput, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean, judged: Judged = 'case'): GrantGroup[] {
+  return groupsAt(input, positionsWhere(grantIndex(input), test, keep, judged));
+}
+
 /** `*` verbs on `*` resources in `*` groups: everything, which `full-wildcard` and the admin rules report. */
 export function isFullWildcard(rule: PolicyRule): boolean {
-  return rule.verbs.includes('*') && (rule.resources ?? []).includes('*') && (rule.apiGroups ?? []).includes('*');
+  return ruleFacts(rule).fullWildcard;
 }
 
 /**
  * The grant groups in which some grant's rule satisfies `test`, keeping only those grants. Full
  * wildcards are left out unless `includeFullWildcard`: cluster-admin already has its own findings,
- * and repeating "can exec", "can read secrets"... for it would bury them.
+ * and repeating "can exec", "can read secrets"... for it would bury them. `test` is asked once per
+ * kind of grant, as for `grantsWhere`: pass `judged: 'rule'` when it looks at nothing but the rule
+ * and whether the grant is cluster-wide.
  */
-export function matching(input: LintInput, test: (rule: PolicyRule, g: Grant) => boolean, options: { includeFullWildcard?: boolean } = {}): GrantGroup[] {
-  return groupGrants(input.grants.filter((g) => (options.includeFullWildcard || !isFullWildcard(g.rule)) && test(g.rule, g)));
+export function matching(input: LintInput, test: (rule: PolicyRule, g: Grant) => boolean, options: { includeFullWildcard?: boolean; judged?: Judged } = {}): GrantGroup[] {
+  return groupsWhere(input, (g) => (options.includeFullWildcard || !isFullWildcard(g.rule)) && test(g.rule, g), undefined, options.judged);
 }
 
 /** All grants of one subject on one cluster in one scope: what must be judged together. */
@@ -87,34 +133,56 @@ export interface PermissionSet {
   grants: Grant[];
 }
 
+/** A permission set with the positions of its grants in the input. */
+export interface IndexedSet {
+  set: PermissionSet;
+  positions: number[];
+}
+
+const SETS = Symbol('permission sets');
+
+/**
+ * Every holder's (subject on a cluster) permission sets, in the order of `permissionSets`, by holder
+ * (see `GrantIndex.holderOf`).
+ */
+export function setsByHolder(input: LintInput): IndexedSet[][] {
+  const index = grantIndex(input);
+  const cached = index.cache.get(SETS) as IndexedSet[][] | undefined;
+  if (cached) return cached;
+  const byHolder: number[][] = Array.from({ length: index.holders }, () => []);
+  for (let i = 0; i < index.grants.length; i++) byHolder[index.holderOf[i]!]!.push(i);
+  const out = byHolder.map((list) => {
+    const sets: IndexedSet[] = [];
+    const first = index.grants[list[0]!]!;
+    const base = { cluster: first.cluster, subject: first.subject, ...(first.employee !== undefined && { employee: first.employee }) };
+    const wide = list.filter((i) => index.grants[i]!.namespace === undefined);
+    const wideGrants = wide.map((i) => index.grants[i]!);
+    if (wide.length > 0) sets.push({ set: { ...base, grants: wideGrants }, positions: wide });
+    const byNamespace = new Map<string, number[]>();
+    for (const i of list) {
+      const ns = index.grants[i]!.namespace;
+      if (ns === undefined) continue;
+      const at = byNamespace.get(ns);
+      if (at) at.push(i);
+      else byNamespace.set(ns, [i]);
+    }
+    for (const ns of [...byNamespace.keys()].sort()) {
+      const positions = [...wide, ...byNamespace.get(ns)!];
+      sets.push({ set: { ...base, namespace: ns, grants: positions.map((i) => index.grants[i]!) }, positions });
+    }
+    return sets;
+  });
+  index.cache.set(SETS, out);
+  return out;
+}
+
 /**
  * Every subject's permissions per scope: the cluster-wide set, and for each namespace where it has
  * namespaced grants, those plus its cluster-wide ones, since a ClusterRoleBinding applies everywhere.
  * Rules that need several permissions together (bind + create rolebindings) judge these sets.
  */
-const setsOf = new WeakMap<LintInput, PermissionSet[]>();
-
 export function permissionSets(input: LintInput): PermissionSet[] {
-  const cached = setsOf.get(input);
-  if (cached) return cached;
-  const bySubject = new Map<string, Grant[]>();
-  for (const g of input.grants) {
-    const key = `${g.cluster}|${subjectKey(g.subject)}`;
-    const list = bySubject.get(key) ?? [];
-    list.push(g);
-    bySubject.set(key, list);
-  }
-  const sets: PermissionSet[] = [];
-  for (const list of bySubject.values()) {
-    const first = list[0]!;
-    const base = { cluster: first.cluster, subject: first.subject, ...(first.employee !== undefined && { employee: first.employee }) };
-    const wide = list.filter((g) => g.namespace === undefined);
-    if (wide.length > 0) sets.push({ ...base, grants: wide });
-    const namespaces = [...new Set(list.map((g) => g.namespace).filter((n): n is string => n !== undefined))].sort();
-    for (const ns of namespaces) sets.push({ ...base, namespace: ns, grants: [...wide, ...list.filter((g) => g.namespace === ns)] });
-  }
-  setsOf.set(input, sets);
-  return sets;
+  return setsByHolder(input).flatMap((sets) => sets.map((s) => s.set));
 }
 
 /**

@@ -1,10 +1,12 @@
 import type { Source } from '../diagnostics.js';
-import { identityMappings, principalArn } from '../emit/aws-auth.js';
-import { grantsOn, profileRoleName } from '../emit/rbac.js';
+import { principalArn } from '../emit/aws-auth.js';
+import { profileRoleName } from '../emit/rbac.js';
 import { describePolicy } from '../emit/terraform.js';
-import { IAM_USER_PATH, clusterArn, partitionOf, stripRolePath } from '../model/identity.js';
+import { IAM_USER_PATH, ROLE_USERNAME_TEMPLATE, clusterArn, partitionOf, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant as ModelGrant, PolicyRule } from '../model/types.js';
 import { builtinAccessPolicies, builtinClusterRoles, SUPERUSER_RULES } from '../rbac/builtin.js';
+import { compareStrings } from '../text.js';
+import { indexAsMade } from './grant-index.js';
 import type { BindingObject, Grant, IamUserView, IdentityMapping, LintInput, RoleObject, RoleRef, Subject } from './types.js';
 
 interface Bound {
@@ -13,12 +15,22 @@ interface Bound {
   rulesAt?: Source[];
 }
 
+const roleRefs = new Map<string, RoleRef>();
+
+/** One RoleRef object per role: grants share it, which lets the grant index tell them alike at a glance. */
+function roleRef(kind: RoleRef['kind'], name: string, builtin: boolean): RoleRef {
+  const key = `${kind}\u0000${name}\u0000${builtin}`;
+  let ref = roleRefs.get(key);
+  if (!ref) roleRefs.set(key, (ref = { kind, name, builtin }));
+  return ref;
+}
+
 /** The rules a profile (or `level`) binds, and where they are written when eks-access knows. */
 function boundByProfile(model: AccessModel, name: string): Bound {
   const p = model.profiles.get(name)!;
-  if (p.rules) return { role: { kind: 'ClusterRole', name: profileRoleName(p), builtin: false }, rules: p.rules, ...(p.rulesAt && { rulesAt: p.rulesAt }) };
+  if (p.rules) return { role: roleRef('ClusterRole', profileRoleName(p), false), rules: p.rules, ...(p.rulesAt && { rulesAt: p.rulesAt }) };
   const data = builtinClusterRoles().get(p.clusterRole!);
-  return { role: { kind: 'ClusterRole', name: p.clusterRole!, builtin: true }, rules: data?.rules ?? [] };
+  return { role: roleRef('ClusterRole', p.clusterRole!, true), rules: data?.rules ?? [] };
 }
 
 /** What one grant of the access file binds: a role, its rules, and the namespaces (none: cluster-wide). */
@@ -29,51 +41,48 @@ function bindingsOf(model: AccessModel, g: ModelGrant): { bound: Bound; namespac
     case 'profile':
       return [{ bound: boundByProfile(model, g.profile), ...(g.scope === 'namespaces' && { namespaces: g.namespaces }) }];
     case 'rules':
-      return [{ bound: { role: { kind: 'Role', name: 'eks-access:<employee>', builtin: false }, rules: g.rules, rulesAt: g.rulesAt }, namespaces: g.namespaces }];
+      return [{ bound: { role: roleRef('Role', 'eks-access:<employee>', false), rules: g.rules, rulesAt: g.rulesAt }, namespaces: g.namespaces }];
     case 'groups':
       // system:masters bypasses RBAC altogether; other groups are bound outside eks-access's view.
-      return g.groups.includes('system:masters') ? [{ bound: { role: { kind: 'ClusterRole', name: 'system:masters', builtin: true }, rules: SUPERUSER_RULES } }] : [];
+      return g.groups.includes('system:masters') ? [{ bound: { role: roleRef('ClusterRole', 'system:masters', true), rules: SUPERUSER_RULES } }] : [];
     case 'accessPolicy': {
       const data = builtinAccessPolicies().get(g.accessPolicy);
-      return [{ bound: { role: { kind: 'AccessPolicy', name: g.accessPolicy, builtin: true }, rules: data?.rules ?? [] }, ...(g.namespaces && { namespaces: g.namespaces }) }];
+      return [{ bound: { role: roleRef('AccessPolicy', g.accessPolicy, true), rules: data?.rules ?? [] }, ...(g.namespaces && { namespaces: g.namespaces }) }];
     }
   }
 }
 
-function employeeGrants(model: AccessModel, c: Cluster, e: Employee, out: { grants: Grant[]; bindings: BindingObject[] }): void {
+function employeeGrants(model: AccessModel, c: Cluster, e: Employee, grants: readonly ModelGrant[], out: { grants: Grant[]; bindings: BindingObject[] }, made: (g: Grant) => void, boundRoles: Set<string>): void {
   const subject: Subject = { kind: 'User', name: e.kubernetesUser };
-  for (const g of grantsOn(e, c)) {
+  const cluster = c.name;
+  const employee = e.name;
+  const name = `eks-access:${employee}`;
+  // The same for every binding of the employee on this cluster; nothing changes them after.
+  const subjects = [{ ...subject, at: e.identity.at }];
+  for (const g of grants) {
     const expires = [g.expires, e.expires].filter((x): x is string => x !== undefined).sort()[0];
+    const at = g.at;
     for (const { bound, namespaces } of bindingsOf(model, g)) {
+      const { role, rules, rulesAt } = bound;
+      if (rules.length > 0) boundRoles.add(role.name);
+      const roleRef = role.kind !== 'AccessPolicy' && g.kind !== 'groups' ? { kind: g.kind === 'rules' ? 'Role' : 'ClusterRole', name: role.name === 'eks-access:<employee>' ? name : role.name } : undefined;
       for (const namespace of namespaces ?? [undefined]) {
-        bound.rules.forEach((rule, i) => {
-          const ruleAt = bound.rulesAt?.[i];
-          out.grants.push({
-            cluster: c.name,
-            subject,
-            employee: e.name,
-            ...(namespace !== undefined && { namespace }),
-            rule,
-            role: bound.role,
-            at: g.at,
-            ...(ruleAt && { ruleAt }),
-            ...(expires !== undefined && { expires }),
-          });
-        });
-        if (bound.role.kind !== 'AccessPolicy' && g.kind !== 'groups') {
-          const roleName = bound.role.name === 'eks-access:<employee>' ? `eks-access:${e.name}` : bound.role.name;
-          out.bindings.push({
-            cluster: c.name,
-            kind: namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding',
-            name: `eks-access:${e.name}`,
-            ...(namespace !== undefined && { namespace }),
-            roleRef: { kind: g.kind === 'rules' ? 'Role' : 'ClusterRole', name: roleName },
-            subjects: [{ ...subject, at: e.identity.at }],
-            at: g.at,
-            builtin: false,
-            employee: e.name,
-            roleFound: true,
-          });
+        for (let i = 0; i < rules.length; i++) {
+          const rule = rules[i]!;
+          const ruleAt = rulesAt?.[i];
+          // Written out rather than spread: this runs for every rule of every grant in every namespace.
+          const grant: Grant = namespace !== undefined ? { cluster, subject, employee, namespace, rule, role, at } : { cluster, subject, employee, rule, role, at };
+          if (ruleAt) grant.ruleAt = ruleAt;
+          if (expires !== undefined) grant.expires = expires;
+          out.grants.push(grant);
+          made(grant);
+        }
+        if (roleRef) {
+          out.bindings.push(
+            namespace === undefined
+              ? { cluster, kind: 'ClusterRoleBinding', name, roleRef, subjects, at, builtin: false, employee, roleFound: true }
+              : { cluster, kind: 'RoleBinding', name, namespace, roleRef, subjects, at, builtin: false, employee, roleFound: true },
+          );
         }
       }
     }
@@ -81,41 +90,89 @@ function employeeGrants(model: AccessModel, c: Cluster, e: Employee, out: { gran
 }
 
 /** Where a group came from: the `groups` grant that names it. */
-function groupSources(e: Employee, c: Cluster): { name: string; at: Source }[] {
+function groupSources(grants: readonly ModelGrant[]): { name: string; at: Source }[] {
   const out: { name: string; at: Source }[] = [];
-  for (const g of grantsOn(e, c)) if (g.kind === 'groups') for (const name of g.groups) out.push({ name, at: g.at });
+  for (const g of grants) if (g.kind === 'groups') for (const name of g.groups) out.push({ name, at: g.at });
   return out;
 }
 
-function identitiesOf(model: AccessModel, c: Cluster): IdentityMapping[] {
+/** An employee with grants on the cluster, and those grants. */
+interface OnCluster {
+  e: Employee;
+  grants: ModelGrant[];
+}
+
+/**
+ * Every cluster's people and their grants there (what `grantsOn` gives, for everyone at once), by
+ * cluster name; people in the model's order.
+ */
+function peopleByCluster(model: AccessModel): Map<string, Map<Employee, ModelGrant[]>> {
+  const out = new Map<string, Map<Employee, ModelGrant[]>>();
+  for (const e of model.employees.values()) {
+    for (const g of e.grants) {
+      for (const name of g.clusters) {
+        let people = out.get(name);
+        if (!people) out.set(name, (people = new Map()));
+        const list = people.get(e);
+        if (list) list.push(g);
+        else people.set(e, [g]);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The role mappings eks-access generates for people on a cluster, as `identityMappings` makes them:
+ * one per role (path stripped, compared without case), written as the first of its people by name
+ * writes it, in ARN order; with everyone who signs in through it, in the model's order.
+ */
+function roleMappings(people: readonly OnCluster[], bareArn: (e: Employee) => string): { rolearn: string; members: OnCluster[] }[] {
+  const byRole = new Map<string, { rolearn: string; first: string; members: OnCluster[] }>();
+  for (const p of people) {
+    if (p.e.identity.kind !== 'role') continue;
+    const arn = bareArn(p.e);
+    const key = arn.toLowerCase();
+    const role = byRole.get(key);
+    if (!role) byRole.set(key, { rolearn: arn, first: p.e.name, members: [p] });
+    else {
+      role.members.push(p);
+      if (compareStrings(p.e.name, role.first) < 0) {
+        role.first = p.e.name;
+        role.rolearn = arn;
+      }
+    }
+  }
+  return [...byRole.entries()].sort((a, b) => compareStrings(a[0], b[0])).map(([, r]) => ({ rolearn: r.rolearn, members: r.members }));
+}
+
+function identitiesOf(c: Cluster, people: readonly OnCluster[], bareArn: (e: Employee) => string): IdentityMapping[] {
   const out: IdentityMapping[] = [];
   const vias: IdentityMapping['via'][] = c.authentication === 'aws-auth' ? ['aws-auth'] : c.authentication === 'access-entries' ? ['access-entry'] : ['aws-auth', 'access-entry'];
-  const people = [...model.employees.values()].filter((e) => grantsOn(e, c).length > 0);
+  const roles = roleMappings(people, bareArn);
   for (const via of vias) {
     if (via === 'aws-auth') {
       for (const m of c.awsAuth.mapRoles) out.push({ cluster: c.name, via, kind: 'role', arn: m.rolearn, username: m.username, groups: (m.groups ?? []).map((name) => ({ name, at: m.at })), at: m.at, employees: [], preserved: true });
       for (const m of c.awsAuth.mapUsers) out.push({ cluster: c.name, via, kind: 'user', arn: m.userarn, username: m.username, groups: (m.groups ?? []).map((name) => ({ name, at: m.at })), at: m.at, employees: [], preserved: true });
     }
-    const { roles } = identityMappings(model, c);
-    for (const r of roles) {
-      const members = people.filter((e) => e.identity.kind === 'role' && stripRolePath(e.identity.arn).toLowerCase() === r.rolearn.toLowerCase());
-      const first = members[0]!;
+    for (const { rolearn, members } of roles) {
+      const first = members[0]!.e;
       out.push({
         cluster: c.name,
         via,
         kind: 'role',
-        arn: via === 'aws-auth' ? r.rolearn : (first.identity as { arn: string }).arn,
-        username: r.username,
-        groups: members.flatMap((e) => groupSources(e, c)),
+        arn: via === 'aws-auth' ? rolearn : (first.identity as { arn: string }).arn,
+        username: ROLE_USERNAME_TEMPLATE,
+        groups: members.flatMap((p) => groupSources(p.grants)),
         at: first.identity.at,
         employee: first.name,
-        employees: members.map((e) => e.name),
+        employees: members.map((p) => p.e.name),
         preserved: false,
       });
     }
-    for (const e of people) {
+    for (const { e, grants } of people) {
       if (e.identity.kind === 'role') continue;
-      out.push({ cluster: c.name, via, kind: 'user', arn: principalArn(e, c), username: e.kubernetesUser, groups: groupSources(e, c), at: e.identity.at, employee: e.name, employees: [e.name], preserved: false });
+      out.push({ cluster: c.name, via, kind: 'user', arn: principalArn(e, c), username: e.kubernetesUser, groups: groupSources(grants), at: e.identity.at, employee: e.name, employees: [e.name], preserved: false });
     }
   }
   return out;
@@ -126,14 +183,27 @@ export function inputFromModel(model: AccessModel, today: string): LintInput {
   const input: LintInput = { mode: 'access', today, model, grants: [], identities: [], awsAuth: [], accessPolicies: [], roles: [], bindings: [], iamUsers: [] };
   const clusters = [...model.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   const employees = [...model.employees.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const byCluster = peopleByCluster(model);
+  const bare = new Map<Employee, string>();
+  const bareArn = (e: Employee): string => {
+    let arn = bare.get(e);
+    if (arn === undefined) bare.set(e, (arn = stripRolePath((e.identity as { arn: string }).arn)));
+    return arn;
+  };
+  const boundRoles = new Set<string>();
+  const made = indexAsMade(input);
   for (const c of clusters) {
+    const on = byCluster.get(c.name) ?? new Map<Employee, ModelGrant[]>();
     for (const e of employees) {
-      employeeGrants(model, c, e, input);
-      for (const g of grantsOn(e, c)) {
+      const grants = on.get(e);
+      if (!grants) continue;
+      employeeGrants(model, c, e, grants, input, made, boundRoles);
+      for (const g of grants) {
         if (g.kind === 'accessPolicy') input.accessPolicies.push({ cluster: c.name, principalArn: principalArn(e, c), policy: g.accessPolicy, ...(g.namespaces && { namespaces: g.namespaces }), at: g.at, employee: e.name });
       }
     }
-    input.identities.push(...identitiesOf(model, c));
+    const people = [...on].map(([e, grants]) => ({ e, grants }));
+    for (const m of identitiesOf(c, people, bareArn)) input.identities.push(m);
     if (c.authentication !== 'access-entries') {
       input.awsAuth.push({
         cluster: c.name,
@@ -154,13 +224,13 @@ export function inputFromModel(model: AccessModel, today: string): LintInput {
       rules: p.rules!.map((rule, i) => ({ rule, at: p.rulesAt?.[i] ?? p.at! })),
       at: p.at!,
       builtin: false,
-      bound: input.grants.some((g) => g.role.name === profileRoleName(p)),
+      bound: boundRoles.has(profileRoleName(p)),
     };
     input.roles.push(role);
   }
   for (const e of employees) {
     if (e.identity.kind !== 'iamUser') continue;
-    const theirs = clusters.filter((c) => grantsOn(e, c).length > 0);
+    const theirs = clusters.filter((c) => byCluster.get(c.name)?.has(e));
     const arns = theirs.map((c) => clusterArn(partitionOf(c.region), c.region, c.accountId, c.name));
     const user: IamUserView = {
       name: `${IAM_USER_PATH}${e.identity.userName}`,

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { customBindings, groupBindings, reportBinding, roleRefName, scopeOf, whom } from './util.js';
+import { customBindings, grantAt, groupBindings, reportBinding, roleRefName, scopeOf, whom } from './util.js';
 
 /**
  * `cluster-admin` is every verb on every resource: bound cluster-wide it is the whole cluster,
@@ -27,7 +27,7 @@ export const clusterAdminBinding: Rule = {
       const b = g.first;
       if (b.kind === 'ClusterRoleBinding') {
         if (input.mode === 'access') {
-          const expires = input.grants.find((x) => x.at === b.at && x.employee === b.employee)?.expires;
+          const expires = grantAt(input, b.at, b.employee)?.expires;
           if (expires === undefined) continue;
           report({
             message: `${whom(b)} has cluster-admin ${scopeOf(g)} until ${expires} (time-boxed): every verb on every resource and URL until then. Keep it no longer than the task needs`,

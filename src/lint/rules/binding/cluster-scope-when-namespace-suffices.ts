@@ -1,4 +1,4 @@
-import { groupGrants, isSystemSubject, reportGroup, UNBOUND, via, who } from '../../analysis.js';
+import { groupsWhere, isSystemSubject, reportGroup, UNBOUND, via, who } from '../../analysis.js';
 import type { PolicyRule } from '../../../model/types.js';
 import type { Grant, Rule } from '../../types.js';
 
@@ -58,8 +58,7 @@ export const clusterScopeWhenNamespaceSuffices: Rule = {
     category: 'binding',
   },
   check(input, report) {
-    const wide = input.grants.filter((g) => g.namespace === undefined && g.role.kind === 'ClusterRole');
-    for (const group of groupGrants(wide)) {
+    for (const group of groupsWhere(input, (g) => g.namespace === undefined && g.role.kind === 'ClusterRole')) {
       const s = group.subject;
       if (s.kind === 'ServiceAccount' || isSystemSubject(s) || s.name.startsWith(UNBOUND)) continue;
       if (group.grants.some((g) => OTHER_RULES.has(g.role.name))) continue;

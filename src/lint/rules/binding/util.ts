@@ -3,12 +3,20 @@
  * the words findings use for them.
  */
 import { compareStrings } from '../../../text.js';
-import type { BindingObject, LintInput, Report, Risk, Subject } from '../../types.js';
+import type { Source } from '../../../diagnostics.js';
+import type { BindingObject, Grant, LintInput, Report, Risk, Subject } from '../../types.js';
 
 /** Bindings the input defines; Kubernetes and EKS defaults (`builtin`) are not the user's to fix. */
 export function customBindings(input: LintInput): BindingObject[] {
-  return input.bindings.filter((b) => !b.builtin);
+  const cached = custom.get(input);
+  if (cached && cached.from === input.bindings && cached.length === input.bindings.length) return cached.bindings;
+  const bindings = input.bindings.filter((b) => !b.builtin);
+  custom.set(input, { from: input.bindings, length: input.bindings.length, bindings });
+  return bindings;
 }
+
+/** customBindings, asked by every binding rule: computed once per lint run. */
+const custom = new WeakMap<LintInput, { from: readonly BindingObject[]; length: number; bindings: BindingObject[] }>();
 
 /** "ClusterRoleBinding ops" or "RoleBinding payments/ops". */
 export function bindingName(b: Pick<BindingObject, 'kind' | 'name' | 'namespace'>): string {
@@ -92,4 +100,21 @@ export function reportSubject(report: (r: Report) => void, b: BindingObject, s: 
     ...(b.namespace !== undefined && { namespace: b.namespace }),
     object: bindingObject(b),
   });
+}
+
+const firstGrants = new WeakMap<LintInput, Map<Source, Map<string | undefined, Grant>>>();
+
+/** The first grant written at `at` (the same Source object) for `employee`, through an index built once per lint run. */
+export function grantAt(input: LintInput, at: Source, employee: string | undefined): Grant | undefined {
+  let byPlace = firstGrants.get(input);
+  if (!byPlace) {
+    byPlace = new Map();
+    for (const g of input.grants) {
+      let byEmployee = byPlace.get(g.at);
+      if (!byEmployee) byPlace.set(g.at, (byEmployee = new Map()));
+      if (!byEmployee.has(g.employee)) byEmployee.set(g.employee, g);
+    }
+    firstGrants.set(input, byPlace);
+  }
+  return byPlace.get(at)?.get(employee);
 }

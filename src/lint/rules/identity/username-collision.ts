@@ -8,7 +8,8 @@ interface Named {
   principal: string;
   username: string;
   at: Source;
-  whom: string;
+  /** Who it is, for messages (built only when one is written). */
+  whom: () => string;
 }
 
 /** The Kubernetes usernames a mapping gives, where they are known: one per employee, or a fixed name. */
@@ -17,12 +18,12 @@ function usernames(input: LintInput, m: IdentityMapping): Named[] {
   if (m.employees.length > 0 && input.model) {
     return m.employees.flatMap((name) => {
       const e = input.model!.employees.get(name);
-      return e ? [{ principal, username: e.kubernetesUser, at: e.identity.at, whom: `employee ${name} (${m.kind === 'role' ? 'role' : 'IAM user'} ${m.arn})` }] : [];
+      return e ? [{ principal, username: e.kubernetesUser, at: e.identity.at, whom: () => `employee ${name} (${m.kind === 'role' ? 'role' : 'IAM user'} ${m.arn})` }] : [];
     });
   }
   // Templates ({{SessionName}}, {{EC2PrivateDNSName}}...) give each caller their own name.
   if (m.username === undefined || m.username.includes('{{')) return [];
-  return [{ principal, username: m.username, at: m.at, whom: describeMapping(m) }];
+  return [{ principal, username: m.username, at: m.at, whom: () => describeMapping(m) }];
 }
 
 /**
@@ -58,7 +59,7 @@ export const usernameCollision: Rule = {
           m.cluster,
           {
             message: (on) =>
-              `${n.whom} gets the Kubernetes username ${n.username}${on}, which ${first.whom} (${first.at.file}:${first.at.line}) also gets: both share every binding made for that name and the audit log cannot tell them apart. Give each principal its own username`,
+              `${n.whom()} gets the Kubernetes username ${n.username}${on}, which ${first.whom()} (${first.at.file}:${first.at.line}) also gets: both share every binding made for that name and the audit log cannot tell them apart. Give each principal its own username`,
           },
           sourceKey(first.at),
         );

@@ -3,8 +3,9 @@
  * service), how the authenticator reads its ARN, and reporting a problem once however many clusters
  * or authentication paths (aws-auth and access entries) repeat it.
  */
-import type { Source } from '../../../diagnostics.js';
+import { placeKey, type Source } from '../../../diagnostics.js';
 import { parseIamArn, partitionOf } from '../../../model/identity.js';
+import type { Employee } from '../../../model/types.js';
 import { compareStrings } from '../../../text.js';
 import type { AwsAuthView, IdentityMapping, LintInput, Report } from '../../types.js';
 
@@ -17,7 +18,7 @@ const NODE_USERNAME = /^system:node:\{\{(EC2PrivateDNSName|SessionName)\}\}$/;
 export const KNOWN_PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 
 export function sourceKey(at: Source): string {
-  return `${at.file}:${at.line}:${at.column}`;
+  return placeKey(at);
 }
 
 export function isNodeUsername(username: string | undefined): boolean {
@@ -53,10 +54,29 @@ export function describeMapping(m: IdentityMapping): string {
   return `${what} (${m.employees.length === 1 ? 'employee' : 'employees'} ${m.employees.join(', ')})`;
 }
 
+const byFile = new WeakMap<LintInput, Map<string, Employee[]>>();
+
+/** The employees of each file, in line order (asked for every finding: computed once per lint run). */
+function employeesByFile(input: LintInput): Map<string, Employee[]> {
+  let files = byFile.get(input);
+  if (!files) {
+    files = new Map();
+    for (const e of input.model?.employees.values() ?? []) {
+      const list = files.get(e.file);
+      if (list) list.push(e);
+      else files.set(e.file, [e]);
+    }
+    // Only files with several documents need lines (which cost a positioned parse).
+    for (const list of files.values()) if (list.length > 1) list.sort((a, b) => a.at.line - b.at.line);
+    byFile.set(input, files);
+  }
+  return files;
+}
+
 /** The employee whose file holds `at`, so waivers by employee apply to findings reported there. */
 export function employeeAt(input: LintInput, at: Source): string | undefined {
   if (!input.model) return undefined;
-  const inFile = [...input.model.employees.values()].filter((e) => e.file === at.file).sort((a, b) => a.at.line - b.at.line);
+  const inFile = employeesByFile(input).get(at.file) ?? [];
   if (inFile.length <= 1) return inFile[0]?.name;
   // Several documents in one file: the employee whose name comes last before `at`.
   return (inFile.filter((e) => e.at.line <= at.line).pop() ?? inFile[0]!).name;

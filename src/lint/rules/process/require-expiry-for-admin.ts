@@ -1,4 +1,4 @@
-import { isFullWildcard } from '../../analysis.js';
+import { grantsWhere, isFullWildcard } from '../../analysis.js';
 import type { Rule } from '../../types.js';
 import { describeGrant } from './util.js';
 
@@ -23,8 +23,7 @@ export const requireExpiryForAdmin: Rule = {
     // grant really binds (level: admin, profile cluster-admin, system:masters, a custom profile
     // of `*`, AmazonEKSClusterAdminPolicy at cluster scope), not on its spelling.
     const adminClusters = new Map<string, Set<string>>();
-    for (const g of input.grants) {
-      if (g.namespace !== undefined || !isFullWildcard(g.rule)) continue;
+    for (const g of grantsWhere(input, (x) => x.namespace === undefined && isFullWildcard(x.rule), undefined, 'rule')) {
       const key = `${g.at.file}:${g.at.line}:${g.at.column}`;
       const clusters = adminClusters.get(key) ?? new Set<string>();
       clusters.add(g.cluster);

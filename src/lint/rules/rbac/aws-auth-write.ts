@@ -1,4 +1,4 @@
-import { groupGrants, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
+import { groupsWhere, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
 import type { Grant, LintInput, Rule } from '../../types.js';
 import { grantReach, type Target } from './util-b.js';
 
@@ -31,7 +31,7 @@ export const awsAuthWrite: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupGrants(input.grants.filter((x) => !isFullWildcard(x.rule) && writesAwsAuth(input, x)))) {
+    for (const g of groupsWhere(input, (x) => !isFullWildcard(x.rule) && writesAwsAuth(input, x))) {
       const named = g.grants.every((x) => (x.rule.resourceNames ?? []).length > 0);
       reportGroup(
         report,

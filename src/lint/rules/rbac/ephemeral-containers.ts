@@ -17,7 +17,7 @@ export const ephemeralContainers: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers' }))) {
+    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers' }), { judged: 'rule' })) {
       reportGroup(report, g, `${who(g)} can add ephemeral containers to running pods (kubectl debug) ${where(g)} ${via(g.grants)}: a container of any image inside the pod, with its service-account token, volumes and network. Grant it for an incident with expires, or debug from a copy of the pod (kubectl debug --copy-to) in a sandbox namespace`);
     }
   },

@@ -1,4 +1,4 @@
-import { groupGrants, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
+import { groupsWhere, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
 import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
 import type { Grant, Rule } from '../../types.js';
 import { grantReach, listWords, privilegedScope, type Target } from './util-b.js';
@@ -41,7 +41,7 @@ export const impersonate: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupGrants(input.grants.filter((x) => !isFullWildcard(x.rule) && impersonated(x).length > 0))) {
+    for (const g of groupsWhere(input, (x) => !isFullWildcard(x.rule) && impersonated(x).length > 0)) {
       const names = g.grants.flatMap((x) => x.rule.resourceNames ?? []);
       const named = g.grants.every((x) => (x.rule.resourceNames ?? []).length > 0) && !names.some((n) => n.startsWith('system:') || n.startsWith('eks:'));
       const what = g.grants.flatMap(impersonated);

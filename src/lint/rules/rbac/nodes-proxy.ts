@@ -20,7 +20,7 @@ export const nodesProxy: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule, grant) => grant.namespace === undefined && ruleGrants(rule, { verbs: VERBS, group: '', resource: 'nodes', subresource: 'proxy' }))) {
+    for (const g of matching(input, (rule, grant) => grant.namespace === undefined && ruleGrants(rule, { verbs: VERBS, group: '', resource: 'nodes', subresource: 'proxy' }), { judged: 'rule' })) {
       reportGroup(report, g, `${who(g)} can reach the kubelet API of every node through nodes/proxy ${where(g)} ${via(g.grants)}: it runs commands in any pod on those nodes, past pods/exec RBAC and with little in the audit log. Read node metrics through metrics.k8s.io or a monitoring agent instead`);
     }
   },

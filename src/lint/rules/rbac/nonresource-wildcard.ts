@@ -1,4 +1,4 @@
-import { groupGrants, reportGroup, via, who } from '../../analysis.js';
+import { groupsWhere, reportGroup, via, who } from '../../analysis.js';
 import type { Grant, Rule } from '../../types.js';
 import { besideFullWildcard } from './util-b.js';
 
@@ -23,7 +23,7 @@ export const nonresourceWildcard: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupGrants(input.grants.filter((x) => wildcardUrls(x) && !besideFullWildcard(input, x)))) {
+    for (const g of groupsWhere(input, wildcardUrls, (x) => !besideFullWildcard(input, x), 'rule')) {
       const verbs = [...new Set(g.grants.flatMap((x) => x.rule.verbs))].sort().join(', ');
       reportGroup(
         report,

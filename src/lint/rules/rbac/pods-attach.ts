@@ -15,7 +15,7 @@ export const podsAttach: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'attach' }))) {
+    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'attach' }), { judged: 'rule' })) {
       reportGroup(report, g, `${who(g)} can attach to running containers ${where(g)} ${via(g.grants)}: their stdin and terminal, often a shell, with the pod's service-account token and Secrets. Grant it for an incident with expires, or use a profile without pods/attach`);
     }
   },

@@ -15,7 +15,7 @@ export const podsExec: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'exec' }))) {
+    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'exec' }), { judged: 'rule' })) {
       reportGroup(report, g, `${who(g)} can exec into pods ${where(g)} ${via(g.grants)}: a shell with the pod's service-account token and Secrets. Grant it for an incident with expires, or use a profile without pods/exec`);
     }
   },

@@ -16,7 +16,7 @@ export const podsPortforward: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'portforward' }))) {
+    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'portforward' }), { judged: 'rule' })) {
       reportGroup(report, g, `${who(g)} can port-forward into pods ${where(g)} ${via(g.grants)}: a tunnel to any port of those pods that bypasses NetworkPolicies and reaches databases and admin endpoints that trust the pod network. Grant it for an incident with expires, or expose what is needed through a Service with authentication`);
     }
   },

@@ -26,7 +26,7 @@ export const readSecrets: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: READ, group: '', resource: 'secrets' }))) {
+    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: READ, group: '', resource: 'secrets' }), { judged: 'rule' })) {
       const verbs = READ.filter((verb) => g.grants.some((x) => ruleGrants(x.rule, { verbs: [verb], group: '', resource: 'secrets' })));
       const risk = maxRisk(g.grants.map(riskOf));
       const message = allNamed(g)

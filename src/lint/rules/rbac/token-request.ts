@@ -1,4 +1,4 @@
-import { groupGrants, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
+import { groupsWhere, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
 import type { Grant, Rule } from '../../types.js';
 import { IMPERSONATE_SERVICE_ACCOUNTS } from './impersonate.js';
 import { grantReach, listWords, lowerRisk, privilegedScope, type Target } from './util-b.js';
@@ -29,7 +29,7 @@ export const tokenRequest: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupGrants(input.grants.filter((x) => !isFullWildcard(x.rule) && ways(x).length > 0))) {
+    for (const g of groupsWhere(input, (x) => !isFullWildcard(x.rule) && ways(x).length > 0)) {
       const privileged = g.clusterWide || g.namespaces.some((n) => privilegedScope({ namespace: n }));
       const named = g.grants.every((x) => (x.rule.resourceNames ?? []).length > 0);
       const risk = privileged ? 'critical' : 'high';

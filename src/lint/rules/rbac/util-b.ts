@@ -6,7 +6,8 @@
 import { placeKey, type Source } from '../../../diagnostics.js';
 import type { PolicyRule } from '../../../model/types.js';
 import { ruleAllowsSomeNames } from '../../../rbac/match.js';
-import { groupGrants, isFullWildcard, permissionSets, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
+import { groupsAt, groupsWhere, isFullWildcard, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
+import { grantIndex, positionsWhere, ruleFacts } from '../../grant-index.js';
 import type { Grant, LintInput, Risk } from '../../types.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -41,6 +42,17 @@ export type Reach = 'all' | 'named' | false;
  * without a name, which never matches a rule that lists names.
  */
 export function reach(rule: PolicyRule, t: Target): Reach {
+  // Targets are module constants: the answer is kept per rule content and target.
+  const memo = ruleFacts(rule).memo;
+  let answer = memo.get(t) as Reach | undefined;
+  if (answer === undefined) {
+    answer = reachOf(rule, t);
+    memo.set(t, answer);
+  }
+  return answer;
+}
+
+function reachOf(rule: PolicyRule, t: Target): Reach {
   const named = (rule.resourceNames ?? []).length > 0;
   let best: Reach = false;
   for (const verb of t.verbs) {
@@ -72,7 +84,26 @@ export function listWords(words: readonly string[]): string {
 
 /** The labels of every target some grant of the group reaches. */
 export function reachedLabels(grants: readonly Grant[], targets: readonly Target[]): string[] {
-  return targets.filter((t) => grants.some((g) => grantReach(g, t) !== false)).map(label);
+  const kinds = judgedAlike(grants);
+  return targets.filter((t) => kinds.some((g) => grantReach(g, t) !== false)).map(label);
+}
+
+/**
+ * One grant for each distinct rule content and scope kind (cluster-wide or namespaced) among
+ * `grants`: all that `grantReach` looks at, so questions over many grants ask each kind once.
+ */
+export function judgedAlike(grants: readonly Grant[]): Grant[] {
+  if (grants.length <= 1) return [...grants];
+  const seen = new Set<unknown>();
+  const out: Grant[] = [];
+  for (const g of grants) {
+    const facts = ruleFacts(g.rule);
+    const key = g.namespace === undefined ? facts : facts.memo;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(g);
+  }
+  return out;
 }
 
 /** One step less dangerous: for grants limited to named objects. */
@@ -82,7 +113,7 @@ export function lowerRisk(r: Risk): Risk {
 
 /** Do all grants of the group reach the targets only for named objects? */
 export function onlyNamed(grants: readonly Grant[], targets: readonly Target[]): boolean {
-  return grants.every((g) => targets.every((t) => grantReach(g, t) !== 'all'));
+  return judgedAlike(grants).every((g) => targets.every((t) => grantReach(g, t) !== 'all'));
 }
 
 /** One place in the input, one subject, one cluster: what a finding is reported for. */
@@ -90,12 +121,25 @@ export function groupKey(g: { at: Source; subject: Grant['subject']; cluster: st
   return `${placeKey(g.at)}|${subjectKey(g.subject)}|${g.cluster}`;
 }
 
+/** Does the grant reach some of the targets (full wildcards aside)? Asked once per kind of grant. */
+function reachesSome(targets: readonly Target[]): (g: Grant) => boolean {
+  return (g) => !isFullWildcard(g.rule) && targets.some((t) => grantReach(g, t) !== false);
+}
+
 /**
  * Grant groups (one per place in the input) whose grants reach some target, keeping those grants.
- * Like `matching`, full wildcards (cluster-admin) are left to the admin rules.
+ * Like `matching`, full wildcards (cluster-admin) are left to the admin rules. `keep` is asked for
+ * every grant that reaches a target.
  */
-export function groupsReaching(input: LintInput, targets: readonly Target[], keep: (g: Grant) => boolean = () => true): GrantGroup[] {
-  return groupGrants(input.grants.filter((g) => !isFullWildcard(g.rule) && keep(g) && targets.some((t) => grantReach(g, t) !== false)));
+export function groupsReaching(input: LintInput, targets: readonly Target[], keep?: (g: Grant) => boolean): GrantGroup[] {
+  return groupsWhere(input, reachesSome(targets), keep, 'rule');
+}
+
+const FULL_WILDCARD_KEYS = Symbol('full wildcard grants');
+
+/** What `besideFullWildcard` compares: subject, scope, role and binding on one cluster. */
+function besideKey(g: Grant): string {
+  return JSON.stringify([g.cluster, subjectKey(g.subject), g.namespace ?? null, g.role.kind, g.role.name, g.binding?.kind ?? null, g.binding?.name ?? null, g.binding?.namespace ?? null]);
 }
 
 /**
@@ -103,18 +147,13 @@ export function groupsReaching(input: LintInput, targets: readonly Target[], kee
  * (cluster-admin, system:masters)? Then its other rules add nothing worth a finding.
  */
 export function besideFullWildcard(input: LintInput, g: Grant): boolean {
-  return input.grants.some(
-    (x) =>
-      isFullWildcard(x.rule) &&
-      x.cluster === g.cluster &&
-      subjectKey(x.subject) === subjectKey(g.subject) &&
-      x.namespace === g.namespace &&
-      x.role.kind === g.role.kind &&
-      x.role.name === g.role.name &&
-      x.binding?.kind === g.binding?.kind &&
-      x.binding?.name === g.binding?.name &&
-      x.binding?.namespace === g.binding?.namespace,
-  );
+  const index = grantIndex(input);
+  let keys = index.cache.get(FULL_WILDCARD_KEYS) as Set<string> | undefined;
+  if (!keys) {
+    keys = new Set(positionsWhere(index, (x) => isFullWildcard(x.rule), undefined, 'rule').map((i) => besideKey(index.grants[i]!)));
+    index.cache.set(FULL_WILDCARD_KEYS, keys);
+  }
+  return keys.size > 0 && keys.has(besideKey(g));
 }
 
 /** Is the grant cluster-wide or in a namespace that runs the cluster? */
@@ -145,21 +184,53 @@ export interface PairResult {
  * Full wildcards count on neither side: whoever holds one has its own findings.
  */
 export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: { sets?: (s: PermissionSet) => boolean } = {}): PairResult[] {
-  const results = new Map<string, PairResult>();
-  for (const group of groupsReaching(input, pairs.map((p) => p.first))) results.set(groupKey(group), { group, scopes: [], partners: [] });
-  for (const set of permissionSets(input)) {
-    if (options.sets && !options.sets(set)) continue;
-    const firsts = set.grants.filter((g) => !isFullWildcard(g.rule) && results.has(groupKey(g)));
-    for (const key of new Set(firsts.map(groupKey))) {
-      const mine = firsts.filter((g) => groupKey(g) === key);
-      const partners = pairs.filter((p) => mine.some((g) => grantReach(g, p.first) !== false)).flatMap((p) => set.grants.filter((g) => !isFullWildcard(g.rule) && p.second.some((t) => grantReach(g, t) !== false)));
-      if (partners.length === 0) continue;
-      const r = results.get(key)!;
-      if (!r.scopes.includes(set.namespace)) r.scopes.push(set.namespace);
-      for (const g of partners) if (!r.partners.includes(g)) r.partners.push(g);
+  const index = grantIndex(input);
+  // The same pairs are asked by several rules (escalate-verb, bind-verb, rbac-write).
+  const cacheKey = options.sets ? undefined : pairs;
+  const cached = cacheKey && (index.cache.get(cacheKey) as PairResult[] | undefined);
+  if (cached) return cached;
+  const firstPositions = positionsWhere(index, reachesSome(pairs.map((p) => p.first)), undefined, 'rule');
+  const groups = groupsAt(input, firstPositions);
+  const results = new Map<number, PairResult>();
+  const holders = new Set<number>();
+  // Groups come back in group order, and group ids are that order.
+  const ids = [...new Set(firstPositions.map((i) => index.groupOf[i]!))].sort((a, b) => a - b);
+  groups.forEach((group, n) => results.set(ids[n]!, { group, scopes: [], partners: [] }));
+  for (const i of firstPositions) holders.add(index.holderOf[i]!);
+  const byHolder = holders.size > 0 ? setsByHolder(input) : [];
+  const reachesFirst = pairs.map((p) => (g: Grant) => grantReach(g, p.first) !== false);
+  const reachesSecond = pairs.map((p) => reachesSome(p.second));
+  // Each group belongs to one holder, so only that holder's sets (in their order) can complete it.
+  for (const holder of holders) {
+    for (const { set, positions } of byHolder[holder]!) {
+      if (options.sets && !options.sets(set)) continue;
+      const mine = new Map<number, Grant[]>();
+      for (const i of positions) {
+        const id = index.groupOf[i]!;
+        if (!results.has(id)) continue;
+        const g = index.grants[i]!;
+        if (isFullWildcard(g.rule)) continue;
+        const list = mine.get(id);
+        if (list) list.push(g);
+        else mine.set(id, [g]);
+      }
+      for (const [id, grants] of mine) {
+        const partners = pairs.flatMap((_, p) => (grants.some(reachesFirst[p]!) ? set.grants.filter(reachesSecond[p]!) : []));
+        if (partners.length === 0) continue;
+        const r = results.get(id)!;
+        if (!r.scopes.includes(set.namespace)) r.scopes.push(set.namespace);
+        const known = new Set(r.partners);
+        for (const g of partners) {
+          if (known.has(g)) continue;
+          known.add(g);
+          r.partners.push(g);
+        }
+      }
     }
   }
-  return [...results.values()];
+  const out = [...results.values()];
+  if (cacheKey) index.cache.set(cacheKey, out);
+  return out;
 }
 
 /** "cluster-wide on prod" when the pair holds cluster-wide, else "in a, b on prod". */

@@ -1,4 +1,4 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import { matching, reportGroup, ruleGrants, ruleMemo, via, where, who } from '../../analysis.js';
 import type { PolicyRule } from '../../../model/types.js';
 import type { Grant, Risk, Rule } from '../../types.js';
 import { maxRisk, named, shortList, wideOrKubeSystem } from './util-a.js';
@@ -19,10 +19,13 @@ const WORKLOADS: readonly [string, string][] = [
 ];
 
 /** The workload kinds the rule lets its subject create or change (create never applies to named rules). */
-function writable(rule: PolicyRule): string[] {
+const writable = ruleMemo((rule: PolicyRule): string[] => {
   const verbs = named(rule) ? ['update', 'patch'] : ['create', 'update', 'patch'];
   return [...new Set(WORKLOADS.filter(([group, resource]) => ruleGrants(rule, { verbs, group, resource })).map(([, resource]) => resource))];
-}
+});
+
+/** Does the rule let its subject create workloads of every name? */
+const creates = ruleMemo((rule: PolicyRule): boolean => !named(rule) && WORKLOADS.some(([group, resource]) => ruleGrants(rule, { verbs: ['create'], group, resource })));
 
 function riskOf(g: Grant): Risk {
   return wideOrKubeSystem(g) && !named(g.rule) ? 'high' : 'medium';
@@ -43,13 +46,13 @@ export const workloadWrite: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => writable(rule).length > 0)) {
+    for (const g of matching(input, (rule) => writable(rule).length > 0, { judged: 'rule' })) {
       const kinds = shortList(g.grants.flatMap((x) => writable(x.rule)), 8);
-      const creates = g.grants.some((x) => !named(x.rule) && WORKLOADS.some(([group, resource]) => ruleGrants(x.rule, { verbs: ['create'], group, resource })));
+      const createsAny = g.grants.some((x) => creates(x.rule));
       reportGroup(
         report,
         g,
-        `${who(g)} can ${creates ? 'create or change' : 'change'} ${kinds} ${where(g)} ${via(g.grants)}: a pod template picks the image, the command and any service account there, and mounts its Secrets, so this is everything those service accounts can do. Let a deployment pipeline make these changes, and give people read access plus */scale`,
+        `${who(g)} can ${createsAny ? 'create or change' : 'change'} ${kinds} ${where(g)} ${via(g.grants)}: a pod template picks the image, the command and any service account there, and mounts its Secrets, so this is everything those service accounts can do. Let a deployment pipeline make these changes, and give people read access plus */scale`,
         maxRisk(g.grants.map(riskOf)),
       );
     }

@@ -34,7 +34,7 @@ export const writeSecrets: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => writesSecrets(rule))) {
+    for (const g of matching(input, (rule) => writesSecrets(rule), { judged: 'rule' })) {
       const message = allNamed(g)
         ? `${who(g)} can change the Secrets ${namesOf(g)} ${where(g)} ${via(g.grants)}: workloads that mount them trust whatever is written there. Keep the list short and the grant time-boxed with expires, or rotate them from a pipeline`
         : `${who(g)} can create or change Secrets ${where(g)} ${via(g.grants)}: a new Secret of type kubernetes.io/service-account-token gets a token for any service account there, and changed credentials or certificates redirect the workloads that use them. Name the Secrets with resourceNames (update, patch), or manage them from a pipeline`;
