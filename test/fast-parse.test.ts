@@ -38,7 +38,10 @@ function agree(text: string, label: string): boolean {
       for (const key of [false, true]) {
         const a = locate(d, p, key);
         const b = locate(s, p, key);
-        assert.equal([a.line, a.column], [b.line, b.column], `${label}: ${p.join('.')}${key ? ' (key)' : ''}`);
+        assert.equal([a.line, a.column], [b.line, b.column], `${label}: ${p.join('.')}${key ? ' (key)' : ''}\n${text}`);
+        // Where js-yaml's events give the place, it must be yaml's place too.
+        const own = d.position?.(p, key);
+        if (own) assert.equal([own.line, own.column], [b.line, b.column], `${label}: ${p.join('.')}${key ? ' (key)' : ''} from parse events\n${text}`);
       }
     }
   });

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { parallelThreshold, runInWorker } from '../parallel/pool.js';
+import { lineColumn, lineStartsOf, offsetOf, positionTrees, type PositionNode } from './fast-positions.js';
 import jsyaml from 'js-yaml';
 import { Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type CST, type Node, type Pair, type YAMLError } from 'yaml';
 import { diagnostic, PLACE, UsageError, type Diagnostic, type Result, type Source } from '../diagnostics.js';
@@ -21,6 +22,8 @@ export interface LoadedDocument {
   readonly lineCounter: LineCounter;
   /** Read by the fast parser: `doc` and `lineCounter` are built on first use. */
   readonly fast?: true;
+  /** For fast documents: the line and column of a place, without yaml's syntax tree (undefined when unsure). */
+  readonly position?: (path: readonly PathSegment[], key: boolean) => { line: number; column: number } | undefined;
   /** The document as plain data (aliases resolved). */
   data: unknown;
   /** The whole file's text, for positions inside block strings (aws-auth's mapRoles). */
@@ -92,6 +95,8 @@ const NEEDS_POSITIONED_PARSE = /[!&*?\t\r]|^%|<<|__proto__|(?:^|[\s,[{]):(?:[\s,
 /** js-yaml counts every node, scalars and keys included, so this is well inside MAX_DEPTH collections. */
 const FAST_MAX_DEPTH = 32;
 
+const FAST_OPTIONS = { schema: jsyaml.CORE_SCHEMA, maxDepth: FAST_MAX_DEPTH } as jsyaml.LoadOptions;
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -105,7 +110,7 @@ function fastParse(text: string): Record<string, unknown>[] | undefined {
   if (NEEDS_POSITIONED_PARSE.test(text) || spansLines(text)) return undefined;
   let docs: unknown[];
   try {
-    docs = jsyaml.loadAll(text, null, { schema: jsyaml.CORE_SCHEMA, maxDepth: FAST_MAX_DEPTH } as jsyaml.LoadOptions);
+    docs = jsyaml.loadAll(text, null, FAST_OPTIONS);
   } catch {
     return undefined;
   }
@@ -147,6 +152,14 @@ export function parseYamlFile(text: string, file: string): Result<LoadedDocument
 /** Documents already read by the fast parser; their syntax tree is built when a position is asked for. */
 function fastDocuments(text: string, file: string, fast: Record<string, unknown>[]): Result<LoadedDocument[]> {
   let positioned: LoadedDocument[] | undefined;
+  let trees: { roots: PositionNode[]; lineStarts: number[] } | null | undefined;
+  const position = (index: number, path: readonly PathSegment[], key: boolean) => {
+    if (trees === undefined) {
+      const roots = positionTrees(text, FAST_OPTIONS);
+      trees = roots !== undefined && roots.length === fast.length ? { roots, lineStarts: lineStartsOf(text) } : null;
+    }
+    return trees === null ? undefined : lineColumn(trees.lineStarts, offsetOf(trees.roots[index]!, path, key));
+  };
   const tree = (index: number): LoadedDocument => {
     positioned ??= parseYamlText(text, file).value;
     const d = positioned[index];
@@ -160,6 +173,7 @@ function fastDocuments(text: string, file: string, fast: Record<string, unknown>
       data,
       text,
       fast: true as const,
+      position: (path: readonly PathSegment[], key: boolean) => position(index, path, key),
       get doc() {
         return tree(index).doc;
       },
@@ -435,11 +449,17 @@ export function pairAt(doc: Document.Parsed, path: readonly PathSegment[]): Pair
  * Position of the value at `path`; with `key`, of the key that holds it. Falls back to the nearest
  * existing ancestor, so every message has a line even when the path does not fully exist.
  */
-export function locate(d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file' | 'fast' | 'index'>, path: readonly PathSegment[], key = false): Source {
+export function locate(d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file' | 'fast' | 'index' | 'position'>, path: readonly PathSegment[], key = false): Source {
   if (d.fast) {
     // Named lazily: the file is parsed with positions only if a message ever shows this line.
     let at: Source | undefined;
-    const resolved = () => (at ??= locateInTree(d, path, key));
+    const resolved = () => {
+      if (at === undefined) {
+        const pos = d.position?.(path, key);
+        at = pos ? { file: d.file, ...pos } : locateInTree(d, path, key);
+      }
+      return at;
+    };
     return {
       file: d.file,
       [PLACE]: `${d.file}#${d.index}/${path.join('/')}${key ? '/:key' : ''}`,
