@@ -1,9 +1,10 @@
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
 import { compareStrings } from '../text.js';
-import { employeesOn, identityMappings } from './aws-auth.js';
-import { grantsOn } from './rbac.js';
+import { identityMappings } from './aws-auth.js';
+import { earliest } from './common.js';
+import { peopleOn, type ClusterRbacObjects } from './rbac.js';
 import { bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
-import { authorize, type Bundle } from '../rbac/engine.js';
+import { bindingAppliesIn, policyAppliesIn, policyHolds, rulesAllow, rulesOf, subjectMatches, type Bundle, type BundleBinding, type PolicyGrant, type UserInfo } from '../rbac/engine.js';
 import type { ResourceRequest } from '../rbac/match.js';
 
 /** The questions reviewers ask first, answered by the RBAC engine for every person. */
@@ -15,12 +16,58 @@ const CAPABILITIES: { title: string; requests: ResourceRequest[] }[] = [
   { title: 'everything', requests: [{ verb: '*', group: '*', resource: '*' }] },
 ];
 
-/** Namespaces (or "all") where `who` may do one of the capability's requests. */
-function capabilityCell(bundle: Bundle, who: ReturnType<typeof userInfoFor>, namespaces: readonly string[], cap: (typeof CAPABILITIES)[number]): string {
-  const can = (namespace?: string) => cap.requests.some((r) => authorize(bundle, who, { ...r, ...(namespace !== undefined && { namespace }) }).allowed);
-  if (can()) return 'all namespaces';
-  const where = namespaces.filter((ns) => can(ns));
-  return where.length === 0 ? '—' : where.join(', ');
+/**
+ * Which capabilities a list of rules allows, one bit per entry of CAPABILITIES. Whether a rule allows a
+ * request does not depend on the namespace, so this is asked of the engine once per distinct list of
+ * rules on a cluster (the same ClusterRole is bound by many people) and kept.
+ */
+function capabilityMasks(): (rules: readonly PolicyRule[]) => number {
+  const cache = new Map<readonly PolicyRule[], number>();
+  return (rules) => {
+    let mask = cache.get(rules);
+    if (mask === undefined) {
+      mask = 0;
+      for (let i = 0; i < CAPABILITIES.length; i++) if (CAPABILITIES[i]!.requests.some((r) => rulesAllow(rules, r))) mask |= 1 << i;
+      cache.set(rules, mask);
+    }
+    return mask;
+  };
+}
+
+/**
+ * One cell per capability: "all namespaces" when a request of it is allowed cluster-wide, else the
+ * namespaces (of `namespaces`) where one is. The same decisions as `authorize` over the person's
+ * bindings and policies: each applies where the engine says, and allows what its rules allow.
+ */
+function capabilityCells(bundle: Bundle, who: UserInfo, bindings: readonly BundleBinding[], policies: readonly PolicyGrant[], namespaces: readonly string[], masks: (rules: readonly PolicyRule[]) => number): string[] {
+  // What each binding and policy of the person allows, found once; below, only where each applies.
+  const held: { binding: BundleBinding; mask: number }[] = [];
+  for (const b of bindings) {
+    if (!b.subjects.some((s) => subjectMatches(s, who, b.namespace))) continue;
+    const mask = masks(rulesOf(bundle, b));
+    if (mask !== 0) held.push({ binding: b, mask });
+  }
+  const associated: { policy: PolicyGrant; mask: number }[] = [];
+  for (const p of policies) {
+    if (!policyHolds(p, who)) continue;
+    const mask = masks(p.rules);
+    if (mask !== 0) associated.push({ policy: p, mask });
+  }
+  const maskIn = (namespace: string | undefined) => {
+    let mask = 0;
+    for (const h of held) if (bindingAppliesIn(h.binding, namespace)) mask |= h.mask;
+    for (const a of associated) if (policyAppliesIn(a.policy, namespace)) mask |= a.mask;
+    return mask;
+  };
+  const everywhere = maskIn(undefined);
+  const all = (1 << CAPABILITIES.length) - 1;
+  const perNamespace = everywhere === all || held.length + associated.length === 0 ? [] : namespaces.map((ns) => ({ ns, mask: maskIn(ns) }));
+  return CAPABILITIES.map((_, i) => {
+    const bit = 1 << i;
+    if (everywhere & bit) return 'all namespaces';
+    const where = perNamespace.filter((n) => n.mask & bit).map((n) => n.ns);
+    return where.length === 0 ? '—' : where.join(', ');
+  });
 }
 
 const MODE: Record<Cluster['authentication'], string> = {
@@ -30,7 +77,7 @@ const MODE: Record<Cluster['authentication'], string> = {
 };
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return text.includes('|') || text.includes('\n') ? text.replace(/\|/g, '\\|').replace(/\n/g, ' ') : text;
 }
 
 function describeRules(rules: readonly PolicyRule[]): string {
@@ -77,8 +124,11 @@ function identityText(e: Employee): string {
   }
 }
 
-/** The Markdown access report: per cluster, who can do what, where and until when. */
-export function emitReport(model: AccessModel): string {
+/**
+ * The Markdown access report: per cluster, who can do what, where and until when. `emitted`: the RBAC
+ * objects `generate` already emitted, by cluster name, so they are read rather than emitted again.
+ */
+export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, ClusterRbacObjects>): string {
   const lines = [
     '# Access report',
     '',
@@ -86,8 +136,15 @@ export function emitReport(model: AccessModel): string {
     '',
   ];
   const clusters = [...model.clusters.values()].sort((a, b) => compareStrings(a.name, b.name));
+  // The first three cells of a person's rows, the same on every cluster.
+  const whoCells = new Map<Employee, string>();
+  const whoCellsOf = (e: Employee) => {
+    let text = whoCells.get(e);
+    if (text === undefined) whoCells.set(e, (text = `| ${cell(e.name)} | \`${cell(e.kubernetesUser)}\` | ${cell(identityText(e))} |`));
+    return text;
+  };
   for (const c of clusters) {
-    const people = employeesOn(model, c);
+    const { grants: grantsOf, byName: people } = peopleOn(model, c);
     lines.push(`## ${c.name}`, '', `Account ${c.accountId}, ${c.region}, authentication through ${MODE[c.authentication]}. ${people.length} ${people.length === 1 ? 'person' : 'people'}.`, '');
     if (people.length === 0) {
       lines.push('Nobody has access through eks-access.', '');
@@ -95,29 +152,50 @@ export function emitReport(model: AccessModel): string {
     }
     lines.push('| employee | Kubernetes user | signs in as | access | where | expires | reason |', '|---|---|---|---|---|---|---|');
     for (const e of people) {
-      for (const g of grantsOn(e, c)) {
+      for (const g of grantsOf.get(e)!) {
         const { what, where } = describeGrant(model, g);
-        const expires = [g.expires, e.expires].filter((x): x is string => x !== undefined).sort()[0] ?? 'never';
+        const expires = earliest([g.expires, e.expires]) ?? 'never';
         const reason = g.reason ?? e.reason ?? '';
-        lines.push(`| ${cell(e.name)} | \`${cell(e.kubernetesUser)}\` | ${cell(identityText(e))} | ${cell(what)} | ${cell(where)} | ${expires} | ${cell(reason)} |`);
+        lines.push(`${whoCellsOf(e)} ${cell(what)} | ${cell(where)} | ${expires} | ${cell(reason)} |`);
       }
     }
     lines.push('');
     // The same answers as `eks-access can-i`, from the objects generate writes and the access policies.
-    const bundle = bundleForCluster(model, c);
-    const byUser = new Map<string, Bundle['bindings']>();
-    for (const b of bundle.bindings) for (const s of b.subjects) if (s.kind === 'User') byUser.set(s.name, [...(byUser.get(s.name) ?? []), b]);
+    const bundle = bundleForCluster(model, c, emitted?.get(c.name));
+    const byUser = new Map<string, BundleBinding[]>();
+    for (const b of bundle.bindings) for (const s of b.subjects) if (s.kind === 'User') append(byUser, s.name, b);
+    const policiesByUser = new Map<string, PolicyGrant[]>();
+    for (const p of bundle.policies) if (p.user !== undefined) append(policiesByUser, p.user, p);
+    const masks = capabilityMasks();
     lines.push('What each person can do (answered like `eks-access can-i`; groups bound outside eks-access not included):', '');
     lines.push(`| employee | ${CAPABILITIES.map((cap) => cap.title).join(' | ')} |`, `|---|${CAPABILITIES.map(() => '---').join('|')}|`);
     const mappings = identityMappings(model, c);
+    // The cluster's namespaces that some grant of a person names, in the cluster's order.
+    const position = new Map<string, number>();
+    c.namespaces.forEach((ns, i) => position.has(ns) || position.set(ns, i));
+    const grantedNamespaces = (grants: readonly Grant[]): string[] => {
+      const named = new Set<string>();
+      for (const g of grants) if ('namespaces' in g && g.namespaces) for (const ns of g.namespaces) if (position.has(ns)) named.add(ns);
+      if (position.size !== c.namespaces.length) return c.namespaces.filter((ns) => named.has(ns)); // a namespace listed twice
+      return [...named].sort((a, b) => position.get(a)! - position.get(b)!);
+    };
     for (const e of people) {
       const who = userInfoFor(model, c, e, mappings);
-      const mine: Bundle = { ...bundle, bindings: byUser.get(e.kubernetesUser) ?? [], policies: bundle.policies.filter((p) => p.user === e.kubernetesUser) };
-      const namespaces = c.namespaces.filter((ns) => grantsOn(e, c).some((g) => 'namespaces' in g && g.namespaces?.includes(ns)));
-      const masters = who.groups.includes('system:masters');
-      lines.push(`| ${cell(e.name)} | ${CAPABILITIES.map((cap) => (masters ? 'all namespaces (system:masters)' : capabilityCell(mine, who, namespaces, cap))).join(' | ')} |`);
+      if (who.groups.includes('system:masters')) {
+        lines.push(`| ${cell(e.name)} | ${CAPABILITIES.map(() => 'all namespaces (system:masters)').join(' | ')} |`);
+        continue;
+      }
+      const namespaces = grantedNamespaces(grantsOf.get(e)!);
+      const cells = capabilityCells(bundle, who, byUser.get(e.kubernetesUser) ?? [], policiesByUser.get(e.kubernetesUser) ?? [], namespaces, masks);
+      lines.push(`| ${cell(e.name)} | ${cells.join(' | ')} |`);
     }
     lines.push('');
   }
   return lines.join('\n');
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

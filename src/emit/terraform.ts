@@ -3,7 +3,7 @@ import type { AccessModel, Cluster, Employee } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { type OutputFile, tfId, tfLiteral } from './common.js';
 import { groupsOn } from './aws-auth.js';
-import { grantsOn } from './rbac.js';
+import { grantsOn, hasGrantOn } from './rbac.js';
 import { toJson } from './serialize.js';
 
 /** The AWS provider version that first has the per-resource `region` argument this module relies on. */
@@ -102,7 +102,7 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
 
     // People with their own IAM identity.
     for (const e of employees) {
-      const theirs = clusters.filter((c) => grantsOn(e, c).length > 0);
+      const theirs = clusters.filter((c) => hasGrantOn(e, c));
       if (theirs.length === 0 || e.identity.kind === 'role') continue;
       const resources: Resources = {};
       const id = tfId(e.name);
@@ -130,7 +130,12 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
 
     // Roles are shared: one access entry per role and cluster, for everyone who assumes it.
     const roles = new Map<string, Employee[]>();
-    for (const e of employees) if (e.identity.kind === 'role') roles.set(e.identity.arn, [...(roles.get(e.identity.arn) ?? []), e]);
+    for (const e of employees) {
+      if (e.identity.kind !== 'role') continue;
+      const members = roles.get(e.identity.arn);
+      if (members) members.push(e);
+      else roles.set(e.identity.arn, [e]);
+    }
     const roleArns = [...roles.keys()].sort();
     const nameCount = new Map<string, number>();
     for (const arn of roleArns) nameCount.set(parseIamArn(arn)!.name, (nameCount.get(parseIamArn(arn)!.name) ?? 0) + 1);
@@ -140,7 +145,7 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
       const label = (nameCount.get(p.name)! > 1 ? `${p.accountId}-${p.path.replace(/^\/|\/$/g, '').replace(/\//g, '_')}-` : '') + p.name;
       const resources: Resources = {};
       for (const c of clusters.filter(usesAccessEntries)) {
-        const onCluster = members.filter((e) => grantsOn(e, c).length > 0);
+        const onCluster = members.filter((e) => hasGrantOn(e, c));
         if (onCluster.length === 0) continue;
         addAccessEntry(resources, c, tfId('role', label, c.name), arn, ROLE_USERNAME_TEMPLATE, onCluster, { role: p.name });
       }
