@@ -95,7 +95,8 @@ const kindOrder = (k: string | undefined) => (k === 'Role' ? 0 : 1);
 
 /** All RBAC objects of one employee on one cluster: their bindings and the Roles of their inline rules. */
 export function emitEmployeeRbac(model: AccessModel, c: Cluster, e: Employee): object[] {
-  if (!hasGrantOn(e, c)) return [];
+  const grants = grantsOn(e, c);
+  if (grants.length === 0) return [];
   const planned = new Map<string, PlannedBinding>();
   const roleRules = new Map<string, { rules: V1PolicyRule[]; grants: Grant[] }>();
   const plan = (namespace: string | undefined, roleKind: PlannedBinding['roleKind'], roleName: string, suffix: string | undefined, g: Grant) => {
@@ -104,7 +105,7 @@ export function emitEmployeeRbac(model: AccessModel, c: Cluster, e: Employee): o
     if (existing) existing.grants.push(g);
     else planned.set(key, { namespace, roleKind, roleName, suffix, grants: [g] });
   };
-  for (const g of grantsOn(e, c)) {
+  for (const g of grants) {
     const bound = grantProfile(g);
     if (bound) {
       const profile = model.profiles.get(bound.profile)!;

@@ -22,13 +22,20 @@ const CAPABILITIES: { title: string; requests: ResourceRequest[] }[] = [
  * rules on a cluster (the same ClusterRole is bound by many people) and kept.
  */
 function capabilityMasks(): (rules: readonly PolicyRule[]) => number {
-  const cache = new Map<readonly PolicyRule[], number>();
+  const byList = new Map<readonly PolicyRule[], number>();
+  // Each person's own Role has its own list, often the same rules as someone else's: also kept by content.
+  const byContent = new Map<string, number>();
   return (rules) => {
-    let mask = cache.get(rules);
+    let mask = byList.get(rules);
     if (mask === undefined) {
-      mask = 0;
-      for (let i = 0; i < CAPABILITIES.length; i++) if (CAPABILITIES[i]!.requests.some((r) => rulesAllow(rules, r))) mask |= 1 << i;
-      cache.set(rules, mask);
+      const content = JSON.stringify(rules);
+      mask = byContent.get(content);
+      if (mask === undefined) {
+        mask = 0;
+        for (let i = 0; i < CAPABILITIES.length; i++) if (CAPABILITIES[i]!.requests.some((r) => rulesAllow(rules, r))) mask |= 1 << i;
+        byContent.set(content, mask);
+      }
+      byList.set(rules, mask);
     }
     return mask;
   };
@@ -40,32 +47,36 @@ function capabilityMasks(): (rules: readonly PolicyRule[]) => number {
  * bindings and policies: each applies where the engine says, and allows what its rules allow.
  */
 function capabilityCells(bundle: Bundle, who: UserInfo, bindings: readonly BundleBinding[], policies: readonly PolicyGrant[], namespaces: readonly string[], masks: (rules: readonly PolicyRule[]) => number): string[] {
-  // What each binding and policy of the person allows, found once; below, only where each applies.
-  const held: { binding: BundleBinding; mask: number }[] = [];
+  // What each binding and policy of the person allows is found once; what applies cluster-wide goes
+  // into `everywhere`, the rest is kept to ask namespace by namespace.
+  let everywhere = 0;
+  const scopedBindings: { binding: BundleBinding; mask: number }[] = [];
+  const scopedPolicies: { policy: PolicyGrant; mask: number }[] = [];
   for (const b of bindings) {
     if (!b.subjects.some((s) => subjectMatches(s, who, b.namespace))) continue;
     const mask = masks(rulesOf(bundle, b));
-    if (mask !== 0) held.push({ binding: b, mask });
+    if (mask === 0) continue;
+    if (bindingAppliesIn(b, undefined)) everywhere |= mask;
+    else scopedBindings.push({ binding: b, mask });
   }
-  const associated: { policy: PolicyGrant; mask: number }[] = [];
   for (const p of policies) {
     if (!policyHolds(p, who)) continue;
     const mask = masks(p.rules);
-    if (mask !== 0) associated.push({ policy: p, mask });
+    if (mask === 0) continue;
+    if (policyAppliesIn(p, undefined)) everywhere |= mask;
+    else scopedPolicies.push({ policy: p, mask });
   }
-  const maskIn = (namespace: string | undefined) => {
+  // Whatever applies cluster-wide also applies in each namespace, but those capabilities already read "all namespaces".
+  const inNamespace = namespaces.map((ns) => {
     let mask = 0;
-    for (const h of held) if (bindingAppliesIn(h.binding, namespace)) mask |= h.mask;
-    for (const a of associated) if (policyAppliesIn(a.policy, namespace)) mask |= a.mask;
+    for (const h of scopedBindings) if (bindingAppliesIn(h.binding, ns)) mask |= h.mask;
+    for (const a of scopedPolicies) if (policyAppliesIn(a.policy, ns)) mask |= a.mask;
     return mask;
-  };
-  const everywhere = maskIn(undefined);
-  const all = (1 << CAPABILITIES.length) - 1;
-  const perNamespace = everywhere === all || held.length + associated.length === 0 ? [] : namespaces.map((ns) => ({ ns, mask: maskIn(ns) }));
+  });
   return CAPABILITIES.map((_, i) => {
     const bit = 1 << i;
     if (everywhere & bit) return 'all namespaces';
-    const where = perNamespace.filter((n) => n.mask & bit).map((n) => n.ns);
+    const where = namespaces.filter((_, n) => inNamespace[n]! & bit);
     return where.length === 0 ? '—' : where.join(', ');
   });
 }
@@ -170,14 +181,30 @@ export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, Clu
     lines.push('What each person can do (answered like `eks-access can-i`; groups bound outside eks-access not included):', '');
     lines.push(`| employee | ${CAPABILITIES.map((cap) => cap.title).join(' | ')} |`, `|---|${CAPABILITIES.map(() => '---').join('|')}|`);
     const mappings = identityMappings(model, c);
-    // The cluster's namespaces that some grant of a person names, in the cluster's order.
-    const position = new Map<string, number>();
-    c.namespaces.forEach((ns, i) => position.has(ns) || position.set(ns, i));
+    // The cluster's namespaces that some grant of a person names, in the cluster's order: marked by
+    // position, then read back in order (a namespace listed twice in the cluster counts at each place).
+    const positions = new Map<string, number[]>();
+    c.namespaces.forEach((ns, i) => append(positions, ns, i));
+    const marked = new Uint8Array(c.namespaces.length);
     const grantedNamespaces = (grants: readonly Grant[]): string[] => {
-      const named = new Set<string>();
-      for (const g of grants) if ('namespaces' in g && g.namespaces) for (const ns of g.namespaces) if (position.has(ns)) named.add(ns);
-      if (position.size !== c.namespaces.length) return c.namespaces.filter((ns) => named.has(ns)); // a namespace listed twice
-      return [...named].sort((a, b) => position.get(a)! - position.get(b)!);
+      let first = c.namespaces.length;
+      let last = -1;
+      for (const g of grants) {
+        if (!('namespaces' in g) || !g.namespaces) continue;
+        for (const ns of g.namespaces) {
+          for (const i of positions.get(ns) ?? NONE) {
+            marked[i] = 1;
+            if (i < first) first = i;
+            if (i > last) last = i;
+          }
+        }
+      }
+      const out: string[] = [];
+      for (let i = first; i <= last; i++) {
+        if (marked[i]) out.push(c.namespaces[i]!);
+        marked[i] = 0;
+      }
+      return out;
     };
     for (const e of people) {
       const who = userInfoFor(model, c, e, mappings);
@@ -193,6 +220,8 @@ export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, Clu
   }
   return lines.join('\n');
 }
+
+const NONE: readonly number[] = [];
 
 function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
