@@ -62,8 +62,8 @@ function computeIdentityMappings(model: AccessModel, c: Cluster): IdentityMappin
   const users: { key: string; mapping: UserMapping }[] = [];
   const people = peopleOn(model, c);
   const stripped = new Map<string, { arn: string; key: string }>();
-  for (const e of people.byName) {
-    const groups = groupsOf(people.grants.get(e)!);
+  for (const [i, e] of people.byName.entries()) {
+    const groups = groupsOf(people.grantsByName[i]!);
     if (e.identity.kind === 'role') {
       let role = stripped.get(e.identity.arn);
       if (!role) {

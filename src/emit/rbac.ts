@@ -33,16 +33,17 @@ export function grantsOn(e: Employee, c: Cluster): Grant[] {
 // Shared by everyone without grants on a cluster; frozen so no caller can fill it in by accident.
 const NO_GRANTS: Grant[] = Object.freeze([]) as unknown as Grant[];
 
-/** Does `e` have any grant on `c`? The same as `grantsOn(e, c).length > 0`, from the grants themselves. */
+/** Does `e` have any grant on `c`? */
 export function hasGrantOn(e: Employee, c: Cluster): boolean {
-  for (const g of e.grants) if (g.clusters.includes(c.name)) return true;
-  return false;
+  return grantsOn(e, c).length > 0;
 }
 
 /** Everyone with a grant on one cluster: their grants there in the model's order, and the same people by name. */
 export interface ClusterPeople {
   grants: ReadonlyMap<Employee, readonly Grant[]>;
   byName: readonly Employee[];
+  /** The grants of `byName[i]` on the cluster, to walk both without a lookup per person. */
+  grantsByName: readonly (readonly Grant[])[];
 }
 
 const peopleIndex = new WeakMap<ReadonlyMap<string, Employee>, Map<string, ClusterPeople>>();
@@ -57,8 +58,12 @@ export function peopleOn(model: AccessModel, c: Cluster): ClusterPeople {
   let people = byCluster.get(c.name);
   if (!people) {
     const grants = new Map<Employee, readonly Grant[]>();
-    for (const e of model.employees.values()) if (hasGrantOn(e, c)) grants.set(e, grantsOn(e, c));
-    people = { grants, byName: [...grants.keys()].sort((a, b) => compareStrings(a.name, b.name)) };
+    for (const e of model.employees.values()) {
+      const theirs = grantsOn(e, c);
+      if (theirs.length > 0) grants.set(e, theirs);
+    }
+    const byName = [...grants.keys()].sort((a, b) => compareStrings(a.name, b.name));
+    people = { grants, byName, grantsByName: byName.map((e) => grants.get(e)!) };
     byCluster.set(c.name, people);
   }
   return people;

@@ -155,15 +155,15 @@ export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, Clu
     return text;
   };
   for (const c of clusters) {
-    const { grants: grantsOf, byName: people } = peopleOn(model, c);
+    const { byName: people, grantsByName } = peopleOn(model, c);
     lines.push(`## ${c.name}`, '', `Account ${c.accountId}, ${c.region}, authentication through ${MODE[c.authentication]}. ${people.length} ${people.length === 1 ? 'person' : 'people'}.`, '');
     if (people.length === 0) {
       lines.push('Nobody has access through eks-access.', '');
       continue;
     }
     lines.push('| employee | Kubernetes user | signs in as | access | where | expires | reason |', '|---|---|---|---|---|---|---|');
-    for (const e of people) {
-      for (const g of grantsOf.get(e)!) {
+    for (const [i, e] of people.entries()) {
+      for (const g of grantsByName[i]!) {
         const { what, where } = describeGrant(model, g);
         const expires = earliest([g.expires, e.expires]) ?? 'never';
         const reason = g.reason ?? e.reason ?? '';
@@ -206,13 +206,13 @@ export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, Clu
       }
       return out;
     };
-    for (const e of people) {
+    for (const [i, e] of people.entries()) {
       const who = userInfoFor(model, c, e, mappings);
       if (who.groups.includes('system:masters')) {
         lines.push(`| ${cell(e.name)} | ${CAPABILITIES.map(() => 'all namespaces (system:masters)').join(' | ')} |`);
         continue;
       }
-      const namespaces = grantedNamespaces(grantsOf.get(e)!);
+      const namespaces = grantedNamespaces(grantsByName[i]!);
       const cells = capabilityCells(bundle, who, byUser.get(e.kubernetesUser) ?? [], policiesByUser.get(e.kubernetesUser) ?? [], namespaces, masks);
       lines.push(`| ${cell(e.name)} | ${cells.join(' | ')} |`);
     }
