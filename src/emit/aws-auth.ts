@@ -1,10 +1,10 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { iamUserArn, partitionOf, ROLE_USERNAME_TEMPLATE, stripRolePath } from '../model/identity.js';
-import type { AccessModel, Cluster, Employee } from '../model/types.js';
+import type { AccessModel, Cluster, Employee, Grant } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { ANNOTATION, MANAGED_BY } from './common.js';
-import { grantsOn } from './rbac.js';
+import { grantsOn, peopleOn } from './rbac.js';
 
 export interface RoleMapping {
   rolearn: string;
@@ -26,37 +26,65 @@ export function principalArn(e: Employee, c: Cluster): string {
 
 /** Kubernetes groups from `groups` grants, per employee on one cluster, sorted and unique. */
 export function groupsOn(e: Employee, c: Cluster): string[] {
-  return [...new Set(grantsOn(e, c).flatMap((g) => (g.kind === 'groups' ? g.groups : [])))].sort();
+  return groupsOf(grantsOn(e, c));
+}
+
+function groupsOf(grants: readonly Grant[]): string[] {
+  let groups: Set<string> | undefined;
+  for (const g of grants) if (g.kind === 'groups') for (const name of g.groups) (groups ??= new Set()).add(name);
+  return groups ? [...groups].sort() : [];
 }
 
 /** Employees with any grant on `c`, in name order. */
 export function employeesOn(model: AccessModel, c: Cluster): Employee[] {
-  return [...model.employees.values()].filter((e) => grantsOn(e, c).length > 0).sort((a, b) => compareStrings(a.name, b.name));
+  return [...peopleOn(model, c).byName];
 }
+
+type IdentityMappings = { roles: RoleMapping[]; users: UserMapping[] };
+const mappingsIndex = new WeakMap<ReadonlyMap<string, Employee>, WeakMap<Cluster, IdentityMappings>>();
 
 /**
  * The identity mappings people need on `c`: one per distinct role (shared by everyone who assumes it,
- * path stripped, groups merged) and one per IAM user.
+ * path stripped, groups merged) and one per IAM user. Worked out once per model and cluster (aws-auth,
+ * the report and the linter all ask); each call gets its own lists.
  */
-export function identityMappings(model: AccessModel, c: Cluster): { roles: RoleMapping[]; users: UserMapping[] } {
-  const roles = new Map<string, RoleMapping>();
-  const users: UserMapping[] = [];
-  for (const e of employeesOn(model, c)) {
-    const groups = groupsOn(e, c);
+export function identityMappings(model: AccessModel, c: Cluster): IdentityMappings {
+  let byCluster = mappingsIndex.get(model.employees);
+  if (!byCluster) mappingsIndex.set(model.employees, (byCluster = new WeakMap()));
+  let mappings = byCluster.get(c);
+  if (!mappings) byCluster.set(c, (mappings = computeIdentityMappings(model, c)));
+  return { roles: [...mappings.roles], users: [...mappings.users] };
+}
+
+function computeIdentityMappings(model: AccessModel, c: Cluster): IdentityMappings {
+  // Groups of a shared role are collected first and sorted once, not re-merged per member.
+  const roles = new Map<string, { rolearn: string; groups: Set<string> }>();
+  const users: { key: string; mapping: UserMapping }[] = [];
+  const people = peopleOn(model, c);
+  const stripped = new Map<string, { arn: string; key: string }>();
+  for (const [i, e] of people.byName.entries()) {
+    const groups = groupsOf(people.grantsByName[i]!);
     if (e.identity.kind === 'role') {
-      const arn = stripRolePath(e.identity.arn);
-      const key = arn.toLowerCase();
-      const m = roles.get(key) ?? { rolearn: arn, username: ROLE_USERNAME_TEMPLATE };
-      const merged = [...new Set([...(m.groups ?? []), ...groups])].sort();
-      roles.set(key, { ...m, ...(merged.length > 0 && { groups: merged }) });
+      let role = stripped.get(e.identity.arn);
+      if (!role) {
+        const arn = stripRolePath(e.identity.arn);
+        stripped.set(e.identity.arn, (role = { arn, key: arn.toLowerCase() }));
+      }
+      const { arn, key } = role;
+      let m = roles.get(key);
+      if (!m) roles.set(key, (m = { rolearn: arn, groups: new Set() }));
+      for (const g of groups) m.groups.add(g);
     } else {
-      users.push({ userarn: principalArn(e, c), username: e.kubernetesUser, ...(groups.length > 0 && { groups }) });
+      const userarn = principalArn(e, c);
+      users.push({ key: userarn, mapping: { userarn, username: e.kubernetesUser, ...(groups.length > 0 && { groups }) } });
     }
   }
-  return {
-    roles: [...roles.values()].sort((a, b) => compareStrings(a.rolearn.toLowerCase(), b.rolearn.toLowerCase())),
-    users: users.sort((a, b) => compareStrings(a.userarn, b.userarn)),
-  };
+  const roleList = [...roles].map(([key, m]) => {
+    const groups = [...m.groups].sort();
+    return { key, mapping: { rolearn: m.rolearn, username: ROLE_USERNAME_TEMPLATE, ...(groups.length > 0 && { groups }) } as RoleMapping };
+  });
+  const byKey = (a: { key: string }, b: { key: string }) => compareStrings(a.key, b.key);
+  return { roles: roleList.sort(byKey).map((r) => r.mapping), users: users.sort(byKey).map((u) => u.mapping) };
 }
 
 /** A list as the block string aws-auth holds, written the way the authenticator reads it back. */

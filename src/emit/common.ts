@@ -25,25 +25,29 @@ export function profileClusterRoleName(profile: string): string {
 
 /** Metadata for an object that belongs to one employee. */
 export function employeeMeta(name: string, e: Employee, extra: { namespace?: string; grants?: readonly Grant[] } = {}): V1ObjectMeta {
-  const expires = earliest((extra.grants ?? []).map((g) => g.expires ?? e.expires).concat(e.expires));
-  const reasons = [...new Set((extra.grants ?? []).map((g) => g.reason).filter((r): r is string => r !== undefined))];
-  return {
-    name,
-    ...(extra.namespace !== undefined && { namespace: extra.namespace }),
-    labels: { ...MANAGED_BY, [LABEL_EMPLOYEE]: e.name },
-    annotations: {
-      [ANNOTATION.source]: e.file,
-      [ANNOTATION.employee]: e.name,
-      ...(expires !== undefined && { [ANNOTATION.expires]: expires }),
-      ...(reasons.length > 0 && { [ANNOTATION.reason]: reasons.join('; ') }),
-    },
-  };
+  // Written once per emitted object: plain loops, no intermediate arrays.
+  const grants = extra.grants ?? [];
+  let expires = e.expires;
+  const reasons: string[] = [];
+  for (const g of grants) {
+    if (g.expires !== undefined && (expires === undefined || g.expires < expires)) expires = g.expires;
+    if (g.reason !== undefined && !reasons.includes(g.reason)) reasons.push(g.reason);
+  }
+  const annotations: Record<string, string> = { [ANNOTATION.source]: e.file, [ANNOTATION.employee]: e.name };
+  if (expires !== undefined) annotations[ANNOTATION.expires] = expires;
+  if (reasons.length > 0) annotations[ANNOTATION.reason] = reasons.join('; ');
+  const meta: V1ObjectMeta = { name };
+  if (extra.namespace !== undefined) meta.namespace = extra.namespace;
+  meta.labels = { ...MANAGED_BY, [LABEL_EMPLOYEE]: e.name };
+  meta.annotations = annotations;
+  return meta;
 }
 
 /** The earliest of some YYYY-MM-DD dates, or undefined when there is none. */
 export function earliest(dates: readonly (string | undefined)[]): string | undefined {
-  const real = dates.filter((d): d is string => d !== undefined).sort();
-  return real[0];
+  let first: string | undefined;
+  for (const d of dates) if (d !== undefined && (first === undefined || d < first)) first = d;
+  return first;
 }
 
 /** A Terraform identifier from a name: letters, digits, `_` and `-`, not starting with a digit. */

@@ -2,7 +2,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { clusterArn, partitionOf } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee } from '../model/types.js';
 import { compareStrings } from '../text.js';
-import { grantsOn } from './rbac.js';
+import { grantsOn, hasGrantOn } from './rbac.js';
 
 export interface KubeconfigObject {
   apiVersion: 'v1';
@@ -35,7 +35,7 @@ function defaultNamespace(e: Employee, c: Cluster): string | undefined {
  */
 export function emitKubeconfig(model: AccessModel, e: Employee): { config?: KubeconfigObject; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const clusters = [...model.clusters.values()].filter((c) => grantsOn(e, c).length > 0).sort((a, b) => compareStrings(a.name, b.name));
+  const clusters = [...model.clusters.values()].filter((c) => hasGrantOn(e, c)).sort((a, b) => compareStrings(a.name, b.name));
   const config: KubeconfigObject = { apiVersion: 'v1', kind: 'Config', clusters: [], contexts: [], 'current-context': '', preferences: {}, users: [] };
   for (const c of clusters) {
     if (c.endpoint === undefined || c.certificateAuthorityData === undefined) {

@@ -18,10 +18,55 @@ export function grantsOn(e: Employee, c: Cluster): Grant[] {
   let byCluster = grantsByCluster.get(e);
   if (!byCluster) {
     byCluster = new Map();
-    for (const g of e.grants) for (const name of g.clusters) byCluster.set(name, [...(byCluster.get(name) ?? []), g]);
+    for (const g of e.grants) {
+      for (const name of g.clusters) {
+        const list = byCluster.get(name);
+        if (list) list.push(g);
+        else byCluster.set(name, [g]);
+      }
+    }
     grantsByCluster.set(e, byCluster);
   }
-  return byCluster.get(c.name) ?? [];
+  return byCluster.get(c.name) ?? NO_GRANTS;
+}
+
+// Shared by everyone without grants on a cluster; frozen so no caller can fill it in by accident.
+const NO_GRANTS: Grant[] = Object.freeze([]) as unknown as Grant[];
+
+/** Does `e` have any grant on `c`? */
+export function hasGrantOn(e: Employee, c: Cluster): boolean {
+  return grantsOn(e, c).length > 0;
+}
+
+/** Everyone with a grant on one cluster: their grants there in the model's order, and the same people by name. */
+export interface ClusterPeople {
+  grants: ReadonlyMap<Employee, readonly Grant[]>;
+  byName: readonly Employee[];
+  /** The grants of `byName[i]` on the cluster, to walk both without a lookup per person. */
+  grantsByName: readonly (readonly Grant[])[];
+}
+
+const peopleIndex = new WeakMap<ReadonlyMap<string, Employee>, Map<string, ClusterPeople>>();
+
+/**
+ * The people of cluster \`c\`, found once per model and cluster: emitters walk them per cluster several
+ * times (aws-auth, RBAC, access entries, the report) and most employees have no grant on a given cluster.
+ */
+export function peopleOn(model: AccessModel, c: Cluster): ClusterPeople {
+  let byCluster = peopleIndex.get(model.employees);
+  if (!byCluster) peopleIndex.set(model.employees, (byCluster = new Map()));
+  let people = byCluster.get(c.name);
+  if (!people) {
+    const grants = new Map<Employee, readonly Grant[]>();
+    for (const e of model.employees.values()) {
+      const theirs = grantsOn(e, c);
+      if (theirs.length > 0) grants.set(e, theirs);
+    }
+    const byName = [...grants.keys()].sort((a, b) => compareStrings(a.name, b.name));
+    people = { grants, byName, grantsByName: byName.map((e) => grants.get(e)!) };
+    byCluster.set(c.name, people);
+  }
+  return people;
 }
 
 function toPolicyRule(r: PolicyRule): V1PolicyRule {
@@ -36,11 +81,11 @@ function toPolicyRule(r: PolicyRule): V1PolicyRule {
 
 /** A binding to make, before it is turned into an object: grants to the same role in the same place merge. */
 interface PlannedBinding {
-  namespace?: string;
+  namespace: string | undefined;
   roleKind: 'ClusterRole' | 'Role';
   roleName: string;
   /** Part of the binding name after the employee. */
-  suffix?: string;
+  suffix: string | undefined;
   grants: Grant[];
 }
 
@@ -51,30 +96,34 @@ function grantProfile(g: Grant): { profile: string; namespaces?: string[] } | un
   return undefined;
 }
 
+const kindOrder = (k: string | undefined) => (k === 'Role' ? 0 : 1);
+
 /** All RBAC objects of one employee on one cluster: their bindings and the Roles of their inline rules. */
 export function emitEmployeeRbac(model: AccessModel, c: Cluster, e: Employee): object[] {
+  const grants = grantsOn(e, c);
+  if (grants.length === 0) return [];
   const planned = new Map<string, PlannedBinding>();
   const roleRules = new Map<string, { rules: V1PolicyRule[]; grants: Grant[] }>();
-  const plan = (b: Omit<PlannedBinding, 'grants'>, g: Grant) => {
-    const key = `${b.namespace ?? ''}|${b.roleKind}|${b.roleName}`;
+  const plan = (namespace: string | undefined, roleKind: PlannedBinding['roleKind'], roleName: string, suffix: string | undefined, g: Grant) => {
+    const key = `${namespace ?? ''}|${roleKind}|${roleName}`;
     const existing = planned.get(key);
     if (existing) existing.grants.push(g);
-    else planned.set(key, { ...b, grants: [g] });
+    else planned.set(key, { namespace, roleKind, roleName, suffix, grants: [g] });
   };
-  for (const g of grantsOn(e, c)) {
+  for (const g of grants) {
     const bound = grantProfile(g);
     if (bound) {
       const profile = model.profiles.get(bound.profile)!;
       const roleName = profileRoleName(profile);
-      if (!bound.namespaces) plan({ roleKind: 'ClusterRole', roleName, suffix: profile.name }, g);
-      else for (const ns of bound.namespaces) plan({ namespace: ns, roleKind: 'ClusterRole', roleName, suffix: profile.name }, g);
+      if (!bound.namespaces) plan(undefined, 'ClusterRole', roleName, profile.name, g);
+      else for (const ns of bound.namespaces) plan(ns, 'ClusterRole', roleName, profile.name, g);
     } else if (g.kind === 'rules') {
       for (const ns of g.namespaces) {
-        const entry = roleRules.get(ns) ?? { rules: [], grants: [] };
-        entry.rules.push(...g.rules.map(toPolicyRule));
+        let entry = roleRules.get(ns);
+        if (!entry) roleRules.set(ns, (entry = { rules: [], grants: [] }));
+        for (const r of g.rules) entry.rules.push(toPolicyRule(r));
         entry.grants.push(g);
-        roleRules.set(ns, entry);
-        plan({ namespace: ns, roleKind: 'Role', roleName: `${NAME_PREFIX}${e.name}` }, g);
+        plan(ns, 'Role', `${NAME_PREFIX}${e.name}`, undefined, g);
       }
     }
   }
@@ -97,12 +146,20 @@ export function emitEmployeeRbac(model: AccessModel, c: Cluster, e: Employee): o
     list.push({ apiVersion: RBAC_API, kind: 'Role', metadata: employeeMeta(`${NAME_PREFIX}${e.name}`, e, { namespace: ns, grants }), rules });
     byNamespace.set(ns, list);
   }
-  const kindOrder = (k: string | undefined) => (k === 'Role' ? 0 : 1);
   const objects: object[] = clusterBindings.sort((a, b) => compareStrings(a.metadata!.name!, b.metadata!.name!));
   for (const ns of [...byNamespace.keys()].sort()) {
     objects.push(...byNamespace.get(ns)!.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || compareStrings(a.metadata!.name!, b.metadata!.name!)));
   }
   return objects;
+}
+
+/**
+ * The RBAC objects \`generate\` emitted for one cluster, handed on so the access report reads them
+ * instead of emitting them again: the profile ClusterRoles and each employee's objects.
+ */
+export interface ClusterRbacObjects {
+  clusterRoles: readonly V1ClusterRole[];
+  employees: ReadonlyMap<Employee, readonly object[]>;
 }
 
 /** The ClusterRole generated for a rule-based profile. */
@@ -122,8 +179,8 @@ export function emitProfileClusterRole(p: Profile): V1ClusterRole {
 /** Rule-based profiles that some grant on cluster `c` uses, sorted by name. */
 export function profilesUsedOn(model: AccessModel, c: Cluster): Profile[] {
   const used = new Set<string>();
-  for (const e of model.employees.values()) {
-    for (const g of grantsOn(e, c)) {
+  for (const grants of peopleOn(model, c).grants.values()) {
+    for (const g of grants) {
       const bound = grantProfile(g);
       if (bound) used.add(bound.profile);
     }

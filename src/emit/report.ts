@@ -1,9 +1,10 @@
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
 import { compareStrings } from '../text.js';
-import { employeesOn, identityMappings } from './aws-auth.js';
-import { grantsOn } from './rbac.js';
+import { identityMappings } from './aws-auth.js';
+import { earliest } from './common.js';
+import { peopleOn, type ClusterRbacObjects } from './rbac.js';
 import { bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
-import { authorize, type Bundle } from '../rbac/engine.js';
+import { bindingAppliesIn, policyAppliesIn, policyHolds, rulesAllow, rulesOf, subjectMatches, type Bundle, type BundleBinding, type PolicyGrant, type UserInfo } from '../rbac/engine.js';
 import type { ResourceRequest } from '../rbac/match.js';
 
 /** The questions reviewers ask first, answered by the RBAC engine for every person. */
@@ -15,12 +16,69 @@ const CAPABILITIES: { title: string; requests: ResourceRequest[] }[] = [
   { title: 'everything', requests: [{ verb: '*', group: '*', resource: '*' }] },
 ];
 
-/** Namespaces (or "all") where `who` may do one of the capability's requests. */
-function capabilityCell(bundle: Bundle, who: ReturnType<typeof userInfoFor>, namespaces: readonly string[], cap: (typeof CAPABILITIES)[number]): string {
-  const can = (namespace?: string) => cap.requests.some((r) => authorize(bundle, who, { ...r, ...(namespace !== undefined && { namespace }) }).allowed);
-  if (can()) return 'all namespaces';
-  const where = namespaces.filter((ns) => can(ns));
-  return where.length === 0 ? '—' : where.join(', ');
+/**
+ * Which capabilities a list of rules allows, one bit per entry of CAPABILITIES. Whether a rule allows a
+ * request does not depend on the namespace, so this is asked of the engine once per distinct list of
+ * rules on a cluster (the same ClusterRole is bound by many people) and kept.
+ */
+function capabilityMasks(): (rules: readonly PolicyRule[]) => number {
+  const byList = new Map<readonly PolicyRule[], number>();
+  // Each person's own Role has its own list, often the same rules as someone else's: also kept by content.
+  const byContent = new Map<string, number>();
+  return (rules) => {
+    let mask = byList.get(rules);
+    if (mask === undefined) {
+      const content = JSON.stringify(rules);
+      mask = byContent.get(content);
+      if (mask === undefined) {
+        mask = 0;
+        for (let i = 0; i < CAPABILITIES.length; i++) if (CAPABILITIES[i]!.requests.some((r) => rulesAllow(rules, r))) mask |= 1 << i;
+        byContent.set(content, mask);
+      }
+      byList.set(rules, mask);
+    }
+    return mask;
+  };
+}
+
+/**
+ * One cell per capability: "all namespaces" when a request of it is allowed cluster-wide, else the
+ * namespaces (of `namespaces`) where one is. The same decisions as `authorize` over the person's
+ * bindings and policies: each applies where the engine says, and allows what its rules allow.
+ */
+function capabilityCells(bundle: Bundle, who: UserInfo, bindings: readonly BundleBinding[], policies: readonly PolicyGrant[], namespaces: readonly string[], masks: (rules: readonly PolicyRule[]) => number): string[] {
+  // What each binding and policy of the person allows is found once; what applies cluster-wide goes
+  // into `everywhere`, the rest is kept to ask namespace by namespace.
+  let everywhere = 0;
+  const scopedBindings: { binding: BundleBinding; mask: number }[] = [];
+  const scopedPolicies: { policy: PolicyGrant; mask: number }[] = [];
+  for (const b of bindings) {
+    if (!b.subjects.some((s) => subjectMatches(s, who, b.namespace))) continue;
+    const mask = masks(rulesOf(bundle, b));
+    if (mask === 0) continue;
+    if (bindingAppliesIn(b, undefined)) everywhere |= mask;
+    else scopedBindings.push({ binding: b, mask });
+  }
+  for (const p of policies) {
+    if (!policyHolds(p, who)) continue;
+    const mask = masks(p.rules);
+    if (mask === 0) continue;
+    if (policyAppliesIn(p, undefined)) everywhere |= mask;
+    else scopedPolicies.push({ policy: p, mask });
+  }
+  // Whatever applies cluster-wide also applies in each namespace, but those capabilities already read "all namespaces".
+  const inNamespace = namespaces.map((ns) => {
+    let mask = 0;
+    for (const h of scopedBindings) if (bindingAppliesIn(h.binding, ns)) mask |= h.mask;
+    for (const a of scopedPolicies) if (policyAppliesIn(a.policy, ns)) mask |= a.mask;
+    return mask;
+  });
+  return CAPABILITIES.map((_, i) => {
+    const bit = 1 << i;
+    if (everywhere & bit) return 'all namespaces';
+    const where = namespaces.filter((_, n) => inNamespace[n]! & bit);
+    return where.length === 0 ? '—' : where.join(', ');
+  });
 }
 
 const MODE: Record<Cluster['authentication'], string> = {
@@ -30,7 +88,7 @@ const MODE: Record<Cluster['authentication'], string> = {
 };
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return text.includes('|') || text.includes('\n') ? text.replace(/\|/g, '\\|').replace(/\n/g, ' ') : text;
 }
 
 function describeRules(rules: readonly PolicyRule[]): string {
@@ -77,8 +135,11 @@ function identityText(e: Employee): string {
   }
 }
 
-/** The Markdown access report: per cluster, who can do what, where and until when. */
-export function emitReport(model: AccessModel): string {
+/**
+ * The Markdown access report: per cluster, who can do what, where and until when. `emitted`: the RBAC
+ * objects `generate` already emitted, by cluster name, so they are read rather than emitted again.
+ */
+export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, ClusterRbacObjects>): string {
   const lines = [
     '# Access report',
     '',
@@ -86,38 +147,84 @@ export function emitReport(model: AccessModel): string {
     '',
   ];
   const clusters = [...model.clusters.values()].sort((a, b) => compareStrings(a.name, b.name));
+  // The first three cells of a person's rows, the same on every cluster.
+  const whoCells = new Map<Employee, string>();
+  const whoCellsOf = (e: Employee) => {
+    let text = whoCells.get(e);
+    if (text === undefined) whoCells.set(e, (text = `| ${cell(e.name)} | \`${cell(e.kubernetesUser)}\` | ${cell(identityText(e))} |`));
+    return text;
+  };
   for (const c of clusters) {
-    const people = employeesOn(model, c);
+    const { byName: people, grantsByName } = peopleOn(model, c);
     lines.push(`## ${c.name}`, '', `Account ${c.accountId}, ${c.region}, authentication through ${MODE[c.authentication]}. ${people.length} ${people.length === 1 ? 'person' : 'people'}.`, '');
     if (people.length === 0) {
       lines.push('Nobody has access through eks-access.', '');
       continue;
     }
     lines.push('| employee | Kubernetes user | signs in as | access | where | expires | reason |', '|---|---|---|---|---|---|---|');
-    for (const e of people) {
-      for (const g of grantsOn(e, c)) {
+    for (const [i, e] of people.entries()) {
+      for (const g of grantsByName[i]!) {
         const { what, where } = describeGrant(model, g);
-        const expires = [g.expires, e.expires].filter((x): x is string => x !== undefined).sort()[0] ?? 'never';
+        const expires = earliest([g.expires, e.expires]) ?? 'never';
         const reason = g.reason ?? e.reason ?? '';
-        lines.push(`| ${cell(e.name)} | \`${cell(e.kubernetesUser)}\` | ${cell(identityText(e))} | ${cell(what)} | ${cell(where)} | ${expires} | ${cell(reason)} |`);
+        lines.push(`${whoCellsOf(e)} ${cell(what)} | ${cell(where)} | ${expires} | ${cell(reason)} |`);
       }
     }
     lines.push('');
     // The same answers as `eks-access can-i`, from the objects generate writes and the access policies.
-    const bundle = bundleForCluster(model, c);
-    const byUser = new Map<string, Bundle['bindings']>();
-    for (const b of bundle.bindings) for (const s of b.subjects) if (s.kind === 'User') byUser.set(s.name, [...(byUser.get(s.name) ?? []), b]);
+    const bundle = bundleForCluster(model, c, emitted?.get(c.name));
+    const byUser = new Map<string, BundleBinding[]>();
+    for (const b of bundle.bindings) for (const s of b.subjects) if (s.kind === 'User') append(byUser, s.name, b);
+    const policiesByUser = new Map<string, PolicyGrant[]>();
+    for (const p of bundle.policies) if (p.user !== undefined) append(policiesByUser, p.user, p);
+    const masks = capabilityMasks();
     lines.push('What each person can do (answered like `eks-access can-i`; groups bound outside eks-access not included):', '');
     lines.push(`| employee | ${CAPABILITIES.map((cap) => cap.title).join(' | ')} |`, `|---|${CAPABILITIES.map(() => '---').join('|')}|`);
     const mappings = identityMappings(model, c);
-    for (const e of people) {
+    // The cluster's namespaces that some grant of a person names, in the cluster's order: marked by
+    // position, then read back in order (a namespace listed twice in the cluster counts at each place).
+    const positions = new Map<string, number[]>();
+    c.namespaces.forEach((ns, i) => append(positions, ns, i));
+    const marked = new Uint8Array(c.namespaces.length);
+    const grantedNamespaces = (grants: readonly Grant[]): string[] => {
+      let first = c.namespaces.length;
+      let last = -1;
+      for (const g of grants) {
+        if (!('namespaces' in g) || !g.namespaces) continue;
+        for (const ns of g.namespaces) {
+          for (const i of positions.get(ns) ?? NONE) {
+            marked[i] = 1;
+            if (i < first) first = i;
+            if (i > last) last = i;
+          }
+        }
+      }
+      const out: string[] = [];
+      for (let i = first; i <= last; i++) {
+        if (marked[i]) out.push(c.namespaces[i]!);
+        marked[i] = 0;
+      }
+      return out;
+    };
+    for (const [i, e] of people.entries()) {
       const who = userInfoFor(model, c, e, mappings);
-      const mine: Bundle = { ...bundle, bindings: byUser.get(e.kubernetesUser) ?? [], policies: bundle.policies.filter((p) => p.user === e.kubernetesUser) };
-      const namespaces = c.namespaces.filter((ns) => grantsOn(e, c).some((g) => 'namespaces' in g && g.namespaces?.includes(ns)));
-      const masters = who.groups.includes('system:masters');
-      lines.push(`| ${cell(e.name)} | ${CAPABILITIES.map((cap) => (masters ? 'all namespaces (system:masters)' : capabilityCell(mine, who, namespaces, cap))).join(' | ')} |`);
+      if (who.groups.includes('system:masters')) {
+        lines.push(`| ${cell(e.name)} | ${CAPABILITIES.map(() => 'all namespaces (system:masters)').join(' | ')} |`);
+        continue;
+      }
+      const namespaces = grantedNamespaces(grantsByName[i]!);
+      const cells = capabilityCells(bundle, who, byUser.get(e.kubernetesUser) ?? [], policiesByUser.get(e.kubernetesUser) ?? [], namespaces, masks);
+      lines.push(`| ${cell(e.name)} | ${cells.join(' | ')} |`);
     }
     lines.push('');
   }
   return lines.join('\n');
+}
+
+const NONE: readonly number[] = [];
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -3,7 +3,7 @@ import type { AccessModel, Cluster, Employee } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { type OutputFile, tfId, tfLiteral } from './common.js';
 import { groupsOn } from './aws-auth.js';
-import { grantsOn } from './rbac.js';
+import { grantsOn, peopleOn } from './rbac.js';
 import { toJson } from './serialize.js';
 
 /** The AWS provider version that first has the per-resource `region` argument this module relies on. */
@@ -89,6 +89,17 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
   const files: OutputFile[] = [];
   const accounts = [...new Set([...model.clusters.values()].map((c) => c.accountId))].sort();
   const employees = [...model.employees.values()].sort((a, b) => compareStrings(a.name, b.name));
+  // Roles are shared: everyone who assumes one, by role ARN, and a label for each role's file.
+  const roles = new Map<string, Employee[]>();
+  for (const e of employees) {
+    if (e.identity.kind !== 'role') continue;
+    const members = roles.get(e.identity.arn);
+    if (members) members.push(e);
+    else roles.set(e.identity.arn, [e]);
+  }
+  const roleArns = [...roles.keys()].sort();
+  const nameCount = new Map<string, number>();
+  for (const arn of roleArns) nameCount.set(parseIamArn(arn)!.name, (nameCount.get(parseIamArn(arn)!.name) ?? 0) + 1);
   for (const account of accounts) {
     const clusters = [...model.clusters.values()].filter((c) => c.accountId === account).sort((a, b) => compareStrings(a.name, b.name));
     const base = `terraform/${account}`;
@@ -100,10 +111,20 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
       }),
     });
 
+    // The clusters of this account each person has grants on, in cluster order.
+    const clustersOf = new Map<Employee, Cluster[]>();
+    for (const c of clusters) {
+      for (const e of peopleOn(model, c).grants.keys()) {
+        const theirs = clustersOf.get(e);
+        if (theirs) theirs.push(c);
+        else clustersOf.set(e, [c]);
+      }
+    }
+
     // People with their own IAM identity.
     for (const e of employees) {
-      const theirs = clusters.filter((c) => grantsOn(e, c).length > 0);
-      if (theirs.length === 0 || e.identity.kind === 'role') continue;
+      const theirs = clustersOf.get(e);
+      if (!theirs || e.identity.kind === 'role') continue;
       const resources: Resources = {};
       const id = tfId(e.name);
       let principal: string;
@@ -128,19 +149,15 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
       if (Object.keys(resources).length > 0) files.push({ path: `${base}/${e.name}.tf.json`, content: toJson({ resource: resources }) });
     }
 
-    // Roles are shared: one access entry per role and cluster, for everyone who assumes it.
-    const roles = new Map<string, Employee[]>();
-    for (const e of employees) if (e.identity.kind === 'role') roles.set(e.identity.arn, [...(roles.get(e.identity.arn) ?? []), e]);
-    const roleArns = [...roles.keys()].sort();
-    const nameCount = new Map<string, number>();
-    for (const arn of roleArns) nameCount.set(parseIamArn(arn)!.name, (nameCount.get(parseIamArn(arn)!.name) ?? 0) + 1);
+    // One access entry per role and cluster, for everyone who assumes it.
     for (const arn of roleArns) {
       const members = roles.get(arn)!;
       const p = parseIamArn(arn)!;
       const label = (nameCount.get(p.name)! > 1 ? `${p.accountId}-${p.path.replace(/^\/|\/$/g, '').replace(/\//g, '_')}-` : '') + p.name;
       const resources: Resources = {};
       for (const c of clusters.filter(usesAccessEntries)) {
-        const onCluster = members.filter((e) => grantsOn(e, c).length > 0);
+        const people = peopleOn(model, c).grants;
+        const onCluster = members.filter((e) => people.has(e));
         if (onCluster.length === 0) continue;
         addAccessEntry(resources, c, tfId('role', label, c.name), arn, ROLE_USERNAME_TEMPLATE, onCluster, { role: p.name });
       }

@@ -1,5 +1,5 @@
 import { groupsOn, identityMappings, principalArn } from '../emit/aws-auth.js';
-import { emitEmployeeRbac, emitProfileClusterRole, grantsOn, profilesUsedOn } from '../emit/rbac.js';
+import { emitEmployeeRbac, emitProfileClusterRole, peopleOn, profilesUsedOn, type ClusterRbacObjects } from '../emit/rbac.js';
 import { stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, PolicyRule } from '../model/types.js';
 import { builtinAccessPolicies } from './builtin.js';
@@ -18,32 +18,38 @@ interface EmittedRbac {
 /**
  * The RBAC bundle of one cluster exactly as `generate` writes it (the same emitters), plus the EKS
  * access policies associated with each person's principal, so answers match what will be applied.
+ * `emitted`: the objects `generate` already emitted for this cluster, read instead of emitting again.
  */
-export function bundleForCluster(model: AccessModel, c: Cluster): Bundle {
-  const clusterRoles = profilesUsedOn(model, c).map((p) => {
-    const o = emitProfileClusterRole(p);
-    return { name: o.metadata!.name!, labels: {}, rules: (o.rules ?? []) as PolicyRule[] };
-  });
+export function bundleForCluster(model: AccessModel, c: Cluster, emitted?: ClusterRbacObjects): Bundle {
+  const clusterRoles = (emitted?.clusterRoles ?? profilesUsedOn(model, c).map((p) => emitProfileClusterRole(p))).map((o) => ({ name: o.metadata!.name!, labels: {}, rules: (o.rules ?? []) as PolicyRule[] }));
   const roles: { namespace: string; name: string; rules: PolicyRule[] }[] = [];
   const bindings: BundleBinding[] = [];
-  for (const e of model.employees.values()) {
-    for (const o of emitEmployeeRbac(model, c, e) as EmittedRbac[]) {
+  // Only people with a grant on the cluster have objects there; the model's order, as generate emits.
+  const people = peopleOn(model, c);
+  for (const e of people.grants.keys()) {
+    const objects = emitted?.employees.get(e) ?? emitEmployeeRbac(model, c, e);
+    for (const o of objects as EmittedRbac[]) {
       if (o.kind === 'Role') roles.push({ namespace: o.metadata.namespace!, name: o.metadata.name, rules: o.rules ?? [] });
-      else bindings.push({ kind: o.kind as BundleBinding['kind'], name: o.metadata.name, ...(o.metadata.namespace !== undefined && { namespace: o.metadata.namespace }), roleRef: o.roleRef!, subjects: o.subjects! });
+      else {
+        const b: BundleBinding = { kind: o.kind as BundleBinding['kind'], name: o.metadata.name, roleRef: o.roleRef!, subjects: o.subjects! };
+        if (o.metadata.namespace !== undefined) b.namespace = o.metadata.namespace;
+        bindings.push(b);
+      }
     }
   }
   const policies: PolicyGrant[] = [];
   if (c.authentication !== 'aws-auth') {
     // An association belongs to the principal: everyone signing in through a shared role gets it.
     const byPrincipal = new Map<string, Employee[]>();
-    for (const e of model.employees.values()) {
-      if (grantsOn(e, c).length === 0) continue;
+    for (const e of people.grants.keys()) {
       const key = principalArn(e, c).toLowerCase();
-      byPrincipal.set(key, [...(byPrincipal.get(key) ?? []), e]);
+      const members = byPrincipal.get(key);
+      if (members) members.push(e);
+      else byPrincipal.set(key, [e]);
     }
     for (const members of byPrincipal.values()) {
       for (const m of members) {
-        for (const g of grantsOn(m, c)) {
+        for (const g of people.grants.get(m)!) {
           if (g.kind !== 'accessPolicy') continue;
           const data = builtinAccessPolicies().get(g.accessPolicy);
           for (const e of members) policies.push({ user: e.kubernetesUser, policy: g.accessPolicy, rules: data?.rules ?? [], ...(g.namespaces && { namespaces: g.namespaces }) });
@@ -54,13 +60,28 @@ export function bundleForCluster(model: AccessModel, c: Cluster): Bundle {
   return makeBundle({ clusterRoles, roles, bindings, policies });
 }
 
+const roleGroupsIndex = new WeakMap<ReturnType<typeof identityMappings>, { byArn: Map<string, string[]>; byGivenArn: Map<string, string[]> }>();
+
+/** Groups of the role mapping of an ARN as written in an access file (path and case as given), looked up through an index built once per set of mappings. */
+function roleGroups(mappings: ReturnType<typeof identityMappings>, givenArn: string): string[] {
+  let index = roleGroupsIndex.get(mappings);
+  if (!index) {
+    // By lower-case ARN; the first mapping of an ARN wins, as a search from the start would find.
+    const byArn = new Map<string, string[]>();
+    for (const r of mappings.roles) {
+      const key = r.rolearn.toLowerCase();
+      if (!byArn.has(key)) byArn.set(key, r.groups ?? []);
+    }
+    roleGroupsIndex.set(mappings, (index = { byArn, byGivenArn: new Map() }));
+  }
+  let groups = index.byGivenArn.get(givenArn);
+  if (!groups) index.byGivenArn.set(givenArn, (groups = index.byArn.get(stripRolePath(givenArn).toLowerCase()) ?? []));
+  return groups;
+}
+
 /** Who an employee is on cluster `c`: their Kubernetes user and the groups of their mapping. */
 export function userInfoFor(model: AccessModel, c: Cluster, e: Employee, mappings?: ReturnType<typeof identityMappings>): UserInfo {
-  let groups: string[];
-  if (e.identity.kind === 'role') {
-    const arn = stripRolePath(e.identity.arn).toLowerCase();
-    groups = (mappings ?? identityMappings(model, c)).roles.find((r) => r.rolearn.toLowerCase() === arn)?.groups ?? [];
-  } else groups = groupsOn(e, c);
+  const groups = e.identity.kind === 'role' ? roleGroups(mappings ?? identityMappings(model, c), e.identity.arn) : groupsOn(e, c);
   return { user: e.kubernetesUser, groups: [...groups, 'system:authenticated'] };
 }
 

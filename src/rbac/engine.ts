@@ -84,7 +84,8 @@ export function subjectMatches(s: BundleSubject, who: UserInfo, bindingNamespace
   }
 }
 
-function rulesOf(bundle: Bundle, b: BundleBinding): PolicyRule[] {
+/** The rules a binding grants: those of the role it refers to, none when that role is missing. */
+export function rulesOf(bundle: Bundle, b: BundleBinding): PolicyRule[] {
   if (b.roleRef.kind === 'ClusterRole') return bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [];
   if (b.roleRef.kind === 'Role' && b.kind === 'RoleBinding') return bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [];
   return [];
@@ -92,6 +93,27 @@ function rulesOf(bundle: Bundle, b: BundleBinding): PolicyRule[] {
 
 function allows(rule: PolicyRule, req: Request): boolean {
   return 'path' in req ? ruleAllowsNonResource(rule, req.verb, req.path) : ruleAllows(rule, req);
+}
+
+/** Does one of `rules` allow `req`? Only the rules decide: where they apply is the binding's or policy's business. */
+export function rulesAllow(rules: readonly PolicyRule[], req: Request): boolean {
+  return rules.some((r) => allows(r, req));
+}
+
+/** Does a binding apply to a resource request in `namespace` (undefined: cluster-wide)? A RoleBinding only in its own. */
+export function bindingAppliesIn(b: BundleBinding, namespace: string | undefined): boolean {
+  return b.kind !== 'RoleBinding' || b.namespace === namespace;
+}
+
+/** Does a policy association apply to a resource request in `namespace` (undefined: cluster-wide)? Namespaces may end in `*`. */
+export function policyAppliesIn(p: PolicyGrant, namespace: string | undefined): boolean {
+  if (!p.namespaces) return true;
+  return namespace !== undefined && p.namespaces.some((n) => n === namespace || (n.endsWith('*') && namespace.startsWith(n.slice(0, -1))));
+}
+
+/** Is the policy associated with `who` (by username or one of their groups)? */
+export function policyHolds(p: PolicyGrant, who: UserInfo): boolean {
+  return (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group));
 }
 
 /** The user's groups as the API server sees them: every authenticated user is in `system:authenticated`. */
@@ -112,14 +134,15 @@ export function authorize(bundle: Bundle, who: UserInfo, req: Request): Decision
   const namespace = 'path' in req ? undefined : req.namespace;
   for (const b of bundle.bindings) {
     // A RoleBinding grants only in its own namespace; non-resource URLs need a ClusterRoleBinding.
-    if (b.kind === 'RoleBinding' && ('path' in req || b.namespace !== namespace)) continue;
+    if (b.kind === 'RoleBinding' && 'path' in req) continue;
+    if (!bindingAppliesIn(b, namespace)) continue;
     if (!b.subjects.some((s) => subjectMatches(s, who, b.namespace))) continue;
-    if (rulesOf(bundle, b).some((r) => allows(r, req))) reasons.push(`${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} -> ${b.roleRef.kind} ${b.roleRef.name}`);
+    if (rulesAllow(rulesOf(bundle, b), req)) reasons.push(`${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} -> ${b.roleRef.kind} ${b.roleRef.name}`);
   }
   for (const p of bundle.policies) {
-    if (!((p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)))) continue;
-    if (p.namespaces && (namespace === undefined || !p.namespaces.some((n) => n === namespace || (n.endsWith('*') && namespace.startsWith(n.slice(0, -1)))))) continue;
-    if (p.rules.some((r) => allows(r, req))) reasons.push(`access policy ${p.policy}${p.namespaces ? ` (namespaces ${p.namespaces.join(', ')})` : ' (cluster)'}`);
+    if (!policyHolds(p, who)) continue;
+    if (!policyAppliesIn(p, namespace)) continue;
+    if (rulesAllow(p.rules, req)) reasons.push(`access policy ${p.policy}${p.namespaces ? ` (namespaces ${p.namespaces.join(', ')})` : ' (cluster)'}`);
   }
   return { allowed: reasons.length > 0, reasons };
 }
