@@ -3,7 +3,7 @@ import { registerReview } from './commands/review.js';
 import { registerInit } from './commands/init.js';
 import { Command, CommanderError } from 'commander';
 import { formatDiagnostic, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from './diagnostics.js';
-import { planOutput } from './emit/plan.js';
+import { planOutputParallel } from './emit/plan.js';
 import { diagnosticsAsFindings, lintAccess, todayUtc } from './lint/index.js';
 import { RULES, docsUrl } from './lint/rules/index.js';
 import { failing } from './lint/run.js';
@@ -258,7 +258,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         code = EXIT.problems;
         return;
       }
-      const plan = planOutput(linted.model);
+      const plan = await planOutputParallel(linted.model);
       const diagnostics = sortDiagnostics([...linted.diagnostics, ...plan.diagnostics]);
       printDiagnostics(io, diagnostics);
       const blocking = linted.findings.filter((f) => f.severity === 'error' && !f.waived);

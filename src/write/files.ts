@@ -14,6 +14,7 @@ export function writeFiles(root: string, entries: readonly (readonly [string, st
       mkdirSync(folder, { recursive: true });
       made.add(folder);
     }
-    writeFileSync(path, content);
+    // A Buffer: writing a string built by concatenation straight to a file is many times slower.
+    writeFileSync(path, Buffer.from(content));
   }
 }
