@@ -123,7 +123,8 @@ test('files that no longer belong are removed', async () => {
     assert.is(r.code, 0, r.stderr);
     assert.not.ok(existsSync(join(s.dir, 'generated', 'clusters', 'legacy', 'employees', 'cleo.yaml')));
     assert.not.ok(existsSync(join(s.dir, 'generated', 'kubeconfigs', 'cleo.yaml')));
-    assert.not.ok(existsSync(join(s.dir, 'generated', 'terraform', '111122223333', 'cleo.tf.json')));
+    const tf = join(s.dir, 'generated', 'terraform', '111122223333', 'employees.tf.json');
+    if (existsSync(tf)) assert.not.match(readFileSync(tf, 'utf8'), 'cleo');
     assert.not.match(readFileSync(join(s.dir, 'generated', 'clusters', 'legacy', 'kustomization.yaml'), 'utf8'), 'cleo');
     // No staging or retired folder is left beside the output.
     assert.equal(readdirSync(s.dir).sort(), ['access', 'generated']);
@@ -213,7 +214,7 @@ test('terraform: one access entry per shared role and cluster, with policy scope
   const g = await generateCase('mixed');
   try {
     const tfDir = join(g.out, 'terraform', '222233334444');
-    const role = JSON.parse(readFileSync(join(tfDir, 'role-AWSReservedSSO_Dev_0123456789abcdef.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const role = JSON.parse(readFileSync(join(tfDir, 'roles.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const entries = Object.values(role.resource.aws_eks_access_entry!);
     assert.is(entries.length, 1);
     assert.is(entries[0]!.principal_arn, 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Dev_0123456789abcdef', 'access entries keep the path');
@@ -221,7 +222,7 @@ test('terraform: one access entry per shared role and cluster, with policy scope
     const assoc = Object.values(role.resource.aws_eks_access_policy_association!);
     assert.is(assoc.length, 1);
     assert.equal(assoc[0]!.access_scope, { namespaces: ['payments', 'web'], type: 'namespace' });
-    const cleo = JSON.parse(readFileSync(join(tfDir, 'cleo.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const cleo = JSON.parse(readFileSync(join(tfDir, 'employees.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const policy = JSON.parse(String(cleo.resource.aws_iam_user_policy!.cleo__eks_describe!.policy)) as { Statement: { Action: string[]; Resource: string[] }[] };
     assert.equal(policy.Statement, [{ Sid: 'DescribeOwnClusters', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: ['arn:aws:eks:us-east-2:222233334444:cluster/modern'] }]);
     assert.is(cleo.resource.aws_eks_access_entry!.cleo__modern!.principal_arn, '${aws_iam_user.cleo.arn}');
@@ -239,7 +240,7 @@ test('terraform: one access entry per shared role and cluster, with policy scope
 test('terraform: literal ${ and %{ are escaped', async () => {
   const g = await generateCase('escaping');
   try {
-    const text = readFileSync(join(g.out, 'terraform', '111122223333', 'dollar.tf.json'), 'utf8');
+    const text = readFileSync(join(g.out, 'terraform', '111122223333', 'employees.tf.json'), 'utf8');
     assert.match(text, '"team": "$${var.team} %%{ if true }x%%{ endif }"');
     assert.match(text, '"web-$${x}"');
     assert.match(text, '"principal_arn": "${aws_iam_user.dollar.arn}"', 'real references stay interpolations');
