@@ -3,8 +3,8 @@ import { registerReview } from './commands/review.js';
 import { registerInit } from './commands/init.js';
 import { Command, CommanderError } from 'commander';
 import { formatDiagnostic, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from './diagnostics.js';
-import { planOutputParallel } from './emit/plan.js';
-import { diagnosticsAsFindings, lintAccess, todayUtc } from './lint/index.js';
+import { beginPlanOutput } from './emit/plan.js';
+import { diagnosticsAsFindings, lintAccess, lintModel, todayUtc } from './lint/index.js';
 import { RULES, docsUrl } from './lint/rules/index.js';
 import { failing } from './lint/run.js';
 import type { Finding } from './lint/types.js';
@@ -251,14 +251,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--check', 'write nothing; print a diff and exit 1 when the output folder is stale')
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD); default: today in UTC')
     .action(async (opts: { dir: string; out: string; check?: boolean; today?: string }) => {
-      const linted = await lintAccess(opts.dir, { today: checkDate(opts.today) });
-      if (!linted.model) {
-        printDiagnostics(io, linted.diagnostics);
+      const today = checkDate(opts.today);
+      const loaded = await loadAccess(opts.dir);
+      if (!loaded.model) {
+        printDiagnostics(io, loaded.diagnostics);
         io.stderr.write(`nothing written to ${opts.out}\n`);
         code = EXIT.problems;
         return;
       }
-      const plan = await planOutputParallel(linted.model);
+      // The worker renders most of the YAML while this thread lints; nothing is written before both are done.
+      const plan = beginPlanOutput(loaded.model);
+      const linted = { diagnostics: loaded.diagnostics, findings: lintModel(loaded.model, opts.dir, today, true) };
       const diagnostics = sortDiagnostics([...linted.diagnostics, ...plan.diagnostics]);
       printDiagnostics(io, diagnostics);
       const blocking = linted.findings.filter((f) => f.severity === 'error' && !f.waived);
@@ -268,6 +271,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         code = EXIT.problems;
         return;
       }
+      await plan.complete();
       if (opts.check) {
         const changes = compareOutput(await readTree(opts.out), plan.files);
         const label = basename(resolve(opts.out));

@@ -45,21 +45,29 @@ export function planOutput(model: AccessModel): { files: OutputFile[]; diagnosti
 }
 
 /**
- * planOutput, with the YAML text of a large output rendered on both cores: the worker thread
- * writes the second half of the files' text while this thread writes the first.
+ * planOutput, with the YAML text of a large output rendered on both cores. The worker thread's
+ * share is started at once, so the caller can do other work (lint) while it renders; `complete`
+ * renders the rest on this thread and waits for the worker's. The files' content is only there
+ * once `complete` has resolved.
  */
-export async function planOutputParallel(model: AccessModel): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
+export function beginPlanOutput(model: AccessModel, workerShare = 0.8): { files: OutputFile[]; diagnostics: Diagnostic[]; complete: () => Promise<void> } {
   const { files, pending, diagnostics } = planFiles(model);
   if (pending.length < parallelThreshold(PARALLEL_RENDER_MIN_FILES)) {
-    for (const p of pending) p.file.content = toYaml(p.objects, p.header);
-  } else {
-    const half = Math.ceil(pending.length / 2);
-    const theirs = pending.slice(half);
-    const rendered = runInWorker('render', theirs.map((p): [object[], string] => [p.objects, p.header]));
-    for (const p of pending.slice(0, half)) p.file.content = toYaml(p.objects, p.header);
-    (await rendered).forEach((text, i) => (theirs[i]!.file.content = text));
+    return { files, diagnostics, complete: async () => { for (const p of pending) p.file.content = toYaml(p.objects, p.header); } };
   }
-  return { files, diagnostics };
+  const split = Math.floor(pending.length * (1 - workerShare));
+  const theirs = pending.slice(split);
+  const rendered = runInWorker('render', theirs.map((p): [object[], string] => [p.objects, p.header]));
+  // Observed now, so a caller that gives up (lint errors) leaves no unhandled rejection.
+  rendered.catch(() => undefined);
+  return {
+    files,
+    diagnostics,
+    complete: async () => {
+      for (const p of pending.slice(0, split)) p.file.content = toYaml(p.objects, p.header);
+      (await rendered).forEach((text, i) => (theirs[i]!.file.content = text));
+    },
+  };
 }
 
 function planFiles(model: AccessModel): { files: OutputFile[]; pending: Pending[]; diagnostics: Diagnostic[] } {

@@ -24,6 +24,18 @@ function policyOverride(rule: Rule, policy: LintPolicy | undefined): LintSeverit
   return policy?.rules[rule.meta.id] ?? policy?.rules[rule.meta.code];
 }
 
+const RANK: Record<LintSeverity, number> = { info: 0, warning: 1, error: 2 };
+
+/**
+ * The rules that can fail a run under `policy`: those whose severity is error (a finding may lower
+ * its rule's severity, never raise it), plus those named by expired waivers, whose messages count
+ * the findings they no longer waive. `generate`, which only stops on errors, runs just these.
+ */
+export function rulesThatCanFail(policy: LintPolicy | undefined, today: string): Rule[] {
+  const expired = new Set((policy?.waivers ?? []).filter((w) => w.expires < today).map((w) => w.rule));
+  return RULES.filter((r) => severityOf(r, policy) === 'error' || expired.has(r.meta.id) || expired.has(r.meta.code));
+}
+
 /** Does `w` cover this finding? Waivers name a rule (id or code) and an employee or a file. */
 function waives(w: Waiver, f: Finding, accessDir: string | undefined): boolean {
   const rule = ruleById(f.ruleId);
@@ -61,7 +73,8 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
       const f: Finding = {
         ruleId: rule.meta.id,
         code: rule.meta.code,
-        severity: overridden ? severity : (r.severity ?? severity),
+        // A finding may lower its rule's severity, never raise it: rulesThatCanFail relies on that.
+        severity: overridden || r.severity === undefined || RANK[r.severity] > RANK[severity] ? severity : r.severity,
         risk: r.risk ?? rule.meta.risk,
         message: r.message,
         file: r.at.file,
