@@ -1,8 +1,8 @@
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
 import { iamUserArn, partitionOf, ROLE_USERNAME_TEMPLATE, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant } from '../model/types.js';
 import { compareStrings } from '../text.js';
+import { yamlText } from './serialize.js';
 import { ANNOTATION, MANAGED_BY } from './common.js';
 import { grantsOn, peopleOn } from './rbac.js';
 
@@ -89,7 +89,7 @@ function computeIdentityMappings(model: AccessModel, c: Cluster): IdentityMappin
 
 /** A list as the block string aws-auth holds, written the way the authenticator reads it back. */
 function mapText(entries: readonly object[]): string {
-  return entries.length === 0 ? '[]\n' : stringify(entries, { version: '1.1', lineWidth: 0, indentSeq: true });
+  return entries.length === 0 ? '[]\n' : yamlText(entries);
 }
 
 /**

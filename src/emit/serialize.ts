@@ -48,7 +48,11 @@ function hasYaml11Pitfall(value: unknown): boolean {
 
 /** One object as a YAML document. */
 function documentText(object: unknown): string {
-  const sorted = sortKeys(object);
+  return yamlText(sortKeys(object));
+}
+
+/** YAML text of a value as it is (keys in their order), quoted for YAML 1.1 readers. */
+export function yamlText(sorted: unknown): string {
   if (hasYaml11Pitfall(sorted)) return stringify(sorted, { version: '1.1', lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
   // js-yaml is several times faster than yaml's stringify and, out of compatibility mode, quotes what
   // YAML 1.1 would misread (`yes`, `on`, `0777`, dates), which is how Kubernetes reads manifests.
