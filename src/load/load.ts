@@ -87,11 +87,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * What the fast parser is not trusted to read exactly as the positioned one does, so files with any
  * of it take the positioned parse straight away: tags, anchors and aliases (and `*` wildcards, which
- * look alike to a regex), explicit and empty keys (`? a`, `: b`), directives, merge keys, tabs, carriage returns, `__proto__`, and the few number spellings
- * the two libraries resolve differently (`0b1`, `+0o7`, `-0x1`, `+.5`). Everything else is plain
- * YAML 1.2 with the core schema, read alike by both; a test compares them on mutated files.
+ * look alike to a regex), explicit, empty, null and collection keys (`? a`, `: b`, `null: c`,
+ * `[a]: d`), a comment glued to a closing bracket or quote, directives, merge keys, tabs, carriage
+ * returns, `__proto__`, and the few number spellings the two libraries resolve differently (`0b1`,
+ * `+0o7`, `-0x1`, `+.5`). Everything else is plain YAML 1.2 with the core schema, read alike by
+ * both; a test (test/fast-parse.test.ts) compares them on seeded mutations of real files.
  */
-const NEEDS_POSITIONED_PARSE = /[!&*?\t\r]|^%|<<|__proto__|(?:^|[\s,[{]):(?:[\s,\]}]|$)|[-+]0[box]|[-+]\.\d|\b0b[01]/m;
+const NEEDS_POSITIONED_PARSE = /[!&*?\t\r]|^%|<<|__proto__|(?:^|[\s,[{]):(?:[\s,\]}]|$)|[\]}]\s*:(?:\s|$)|(?:^|[\s,[{])(?:null|Null|NULL|~)\s*:(?:\s|$)|[\]}"']#|[-+]0[box]|[-+]\.\d|\b0b[01]/m;
 /** js-yaml counts every node, scalars and keys included, so this is well inside MAX_DEPTH collections. */
 const FAST_MAX_DEPTH = 32;
 
