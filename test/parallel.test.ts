@@ -1,13 +1,12 @@
 /**
- * Large folders are read, rendered and written on two threads. The split only starts from a few
- * thousand files, so here it is forced (EKS_ACCESS_PARALLEL_MIN=0) on the example and on broken
+ * The output of a large folder is rendered and written on two threads. The split only starts from
+ * a thousand employees, so here it is forced (EKS_ACCESS_PARALLEL_MIN=0) on the example and on broken
  * input: the results must be exactly those of one thread.
  */
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadFiles } from '../src/load/load.js';
 import { runInWorker, stopWorker } from '../src/parallel/pool.js';
 import { ROOT, run, scratch, snapshotTree } from './helpers/run.js';
 
@@ -53,15 +52,6 @@ test('lint and validate say the same on one thread and on two, for good and brok
   } finally {
     s.cleanup();
   }
-});
-
-test('the loader gives the same documents and positions from either thread', async () => {
-  const files = ['clusters/prod-eu.yaml', 'employees/alice.yaml', 'profiles/developer.yaml', 'policy.yaml'].map((f) => join(ROOT, 'access', f));
-  const one = await withSplit('999999999', () => loadFiles(files));
-  const two = await withSplit('0', () => loadFiles(files));
-  assert.equal(two.diagnostics, one.diagnostics);
-  assert.equal(two.value.map((d) => [d.file, d.index, d.data]), one.value.map((d) => [d.file, d.index, d.data]));
-  assert.equal(two.value.map((d) => d.lineCounter.lineStarts), one.value.map((d) => d.lineCounter.lineStarts));
 });
 
 test('a task that fails in the worker fails the caller with its message', async () => {

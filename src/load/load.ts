@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
-import { parallelThreshold, runInWorker } from '../parallel/pool.js';
 import { lineColumn, lineStartsOf, offsetOf, positionTrees, type PositionNode } from './fast-positions.js';
 import jsyaml from 'js-yaml';
 import { Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type CST, type Node, type Pair, type YAMLError } from 'yaml';
@@ -313,14 +312,14 @@ function describeYamlError(code: string, message: string): string {
 }
 
 /**
- * One file read from disk and checked, as the worker threads hand it back: its text, and its
- * documents when the fast parser could read them; or the one problem that stops it being read.
+ * One file read from disk and checked: its text, and its documents when the fast parser could read
+ * them; or the one problem that stops it being read.
  */
 export type ReadFile =
   | { path: string; text: string; fast?: Record<string, unknown>[] }
   | { path: string; problem: { message: string; line: number; column: number } };
 
-/** Reads one file and, when it can, parses it fast. Pure apart from the read; runs in worker threads too. */
+/** Reads one file and, when it can, parses it fast. */
 export function readFile(path: string): ReadFile {
   let bytes: Buffer;
   try {
@@ -358,17 +357,13 @@ function firstLongLine(text: string): number | undefined {
   }
 }
 
-/** Below this many files one thread reads them all: a worker costs more to start than it saves. */
-export const PARALLEL_READ_MIN_FILES = 2000;
-
-/**
- * Reads and parses files, on both cores for large folders. Unreadable, binary and non-UTF-8 files
- * become diagnostics.
- */
+/** Reads and parses files. Unreadable, binary and non-UTF-8 files become diagnostics. */
 export async function loadFiles(paths: readonly string[]): Promise<Result<LoadedDocument[]>> {
   const diagnostics: Diagnostic[] = [];
   const documents: LoadedDocument[] = [];
-  const read = await readFiles(paths);
+  // One thread: split across two, reading and parsing small files was no faster (measured), as
+  // V8's compiler and GC threads then compete for the second core.
+  const read = paths.map(readFile);
   for (const r of read) {
     const file = displayPath(r.path);
     if ('problem' in r) {
@@ -382,15 +377,6 @@ export async function loadFiles(paths: readonly string[]): Promise<Result<Loaded
   return { value: documents, diagnostics };
 }
 
-async function readFiles(paths: readonly string[]): Promise<ReadFile[]> {
-  // Synchronous reads: for thousands of small files they beat a thread-pool round trip per file.
-  if (paths.length < parallelThreshold(PARALLEL_READ_MIN_FILES)) return paths.map(readFile);
-  // The second half goes to the worker while this thread reads the first.
-  const half = Math.ceil(paths.length / 2);
-  const theirs = runInWorker('read', paths.slice(half));
-  const mine = paths.slice(0, half).map(readFile);
-  return [...mine, ...(await theirs)];
-}
 
 function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
   let line = 1;

@@ -1,6 +1,6 @@
 /**
- * One worker thread, started on first use, for the halves of large jobs that run beside the main
- * thread: reading and parsing input files, rendering output files, writing them. Every task is a
+ * One worker thread, started on first use, for the parts of large jobs that run beside the main
+ * thread: rendering output files while the main thread lints, and writing half of them. Every task is a
  * pure function of its input (src/parallel/tasks.ts), so when a worker cannot be started or dies,
  * the task runs on this thread instead and the result is the same.
  */

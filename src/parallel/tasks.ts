@@ -1,11 +1,8 @@
 /** What the worker thread can do: pure functions of plain data, run the same on either thread. */
-import { readFile, type ReadFile } from '../load/load.js';
 import { writeFiles } from '../write/files.js';
 import { toYaml } from '../emit/serialize.js';
 
 interface Tasks {
-  /** Read and check files, and parse them fast where possible. */
-  read: { input: string[]; output: ReadFile[] };
   /** YAML text of `[objects, header]` files. */
   render: { input: [object[], string][]; output: string[] };
   /** Write `[path, content]` files under a folder. */
@@ -17,7 +14,6 @@ export type TaskInput<K extends TaskName> = Tasks[K]['input'];
 export type TaskOutput<K extends TaskName> = Tasks[K]['output'];
 
 const handlers: { [K in TaskName]: (input: TaskInput<K>) => TaskOutput<K> } = {
-  read: (paths) => paths.map(readFile),
   render: (jobs) => jobs.map(([objects, header]) => toYaml(objects, header)),
   write: ({ root, files }) => {
     writeFiles(root, files);
