@@ -91,12 +91,25 @@ for (const limit of LIMITS) {
   });
 }
 
-// The alias limit as yaml counts it: 99 uses of one anchor pass, 100 do not.
-test('limit boundaries: a line of exactly 10000 characters and 99 aliases are fine', async () => {
+test('a file of 20,000 keys (under the size limit) names its one duplicate, found in one pass', async () => {
+  const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: x`);
+  keys.push('k17: again');
+  const s = scratch({ ...BASE_FILES, 'access/employees/keys.yaml': `apiVersion: eks-access/v1\nkind: Employee\nname: keys\n${keys.join('\n')}\n` });
+  try {
+    const r = await run(['validate'], s.dir);
+    assert.is(r.code, 1);
+    assert.match(r.stdout + r.stderr, 'access/employees/keys.yaml:20004:1  error  duplicate key "k17": a mapping holds each key once (the first is on line 21)');
+  } finally {
+    s.cleanup();
+  }
+});
+
+// The alias limit: 100 uses of one anchor pass (the message says "more than 100"), 101 do not.
+test('limit boundaries: a line of exactly 10000 characters and 100 aliases are fine', async () => {
   const s = scratch({
     ...BASE_FILES,
     [ZED]: `${HEAD}email: zed@example.com\n# ${'x'.repeat(9_998)}\nidentity:\n  iamUser: zed\naccess:\n  - cluster: prod\n    level: read-only\n`,
-    'access/profiles/many.yaml': `apiVersion: eks-access/v1\nkind: Profile\nname: many\ndescription: read pods\nrules:\n  - apiGroups: [""]\n    resources: [pods]\n    verbs: &v [get]\n${Array.from({ length: 99 }, () => '  - {apiGroups: [""], resources: [pods], verbs: *v}').join('\n')}\n`,
+    'access/profiles/many.yaml': `apiVersion: eks-access/v1\nkind: Profile\nname: many\ndescription: read pods\nrules:\n  - apiGroups: [""]\n    resources: [pods]\n    verbs: &v [get]\n${Array.from({ length: 100 }, () => '  - {apiGroups: [""], resources: [pods], verbs: *v}').join('\n')}\n`,
   });
   try {
     const r = await run(['validate'], s.dir);

@@ -205,9 +205,14 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
     }
   }
   // logLevel 'error': yaml would otherwise print its own warnings (e.g. about collection keys) to the console.
-  const list = Array.from(new Composer({ prettyErrors: false, uniqueKeys: true, strict: true, logLevel: 'error' }).compose(tokens));
+  // Duplicate keys are found below, with a Set: yaml's own check compares every pair of keys, which
+  // takes minutes on a few megabytes of keys.
+  const list = Array.from(new Composer({ prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error' }).compose(tokens));
   const loaded: LoadedDocument[] = [];
   list.forEach((doc, index) => {
+    const duplicates = duplicateKeys(doc);
+    for (const d of duplicates) diagnostics.push(diagnostic(at(d.offset), `duplicate key ${JSON.stringify(d.key)}: a mapping holds each key once (the first is on line ${lineCounter.linePos(d.first).line})`, 'yaml-syntax'));
+    if (duplicates.length > 0 && doc.errors.length === 0) return;
     for (const e of doc.errors) {
       const opened = unclosedStart(doc, e, text);
       const message = describeYamlError(e.code, e.message) + (opened === undefined ? '' : ' (opened here)');
@@ -221,7 +226,8 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
     if (isEmptyDocument(doc)) return; // e.g. after a trailing `---`, or only comments
     let data: unknown;
     try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      // yaml refuses from maxAliasCount uses on; MAX_ALIAS_COUNT uses are allowed, as the message says.
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT + 1 });
     } catch (e) {
       const alias = e instanceof Error && /alias/i.test(e.message) ? aliasProblem(doc) : undefined;
       const message = alias?.undefinedAnchor !== undefined
@@ -238,6 +244,28 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
     diagnostics.push(diagnostic({ file, line: 1, column: 1 }, 'file has no YAML documents; remove it or add a document with apiVersion and kind', 'empty-file'));
   }
   return { value: loaded, diagnostics };
+}
+
+/**
+ * Keys that a mapping already holds, as yaml's `uniqueKeys` finds them (scalar keys equal in type
+ * and value), in one pass per mapping.
+ */
+function duplicateKeys(doc: Document.Parsed): { key: string; offset: number; first: number }[] {
+  const out: { key: string; offset: number; first: number }[] = [];
+  visit(doc, {
+    Map: (_key, map) => {
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue;
+        const value = pair.key.value;
+        const id = `${typeof value}:${String(value)}`;
+        const first = seen.get(id);
+        if (first === undefined) seen.set(id, pair.key.range[0]);
+        else out.push({ key: String(value), offset: pair.key.range[0], first });
+      }
+    },
+  });
+  return out;
 }
 
 /** Offset of the first collection nested deeper than MAX_DEPTH, or undefined. Iterative: depth is what is checked. */
@@ -302,8 +330,6 @@ function aliasProblem(doc: Document.Parsed): { offset: number; undefinedAnchor?:
 function describeYamlError(code: string, message: string): string {
   const first = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   switch (code) {
-    case 'DUPLICATE_KEY':
-      return `duplicate key: ${first.replace(/^Map keys must be unique:? ?/, '') || 'map keys must be unique'}`.replace(/: $/, '');
     case 'TAB_AS_INDENT':
       return 'tab character used for indentation; YAML indents with spaces only';
     default:

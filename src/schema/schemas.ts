@@ -12,6 +12,8 @@ const Ajv = AjvModule.default;
 const addFormats = formatsModule.default;
 
 export const API_VERSION = 'eks-access/v1';
+/** Schema messages shown for one document; the rest are counted. */
+const MAX_MESSAGES_PER_DOCUMENT = 50;
 export const KINDS = ['Cluster', 'Profile', 'Employee', 'LintPolicy'] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -94,7 +96,14 @@ export function validateDocument(d: LoadedDocument): { kind?: Kind; diagnostics:
   if (out.length > 0) return { kind: kind as Kind, diagnostics: out };
   const validate = getSchemas().byKind[kind as Kind];
   if (!validate(data)) {
-    for (const m of describeErrors(validate.errors ?? [])) add(m.path, m.message, m.key);
+    // Thousands of problems in one document (a pasted blob) would bury the first ones, and each costs
+    // a suggestion and a position: the first are described, the rest counted.
+    const errors = validate.errors ?? [];
+    const described = describeErrors(errors.slice(0, 10 * MAX_MESSAGES_PER_DOCUMENT));
+    for (const m of described.slice(0, MAX_MESSAGES_PER_DOCUMENT)) add(m.path, m.message, m.key);
+    if (errors.length > 10 * MAX_MESSAGES_PER_DOCUMENT || described.length > MAX_MESSAGES_PER_DOCUMENT) {
+      add([], `more than ${MAX_MESSAGES_PER_DOCUMENT} problems in this document; only the first ${MAX_MESSAGES_PER_DOCUMENT} are shown, fix them first`);
+    }
   }
   return { kind: kind as Kind, diagnostics: out };
 }
