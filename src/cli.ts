@@ -17,7 +17,7 @@ import { lintManifests } from './lint/manifests.js';
 import { authorize, whoCan } from './rbac/engine.js';
 import { describeRequest, parseRequest } from './rbac/request.js';
 import { resolveWho, targetForCluster, targetForManifests, type QueryTarget } from './rbac/query.js';
-import { compareOutput, patchOf, readTree, writeOutput, WriteError } from './write/writer.js';
+import { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError } from './write/writer.js';
 import { basename, resolve } from 'node:path';
 import { registerDrift } from './commands/drift.js';
 import { diffAccess } from './commands/diff.js';
@@ -273,6 +273,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }
       await plan.complete();
       if (opts.check) {
+        // The folder generate would replace: the same refusals, so --check never reads `/` or the input.
+        checkOutputFolder(opts.out, [opts.dir]);
         const changes = compareOutput(await readTree(opts.out), plan.files);
         const label = basename(resolve(opts.out));
         for (const c of changes) io.stdout.write(patchOf(c, label));

@@ -158,7 +158,7 @@ test('the writer refuses entry paths that would leave the output folder, before 
   }
 });
 
-test('--out that is a symlink, the access folder, inside or around it, the working directory or / is refused', async () => {
+test('--out that is a symlink, the access folder, inside or around it, the working directory or / is refused, with --check too', async () => {
   const nested = Object.fromEntries(Object.entries(BASE_FILES).map(([p, t]) => [`sub/${p}`, t]));
   const s = scratch({ ...BASE_FILES, ...nested, 'real/README.md': 'not ours\n' });
   try {
@@ -180,11 +180,14 @@ test('--out that is a symlink, the access folder, inside or around it, the worki
       [['--out', 'access/employees/alice.yaml'], 'it is not a folder'],
     ];
     for (const [args, message] of cases) {
-      const r = await run(['generate', ...args], s.dir);
-      assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr, `refusing to write to ${args[args.length - 1]}: ${message}`, args.join(' '));
-      assert.not.match(r.stderr, /^\s+at /m);
-      assert.equal(listing(s.dir), before, `${args.join(' ')}: something was written`);
+      // --check is refused the same way: it would compare against (and so read) that whole folder.
+      for (const check of [[], ['--check']]) {
+        const r = await run(['generate', ...check, ...args], s.dir);
+        assert.is(r.code, 2, `${[...check, ...args].join(' ')}: ${r.stderr}`);
+        assert.match(r.stderr, `refusing to write to ${args[args.length - 1]}: ${message}`, args.join(' '));
+        assert.not.match(r.stderr, /^\s+at /m);
+        assert.equal(listing(s.dir), before, `${args.join(' ')}: something was written`);
+      }
     }
     writeFileSync(join(s.dir, 'a-file'), 'mine\n');
     const r = await run(['generate', '--out', 'a-file'], s.dir);

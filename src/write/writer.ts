@@ -91,7 +91,7 @@ function realOrResolved(path: string): string {
  * file system root, the working directory or one of its parents, an input folder (or one around or
  * inside it), a symbolic link (its target would be left stale while the link became a folder), a file.
  */
-function checkOutputFolder(dir: string, inputs: readonly string[]): void {
+export function checkOutputFolder(dir: string, inputs: readonly string[]): void {
   const target = resolve(dir);
   if (dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is the root of the file system; choose an output folder of its own, e.g. --out generated`);
   let info;
