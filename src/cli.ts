@@ -1,28 +1,27 @@
-import { registerKubeconfig } from './commands/kubeconfig.js';
-import { registerReview } from './commands/review.js';
-import { registerInit } from './commands/init.js';
 import { Command, CommanderError } from 'commander';
 import { formatDiagnostic, hasErrors, sortDiagnostics, UsageError, type Diagnostic } from './diagnostics.js';
-import { beginPlanOutput } from './emit/plan.js';
 import { diagnosticsAsFindings, lintAccess, lintModel, todayUtc } from './lint/index.js';
 import { RULES, docsUrl } from './lint/rules/index.js';
 import { failing } from './lint/run.js';
 import type { Finding } from './lint/types.js';
-import { formatGithub } from './report/github.js';
-import { formatJson } from './report/json.js';
-import { formatSarif } from './report/sarif.js';
+import type { QueryTarget } from './rbac/query.js';
 import { formatText } from './report/text.js';
 import { loadAccess } from './pipeline.js';
-import { lintManifests } from './lint/manifests.js';
-import { authorize, whoCan } from './rbac/engine.js';
-import { describeRequest, parseRequest } from './rbac/request.js';
-import { resolveWho, targetForCluster, targetForManifests, type QueryTarget } from './rbac/query.js';
-import { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError } from './write/writer.js';
 import { basename, resolve } from 'node:path';
-import { registerDrift } from './commands/drift.js';
-import { diffAccess } from './commands/diff.js';
-import { explainEmployee, InvalidAccessError } from './commands/explain.js';
-import { registerImport } from './commands/import.js';
+
+type Register = (program: Command, context: CommandContext) => void;
+
+/** The lifecycle commands, each in src/commands/<name>.ts with a register function. */
+const LIFECYCLE: Record<string, () => Promise<Register>> = {
+  import: async () => (await import('./commands/import.js')).registerImport,
+  drift: async () => (await import('./commands/drift.js')).registerDrift,
+  kubeconfig: async () => (await import('./commands/kubeconfig.js')).registerKubeconfig,
+  review: async () => (await import('./commands/review.js')).registerReview,
+  init: async () => (await import('./commands/init.js')).registerInit,
+};
+
+/** Commands defined in this file. */
+const BUILT_IN = new Set(['validate', 'lint', 'rules', 'generate', 'can-i', 'who-can', 'explain', 'diff']);
 
 export interface Io {
   stdout: { write(text: string): unknown };
@@ -54,14 +53,14 @@ export const VERSION = '0.1.0';
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 
-function formatFindings(findings: readonly Finding[], format: Format): string {
+async function formatFindings(findings: readonly Finding[], format: Format): Promise<string> {
   switch (format) {
     case 'json':
-      return formatJson(findings);
+      return (await import('./report/json.js')).formatJson(findings);
     case 'sarif':
-      return formatSarif(findings, RULES, VERSION);
+      return (await import('./report/sarif.js')).formatSarif(findings, RULES, VERSION);
     case 'github':
-      return formatGithub(findings);
+      return (await import('./report/github.js')).formatGithub(findings);
     case 'text':
       return formatText(findings);
   }
@@ -111,14 +110,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected ${FORMATS.join(', ')}`);
       const today = checkDate(opts.today);
       if (opts.policy !== undefined && !opts.manifests) throw new UsageError('--policy goes with --manifests; the access folder has its own LintPolicy');
-      const result = opts.manifests ? await lintManifests(opts.manifests, { today, ...(opts.policy !== undefined && { policyFile: opts.policy }) }) : await lintAccess(opts.dir, { today });
+      const result = opts.manifests ? await (await import('./lint/manifests.js')).lintManifests(opts.manifests, { today, ...(opts.policy !== undefined && { policyFile: opts.policy }) }) : await lintAccess(opts.dir, { today });
       const findings = [...diagnosticsAsFindings(result.diagnostics), ...result.findings];
-      io.stdout.write(formatFindings(findings, opts.format as Format));
+      io.stdout.write(await formatFindings(findings, opts.format as Format));
       if (failing(findings)) code = EXIT.problems;
     });
 
   /** The RBAC bundle a query runs against: --manifests, or the access folder's --cluster. */
   const queryTarget = async (opts: { dir: string; manifests?: string[]; cluster?: string }): Promise<QueryTarget | undefined> => {
+    const { targetForCluster, targetForManifests } = await import('./rbac/query.js');
     if (opts.manifests) {
       const { target, problems } = await targetForManifests(opts.manifests);
       for (const p of problems) io.stderr.write(`${p}\n`);
@@ -151,6 +151,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--dir <dir>', 'the access folder', 'access')
     .option('--why', 'print what allows it (or that nothing does) on stderr')
     .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; as?: string; asGroup?: string[]; employee?: string; asArn?: string; cluster?: string; manifests?: string[]; dir: string; why?: boolean }) => {
+      const [{ describeRequest, parseRequest }, { authorize }, { resolveWho }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js'), import('./rbac/query.js')]);
       const request = parseRequest(verb, resource, name, opts);
       const target = await queryTarget(opts);
       if (!target) {
@@ -178,6 +179,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--dir <dir>', 'the access folder', 'access')
     .option('--format <format>', 'text or json', 'text')
     .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; cluster?: string; manifests?: string[]; dir: string; format: string }) => {
+      const [{ describeRequest, parseRequest }, { whoCan }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js')]);
       const request = parseRequest(verb, resource, name, opts);
       const target = await queryTarget(opts);
       if (!target) {
@@ -208,9 +210,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .action(async (employee: string, opts: { cluster?: string; format: string; dir: string; today?: string }) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected text, markdown or json`);
       try {
+        const { explainEmployee } = await import('./commands/explain.js');
         io.stdout.write(await explainEmployee({ dir: opts.dir, employee, ...(opts.cluster !== undefined && { cluster: opts.cluster }), format: opts.format as 'text', today: checkDate(opts.today) }));
       } catch (e) {
-        if (!(e instanceof InvalidAccessError)) throw e;
+        if (!(e instanceof (await import('./commands/explain.js')).InvalidAccessError)) throw e;
         printDiagnostics(io, e.diagnostics);
         code = EXIT.problems;
       }
@@ -225,6 +228,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD)')
     .action(async (opts: { base: string; dir: string; format: string; today?: string }) => {
       if (!['markdown', 'json'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected markdown or json`);
+      const { diffAccess } = await import('./commands/diff.js');
       const result = await diffAccess({ dir: opts.dir, base: opts.base, today: checkDate(opts.today) });
       io.stdout.write(opts.format === 'json' ? JSON.stringify({ changes: result.changes, ...(result.invalid && { invalid: result.invalid }) }, null, 2) + '\n' : result.markdown);
     });
@@ -260,6 +264,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       // The worker renders most of the YAML while this thread lints; nothing is written before both are done.
+      const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError }] = await Promise.all([import('./emit/plan.js'), import('./write/writer.js')]);
       const plan = beginPlanOutput(loaded.model);
       const linted = { diagnostics: loaded.diagnostics, findings: lintModel(loaded.model, opts.dir, today, true) };
       const diagnostics = sortDiagnostics([...linted.diagnostics, ...plan.diagnostics]);
@@ -298,12 +303,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   // Lifecycle commands, each in src/commands/<name>.ts with a register function (one line each below).
   const context: CommandContext = { io, setCode: (c) => (code = c) };
-  // register: commands
-  registerImport(program, context);
-  registerDrift(program, context);
-  registerKubeconfig(program, context);
-  registerReview(program, context);
-  registerInit(program, context);
+  // register: commands. Each is loaded only when it is the command run (or for help), which keeps
+  // start-up, most of the time of a lint on a small folder, short.
+  const named = argv.find((a) => !a.startsWith('-'));
+  const wanted = named !== undefined && BUILT_IN.has(named) ? [] : named !== undefined && named in LIFECYCLE ? [named] : Object.keys(LIFECYCLE);
+  for (const name of wanted) (await LIFECYCLE[name]!())(program, context);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

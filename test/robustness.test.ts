@@ -4,7 +4,7 @@
  * was, and concurrent generate runs on one output folder never mix their output.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -382,6 +382,41 @@ test('a lock held by a running process makes generate exit 1; a stale lock of a 
     }
   } finally {
     for (const f of after) f();
+    s.cleanup();
+  }
+});
+
+
+
+test('a reader that closes the pipe early (| head) ends the command quietly, without EPIPE or a stack trace', async () => {
+  // Enough output (a few MB of SARIF) that the command is still writing when the reader goes away.
+  const s = scratch();
+  try {
+    cpSync(join(ROOT, 'access'), join(s.dir, 'access'), { recursive: true });
+    const bob = readFileSync(join(ROOT, 'access', 'employees', 'bob.yaml'), 'utf8');
+    for (let i = 0; i < 400; i++) {
+      const name = `bob${i}`;
+      writeFileSync(join(s.dir, 'access', 'employees', `${name}.yaml`), bob.replace('name: bob', `name: ${name}`).replace('bob@example.com', `${name}@example.com`));
+    }
+    for (const argv of [['lint', '--format', 'sarif'], ['lint']]) {
+      const result = await new Promise<{ code: number | null; stderr: string; got: number }>((resolve) => {
+        const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'bin.js'), ...argv], { cwd: s.dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        let got = 0;
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        // Like `head -c 1`: take the first chunk, then close our end.
+        child.stdout.once('data', (d: Buffer) => {
+          got = d.length;
+          child.stdout.destroy();
+        });
+        child.on('close', (code) => resolve({ code, stderr, got }));
+      });
+      assert.ok(result.got > 0, argv.join(' '));
+      assert.not.match(result.stderr, 'EPIPE', argv.join(' '));
+      assert.not.match(result.stderr, /^\s+at /m, argv.join(' '));
+      assert.ok(result.code === 0 || result.code === 1, `${argv.join(' ')}: exit ${result.code}`);
+    }
+  } finally {
     s.cleanup();
   }
 });
