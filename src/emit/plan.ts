@@ -40,8 +40,12 @@ const PARALLEL_RENDER_MIN_EMPLOYEES = 1000;
  */
 export function planOutput(model: AccessModel): { files: OutputFile[]; diagnostics: Diagnostic[] } {
   const { files, pending, diagnostics } = planFiles(model);
-  for (const p of pending) p.file.content = toYaml(p.objects, p.header);
+  renderHere(pending);
   return { files, diagnostics };
+}
+
+function renderHere(pending: readonly Pending[]): void {
+  for (const p of pending) p.file.content = toYaml(p.objects, p.header);
 }
 
 /**
@@ -53,7 +57,7 @@ export function planOutput(model: AccessModel): { files: OutputFile[]; diagnosti
 export function beginPlanOutput(model: AccessModel, workerShare = 0.8): { files: OutputFile[]; diagnostics: Diagnostic[]; complete: () => Promise<void> } {
   if (model.employees.size < parallelThreshold(PARALLEL_RENDER_MIN_EMPLOYEES)) {
     const { files, pending, diagnostics } = planFiles(model);
-    return { files, diagnostics, complete: async () => { for (const p of pending) p.file.content = toYaml(p.objects, p.header); } };
+    return { files, diagnostics, complete: async () => renderHere(pending) };
   }
   // Each cluster's files go to the worker as soon as they are planned: its share of every batch.
   const mine: Pending[] = [];
@@ -71,7 +75,7 @@ export function beginPlanOutput(model: AccessModel, workerShare = 0.8): { files:
     files,
     diagnostics,
     complete: async () => {
-      for (const p of mine) p.file.content = toYaml(p.objects, p.header);
+      renderHere(mine);
       for (const t of theirs) (await t.rendered).forEach((text, i) => (t.batch[i]!.file.content = text));
     },
   };
