@@ -3,7 +3,7 @@
  * the words findings use for them.
  */
 import { compareStrings } from '../../../text.js';
-import type { Source } from '../../../diagnostics.js';
+import { placeKey, type Source } from '../../../diagnostics.js';
 import type { BindingObject, Grant, LintInput, Report, Risk, Subject } from '../../types.js';
 
 /** Bindings the input defines; Kubernetes and EKS defaults (`builtin`) are not the user's to fix. */
@@ -58,7 +58,7 @@ export interface BindingGroup {
 export function groupBindings(bindings: readonly BindingObject[]): BindingGroup[] {
   const groups = new Map<string, BindingGroup>();
   for (const b of bindings) {
-    const key = [b.at.file, b.at.line, b.at.column, b.cluster, b.kind, b.name, b.roleRef.kind, b.roleRef.name, b.employee ?? '', b.subjects.map(subjectName).join(',')].join('|');
+    const key = [placeKey(b.at), b.cluster, b.kind, b.name, b.roleRef.kind, b.roleRef.name, b.employee ?? '', b.subjects.map(subjectName).join(',')].join('|');
     const g = groups.get(key);
     if (g) {
       g.bindings.push(b);

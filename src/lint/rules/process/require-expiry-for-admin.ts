@@ -1,3 +1,4 @@
+import { placeKey } from '../../../diagnostics.js';
 import { grantsWhere, isFullWildcard } from '../../analysis.js';
 import type { Rule } from '../../types.js';
 import { describeGrant } from './util.js';
@@ -24,7 +25,7 @@ export const requireExpiryForAdmin: Rule = {
     // of `*`, AmazonEKSClusterAdminPolicy at cluster scope), not on its spelling.
     const adminClusters = new Map<string, Set<string>>();
     for (const g of grantsWhere(input, (x) => x.namespace === undefined && isFullWildcard(x.rule), undefined, 'rule')) {
-      const key = `${g.at.file}:${g.at.line}:${g.at.column}`;
+      const key = placeKey(g.at);
       const clusters = adminClusters.get(key) ?? new Set<string>();
       clusters.add(g.cluster);
       adminClusters.set(key, clusters);
@@ -34,7 +35,7 @@ export const requireExpiryForAdmin: Rule = {
       if (e.expires !== undefined) continue;
       for (const g of e.grants) {
         if (g.expires !== undefined) continue;
-        const clusters = adminClusters.get(`${g.at.file}:${g.at.line}:${g.at.column}`);
+        const clusters = adminClusters.get(placeKey(g.at));
         if (!clusters) continue;
         const on = [...clusters].sort().join(', ');
         report({
