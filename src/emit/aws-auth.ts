@@ -41,7 +41,9 @@ export function employeesOn(model: AccessModel, c: Cluster): Employee[] {
 }
 
 type IdentityMappings = { roles: RoleMapping[]; users: UserMapping[] };
-const mappingsIndex = new WeakMap<ReadonlyMap<string, Employee>, WeakMap<Cluster, IdentityMappings>>();
+/** Who signs in through each role mapping, by the mapping's ARN lowercased, in name order. */
+type RoleMembers = ReadonlyMap<string, readonly Employee[]>;
+const mappingsIndex = new WeakMap<ReadonlyMap<string, Employee>, WeakMap<Cluster, IdentityMappings & { members: RoleMembers }>>();
 
 /**
  * The identity mappings people need on `c`: one per distinct role (shared by everyone who assumes it,
@@ -49,16 +51,26 @@ const mappingsIndex = new WeakMap<ReadonlyMap<string, Employee>, WeakMap<Cluster
  * the report and the linter all ask); each call gets its own lists.
  */
 export function identityMappings(model: AccessModel, c: Cluster): IdentityMappings {
+  const mappings = cachedMappings(model, c);
+  return { roles: [...mappings.roles], users: [...mappings.users] };
+}
+
+/** The people behind each of identityMappings' role mappings, by `rolearn` lowercased, in name order. */
+export function roleMembers(model: AccessModel, c: Cluster): RoleMembers {
+  return cachedMappings(model, c).members;
+}
+
+function cachedMappings(model: AccessModel, c: Cluster): IdentityMappings & { members: RoleMembers } {
   let byCluster = mappingsIndex.get(model.employees);
   if (!byCluster) mappingsIndex.set(model.employees, (byCluster = new WeakMap()));
   let mappings = byCluster.get(c);
   if (!mappings) byCluster.set(c, (mappings = computeIdentityMappings(model, c)));
-  return { roles: [...mappings.roles], users: [...mappings.users] };
+  return mappings;
 }
 
-function computeIdentityMappings(model: AccessModel, c: Cluster): IdentityMappings {
+function computeIdentityMappings(model: AccessModel, c: Cluster): IdentityMappings & { members: RoleMembers } {
   // Groups of a shared role are collected first and sorted once, not re-merged per member.
-  const roles = new Map<string, { rolearn: string; groups: Set<string> }>();
+  const roles = new Map<string, { rolearn: string; groups: Set<string>; members: Employee[] }>();
   const users: { key: string; mapping: UserMapping }[] = [];
   const people = peopleOn(model, c);
   const stripped = new Map<string, { arn: string; key: string }>();
@@ -72,7 +84,8 @@ function computeIdentityMappings(model: AccessModel, c: Cluster): IdentityMappin
       }
       const { arn, key } = role;
       let m = roles.get(key);
-      if (!m) roles.set(key, (m = { rolearn: arn, groups: new Set() }));
+      if (!m) roles.set(key, (m = { rolearn: arn, groups: new Set(), members: [] }));
+      m.members.push(e);
       for (const g of groups) m.groups.add(g);
     } else {
       const userarn = principalArn(e, c);
@@ -84,7 +97,8 @@ function computeIdentityMappings(model: AccessModel, c: Cluster): IdentityMappin
     return { key, mapping: { rolearn: m.rolearn, username: ROLE_USERNAME_TEMPLATE, ...(groups.length > 0 && { groups }) } as RoleMapping };
   });
   const byKey = (a: { key: string }, b: { key: string }) => compareStrings(a.key, b.key);
-  return { roles: roleList.sort(byKey).map((r) => r.mapping), users: users.sort(byKey).map((u) => u.mapping) };
+  const members = new Map([...roles].map(([key, m]) => [key, m.members]));
+  return { roles: roleList.sort(byKey).map((r) => r.mapping), users: users.sort(byKey).map((u) => u.mapping), members };
 }
 
 /** A list as the block string aws-auth holds, written the way the authenticator reads it back. */

@@ -1,11 +1,10 @@
 import type { Source } from '../diagnostics.js';
-import { principalArn } from '../emit/aws-auth.js';
+import { identityMappings, principalArn, roleMembers } from '../emit/aws-auth.js';
 import { profileRoleName } from '../emit/rbac.js';
 import { describePolicy } from '../emit/terraform.js';
-import { IAM_USER_PATH, ROLE_USERNAME_TEMPLATE, clusterArn, partitionOf, stripRolePath } from '../model/identity.js';
+import { IAM_USER_PATH, ROLE_USERNAME_TEMPLATE, clusterArn, partitionOf } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant as ModelGrant, PolicyRule } from '../model/types.js';
 import { builtinAccessPolicies, builtinClusterRoles, SUPERUSER_RULES } from '../rbac/builtin.js';
-import { compareStrings } from '../text.js';
 import { indexAsMade } from './grant-index.js';
 import type { BindingObject, Grant, IamUserView, IdentityMapping, LintInput, RoleObject, RoleRef, Subject } from './types.js';
 
@@ -123,33 +122,19 @@ function peopleByCluster(model: AccessModel): Map<string, Map<Employee, ModelGra
 }
 
 /**
- * The role mappings eks-access generates for people on a cluster, as `identityMappings` makes them:
- * one per role (path stripped, compared without case), written as the first of its people by name
- * writes it, in ARN order; with everyone who signs in through it, in the model's order.
+ * The identity mappings of a cluster: its preserved aws-auth entries, and the role and user mappings
+ * generate writes for its people (`people` in the model's order), as aws-auth and access entries.
  */
-function roleMappings(people: readonly OnCluster[], bareArn: (e: Employee) => string): { rolearn: string; members: OnCluster[] }[] {
-  const byRole = new Map<string, { rolearn: string; first: string; members: OnCluster[] }>();
-  for (const p of people) {
-    if (p.e.identity.kind !== 'role') continue;
-    const arn = bareArn(p.e);
-    const key = arn.toLowerCase();
-    const role = byRole.get(key);
-    if (!role) byRole.set(key, { rolearn: arn, first: p.e.name, members: [p] });
-    else {
-      role.members.push(p);
-      if (compareStrings(p.e.name, role.first) < 0) {
-        role.first = p.e.name;
-        role.rolearn = arn;
-      }
-    }
-  }
-  return [...byRole.entries()].sort((a, b) => compareStrings(a[0], b[0])).map(([, r]) => ({ rolearn: r.rolearn, members: r.members }));
-}
-
-function identitiesOf(c: Cluster, people: readonly OnCluster[], bareArn: (e: Employee) => string): IdentityMapping[] {
+function identitiesOf(model: AccessModel, c: Cluster, people: readonly OnCluster[]): IdentityMapping[] {
   const out: IdentityMapping[] = [];
   const vias: IdentityMapping['via'][] = c.authentication === 'aws-auth' ? ['aws-auth'] : c.authentication === 'access-entries' ? ['access-entry'] : ['aws-auth', 'access-entry'];
-  const roles = roleMappings(people, bareArn);
+  // The role mappings as generate writes them, with everyone who signs in through each, in the model's order.
+  const position = new Map(people.map((p, i) => [p.e, i]));
+  const members = roleMembers(model, c);
+  const roles = identityMappings(model, c).roles.map((r) => ({
+    rolearn: r.rolearn,
+    members: [...members.get(r.rolearn.toLowerCase())!].sort((a, b) => position.get(a)! - position.get(b)!).map((e) => people[position.get(e)!]!),
+  }));
   for (const via of vias) {
     if (via === 'aws-auth') {
       for (const m of c.awsAuth.mapRoles) out.push({ cluster: c.name, via, kind: 'role', arn: m.rolearn, username: m.username, groups: (m.groups ?? []).map((name) => ({ name, at: m.at })), at: m.at, employees: [], preserved: true });
@@ -184,12 +169,6 @@ export function inputFromModel(model: AccessModel, today: string): LintInput {
   const clusters = [...model.clusters.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   const employees = [...model.employees.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   const byCluster = peopleByCluster(model);
-  const bare = new Map<Employee, string>();
-  const bareArn = (e: Employee): string => {
-    let arn = bare.get(e);
-    if (arn === undefined) bare.set(e, (arn = stripRolePath((e.identity as { arn: string }).arn)));
-    return arn;
-  };
   const boundRoles = new Set<string>();
   const made = indexAsMade(input);
   for (const c of clusters) {
@@ -203,7 +182,7 @@ export function inputFromModel(model: AccessModel, today: string): LintInput {
       }
     }
     const people = [...on].map(([e, grants]) => ({ e, grants }));
-    for (const m of identitiesOf(c, people, bareArn)) input.identities.push(m);
+    for (const m of identitiesOf(model, c, people)) input.identities.push(m);
     if (c.authentication !== 'access-entries') {
       input.awsAuth.push({
         cluster: c.name,
