@@ -337,23 +337,15 @@ function describeYamlError(code: string, message: string): string {
   }
 }
 
-/**
- * One file read from disk and checked: its text, and its documents when the fast parser could read
- * them; or the one problem that stops it being read.
- */
-export type ReadFile =
-  | { path: string; text: string; fast?: Record<string, unknown>[] }
-  | { path: string; problem: { message: string; line: number; column: number } };
-
-/** Reads one file and, when it can, parses it fast. */
-export function readFile(path: string): ReadFile {
+/** One file's text, read from disk and checked, or the one problem that stops it being read. */
+function readText(path: string): { text: string } | { problem: { message: string; line: number; column: number } } {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    return { path, problem: { message: `cannot read file: ${e instanceof Error ? e.message : String(e)}`, line: 1, column: 1 } };
+    return { problem: { message: `cannot read file: ${e instanceof Error ? e.message : String(e)}`, line: 1, column: 1 } };
   }
-  const at = (message: string, line = 1, column = 1) => ({ path, problem: { message, line, column } });
+  const at = (message: string, line = 1, column = 1) => ({ problem: { message, line, column } });
   if (bytes.length > MAX_FILE_BYTES) return at(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`);
   // What Windows PowerShell's `>` writes.
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return at('file is UTF-16 encoded; save it as UTF-8');
@@ -368,8 +360,7 @@ export function readFile(path: string): ReadFile {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const long = firstLongLine(text);
   if (long !== undefined) return at(`line is longer than ${MAX_LINE_LENGTH} characters; access files have short lines`, long);
-  const fast = fastParse(text);
-  return fast === undefined ? { path, text } : { path, text, fast };
+  return { text };
 }
 
 /** 1-based number of the first line longer than MAX_LINE_LENGTH characters, or undefined. */
@@ -389,20 +380,19 @@ export async function loadFiles(paths: readonly string[]): Promise<Result<Loaded
   const documents: LoadedDocument[] = [];
   // One thread: split across two, reading and parsing small files was no faster (measured), as
   // V8's compiler and GC threads then compete for the second core.
-  const read = paths.map(readFile);
-  for (const r of read) {
-    const file = displayPath(r.path);
+  for (const path of paths) {
+    const file = displayPath(path);
+    const r = readText(path);
     if ('problem' in r) {
       diagnostics.push(diagnostic({ file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file'));
       continue;
     }
-    const parsed = r.fast ? fastDocuments(r.text, file, r.fast) : parseYamlText(r.text, file);
+    const parsed = parseYamlFile(r.text, file);
     diagnostics.push(...parsed.diagnostics);
     documents.push(...parsed.value);
   }
   return { value: documents, diagnostics };
 }
-
 
 function firstInvalidUtf8(bytes: Uint8Array): { line: number; column: number } {
   let line = 1;
