@@ -3,7 +3,7 @@
  * a thousand employees, so here it is forced (EKS_ACCESS_PARALLEL_MIN=0) on the example and on broken
  * input: the results must be exactly those of one thread.
  */
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -38,17 +38,20 @@ test('generate on two threads writes exactly the committed generated/', async ()
   }
 });
 
-test('lint and validate say the same on one thread and on two, for good and broken input', async () => {
+test('generate stopped by a lint error while the worker renders: the same message as on one thread, nothing written', async () => {
   const s = scratch();
   try {
     cpSync(join(ROOT, 'access'), join(s.dir, 'access'), { recursive: true });
-    writeFileSync(join(s.dir, 'access', 'employees', 'broken.yaml'), 'apiVersion: eks-access/v1\nkind: Employee\nname: [unclosed\n');
-    writeFileSync(join(s.dir, 'access', 'employees', 'binary.yaml'), Buffer.from([0x61, 0, 0x62]));
-    for (const argv of [['lint', '--dir', 'access'], ['validate', '--dir', 'access'], ['lint', '--dir', join(ROOT, 'access'), '--format', 'json']]) {
-      const one = await withSplit('999999999', () => run(argv, s.dir));
-      const two = await withSplit('0', () => run(argv, s.dir));
-      assert.equal(two, one, argv.join(' '));
-    }
+    const alice = join(s.dir, 'access', 'employees', 'alice.yaml');
+    writeFileSync(alice, readFileSync(alice, 'utf8') + '  - cluster: prod-eu\n    groups: [system:masters]\n');
+    const argv = ['generate', '--today', '2026-11-28'];
+    const one = await withSplit('999999999', () => run(argv, s.dir));
+    const two = await withSplit('0', () => run(argv, s.dir));
+    assert.is(one.code, 1, one.stderr);
+    assert.match(one.stderr, /access\/employees\/alice\.yaml:\d+:\d+  error/);
+    assert.match(one.stderr, 'nothing written to generated (lint errors');
+    assert.equal(two, one);
+    assert.not.ok(existsSync(join(s.dir, 'generated')), 'nothing may be written');
   } finally {
     s.cleanup();
   }
