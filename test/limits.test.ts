@@ -91,6 +91,29 @@ for (const limit of LIMITS) {
   });
 }
 
+test('a document with hundreds of problems shows the first 50 and says so, at its start; nothing is written', async () => {
+  const s = scratch(BASE_FILES);
+  try {
+    assert.is((await run(['generate'], s.dir)).code, 0, 'the base folder generates');
+    const before = snapshotTree(s.dir);
+    const unknown = Array.from({ length: 600 }, (_, i) => `unknown${i}: x`).join('\n');
+    writeFileSync(join(s.dir, ZED), `${HEAD}email: zed@example.com\n${unknown}\nidentity:\n  iamUser: zed\naccess: []\n`);
+    for (const argv of [['validate'], ['generate']]) {
+      const r = await run(argv, s.dir);
+      assert.is(r.code, 1, argv[0]);
+      const errors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /  error  /.test(l));
+      assert.is(errors.length, 51, argv[0]);
+      assert.ok(errors.some((l) => l.startsWith(`${ZED}:1:1  error  more than 50 problems in this document; only the first 50 are shown`)), errors[0]);
+      assert.ok(errors.some((l) => l.startsWith(`${ZED}:5:1  error  unknown field "unknown0"`)), errors.join('\n').slice(0, 500));
+    }
+    const after = snapshotTree(s.dir);
+    delete after[ZED];
+    assert.equal(after, before, 'generate wrote nothing');
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('a file of 20,000 keys (under the size limit) names its one duplicate, found in one pass', async () => {
   const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: x`);
   keys.push('k17: again');
