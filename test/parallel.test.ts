@@ -7,6 +7,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { toYaml } from '../src/emit/serialize.js';
 import { runInWorker, stopWorker } from '../src/parallel/pool.js';
 import { ROOT, run, scratch, snapshotTree } from './helpers/run.js';
 
@@ -67,6 +68,15 @@ test('a task that fails in the worker fails the caller with its message', async 
   } finally {
     s.cleanup();
   }
+});
+
+test('a worker that dies before answering hands its task to this thread: same result; the next task starts a new worker', async () => {
+  const jobs: [object[], string][] = Array.from({ length: 20_000 }, (_, i) => [[{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `m${i}` }, data: { a: 'yes', b: '2027-03-31' } }], `file ${i}`]);
+  const expected = jobs.map(([objects, header]) => toYaml(objects, header));
+  const interrupted = runInWorker('render', jobs);
+  await stopWorker(); // while it renders
+  assert.equal(await interrupted, expected);
+  assert.equal(await runInWorker('render', jobs.slice(0, 3)), expected.slice(0, 3));
 });
 
 test.run();

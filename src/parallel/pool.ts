@@ -8,10 +8,19 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { TaskInput, TaskName, TaskOutput } from './tasks.js';
 
-let worker: Worker | undefined;
-let broken = false;
+/** A running worker and the tasks it has not answered yet. */
+interface Handle {
+  w: Worker;
+  pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
+}
+
+let handle: Handle | undefined;
+/** No worker can be started here (the platform refuses threads): every task runs on this thread. */
+let unavailable = false;
 let nextId = 0;
-const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+/** The worker died or was stopped before answering; the task is run on this thread instead. */
+class WorkerGone extends Error {}
 
 /**
  * The number of items from which a job is split with the worker. `EKS_ACCESS_PARALLEL_MIN` overrides
@@ -23,27 +32,26 @@ export function parallelThreshold(defaultMin: number): number {
   return availableParallelism() < 2 ? Infinity : defaultMin;
 }
 
-function failAll(e: Error): void {
-  broken = true;
-  worker = undefined;
-  for (const p of pending.values()) p.reject(e);
-  pending.clear();
-}
-
-function start(): Worker {
+function start(): Handle {
   const w = new Worker(new URL('./worker.js', import.meta.url));
+  const h: Handle = { w, pending: new Map() };
   w.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
-    const p = pending.get(m.id);
+    const p = h.pending.get(m.id);
     if (!p) return;
-    pending.delete(m.id);
-    if (pending.size === 0) w.unref();
+    h.pending.delete(m.id);
+    if (h.pending.size === 0) w.unref();
     if (m.ok) p.resolve(m.value);
     else p.reject(new Error(m.error));
   });
-  w.on('error', (e) => failAll(e));
-  w.on('exit', (code) => failAll(new Error(`worker thread exited with code ${code}`)));
+  const gone = () => {
+    if (handle === h) handle = undefined;
+    for (const p of h.pending.values()) p.reject(new WorkerGone('worker thread stopped'));
+    h.pending.clear();
+  };
+  w.on('error', gone);
+  w.on('exit', gone);
   w.unref();
-  return w;
+  return h;
 }
 
 async function inline<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
@@ -51,31 +59,35 @@ async function inline<K extends TaskName>(task: K, input: TaskInput<K>): Promise
   return runTask(task, input);
 }
 
-/** Runs `task` on the worker thread, or on this one when there is no working worker. */
+/**
+ * Runs `task` on the worker thread, or on this one when no worker can be started or the worker dies
+ * before answering (the next task starts a new one). A task that fails in the worker fails here.
+ */
 export async function runInWorker<K extends TaskName>(task: K, input: TaskInput<K>): Promise<TaskOutput<K>> {
-  if (!broken) {
+  if (!unavailable) {
+    let h: Handle;
     try {
-      worker ??= start();
-      const w = worker;
+      h = handle ??= start();
+    } catch {
+      unavailable = true;
+      return inline(task, input);
+    }
+    try {
       const id = nextId++;
-      const result = new Promise<TaskOutput<K>>((resolve, reject) => pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
-      w.ref();
-      w.postMessage({ id, task, input });
+      const result = new Promise<TaskOutput<K>>((resolve, reject) => h.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+      h.w.ref();
+      h.w.postMessage({ id, task, input });
       return await result;
     } catch (e) {
-      // A task that failed inside a healthy worker fails the same way here; a broken worker is replaced by this thread.
-      if (!broken) throw e;
+      if (!(e instanceof WorkerGone)) throw e;
     }
   }
   return inline(task, input);
 }
 
-/** Stops the worker, for tests and for a clean exit. */
+/** Stops the worker (for tests); tasks it had not answered run on this thread. */
 export async function stopWorker(): Promise<void> {
-  const w = worker;
-  worker = undefined;
-  if (w) {
-    w.removeAllListeners('exit');
-    await w.terminate();
-  }
+  const h = handle;
+  handle = undefined;
+  if (h) await h.w.terminate();
 }
