@@ -18,6 +18,7 @@ const LIFECYCLE: Record<string, () => Promise<Register>> = {
   kubeconfig: async () => (await import('./commands/kubeconfig.js')).registerKubeconfig,
   review: async () => (await import('./commands/review.js')).registerReview,
   init: async () => (await import('./commands/init.js')).registerInit,
+  usage: async () => (await import('./commands/usage.js')).registerUsage,
 };
 
 /** Commands defined in this file. */

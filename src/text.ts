@@ -63,3 +63,15 @@ const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\ufeff\
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
+
+/**
+ * Text from the input as inline Markdown for a GitHub comment, issue or report: one line (control
+ * characters and line breaks escaped as printable does), Markdown and HTML punctuation backslashed (no
+ * `<!--` that hides the rest of a comment, no links, code spans, emphasis or table cells broken), and
+ * `@` followed by a zero-width space so that no one is mentioned (notified) by a name in a file.
+ */
+export function markdownText(text: string): string {
+  return printable(text)
+    .replace(/[\\`*_[\]<>|~#!&()]/g, (c) => `\\${c}`)
+    .replace(/@/g, '@&#8203;');
+}

@@ -1,0 +1,124 @@
+/**
+ * `eks-access usage --cluster C --audit-log PATH.. [--since 90d] [--today YYYY-MM-DD]
+ * [--format text|markdown|json] [--dir access]`: which grants the requests in a cluster's Kubernetes
+ * audit logs used, partly used or never used, what was denied, and whose requests belong to no one in
+ * the access folder (src/usage/). Exit 0 with the report; 1 when the access folder or a log is invalid
+ * (file:line, nothing reported); 2 when the command is used wrongly.
+ */
+import type { Command } from 'commander';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandContext } from '../cli.js';
+import { formatDiagnostic, UsageError } from '../diagnostics.js';
+import { todayUtc } from '../lint/index.js';
+import { displayPath } from '../load/load.js';
+import { loadAccess } from '../pipeline.js';
+import { clusterOf } from '../rbac/query.js';
+import { compareStrings, printable } from '../text.js';
+import { AuditLogError, readAuditLog } from '../usage/audit-log.js';
+import { renderUsageMarkdown, renderUsageText } from '../usage/render.js';
+import { UsageCollector, type UsageReport, type UsageWindow } from '../usage/usage.js';
+
+export const USAGE_FORMATS = ['text', 'markdown', 'json'] as const;
+type UsageFormat = (typeof USAGE_FORMATS)[number];
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isDate(value: string): boolean {
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return DATE.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
+}
+
+/** `--today`: a date, default today in UTC. */
+export function parseToday(value: string | undefined): string {
+  if (value === undefined) return todayUtc();
+  if (!isDate(value)) throw new UsageError(`--today must be a date written YYYY-MM-DD, got "${value}"`);
+  return value;
+}
+
+/** `--since`: `90d`, `12w` (days before today) or a date; the window ends with today. */
+export function parseWindow(since: string, today: string): UsageWindow {
+  const m = /^(\d{1,5})([dw])$/.exec(since.trim());
+  let from: string;
+  if (m) from = new Date(Date.parse(`${today}T00:00:00Z`) - Number(m[1]) * (m[2] === 'w' ? 7 : 1) * 86_400_000).toISOString().slice(0, 10);
+  else if (isDate(since)) from = since;
+  else throw new UsageError(`--since must be a number of days or weeks such as 90d or 12w, or a date written YYYY-MM-DD, got "${since}"`);
+  if (from > today) throw new UsageError(`--since ${since} is after --today ${today}`);
+  return { since: from, until: today };
+}
+
+/** The files to read: each path, or every file under a folder (in name order). */
+function logFiles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (path: string, given: boolean): void => {
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch {
+      if (given) throw new UsageError(`--audit-log ${printable(path)}: no such file or folder`);
+      return;
+    }
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(path).sort(compareStrings)) if (!name.startsWith('.')) walk(join(path, name), false);
+    } else if (stat.isFile()) out.push(path);
+    else if (given) throw new UsageError(`--audit-log ${printable(path)} is neither a file nor a folder`);
+  };
+  for (const p of paths) walk(p, true);
+  return out;
+}
+
+/** The JSON of SPEC's usage contract: the report's own fields, without those kept for the text reports. */
+export function usageJson(r: UsageReport): string {
+  const grants = r.grants.map(({ employee, cluster, file, line, status, used, unused, suggestion }) => ({ employee, cluster, file, line, status, used, unused, suggestion }));
+  return JSON.stringify({ ...r, grants }, null, 2) + '\n';
+}
+
+export function renderUsage(r: UsageReport, format: UsageFormat): string {
+  switch (format) {
+    case 'json':
+      return usageJson(r);
+    case 'markdown':
+      return renderUsageMarkdown(r);
+    case 'text':
+      return renderUsageText(r);
+  }
+}
+
+export function registerUsage(program: Command, ctx: CommandContext): void {
+  program
+    .command('usage')
+    .description("which grants a cluster's Kubernetes audit logs show used, partly used or unused, what was denied, and requests of users not in the access folder")
+    .option('--cluster <name>', 'the cluster the audit logs are from (required when the folder has several)')
+    .requiredOption('--audit-log <paths...>', 'audit log files or folders: JSON lines or `aws logs filter-log-events` output, optionally gzipped')
+    .option('--since <window>', 'the start of the window: Nd or Nw before --today, or a date YYYY-MM-DD', '90d')
+    .option('--today <date>', 'the last day of the window (YYYY-MM-DD); default: today in UTC')
+    .option('--format <format>', `output format: ${USAGE_FORMATS.join(', ')}`, 'text')
+    .option('--dir <dir>', 'the access folder', 'access')
+    .action(async (opts: { cluster?: string; auditLog: string[]; since: string; today?: string; format: string; dir: string }) => {
+      if (!(USAGE_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected ${USAGE_FORMATS.join(', ')}`);
+      const window = parseWindow(opts.since, parseToday(opts.today));
+      const files = logFiles(opts.auditLog);
+      const loaded = await loadAccess(opts.dir);
+      if (!loaded.model) {
+        for (const d of loaded.diagnostics) ctx.io.stderr.write(formatDiagnostic(d) + '\n');
+        ctx.io.stderr.write(`no usage report: ${opts.dir} has errors; fix them first (eks-access validate)\n`);
+        ctx.setCode(1);
+        return;
+      }
+      const cluster = clusterOf(loaded.model, opts.cluster);
+      const collector = new UsageCollector(loaded.model, cluster, window, opts.dir);
+      try {
+        for (const path of files) {
+          const file = displayPath(path);
+          await readAuditLog(path, file, (event, f, line) => collector.add(event, f, line));
+        }
+      } catch (e) {
+        if (!(e instanceof AuditLogError)) throw e;
+        ctx.io.stderr.write(`${printable(e.file)}:${e.line}: ${printable(e.detail)}\n`);
+        ctx.io.stderr.write('no usage report: the audit log is not valid (nothing of it was counted)\n');
+        ctx.setCode(1);
+        return;
+      }
+      ctx.io.stdout.write(renderUsage(collector.report(), opts.format as UsageFormat));
+    });
+}
