@@ -34,12 +34,13 @@ async function scaffold(): Promise<{ repo: string; cleanup: () => void }> {
   return { repo, cleanup: s.cleanup };
 }
 
-function workflow(repo: string, name: string): { wf: Workflow; steps: Step[] } {
+/** The workflow and the steps of its first job (or of the job named). */
+function workflow(repo: string, name: string, job?: string): { wf: Workflow; steps: Step[] } {
   const wf = parse(readFileSync(join(repo, '.github', 'workflows', name), 'utf8')) as Workflow;
-  const jobs = Object.values(wf.jobs);
-  assert.is(jobs.length, 1);
-  assert.is(jobs[0]!['runs-on'], 'ubuntu-latest');
-  return { wf, steps: jobs[0]!.steps };
+  const chosen = job === undefined ? Object.values(wf.jobs)[0] : wf.jobs[job];
+  assert.ok(chosen, `${name} has job ${job ?? '(first)'}`);
+  assert.is(chosen['runs-on'], 'ubuntu-latest');
+  return { wf, steps: chosen.steps };
 }
 
 const stepRunning = (steps: Step[], text: string) => steps.findIndex((s) => s.run?.includes(text));
@@ -169,6 +170,27 @@ test('the review workflow: weekly and on demand, review --format markdown, an is
     const r = await run(['review', '--format', 'json'], repo);
     assert.is(r.code, 0, r.stderr);
     assert.type((JSON.parse(r.stdout) as { summary: { expiring: number } }).summary.expiring, 'number');
+  } finally {
+    cleanup();
+  }
+});
+
+test('the review workflow\'s optional usage job: only when clusters are configured, audit logs exported, usage as Markdown and JSON', async () => {
+  const { repo, cleanup } = await scaffold();
+  try {
+    const { wf, steps } = workflow(repo, 'access-review.yml', 'usage');
+    const job = wf.jobs['usage'] as unknown as { if: string; env: Record<string, string>; permissions: Record<string, string> };
+    assert.match(job.if, "vars.EKS_ACCESS_USAGE_CLUSTERS != ''");
+    assert.is(job.permissions['id-token'], 'write');
+    // Values from variables reach the scripts through the environment, never spliced into them.
+    for (const s of steps) assert.not.match(s.run ?? '', '${{');
+    const exported = stepRunning(steps, 'aws logs filter-log-events');
+    const usage = stepRunning(steps, 'eks-access usage --cluster "$cluster" --audit-log "audit-$cluster.json.gz" --since 90d --format markdown');
+    assert.ok(exported > stepRunning(steps, `npm install -g eks-access@${VERSION}`));
+    assert.ok(usage > exported);
+    assert.match(steps[usage]!.run!, '--format json');
+    assert.match(steps[usage]!.run!, 'GITHUB_STEP_SUMMARY');
+    assert.ok(stepUsing(steps, 'actions/upload-artifact') > usage);
   } finally {
     cleanup();
   }
