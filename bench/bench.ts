@@ -7,7 +7,9 @@
  *   ajv-cli  schema validation of the employee files by a general-purpose validator (the peer)
  * Then can-i against a dump of RBAC objects (YAML and JSON), split into loading and one question.
  *
- *   npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000]
+ * Then usage over a synthetic audit log against reading and JSON.parse-ing its lines (bench/audit.ts).
+ *
+ *   npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000] [--audit-events 1000000]
  *
  * Times are the best of --runs rounds; in each round every tool runs once, in turn, so noise on the
  * machine hits all of them alike. Peak memory is the largest seen over the rounds.
@@ -19,14 +21,15 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describeRssMethod, measureCommand, rssMethod, type Measured, type RssMethod } from './child.js';
 import { writeSyntheticRbac } from './synthetic.js';
+import { auditRound, writeAuditLog } from './audit.js';
 
-const USAGE = 'usage: npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000]';
+const USAGE = 'usage: npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000] [--audit-events 1000000]';
 const CLUSTERS = 5;
 const NAMESPACES = 40;
 
 class BenchError extends Error {}
 
-function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: number } {
+function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: number; auditEvents: number } {
   const given = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -34,7 +37,7 @@ function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: 
       console.log(USAGE);
       process.exit(0);
     }
-    const m = /^--(sizes|runs|rbac-objects)(?:=(.*))?$/.exec(flag);
+    const m = /^--(sizes|runs|rbac-objects|audit-events)(?:=(.*))?$/.exec(flag);
     if (!m) throw new BenchError(`unknown option ${flag}\n${USAGE}`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new BenchError(`${flag} needs a value\n${USAGE}`);
@@ -46,7 +49,7 @@ function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: 
     return n;
   };
   const sizes = [...new Set((given.get('sizes') ?? '1000,10000').split(',').map((s) => count('sizes', s.trim(), 2)))].sort((a, b) => a - b);
-  return { sizes, runs: count('runs', given.get('runs') ?? '3', 1), rbacObjects: count('rbac-objects', given.get('rbac-objects') ?? '4000', 0) };
+  return { sizes, runs: count('runs', given.get('runs') ?? '3', 1), rbacObjects: count('rbac-objects', given.get('rbac-objects') ?? '4000', 0), auditEvents: count('audit-events', given.get('audit-events') ?? '1000000', 0) };
 }
 
 /** dist/bench/bench.js -> the project root. */
@@ -285,8 +288,36 @@ async function rbacSection(method: RssMethod, work: string, objects: number, run
   console.log('The floor here: parse each dump file with the yaml package and write it back as JSON, in the same process.');
 }
 
+/** usage over a synthetic audit log of `events` JSON lines, against reading and parsing the same lines. */
+async function auditSection(method: RssMethod, work: string, events: number, runs: number): Promise<void> {
+  const log = join(work, 'audit.log');
+  const bytes = await writeAuditLog(log, events);
+  let best: { floor: Measured; usage: Measured } | undefined;
+  for (let round = 0; round < runs; round++) {
+    let r;
+    try {
+      r = await auditRound(method, projectRoot, work, log, events);
+    } catch (e) {
+      throw new BenchError(e instanceof Error ? e.message : String(e));
+    }
+    best = {
+      floor: best && best.floor.ms <= r.floor.ms ? best.floor : { ...r.floor, peakMiB: Math.max(r.floor.peakMiB, best?.floor.peakMiB ?? 0) },
+      usage: best && best.usage.ms <= r.usage.ms ? best.usage : { ...r.usage, peakMiB: Math.max(r.usage.peakMiB, best?.usage.peakMiB ?? 0) },
+    };
+  }
+  console.log(`\n== usage on an audit log of ${events} events (${fmt(bytes / 2 ** 20)} MiB of JSON lines), against reading and JSON.parse-ing the same lines`);
+  console.log(table(
+    ['tool', 'wall ms', 'x floor', 'peak MiB', 'events per s'],
+    [['floor', best!.floor], ['usage', best!.usage]].map(([name, m]) => {
+      const r = m as Measured;
+      return [name as string, fmt(r.ms), ratio(r.ms, best!.floor.ms), fmt(r.peakMiB), fmt(events / (r.ms / 1000))];
+    }),
+  ));
+  rmSync(log, { force: true });
+}
+
 async function bench(): Promise<void> {
-  const { sizes, runs, rbacObjects } = options(process.argv.slice(2));
+  const { sizes, runs, rbacObjects, auditEvents } = options(process.argv.slice(2));
   const scripts = { ...sharedScripts(), ajv: ajvCli() };
   const method = rssMethod();
   const cpu = cpus();
@@ -305,6 +336,7 @@ async function bench(): Promise<void> {
   try {
     await accessSection(method, work, sizes, runs, scripts);
     if (rbacObjects > 0) await rbacSection(method, work, rbacObjects, runs);
+    if (auditEvents > 0) await auditSection(method, work, auditEvents, runs);
   } finally {
     cleanUp();
   }
