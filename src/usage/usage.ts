@@ -476,9 +476,47 @@ function unusedPermissions(j: JudgedGrant, used: readonly Permission[]): { unuse
   return { unused: granted.filter((g) => !used.some((u) => covers(g, u))).sort(comparePermissions), wildcard: granted.some(isWildcard) };
 }
 
-/** How broad a set of rules is, to find the narrowest profile: a permission with `*` weighs as many. */
+/** The verbs a `*` stands for at least: the eight of the API plus the special ones RBAC knows. */
+const ALL_VERBS = 12;
+/** At least this many resources behind a `*`: the cluster's own custom resources are not known here. */
+const MIN_WILDCARD_RESOURCES = 50;
+let knownResources: { all: number; byGroup: Map<string, number> } | undefined;
+
+/** How many resources the Kubernetes default roles name, per API group: what a `*` resource is worth. */
+function resourceCounts(): { all: number; byGroup: Map<string, number> } {
+  if (knownResources) return knownResources;
+  const byGroup = new Map<string, Set<string>>();
+  for (const role of builtinClusterRoles().values()) {
+    for (const r of role.rules) {
+      for (const g of r.apiGroups ?? []) {
+        if (g === '*') continue;
+        let set = byGroup.get(g);
+        if (!set) byGroup.set(g, (set = new Set()));
+        for (const res of r.resources ?? []) if (!res.includes('*')) set.add(res);
+      }
+    }
+  }
+  const counts = new Map([...byGroup].map(([g, set]) => [g, set.size]));
+  return (knownResources = { all: [...counts.values()].reduce((a, b) => a + b, 0), byGroup: counts });
+}
+
+/**
+ * How broad a set of rules is, to find the narrowest profile: its permissions counted one verb on
+ * one resource at a time, a `*` verb as every verb and a `*` resource as every resource of its group
+ * (or of the cluster) that the default roles know, and at least as many as a cluster's own resources.
+ */
 function breadth(rules: readonly PolicyRule[]): number {
-  return expand(rules, [undefined]).reduce((n, p) => n + (isWildcard(p) ? 1000 : 1), 0);
+  const known = resourceCounts();
+  let n = 0;
+  for (const p of expand(rules, [undefined])) {
+    const verbs = p.verb === '*' ? ALL_VERBS : 1;
+    let resources = 1;
+    if (p.resource === '/*' || (p.resource.startsWith('/') && p.resource.endsWith('*'))) resources = MIN_WILDCARD_RESOURCES;
+    else if (p.resource === '*') resources = Math.max(MIN_WILDCARD_RESOURCES, p.group === '*' ? known.all : (known.byGroup.get(p.group) ?? 0));
+    else if (p.group === '*') resources = 10;
+    n += verbs * resources;
+  }
+  return n;
 }
 
 function requestOf(p: Permission): Request {
