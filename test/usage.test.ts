@@ -2,9 +2,10 @@ import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseWindow } from '../src/commands/usage.js';
+import { readAuditText } from '../src/usage/audit-log.js';
 import { sameCaller, type GrantUsage, type UsageReport } from '../src/usage/usage.js';
 import { markdownText } from '../src/text.js';
-import { HEADER, run, scratch } from './helpers/run.js';
+import { BASE_FILES, HEADER, run, scratch } from './helpers/run.js';
 
 const TODAY = '2026-12-02';
 const SSO_ROLE = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Dev_0a1b2c3d4e5f6a7b';
@@ -17,18 +18,7 @@ const SSO_CANONICAL = 'arn:aws:iam::111122223333:role/AWSReservedSSO_Dev_0a1b2c3
  * cluster-wide.
  */
 const FILES: Record<string, string> = {
-  'access/clusters/prod.yaml': `${HEADER}kind: Cluster
-name: prod
-accountId: "111122223333"
-region: eu-west-1
-authentication: aws-auth
-namespaces: [payments, checkout]
-awsAuth:
-  mapRoles:
-    - rolearn: arn:aws:iam::111122223333:role/prod-nodes
-      username: system:node:{{EC2PrivateDNSName}}
-      groups: [system:bootstrappers, system:nodes]
-`,
+  'access/clusters/prod.yaml': BASE_FILES['access/clusters/prod.yaml']!.replace('my-namespace', 'checkout'),
   'access/clusters/api.yaml': `${HEADER}kind: Cluster
 name: api
 accountId: "111122223333"
@@ -427,6 +417,44 @@ test('both file shapes, each also gzipped, give the same report', async () => {
     const r = await usage(logs, JSON_PROD);
     assert.is(r.code, 0, `${Object.keys(logs).join(',')}: ${r.stderr}`);
     assert.equal(r.report, plain.report, Object.keys(logs).join(','));
+  }
+});
+
+test('logs larger than a read chunk: events split across chunks read the same in both shapes', async () => {
+  const many: EventSpec[] = [];
+  for (let i = 0; i < 4000; i++) many.push({ ...SOME[i % SOME.length]!, name: `n-${'\\"x'.repeat(i % 7)}-${i}`, at: `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00.${String(i).padStart(6, '0')}Z` });
+  const lines = jsonLines(many);
+  assert.ok(lines.length > 2 * 1024 * 1024);
+  const plain = await usage({ 'audit.log': lines }, JSON_PROD);
+  assert.is(plain.report!.events, 4000);
+  const shapes: Record<string, string | Uint8Array>[] = [{ 'events.json': cloudWatch(many) }, { 'events.json.gz': gzipSync(cloudWatch(many)) }];
+  for (const logs of shapes) {
+    const r = await usage(logs, JSON_PROD);
+    assert.is(r.code, 0, r.stderr);
+    assert.equal(r.report, plain.report);
+  }
+});
+
+test('the reader gives the same events however the text is cut into chunks, escapes and keys split included', async () => {
+  const events: EventSpec[] = [
+    { user: 'a\\"b', verb: 'get', resource: 'pods', namespace: 'payments', name: '\\\\' },
+    { user: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' },
+  ];
+  for (const text of ['\ufeff' + jsonLines(events), cloudWatch(events), JSON.stringify(JSON.parse(cloudWatch(events)).events), ` \n${cloudWatch(events)}\n${cloudWatch(events.slice(1))}`]) {
+    const whole: unknown[] = [];
+    await readAuditText((async function* () { yield text; })(), 'f', (e) => whole.push(e));
+    assert.ok(whole.length >= 2, text.slice(0, 40));
+    for (const size of [1, 2, 3, 5, 7, 13]) {
+      const cut: unknown[] = [];
+      await readAuditText(
+        (async function* () {
+          for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+        })(),
+        'f',
+        (e) => cut.push(e),
+      );
+      assert.equal(cut, whole, `chunks of ${size}`);
+    }
   }
 });
 

@@ -10,11 +10,11 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from '../cli.js';
 import { formatDiagnostic, UsageError } from '../diagnostics.js';
-import { todayUtc } from '../lint/index.js';
 import { displayPath } from '../load/load.js';
 import { loadAccess } from '../pipeline.js';
 import { clusterOf } from '../rbac/query.js';
 import { compareStrings, printable } from '../text.js';
+import { checkToday } from './review.js';
 import { AuditLogError, readAuditLog } from '../usage/audit-log.js';
 import { renderUsageMarkdown, renderUsageText } from '../usage/render.js';
 import { UsageCollector, type UsageReport, type UsageWindow } from '../usage/usage.js';
@@ -27,13 +27,6 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function isDate(value: string): boolean {
   const ms = Date.parse(`${value}T00:00:00Z`);
   return DATE.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
-}
-
-/** `--today`: a date, default today in UTC. */
-export function parseToday(value: string | undefined): string {
-  if (value === undefined) return todayUtc();
-  if (!isDate(value)) throw new UsageError(`--today must be a date written YYYY-MM-DD, got "${value}"`);
-  return value;
 }
 
 /** `--since`: `90d`, `12w` (days before today) or a date; the window ends with today. */
@@ -96,7 +89,7 @@ export function registerUsage(program: Command, ctx: CommandContext): void {
     .option('--dir <dir>', 'the access folder', 'access')
     .action(async (opts: { cluster?: string; auditLog: string[]; since: string; today?: string; format: string; dir: string }) => {
       if (!(USAGE_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected ${USAGE_FORMATS.join(', ')}`);
-      const window = parseWindow(opts.since, parseToday(opts.today));
+      const window = parseWindow(opts.since, checkToday(opts.today));
       const files = logFiles(opts.auditLog);
       const loaded = await loadAccess(opts.dir);
       if (!loaded.model) {

@@ -86,20 +86,26 @@ const CLOUDWATCH_START = /^\s*(?:\{\s*"(?:events|searchedLogStreams|nextToken)"|
 
 /** Reads one audit log file, calling `onEvent` for every event in it. */
 export async function readAuditLog(path: string, file: string, onEvent: OnEvent): Promise<void> {
-  const chunks = textChunks(path, file);
-  let first = await chunks.next();
-  while (!first.done && first.value.trim() === '' && first.value.length < 4096) {
+  await readAuditText(textChunks(path, file), file, onEvent);
+}
+
+/** Reads an audit log's text, however it is cut into chunks: JSON lines, or CloudWatch pages. */
+export async function readAuditText(source: AsyncIterable<string>, file: string, onEvent: OnEvent): Promise<void> {
+  const chunks = source[Symbol.asyncIterator]();
+  // Enough of the start to tell the shape: past leading white space, and a key.
+  let start = '';
+  for (;;) {
     const next = await chunks.next();
     if (next.done) break;
-    first = { done: false, value: first.value + next.value };
+    start += next.value;
+    if (start.length > 1 << 20 || start.trimStart().length >= 32) break;
   }
-  if (first.done) return;
+  if (start.length === 0) return;
   async function* all(): AsyncGenerator<string> {
-    yield first.value as string;
-    yield* chunks;
+    yield start;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
   }
-  const start = (first.value as string).replace(/^\ufeff/, '');
-  if (CLOUDWATCH_START.test(start)) await readPages(all(), file, onEvent);
+  if (CLOUDWATCH_START.test(start.replace(/^\ufeff/, ''))) await readPages(all(), file, onEvent);
   else await readLines(all(), file, onEvent);
 }
 
@@ -166,14 +172,36 @@ async function readPages(chunks: AsyncIterable<string>, file: string, onEvent: O
       const c = chunk.charCodeAt(i);
       if (c === 10) line++;
       if (inString) {
-        if (escaped) escaped = false;
-        else if (c === 92) escaped = true;
-        else if (c === 34) {
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        // Jump to the closing quote, over escapes (a JSON string holds no line break): the
+        // `message` of a CloudWatch event is a whole audit event, escaped.
+        let j = i;
+        for (;;) {
+          const quote = chunk.indexOf('"', j);
+          const backslash = chunk.indexOf('\\', j);
+          if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+            if (backslash + 1 < chunk.length) {
+              j = backslash + 2;
+              continue;
+            }
+            escaped = true;
+            i = chunk.length;
+            break;
+          }
+          if (quote === -1) {
+            i = chunk.length;
+            break;
+          }
           inString = false;
           if (keyStart !== -1) {
-            keyText += chunk.slice(keyStart, i);
+            keyText += chunk.slice(keyStart, quote);
             keyStart = -1;
           }
+          i = quote;
+          break;
         }
         continue;
       }
