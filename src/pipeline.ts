@@ -34,6 +34,6 @@ export function buildAccess(documents: LoadedDocument[], loadDiagnostics: Diagno
 /** load -> validate -> model, for the access folder `dir`. */
 export async function loadAccess(dir: string): Promise<LoadedAccess> {
   const files = await discoverFiles(dir);
-  const loaded = await loadFiles(files);
+  const loaded = await loadFiles(files, dir);
   return buildAccess(loaded.value, loaded.diagnostics);
 }

@@ -1,5 +1,6 @@
 import jsyaml from 'js-yaml';
 import { stringify } from 'yaml';
+import { printable } from '../text.js';
 
 /** Keys that lead an object, in this order; the rest follow alphabetically. */
 const LEADING_KEYS = ['apiVersion', 'kind', 'metadata', 'name'];
@@ -66,7 +67,9 @@ export function yamlText(sorted: unknown): string {
  */
 export function toYaml(objects: readonly unknown[], header?: string): string {
   const body = objects.map(documentText).join('---\n');
-  return (header ? header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n') + '\n' : '') + body;
+  // Each header line is escaped: a `\r`, U+0085, U+2028 or U+2029 in a name from the input would
+  // end the comment for a YAML reader and start a document of its own.
+  return (header ? header.split('\n').map((l) => `# ${printable(l)}`.trimEnd()).join('\n') + '\n' : '') + body;
 }
 
 /** JSON text with sorted keys and a trailing newline. */

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readlinkSync, readSync, realpathSync, type Dirent } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
+import { printable } from '../text.js';
 import { lineColumn, lineStartsOf, offsetOf, positionTrees, type PositionNode } from './fast-positions.js';
 import jsyaml from 'js-yaml';
 import { Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type CST, type Node, type Pair, type YAMLError } from 'yaml';
@@ -49,7 +50,25 @@ export function displayPath(path: string, cwd = process.cwd()): string {
   return shown.split(sep).join('/');
 }
 
-/** Every `*.yaml` / `*.yml` under `dir`, sorted. A missing folder is a usage error. */
+/**
+ * Characters a file name must not hold: control characters (C0, DEL, C1 with U+0085), the line and
+ * paragraph separators and the backslash. YAML, Markdown and terminals read them as syntax (a `\r`
+ * ends a comment line in YAML), and a backslash is a separator on Windows and to glob libraries.
+ */
+const BAD_PATH_CHAR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\\]/;
+
+/** Whether a path (as found in the folder) holds a character that file names must not hold. */
+export function badPathCharacter(path: string): boolean {
+  return BAD_PATH_CHAR.test(path);
+}
+
+/**
+ * Every `*.yaml` / `*.yml` under `dir`, sorted: real directory entries, listed by readdir (names
+ * are data: no glob syntax, no `\` read as `/`), without following symbolic links and skipping
+ * names that start with a dot. A folder below `dir` that cannot be listed is returned as an entry
+ * itself, so that loading it reports it (exit 1) rather than the listing failing. A missing `dir`
+ * is a usage error.
+ */
 export async function discoverFiles(dir: string): Promise<string[]> {
   const root = resolve(dir);
   let info;
@@ -59,8 +78,26 @@ export async function discoverFiles(dir: string): Promise<string[]> {
     throw new UsageError(`folder not found: ${dir}`);
   }
   if (!info.isDirectory()) throw new UsageError(`not a folder: ${dir}`);
-  const files = await fg(['**/*.yaml', '**/*.yml'], { cwd: root, absolute: true, dot: false, followSymbolicLinks: false, onlyFiles: true });
-  return files.sort();
+  const out: string[] = [];
+  const folders = [root];
+  while (folders.length > 0) {
+    const folder = folders.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      out.push(folder);
+      continue;
+    }
+    for (const e of entries) {
+      const name = String(e.name);
+      if (name.startsWith('.')) continue;
+      const full = join(folder, name);
+      if (e.isDirectory()) folders.push(full);
+      else if (!e.isSymbolicLink() && /\.ya?ml$/.test(name)) out.push(full); // FIFOs and devices too: refused when read
+    }
+  }
+  return out.sort();
 }
 
 /** Reads files or folders given on the command line (for `--manifests`), expanding folders to their YAML and JSON files. */
@@ -337,15 +374,80 @@ function describeYamlError(code: string, message: string): string {
   }
 }
 
-/** One file's text, read from disk and checked, or the one problem that stops it being read. */
-function readText(path: string): { text: string } | { problem: { message: string; line: number; column: number } } {
-  let bytes: Buffer;
+/** Opened read-only, never following a symbolic link in the last component and never waiting (a FIFO opens at once). */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** The real path of an open file descriptor (Linux), else of the path. */
+function realPathOf(fd: number, path: string): string {
   try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return { problem: { message: `cannot read file: ${e instanceof Error ? e.message : String(e)}`, line: 1, column: 1 } };
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return realpathSync(path);
   }
+}
+
+/**
+ * Reads one regular file without following links or blocking: opened with O_NOFOLLOW | O_NONBLOCK,
+ * then checked with fstat on the open descriptor (what is read is what was checked, whatever is
+ * swapped in meanwhile) and, with `root`, refused when it resolves outside that folder.
+ */
+function readRegularFile(path: string, root: string | undefined): Buffer | string {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'EMLINK') return 'not read: it is a symbolic link; access files are read as they are in the folder';
+    if (code === 'EACCES' || code === 'EPERM') return 'cannot read: permission denied';
+    if (code === 'ENOENT') return 'cannot read: it was removed while being read';
+    return `cannot read: ${code ?? 'error'}`;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) return 'cannot read this folder: permission denied';
+    if (!info.isFile()) return 'not read: it is not a regular file (a FIFO, socket or device); access files are regular files';
+    if (root !== undefined) {
+      let real: string;
+      let realRoot: string;
+      try {
+        real = realPathOf(fd, path);
+        realRoot = realpathSync(root);
+      } catch {
+        return 'cannot read: its real path cannot be determined';
+      }
+      if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) return 'not read: it resolves outside the access folder';
+    }
+    if (info.size > MAX_FILE_BYTES) return `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`;
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(65536);
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return 'cannot read: it is not a regular file';
+        return `cannot read: ${(e as NodeJS.ErrnoException).code ?? 'error'}`;
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_FILE_BYTES) return `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`;
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One file's text, read from disk and checked, or the one problem that stops it being read. */
+function readText(path: string, root?: string): { text: string } | { problem: { message: string; line: number; column: number } } {
   const at = (message: string, line = 1, column = 1) => ({ problem: { message, line, column } });
+  const shownFrom = root === undefined ? path : relative(resolve(root), path);
+  if (badPathCharacter(shownFrom)) return at('file name holds a control character, line separator or backslash; rename the file (names are data, and these read as syntax)');
+  const read = readRegularFile(path, root);
+  if (typeof read === 'string') return at(read);
+  const bytes = read;
   if (bytes.length > MAX_FILE_BYTES) return at(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`);
   // What Windows PowerShell's `>` writes.
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return at('file is UTF-16 encoded; save it as UTF-8');
@@ -375,16 +477,16 @@ function firstLongLine(text: string): number | undefined {
 }
 
 /** Reads and parses files. Unreadable, binary and non-UTF-8 files become diagnostics. */
-export async function loadFiles(paths: readonly string[]): Promise<Result<LoadedDocument[]>> {
+export async function loadFiles(paths: readonly string[], root?: string): Promise<Result<LoadedDocument[]>> {
   const diagnostics: Diagnostic[] = [];
   const documents: LoadedDocument[] = [];
   // One thread: split across two, reading and parsing small files was no faster (measured), as
   // V8's compiler and GC threads then compete for the second core.
   for (const path of paths) {
     const file = displayPath(path);
-    const r = readText(path);
+    const r = readText(path, root);
     if ('problem' in r) {
-      diagnostics.push(diagnostic({ file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file'));
+      diagnostics.push(diagnostic({ file: badPathCharacter(file) ? printable(file.replace(/\\/g, '\\\\')) : file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file'));
       continue;
     }
     const parsed = parseYamlFile(r.text, file);

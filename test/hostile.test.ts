@@ -1,0 +1,157 @@
+/**
+ * Hostile access files (issue: hostile input never reaches a cluster): file names are data, only
+ * real regular files inside --dir are read, and nothing in a name or value turns into syntax in
+ * what generate writes.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { BASE_FILES, ROOT, run, scratch } from './helpers/run.js';
+
+const EMPLOYEE = (name: string) => `apiVersion: eks-access/v1
+kind: Employee
+name: ${name}
+email: someone@example.com
+identity:
+  iamUser: ${name}
+access:
+  - cluster: prod
+    level: read-only
+`;
+
+for (const [label, bad] of [['CR', '\r'], ['LF', '\n'], ['U+0085', '\u0085'], ['U+2028', '\u2028'], ['U+2029', '\u2029'], ['ESC', '\u001b'], ['backslash', '\\'], ['DEL', '\u007f']] as const) {
+  test(`an access file whose name holds ${label} is refused (exit 1, naming it) and puts nothing into the output`, async () => {
+    const name = `employees/x${bad}kind: Pod${bad}metadata: {name: evil}${bad}.yaml`;
+    const s = scratch({ ...BASE_FILES, [`access/${name}`]: EMPLOYEE('mallory') });
+    try {
+      const v = await run(['validate'], s.dir);
+      assert.is(v.code, 1, v.stdout + v.stderr);
+      const out = v.stdout + v.stderr;
+      assert.match(out, /file name holds a control character, line separator or backslash/);
+      assert.not.match(out, /[\r\u0085\u2028\u2029\u001b\u007f]/);
+      const g = await run(['generate'], s.dir);
+      assert.is(g.code, 1);
+      assert.not.ok(existsSync(join(s.dir, 'generated')));
+    } finally {
+      s.cleanup();
+    }
+  });
+}
+
+test('a backslash in a folder or file name is not read as a path separator (no glob normalisation)', async () => {
+  // fast-glob would list `a\\b.yaml`; readdir gives the real name, which is refused.
+  const s = scratch({ ...BASE_FILES, 'access/employees/a\\..\\b.yaml': EMPLOYEE('mallory') });
+  try {
+    const v = await run(['validate'], s.dir);
+    assert.is(v.code, 1);
+    assert.match(v.stdout + v.stderr, /a\\\\\.\.\\\\b\.yaml/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a header naming a source with CR cannot start a YAML document: header lines are escaped', async () => {
+  const { toYaml } = await import('../src/emit/serialize.js');
+  const text = toYaml([{ a: 'b' }], 'from x\rkind: Pod\u2028y\u0085z');
+  const { parseAllDocuments } = await import('yaml');
+  const docs = parseAllDocuments(text.replace(/\r/g, '\n'));
+  assert.is(docs.length, 1);
+  assert.equal(docs[0]!.toJS(), { a: 'b' });
+  assert.not.match(text, /[\r\u2028\u0085]/);
+});
+
+test('a FIFO in the access folder does not hang validate: it is refused as not a regular file', async () => {
+  const s = scratch(BASE_FILES);
+  try {
+    execFileSync('mkfifo', [join(s.dir, 'access/employees/pipe.yaml')]);
+    const started = Date.now();
+    const child = spawn(process.execPath, [join(ROOT, 'dist/src/bin.js'), 'validate'], { cwd: s.dir });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    clearTimeout(timer);
+    assert.ok(Date.now() - started < 15000, 'validate hung on a FIFO');
+    assert.is(code, 1, out);
+    assert.match(out, /pipe\.yaml:1:1 .*not a regular file/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a FIFO opened through the loader does not block and is refused after fstat', async () => {
+  const { loadFiles } = await import('../src/load/load.js');
+  const s = scratch({});
+  try {
+    execFileSync('mkfifo', [join(s.dir, 'p.yaml')]);
+    const r = await loadFiles([join(s.dir, 'p.yaml')], s.dir);
+    assert.is(r.value.length, 0);
+    assert.match(r.diagnostics[0]!.message, /not a regular file/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a symbolic link handed to the loader directly is not followed (O_NOFOLLOW)', async () => {
+  const { loadFiles } = await import('../src/load/load.js');
+  const s = scratch({ 'outside/secret.yaml': EMPLOYEE('mallory'), 'access/x.txt': '' });
+  try {
+    symlinkSync(join(s.dir, 'outside/secret.yaml'), join(s.dir, 'access/link.yaml'));
+    const r = await loadFiles([join(s.dir, 'access/link.yaml')], join(s.dir, 'access'));
+    assert.is(r.value.length, 0);
+    assert.match(r.diagnostics[0]!.message, /symbolic link/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a file reached through a folder that resolves outside --dir is refused', async () => {
+  const { loadFiles } = await import('../src/load/load.js');
+  const s = scratch({ 'outside/secret.yaml': EMPLOYEE('mallory'), 'access/x.txt': '' });
+  try {
+    symlinkSync(join(s.dir, 'outside'), join(s.dir, 'access/sub'));
+    const r = await loadFiles([join(s.dir, 'access/sub/secret.yaml')], join(s.dir, 'access'));
+    assert.is(r.value.length, 0);
+    assert.match(r.diagnostics[0]!.message, /outside the access folder/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('an unreadable folder inside --dir is exit 1 naming it, not an internal error', async () => {
+  if (process.getuid?.() === 0) return; // root reads every folder
+  const s = scratch(BASE_FILES);
+  const locked = join(s.dir, 'access/employees/locked');
+  try {
+    mkdirSync(locked);
+    writeFileSync(join(locked, 'bob.yaml'), EMPLOYEE('bob'));
+    chmodSync(locked, 0o000);
+    const v = await run(['validate'], s.dir);
+    assert.is(v.code, 1, v.stdout + v.stderr);
+    assert.match(v.stdout + v.stderr, /access\/employees\/locked:1:1/);
+    assert.not.match(v.stdout + v.stderr, /at .*\.js:\d+/);
+  } finally {
+    chmodSync(locked, 0o755);
+    s.cleanup();
+  }
+});
+
+test('an unreadable --dir itself is exit 1 naming it', async () => {
+  if (process.getuid?.() === 0) return;
+  const s = scratch(BASE_FILES);
+  try {
+    chmodSync(join(s.dir, 'access'), 0o000);
+    const v = await run(['validate'], s.dir);
+    assert.is(v.code, 1, v.stdout + v.stderr);
+    assert.match(v.stdout + v.stderr, /access/);
+  } finally {
+    chmodSync(join(s.dir, 'access'), 0o755);
+    s.cleanup();
+  }
+});
+
+test.run();
