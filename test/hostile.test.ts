@@ -154,4 +154,50 @@ test('an unreadable --dir itself is exit 1 naming it', async () => {
   }
 });
 
+test('generate --out another repository whose README quotes "eks-access generate" is refused; its .git survives', async () => {
+  const s = scratch({ ...BASE_FILES, 'other/README.md': 'Run eks-access generate to write this.\n', 'other/.git/HEAD': 'ref: refs/heads/main\n' });
+  try {
+    const g = await run(['generate', '--out', 'other'], s.dir);
+    assert.is(g.code, 2, g.stdout + g.stderr);
+    assert.match(g.stderr, /refusing to replace other/);
+    assert.ok(existsSync(join(s.dir, 'other/.git/HEAD')));
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('generate writes an exact marker file and refuses its own folder once something foreign is put in it', async () => {
+  const s = scratch(BASE_FILES);
+  try {
+    assert.is((await run(['generate'], s.dir)).code, 0);
+    assert.ok(existsSync(join(s.dir, 'generated/.eks-access-output')));
+    mkdirSync(join(s.dir, 'generated/.git'));
+    writeFileSync(join(s.dir, 'generated/.git/HEAD'), 'x');
+    const g = await run(['generate'], s.dir);
+    assert.is(g.code, 2);
+    assert.match(g.stderr, /"\.git", which eks-access generate does not write/);
+    assert.ok(existsSync(join(s.dir, 'generated/.git/HEAD')));
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('aws-auth is never pruned nor deleted by Argo CD; init\'s ApplicationSet preserves resources and Applications allow empty syncs', async () => {
+  const s = scratch(BASE_FILES);
+  try {
+    assert.is((await run(['generate'], s.dir)).code, 0);
+    const awsAuth = (await import('node:fs')).readFileSync(join(s.dir, 'generated/clusters/prod/aws-auth.yaml'), 'utf8');
+    assert.match(awsAuth, /argocd\.argoproj\.io\/sync-options: Prune=false,Delete=false/);
+    const { parse } = await import('yaml');
+    const fs = await import('node:fs');
+    const set = parse(fs.readFileSync(join(ROOT, 'src/templates/deploy/argocd/applicationset.yaml'), 'utf8'));
+    assert.is(set.spec.syncPolicy.preserveResourcesOnDeletion, true);
+    assert.is(set.spec.template.spec.syncPolicy.automated.allowEmpty, true);
+    const app = parse(fs.readFileSync(join(ROOT, 'src/templates/deploy/argocd/application.yaml'), 'utf8'));
+    assert.is(app.spec.syncPolicy.automated.allowEmpty, true);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test.run();

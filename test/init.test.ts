@@ -204,13 +204,13 @@ test('Argo CD ApplicationSet and Application, Flux Kustomization point at genera
     assert.is(set.kind, 'ApplicationSet');
     assert.equal(set.spec.generators[0].git.directories, [{ path: 'generated/clusters/*' }]);
     assert.is(set.spec.template.spec.source.path, '{{.path.path}}');
-    assert.equal(set.spec.template.spec.syncPolicy.automated, { prune: true, selfHeal: true });
+    assert.equal(set.spec.template.spec.syncPolicy.automated, { prune: true, selfHeal: true, allowEmpty: true });
     assert.ok(set.spec.template.spec.syncPolicy.syncOptions.includes('ServerSideApply=true'));
 
     const app = parse(readFileSync(join(repo, 'deploy/argocd/application.yaml'), 'utf8'));
     assert.is(app.kind, 'Application');
     assert.is(app.spec.source.path, 'generated/clusters/prod');
-    assert.equal(app.spec.syncPolicy.automated, { prune: true, selfHeal: true });
+    assert.equal(app.spec.syncPolicy.automated, { prune: true, selfHeal: true, allowEmpty: true });
     assert.ok(app.spec.syncPolicy.syncOptions.includes('ServerSideApply=true'));
 
     const docs = parseAllDocuments(readFileSync(join(repo, 'deploy/flux/kustomization.yaml'), 'utf8')).map((d) => {

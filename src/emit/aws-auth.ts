@@ -123,7 +123,7 @@ export function emitAwsAuth(model: AccessModel, c: Cluster): V1ConfigMap {
       labels: { ...MANAGED_BY },
       annotations: {
         [ANNOTATION.source]: c.file,
-        'argocd.argoproj.io/sync-options': 'Prune=false',
+        'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
         'kustomize.toolkit.fluxcd.io/prune': 'disabled',
       },
     },

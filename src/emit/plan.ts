@@ -11,8 +11,14 @@ import { parallelThreshold, runInWorker } from '../parallel/pool.js';
 import { emitTerraform } from './terraform.js';
 
 export const OUTPUT_README = 'README.md';
+/**
+ * The file that marks a folder as generate's output, with exactly OUTPUT_MARKER_TEXT: generate only
+ * ever replaces a folder that holds it (or, written by earlier versions, exactly its own README).
+ */
+export const OUTPUT_MARKER = '.eks-access-output';
+export const OUTPUT_MARKER_TEXT = 'This folder is written by eks-access generate and replaced as a whole on every run.\n';
 
-const README = `# generated/
+export const README = `# generated/
 
 Everything in this folder is written by \`eks-access generate\` from the access files. Do not edit it:
 the next run overwrites it, and \`eks-access generate --check\` in CI fails on any difference.
@@ -91,7 +97,10 @@ function planFiles(model: AccessModel, flush?: (batch: Pending[]) => void): { fi
     if (flush && flushed < pending.length) flush(pending.slice(flushed));
     flushed = pending.length;
   };
-  const files: OutputFile[] = [{ path: OUTPUT_README, content: README }];
+  const files: OutputFile[] = [
+    { path: OUTPUT_MARKER, content: OUTPUT_MARKER_TEXT },
+    { path: OUTPUT_README, content: README },
+  ];
   const pending: Pending[] = [];
   const later = (path: string, objects: object[], header: string): OutputFile => {
     const file = { path, content: '' };

@@ -1,5 +1,5 @@
 import jsyaml from 'js-yaml';
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import { printable } from '../text.js';
 
 /** Keys that lead an object, in this order; the rest follow alphabetically. */
@@ -36,15 +36,42 @@ export function sortKeys(value: unknown, parentKey?: string): unknown {
 }
 
 /**
- * Strings that js-yaml writes plain but a YAML 1.1 reader takes for numbers: underscores in digits
- * (`1_000`) and a sign before a bare fraction (`+.5`). Objects holding one are written by yaml.
+ * Plain scalars that a YAML 1.1 resolver (go-yaml v2 in kubectl, kustomize, aws-iam-authenticator;
+ * libyaml's users) or a YAML 1.2 core resolver (go-yaml v3) reads as something other than a string:
+ * booleans, nulls, integers (binary, octal, hexadecimal, sexagesimal, underscores), floats (`.inf`,
+ * `.nan`, exponents, sexagesimal) and timestamps. A string that matches is written quoted.
  */
-const NUMBER_LIKE = /^[-+]?[0-9.][0-9a-fA-FxXoObB_.:+-]*$/;
-function hasYaml11Pitfall(value: unknown): boolean {
-  if (typeof value === 'string') return NUMBER_LIKE.test(value) && (value.includes('_') || /^[-+]\./.test(value));
-  if (Array.isArray(value)) return value.some(hasYaml11Pitfall);
-  if (value !== null && typeof value === 'object') return Object.values(value).some(hasYaml11Pitfall);
+const YAML11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+const YAML11_NULL = /^(?:~|null|Null|NULL|)$/;
+const YAML11_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const YAML11_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const YAML11_TIMESTAMP = /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/;
+const YAML12_CORE = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+/** Cheap first test: every non-string spelling above starts with one of these or is a bool word. */
+const MAYBE = /^(?:[-+.~0-9]|[yYnNtTfFoO]|$)/;
+
+/** Whether a plain scalar `value` would be read as anything but this string by a YAML 1.1 or 1.2 reader. */
+export function readsAsNonString(value: string): boolean {
+  if (!MAYBE.test(value)) return false;
+  return YAML11_BOOL.test(value) || YAML11_NULL.test(value) || YAML11_INT.test(value) || YAML11_FLOAT.test(value) || YAML11_TIMESTAMP.test(value) || YAML12_CORE.test(value);
+}
+
+function hasAmbiguousString(value: unknown): boolean {
+  if (typeof value === 'string') return readsAsNonString(value);
+  if (Array.isArray(value)) return value.some(hasAmbiguousString);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => readsAsNonString(k) || hasAmbiguousString(v));
   return false;
+}
+
+/** YAML text with every string that would be misread double-quoted (keys included). */
+function quotedYaml(sorted: unknown): string {
+  const doc = new Document(sorted, { version: '1.1', aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && readsAsNonString(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0, indentSeq: true });
 }
 
 /** One object as a YAML document. */
@@ -54,7 +81,7 @@ function documentText(object: unknown): string {
 
 /** YAML text of a value as it is (keys in their order), quoted for YAML 1.1 readers. */
 export function yamlText(sorted: unknown): string {
-  if (hasYaml11Pitfall(sorted)) return stringify(sorted, { version: '1.1', lineWidth: 0, indentSeq: true, aliasDuplicateObjects: false });
+  if (hasAmbiguousString(sorted)) return quotedYaml(sorted);
   // js-yaml is several times faster than yaml's stringify and, out of compatibility mode, quotes what
   // YAML 1.1 would misread (`yes`, `on`, `0777`, dates), which is how Kubernetes reads manifests.
   return jsyaml.dump(sorted, { lineWidth: -1, noRefs: true, quotingType: '"' });

@@ -6,7 +6,7 @@ import { UsageError } from '../diagnostics.js';
 import { parallelThreshold, runInWorker } from '../parallel/pool.js';
 import { writeFiles } from './files.js';
 import type { OutputFile } from '../emit/common.js';
-import { OUTPUT_README } from '../emit/plan.js';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT, OUTPUT_README, README } from '../emit/plan.js';
 
 export interface Change {
   path: string;
@@ -51,12 +51,24 @@ export function compareOutput(existing: ReadonlyMap<string, string>, files: read
   return changes;
 }
 
-/** The output folder is ours when it is empty or holds the README that generate writes. */
-async function assertOwned(dir: string, existing: ReadonlyMap<string, string>): Promise<void> {
-  if (existing.size === 0) return;
-  const readme = existing.get(OUTPUT_README);
-  if (readme === undefined || !readme.includes('eks-access generate')) {
-    throw new UsageError(`refusing to replace ${dir}: it has files but was not written by eks-access generate (no ${OUTPUT_README} of ours); choose another --out or empty it`);
+/** Top-level entries generate writes: anything else in the folder means it is not (only) ours. */
+const OWN_TOP_LEVEL = new Set([OUTPUT_MARKER, OUTPUT_README, 'ACCESS.md', 'clusters', 'terraform', 'kubeconfigs']);
+
+/**
+ * The output folder is ours when it is empty, or holds the exact marker file that generate writes
+ * (or, written before the marker existed, exactly the README generate writes) and nothing at its top
+ * level that generate would not have written. A phrase in a README proves nothing: another
+ * repository's README may quote it, and replacing that folder would delete the repository.
+ */
+async function assertOwned(dir: string, existing: ReadonlyMap<string, string>, entries: readonly string[]): Promise<void> {
+  if (existing.size === 0 && entries.length === 0) return;
+  const marked = existing.get(OUTPUT_MARKER) === OUTPUT_MARKER_TEXT || (!existing.has(OUTPUT_MARKER) && existing.get(OUTPUT_README) === README);
+  if (!marked) {
+    throw new UsageError(`refusing to replace ${dir}: it has files but was not written by eks-access generate (no ${OUTPUT_MARKER} of ours); choose another --out or empty it`);
+  }
+  const foreign = entries.filter((e) => !OWN_TOP_LEVEL.has(e)).sort();
+  if (foreign.length > 0) {
+    throw new UsageError(`refusing to replace ${dir}: it holds ${foreign.map((f) => JSON.stringify(f)).join(', ')}, which eks-access generate does not write; move it out of the output folder or choose another --out`);
   }
 }
 
@@ -214,7 +226,11 @@ export async function writeOutput(dir: string, files: readonly OutputFile[], opt
     const existing = await readTree(target).catch((e: unknown) => {
       throw new WriteError(`cannot read ${dir}: ${reason(e)}`);
     });
-    await assertOwned(dir, existing);
+    const entries = await readdir(target).catch((e: unknown) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [] as string[];
+      throw new WriteError(`cannot read ${dir}: ${reason(e)}`);
+    });
+    await assertOwned(dir, existing, entries);
     const changes = compareOutput(existing, files);
     if (changes.length === 0) return changes;
     await swapIn(dir, files, { target, staging, retired });

@@ -1,0 +1,85 @@
+/**
+ * Generated YAML reads the same in every reader the cluster side uses: every plain (unquoted) scalar
+ * of every generated file, golden outputs and outputs from hostile values, resolves as a string under
+ * YAML 1.1 (go-yaml v2, libyaml) and YAML 1.2 core (go-yaml v3) rules. The oracle below is written
+ * from the YAML 1.1 type repository (bool, null, int, float, timestamp) independently of the emitter.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { isScalar, parseAllDocuments, visit } from 'yaml';
+import { toYaml } from '../src/emit/serialize.js';
+import { ROOT } from './helpers/run.js';
+
+const BOOL11 = ['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF'];
+const NULL11 = ['~', 'null', 'Null', 'NULL', ''];
+const INT11 = [/^[-+]?0b[01_]+$/, /^[-+]?0[0-7_]+$/, /^[-+]?(0|[1-9][0-9_]*)$/, /^[-+]?0x[0-9a-fA-F_]+$/, /^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$/];
+const FLOAT11 = [/^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$/, /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*$/, /^[-+]?\.(inf|Inf|INF)$/, /^\.(nan|NaN|NAN)$/];
+const TIMESTAMP11 = [/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?(([ \t]*)Z|[-+][0-9]{1,2}(:[0-9]{2})?)?$/];
+const CORE12 = [/^(null|Null|NULL|~)$/, /^(true|True|TRUE|false|False|FALSE)$/, /^[-+]?[0-9]+$/, /^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/, /^[-+]?(\.inf|\.Inf|\.INF)$/, /^(\.nan|\.NaN|\.NAN)$/];
+
+function resolvesAsNonString(s: string): string | undefined {
+  if (BOOL11.includes(s)) return 'bool (1.1)';
+  if (NULL11.includes(s)) return 'null (1.1)';
+  if (INT11.some((r) => r.test(s))) return 'int (1.1)';
+  if (FLOAT11.some((r) => r.test(s)) && s !== '.' && /[0-9]|inf|nan/i.test(s)) return 'float (1.1)';
+  if (TIMESTAMP11.some((r) => r.test(s))) return 'timestamp (1.1)';
+  if (CORE12.some((r) => r.test(s))) return 'non-string (1.2 core)';
+  return undefined;
+}
+
+/** Plain scalars that are meant as booleans or numbers in what generate writes. */
+const INTENDED = new Set(['true', 'false']);
+
+function plainMisreadings(text: string, where: string): string[] {
+  const bad: string[] = [];
+  for (const doc of parseAllDocuments(text, { schema: 'failsafe' })) {
+    assert.is(doc.errors.length, 0, `${where}: ${doc.errors[0]?.message}`);
+    visit(doc, {
+      Scalar(_k, node) {
+        if (!isScalar(node) || node.type !== 'PLAIN') return;
+        const value = String(node.value);
+        const kind = resolvesAsNonString(value);
+        if (kind !== undefined && !INTENDED.has(value)) bad.push(`${where}: ${JSON.stringify(value)} would be read as ${kind}`);
+      },
+    });
+  }
+  return bad;
+}
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+test('every plain scalar of the golden outputs and of generated/ reads as a string in YAML 1.1 and 1.2', () => {
+  const files = [...yamlFiles(join(ROOT, 'generated')), ...yamlFiles(join(ROOT, 'test/fixtures/generate')).filter((f) => f.includes('/expected/'))];
+  assert.ok(files.length > 5);
+  const bad = files.flatMap((f) => plainMisreadings(readFileSync(f, 'utf8'), f.slice(ROOT.length)));
+  assert.equal(bad, []);
+});
+
+const HOSTILE = ['0o7', '1e3', '1_0', '.inf', '-.inf', '.NaN', '0x1F', '1:20', '1:20.5', '~', '', 'y', 'n', 'on', 'OFF', 'Null', '0b101', '+.5', '012', '2027-03-31', '2001-12-14t21:59:43.10-05:00', '190:20:30', '1.', '+1', '-0', '0.1e+3', 'yes', 'No'];
+
+test('values that resolvers read as numbers, bools, nulls or timestamps are quoted, as values and as keys', () => {
+  for (const v of HOSTILE) {
+    const text = toYaml([{ metadata: { name: v, annotations: { [v]: v } }, list: [v, `x${v}`], data: { mapRoles: v } }]);
+    assert.equal(plainMisreadings(text, JSON.stringify(v)), []);
+    const back = parseAllDocuments(text, { version: '1.1' })[0]!.toJS();
+    assert.is(back.metadata.name, v, text);
+    const back12 = parseAllDocuments(text)[0]!.toJS();
+    assert.is(back12.metadata.name, v, text);
+  }
+});
+
+test('values with line breaks of any kind and control characters are written escaped, never plain', () => {
+  for (const v of ['a\rkind: Pod', 'a\u0085b', 'a\u2028b', 'a\u2029b', 'a\u001bb', 'a\nkind: Pod']) {
+    const text = toYaml([{ metadata: { annotations: { 'eks-access/source': v } } }]);
+    assert.not.match(text, /[\r\u0085\u2028\u2029\u001b]/);
+    assert.is(parseAllDocuments(text)[0]!.toJS().metadata.annotations['eks-access/source'], v);
+  }
+});
+
+test.run();
