@@ -200,4 +200,90 @@ test('aws-auth is never pruned nor deleted by Argo CD; init\'s ApplicationSet pr
   }
 });
 
+const PERSON = (name: string, identity: string, extra = '', cluster = 'prod') => `apiVersion: eks-access/v1
+kind: Employee
+name: ${name}
+email: ${name}@example.com
+${extra}identity:
+${identity}
+access:
+  - cluster: ${cluster}
+    level: read-only
+`;
+
+test('one person per IAM user: created user names compare case-insensitively, and an existing user ARN naming a created user is refused', async () => {
+  for (const [a, b] of [
+    ['  iamUser: alice2', '  iamUser: ALICE2'],
+    ['  iamUser: bob', '  iamUserArn: arn:aws:iam::111122223333:user/eks-access/Bob'],
+    ['  iamUserArn: arn:aws:iam::111122223333:user/carol', '  iamUserArn: arn:aws:iam::111122223333:user/team/CAROL'],
+  ]) {
+    const s = scratch({ ...BASE_FILES, 'access/employees/p1.yaml': PERSON('p1', a!), 'access/employees/p2.yaml': PERSON('p2', b!) });
+    try {
+      const v = await run(['validate'], s.dir);
+      assert.is(v.code, 1, `${a} / ${b}: ${v.stdout}${v.stderr}`);
+      assert.match(v.stdout + v.stderr, /uses the same IAM user as employee/);
+    } finally {
+      s.cleanup();
+    }
+  }
+});
+
+test('a preserved mapUsers entry for a user this repository creates is refused', async () => {
+  const cluster = BASE_FILES['access/clusters/prod.yaml']!.replace('awsAuth:\n', 'awsAuth:\n  mapUsers:\n    - userarn: arn:aws:iam::111122223333:user/Dave\n      username: admin\n      groups: [system:masters]\n');
+  const s = scratch({ ...BASE_FILES, 'access/clusters/prod.yaml': cluster, 'access/employees/dave.yaml': PERSON('dave', '  iamUser: dave') });
+  try {
+    const v = await run(['validate'], s.dir);
+    assert.is(v.code, 1, v.stdout + v.stderr);
+    assert.match(v.stdout + v.stderr, /same IAM identity as the preserved aws-auth entry/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('an ARN whose partition differs from the cluster region\'s partition is an error', async () => {
+  const s = scratch({ ...BASE_FILES, 'access/employees/erin.yaml': PERSON('erin', '  role:\n    arn: arn:aws-cn:iam::111122223333:role/dev') });
+  try {
+    const v = await run(['validate'], s.dir);
+    assert.is(v.code, 1, v.stdout + v.stderr);
+    assert.match(v.stdout + v.stderr, /erin\.yaml:\d+:\d+ .*ARN partition "aws-cn" differs/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('an email AWS would not accept as a tag value is a validate error at the field; a team tag is written with only accepted characters', async () => {
+  const { tagValue } = await import('../src/emit/terraform.js');
+  assert.is(tagValue('a<b>${x} é'), 'a_b___x_ é');
+  assert.is(tagValue('x'.repeat(300)).length, 256);
+  const s = scratch({ ...BASE_FILES, 'access/employees/frank.yaml': PERSON('frank', '  iamUser: frank').replace('email: frank@example.com', 'email: "frank<x>@example.com"') });
+  try {
+    const v = await run(['validate'], s.dir);
+    assert.is(v.code, 1, v.stdout + v.stderr);
+    assert.match(v.stdout + v.stderr, /frank\.yaml:4:\d+ .*email/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('Terraform resource keys stay distinct for roles that differ only in punctuation', async () => {
+  const { tfId } = await import('../src/emit/common.js');
+  const ids = ['dev.ops', 'dev_ops', 'dev@ops', 'dev+ops', 'dev=ops', 'dev,ops'].map((n) => tfId('role', n, 'api'));
+  assert.is(new Set(ids).size, ids.length, ids.join(' '));
+  for (const id of ids) assert.match(id, /^[A-Za-z_][A-Za-z0-9_-]*$/);
+  assert.is(tfId('alice', 'prod'), 'alice__prod');
+  const files: Record<string, string> = { ...BASE_FILES };
+  for (const [i, n] of ['dev.ops', 'dev_ops', 'dev@ops'].entries()) {
+    files[`access/employees/r${i}.yaml`] = PERSON(`r${i}`, `  role:\n    arn: arn:aws:iam::444455556666:role/${n}\n    sessionName: r${i}`, '', 'api');
+  }
+  const s = scratch(files);
+  try {
+    const g = await run(['generate'], s.dir);
+    assert.is(g.code, 0, g.stdout + g.stderr);
+    const roles = JSON.parse((await import('node:fs')).readFileSync(join(s.dir, 'generated/terraform/444455556666/roles.tf.json'), 'utf8'));
+    assert.is(Object.keys(roles.resource.aws_eks_access_entry).length, 3);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test.run();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 import type { Employee, Grant } from '../model/types.js';
 
@@ -50,9 +51,16 @@ export function earliest(dates: readonly (string | undefined)[]): string | undef
   return first;
 }
 
-/** A Terraform identifier from a name: letters, digits, `_` and `-`, not starting with a digit. */
+/**
+ * A Terraform identifier from a name: letters, digits, `_` and `-`, not starting with a digit. A part
+ * holding any other character has it replaced and a short hash of the original appended, so distinct
+ * names never collapse into one key (`role/dev.ops`, `role/dev_ops` and `role/dev@ops` stay three
+ * resources); names of only those characters (employees, clusters) keep their key unchanged.
+ */
 export function tfId(...parts: string[]): string {
-  const id = parts.map((p) => p.replace(/[^A-Za-z0-9_-]/g, '_')).join('__');
+  const id = parts
+    .map((p) => (/^[A-Za-z0-9_-]*$/.test(p) ? p : `${p.replace(/[^A-Za-z0-9_-]/g, '_')}_${createHash('sha256').update(p).digest('hex').slice(0, 10)}`))
+    .join('__');
   return /^[0-9-]/.test(id) ? `_${id}` : id;
 }
 

@@ -133,7 +133,7 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
         add(resources, 'aws_iam_user', id, {
           name: e.identity.userName,
           path: IAM_USER_PATH,
-          tags: { 'managed-by': 'eks-access', employee: e.name, email: tfLiteral(e.email), ...(e.team !== undefined && { team: tfLiteral(e.team) }) },
+          tags: { 'managed-by': 'eks-access', employee: e.name, email: tfLiteral(e.email), ...(e.team !== undefined && { team: tagValue(e.team) }) },
         });
         add(resources, 'aws_iam_user_policy', `${id}__eks_describe`, {
           name: 'eks-access-describe-clusters',
@@ -157,7 +157,7 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
     for (const arn of roleArns) {
       const members = roles.get(arn)!;
       const p = parseIamArn(arn)!;
-      const label = (nameCount.get(p.name)! > 1 ? `${p.accountId}-${p.path.replace(/^\/|\/$/g, '').replace(/\//g, '_')}-` : '') + p.name;
+      const label = (nameCount.get(p.name)! > 1 ? `${p.accountId}-${p.path.replace(/^\/|\/$/g, '')}-` : '') + p.name;
       for (const c of clusters.filter(usesAccessEntries)) {
         const people = peopleOn(model, c).grants;
         const onCluster = members.filter((e) => people.has(e));
@@ -170,4 +170,9 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
     }
   }
   return files;
+}
+
+/** A value AWS accepts as a tag: letters, digits, spaces and `_ . : / = + - @`, at most 256 characters; anything else becomes `_`. */
+export function tagValue(text: string): string {
+  return Array.from(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_')).slice(0, 256).join('');
 }

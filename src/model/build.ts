@@ -137,18 +137,47 @@ export function buildModel(
     if (prior) {
       error(identity.at, `employee "${raw.name}" would get the same Kubernetes username "${kubernetesUser}" as employee "${prior.employee}" (${prior.at.file}:${prior.at.line}:${prior.at.column}); give each person their own session name`, 'identity');
     } else usersSeen.set(kubernetesUser, { employee: raw.name, at: identity.at });
-    const iamKey = identity.kind === 'iamUser' ? `name:${identity.userName}` : identity.kind === 'iamUserArn' ? `arn:${identity.arn}` : undefined;
-    if (iamKey) {
-      const other = iamUsersSeen.get(iamKey);
-      if (other) error(identity.at, `employee "${raw.name}" uses the same IAM user as employee "${other.employee}" (${other.at.file}:${other.at.line}:${other.at.column}); an IAM user is one person`, 'identity');
-      else iamUsersSeen.set(iamKey, { employee: raw.name, at: identity.at });
-    }
-
     const grants: Grant[] = [];
     raw.access.forEach((g, index) => {
       const grant = buildGrant(g, index, d, model, identity, broken, error, warn);
       if (grant) grants.push(grant);
     });
+    // One person per IAM user, compared as IAM does: user names are unique per account, case
+    // insensitively, whatever the path; a created user and an existing user's ARN can be the same.
+    const accounts = new Set<string>();
+    for (const g of grants) for (const c of g.clusters) {
+      const cluster = model.clusters.get(c);
+      if (cluster) accounts.add(cluster.accountId);
+    }
+    const iamKeys = identity.kind === 'iamUser' ? [...accounts].map((a) => `${a}:${identity.userName.toLowerCase()}`) : identity.kind === 'iamUserArn' ? [iamUserKey(identity.arn) ?? `arn:${identity.arn.toLowerCase()}`] : [];
+    if (identity.kind === 'iamUser') iamKeys.push(`name:${identity.userName.toLowerCase()}`);
+    for (const iamKey of iamKeys) {
+      const other = iamUsersSeen.get(iamKey);
+      if (other && other.employee !== raw.name) {
+        error(identity.at, `employee "${raw.name}" uses the same IAM user as employee "${other.employee}" (${other.at.file}:${other.at.line}:${other.at.column}); an IAM user is one person (IAM compares user names per account, case-insensitively)`, 'identity');
+        break;
+      } else if (!other) iamUsersSeen.set(iamKey, { employee: raw.name, at: identity.at });
+    }
+    // The partition of an identity's ARN is that of every cluster it is granted on.
+    const arnOf = identity.kind === 'iamUserArn' || identity.kind === 'role' ? identity.arn : undefined;
+    const partition = arnOf === undefined ? undefined : /^arn:([^:]*):/.exec(arnOf)?.[1];
+    if (partition !== undefined) {
+      for (const c of new Set(grants.flatMap((g) => g.clusters))) {
+        const cluster = model.clusters.get(c);
+        if (cluster && partitionOf(cluster.region) !== partition) {
+          error(identity.at, `ARN partition "${partition}" differs from that of cluster "${c}" (region ${cluster.region} is in partition "${partitionOf(cluster.region)}"); the cluster would never match this identity`, 'identity');
+          break;
+        }
+      }
+    }
+    // Tag values AWS accepts (the IAM users eks-access creates are tagged with email and team).
+    // A team is free text elsewhere (reports), so its tag is written with what AWS refuses replaced.
+    if (identity.kind === 'iamUser') for (const field of ['email'] as const) {
+      const value = raw[field];
+      if (value !== undefined && !TAG_VALUE.test(value)) {
+        error(where(d, [field]), `${field} ${JSON.stringify(value)} cannot be an AWS tag value (at most 256 letters, digits, spaces and _ . : / = + - @)`, 'schema');
+      }
+    }
     if (raw.name !== d.file.replace(/^.*\//, '').replace(/\.ya?ml$/, '') && documentsPerFile.get(d.file) === 1) {
       warn(at, `employee "${raw.name}" is in a file named ${d.file.replace(/^.*\//, '')}; name the file ${raw.name}.yaml so reviewers find it`, 'file-name');
     }
@@ -180,6 +209,20 @@ export function buildModel(
 }
 
 type Report = (at: Source, message: string, ruleId?: string) => void;
+
+/** What AWS accepts as a tag value. */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/** The AWS partition of a region. */
+export function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : region.startsWith('us-isob-') ? 'aws-iso-b' : region.startsWith('us-iso-') ? 'aws-iso' : 'aws';
+}
+
+/** An IAM user ARN as IAM tells users apart: account and name, case-insensitively, path ignored. */
+export function iamUserKey(arn: string): string | undefined {
+  const m = /^arn:[^:]+:iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return m ? `${m[1]}:${m[2]!.toLowerCase()}` : undefined;
+}
 
 function buildIdentity(raw: RawEmployee, d: LoadedDocument, error: Report): Identity | undefined {
   const { identity } = raw;
@@ -361,8 +404,8 @@ function checkMappingCollisions(model: AccessModel, error: Report): void {
         id.kind === 'role'
           ? c.awsAuth.mapRoles.find((m) => stripRolePath(m.rolearn).toLowerCase() === stripRolePath(id.arn).toLowerCase())
           : id.kind === 'iamUserArn'
-            ? c.awsAuth.mapUsers.find((m) => m.userarn === id.arn)
-            : undefined;
+            ? c.awsAuth.mapUsers.find((m) => (iamUserKey(m.userarn) ?? m.userarn.toLowerCase()) === (iamUserKey(id.arn) ?? id.arn.toLowerCase()))
+            : c.awsAuth.mapUsers.find((m) => iamUserKey(m.userarn) === `${c.accountId}:${id.userName.toLowerCase()}`);
       if (clash) {
         error(id.at, `employee "${e.name}" maps the same IAM identity as the preserved aws-auth entry at ${clash.at.file}:${clash.at.line} of cluster "${c.name}"; the authenticator would keep only one of them`, 'identity');
       }

@@ -297,10 +297,10 @@ ruleTests('invalid-or-wildcard-arn', {
       name: 'a partition the cluster\'s region is not in',
       access: {
         'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws-cn:iam::111122223333:role/ops\n      username: ops\n' }),
-        'access/employees/carol.yaml': person('carol', iamUserArn('arn:aws-us-gov:iam::111122223333:user/carol'), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
+        // An employee's ARN in another partition is refused by validate (test/hostile.test.ts).
       },
-      errors: ['access/clusters/prod.yaml:13:7', 'access/employees/carol.yaml:6:15'],
-      messages: ['partition aws-cn, but the cluster\'s region eu-west-1 is in aws', 'partition aws-us-gov'],
+      errors: ['access/clusters/prod.yaml:13:7'],
+      messages: ['partition aws-cn, but the cluster\'s region eu-west-1 is in aws'],
     },
     {
       name: 'manifests: wildcard, session ARN, user ARN under mapRoles, bad account',
@@ -324,24 +324,8 @@ ruleTests('duplicate-principal', {
     },
   ],
   invalid: [
-    {
-      name: 'an existing IAM user that is the one eks-access creates for another employee',
-      access: {
-        'access/employees/bob.yaml': employee('  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
-        'access/employees/bobby.yaml': person('bobby', iamUserArn('arn:aws:iam::111122223333:user/eks-access/bob'), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
-      },
-      errors: ['access/employees/bobby.yaml:6:15'],
-      messages: ['is mapped twice in aws-auth mapUsers on prod (also at access/employees/bob.yaml:6'],
-    },
-    {
-      name: 'a user ARN differing only in case from a preserved entry',
-      access: {
-        'access/clusters/prod.yaml': prod({ mapUsers: '    - userarn: arn:aws:iam::111122223333:user/Ops\n      username: ops\n' }),
-        'access/employees/carol.yaml': person('carol', iamUserArn('arn:aws:iam::111122223333:user/ops'), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
-      },
-      errors: ['access/employees/carol.yaml:6:15'],
-      messages: ['IAM ARNs are case-insensitive'],
-    },
+    // An existing IAM user that another employee's iamUser creates, and a user ARN differing only in
+    // case from a preserved entry, are refused by validate: test/hostile.test.ts.
     {
       name: 'manifests: a role mapped twice, the last one wins',
       manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n    - rolearn: arn:aws:iam::111122223333:role/OPS\n      username: admin\n`) },
