@@ -170,7 +170,7 @@ test('generate writes an exact marker file and refuses its own folder once somet
   const s = scratch(BASE_FILES);
   try {
     assert.is((await run(['generate'], s.dir)).code, 0);
-    assert.ok(existsSync(join(s.dir, 'generated/.eks-access-output')));
+    assert.ok(existsSync(join(s.dir, 'generated/.generated-by-eks-access')));
     mkdirSync(join(s.dir, 'generated/.git'));
     writeFileSync(join(s.dir, 'generated/.git/HEAD'), 'x');
     const g = await run(['generate'], s.dir);

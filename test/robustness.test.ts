@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../src/cli.js';
+import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../src/emit/plan.js';
 import { readTree, writeOutput, WriteError } from '../src/write/writer.js';
 import { BASE_FILES, ROOT, run, scratch, snapshotTree, type RunResult } from './helpers/run.js';
 
@@ -332,15 +333,16 @@ test('the writer API: of two writes started together one writes, the other is to
   const s = scratch();
   try {
     const out = join(s.dir, 'out');
-    const a = [{ path: 'README.md', content: 'eks-access generate\n' }, { path: 'a.yaml', content: 'a\n' }];
-    const b = [{ path: 'README.md', content: 'eks-access generate\n' }, { path: 'b.yaml', content: 'b\n' }];
+    const marker = { path: OUTPUT_MARKER, content: OUTPUT_MARKER_TEXT };
+    const a = [marker, { path: 'README.md', content: 'eks-access generate\n' }, { path: 'clusters/a.yaml', content: 'a\n' }];
+    const b = [marker, { path: 'README.md', content: 'eks-access generate\n' }, { path: 'clusters/b.yaml', content: 'b\n' }];
     const results = await Promise.allSettled([writeOutput(out, a), writeOutput(out, b)]);
     const written = results.filter((r) => r.status === 'fulfilled').length;
     const busy = results.filter((r) => r.status === 'rejected' && r.reason instanceof WriteError && /another generate is writing/.test(r.reason.message)).length;
     assert.is(written + busy, 2, JSON.stringify(results));
     assert.ok(written >= 1);
     const tree = snapshotTree(out);
-    assert.ok((tree['a.yaml'] === 'a\n') !== (tree['b.yaml'] === 'b\n'), `one write, not a mix: ${JSON.stringify(tree)}`);
+    assert.ok((tree['clusters/a.yaml'] === 'a\n') !== (tree['clusters/b.yaml'] === 'b\n'), `one write, not a mix: ${JSON.stringify(tree)}`);
     assert.equal(noLeftovers(s.dir), []);
   } finally {
     s.cleanup();

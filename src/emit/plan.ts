@@ -15,7 +15,7 @@ export const OUTPUT_README = 'README.md';
  * The file that marks a folder as generate's output, with exactly OUTPUT_MARKER_TEXT: generate only
  * ever replaces a folder that holds it (or, written by earlier versions, exactly its own README).
  */
-export const OUTPUT_MARKER = '.eks-access-output';
+export const OUTPUT_MARKER = '.generated-by-eks-access';
 export const OUTPUT_MARKER_TEXT = 'This folder is written by eks-access generate and replaced as a whole on every run.\n';
 
 export const README = `# generated/

@@ -1,5 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { UsageError } from '../diagnostics.js';
@@ -155,31 +156,75 @@ const EMPTY_LOCK_GRACE_MS = 30_000;
 const held = new Set<string>();
 
 /**
- * Takes the lock of the output folder: a file next to it, created exclusively, holding the pid of
- * the generate writing it. A lock whose process is gone is taken over. Returns the release function.
+ * When process `pid` started (clock ticks since boot, from /proc), or undefined where that cannot be
+ * read. A pid is reused, in containers at once: the pid together with its start time names one process.
+ */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a lock file holds: `<pid> <start time>`. */
+const lockText = (): string => `${process.pid} ${processStart(process.pid) ?? '-'}\n`;
+
+/** Whether the process a lock names still runs: same pid and, where known, the same start time. */
+function holderRunning(pid: number, start: string | undefined): boolean {
+  if (!isRunning(pid)) return false;
+  if (start === undefined || start === '-') return true;
+  const now = processStart(pid);
+  return now === undefined || now === start;
+}
+
+/**
+ * Takes the lock of the output folder: a file next to it, created exclusively, holding the pid and
+ * start time of the generate writing it. A lock whose process is gone is taken over; a lock that
+ * could not be written whole (a full disk) is removed again. Returns the release function.
  */
 async function lockOutput(dir: string, lock: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 3; attempt++) {
+    // Written whole to a file of its own, then linked to the lock's name: link creates the name
+    // atomically or fails, so a lock is never seen empty or half written, whenever a run is killed.
+    // (A short name: the lock's own name may already be as long as a name may be.)
+    const draft = join(dirname(lock), `.eks-access-lock-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
-      await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
+      await writeFile(draft, lockText(), { flag: 'wx' });
+    } catch (e) {
+      await rm(draft, { force: true }).catch(() => undefined);
+      throw e;
+    }
+    try {
+      await link(draft, lock);
+      // Held from creation until removal, so that no run of this process takes it for a stale one.
       held.add(lock);
       return async () => {
-        held.delete(lock);
-        await rm(lock, { force: true });
+        try {
+          await rm(lock, { force: true });
+        } finally {
+          held.delete(lock);
+        }
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      await rm(draft, { force: true }).catch(() => undefined);
     }
     let holder = NaN;
+    let start: string | undefined;
     let age = 0;
     try {
-      holder = Number.parseInt(readFileSync(lock, 'utf8'), 10);
+      const [pid, started] = readFileSync(lock, 'utf8').trim().split(/\s+/);
+      holder = Number.parseInt(pid ?? '', 10);
+      start = started;
       age = Date.now() - statSync(lock).mtimeMs;
     } catch {
       continue; // released meanwhile
     }
     const known = Number.isInteger(holder) && holder > 0;
-    const stale = known ? (holder === process.pid ? !held.has(lock) : !isRunning(holder)) : age > EMPTY_LOCK_GRACE_MS;
+    const stale = known ? (holder === process.pid ? !held.has(lock) : !holderRunning(holder, start)) : age > EMPTY_LOCK_GRACE_MS;
     if (!stale) {
       throw new WriteError(`another generate is writing ${dir}${known ? ` (process ${holder})` : ''}; run generate again when it has finished, or remove ${lock} if no generate is running`);
     }
@@ -188,6 +233,33 @@ async function lockOutput(dir: string, lock: string): Promise<() => Promise<void
     await rm(lock, { force: true });
   }
   throw new WriteError(`another generate is writing ${dir}; run generate again when it has finished`);
+}
+
+/** The journal of a swap in progress, next to the output folder: it names the folder holding the old output. */
+const journalName = (target: string): string => `.${basename(target)}.eks-access-swap`;
+
+/**
+ * Finishes or undoes a swap that a killed generate left, under the lock: when the output folder is
+ * missing, the old output (named by the journal, else the one retired folder left) is put back. Then
+ * the journal goes; leftover staging and retired folders are removed by the swap that follows.
+ */
+export async function recoverSwap(target: string): Promise<void> {
+  const parent = dirname(target);
+  const journal = join(parent, journalName(target));
+  let named: string | undefined;
+  try {
+    named = readFileSync(journal, 'utf8').trim();
+  } catch {
+    named = undefined;
+  }
+  if (!existsSync(target)) {
+    const prefix = `.${basename(target)}.eks-access-old-`;
+    const candidates = named !== undefined && named.startsWith(prefix) && !named.includes('/') && existsSync(join(parent, named))
+      ? [named]
+      : existsSync(parent) ? (await readdir(parent)).filter((n) => n.startsWith(prefix)) : [];
+    if (candidates.length === 1) await rename(join(parent, candidates[0]!), target);
+  }
+  await rm(journal, { force: true });
 }
 
 const reason = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -223,6 +295,9 @@ export async function writeOutput(dir: string, files: readonly OutputFile[], opt
     throw e instanceof WriteError ? e : new WriteError(`cannot write ${dir}: ${reason(e)}`);
   }
   try {
+    await recoverSwap(target).catch((e: unknown) => {
+      throw new WriteError(`cannot recover ${dir} from an interrupted run: ${reason(e)}`);
+    });
     const existing = await readTree(target).catch((e: unknown) => {
       throw new WriteError(`cannot read ${dir}: ${reason(e)}`);
     });
@@ -249,8 +324,9 @@ async function swapIn(dir: string, files: readonly OutputFile[], at: { target: s
   const parent = dirname(target);
   try {
     // Leftovers of an interrupted earlier run (the lock is not one: it is ours now).
+    // (recoverSwap has run: the output folder is in place, so retired folders are old copies.)
     for (const name of await readdir(parent)) {
-      if (name.startsWith(`.${basename(target)}.eks-access-`) && name !== lockName(target)) await rm(join(parent, name), { recursive: true, force: true });
+      if (name.startsWith(`.${basename(target)}.eks-access-`) && name !== lockName(target) && name !== journalName(target)) await rm(join(parent, name), { recursive: true, force: true });
     }
     for (const f of files) checkEntryPath(f.path, staging);
     const entries = files.map((f): [string, string] => [f.path, f.content]);
@@ -269,13 +345,19 @@ async function swapIn(dir: string, files: readonly OutputFile[], at: { target: s
       await theirs;
       if (failed !== undefined) throw failed;
     }
+    // The journal names the old output while the two renames run: a kill between them leaves no
+    // output folder, and the next run (holding the lock) puts the old one back.
+    const journal = join(parent, journalName(target));
+    await writeFile(journal, `${basename(retired)}\n`);
     if (existsSync(target)) await rename(target, retired);
     await rename(staging, target);
+    await rm(journal, { force: true });
   } catch (e) {
     await rm(staging, { recursive: true, force: true }).catch(() => undefined);
     if (!existsSync(target) && existsSync(retired)) {
       try {
         await rename(retired, target);
+        await rm(join(parent, journalName(target)), { force: true });
       } catch {
         throw new WriteError(`cannot write ${dir}: ${reason(e)}; the previous output could not be put back and is in ${retired}`);
       }
