@@ -286,4 +286,20 @@ test('Terraform resource keys stay distinct for roles that differ only in punctu
   }
 });
 
+test('SARIF URIs are percent-encoded per segment: #, ? and spaces stay part of the file name', async () => {
+  const { sarifUri } = await import('../src/report/sarif.js');
+  assert.is(sarifUri('access/employees/a #1?x y%.yaml'), 'access/employees/a%20%231%3Fx%20y%25.yaml');
+  assert.is(sarifUri('access/clusters/prod.yaml'), 'access/clusters/prod.yaml');
+});
+
+test('GitHub workflow annotations carry no ESC, BEL or other control characters', async () => {
+  const s = scratch({ ...BASE_FILES, 'access/employees/alice.yaml': BASE_FILES['access/employees/alice.yaml']!.replace('email: alice@example.com', 'email: alice@example.com\nreason: "x\\u001b]0;pwned\\u0007 y"\nteam: "\\u001b[31mred"') });
+  try {
+    const r = await run(['lint', '--format', 'github'], s.dir);
+    assert.not.match(r.stdout, /[\u0000-\u0009\u000b-\u001f\u007f]/);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test.run();

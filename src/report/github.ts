@@ -1,8 +1,10 @@
+import { printable } from '../text.js';
 import type { Finding } from '../lint/types.js';
 
 /** Escapes per the workflow-command format: data and property values differ. */
 function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  // Then ESC, BEL and the other control characters escaped: a log line cannot drive the terminal.
+  return printable(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');

@@ -46,7 +46,7 @@ export function formatSarif(findings: readonly Finding[], rules: readonly Rule[]
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.file), uriBaseId: '%SRCROOT%' },
+          artifactLocation: { uri: sarifUri(f.file), uriBaseId: '%SRCROOT%' },
           region: { startLine: f.line, startColumn: f.column },
         },
       },
@@ -77,4 +77,9 @@ export function formatSarif(findings: readonly Finding[], rules: readonly Rule[]
     ],
   };
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+/** A relative path as a SARIF URI: each segment percent-encoded, so `#`, `?`, `%` and spaces stay part of the name. */
+export function sarifUri(path: string): string {
+  return path.split('/').map((segment) => encodeURIComponent(segment)).join('/');
 }
