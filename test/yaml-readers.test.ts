@@ -82,4 +82,26 @@ test('values with line breaks of any kind and control characters are written esc
   }
 });
 
+test('aws-auth mapRoles with hostile values reads back as a list of string mappings in YAML 1.1 and 1.2', async () => {
+  const { BASE_FILES, scratch, run } = await import('./helpers/run.js');
+  const cluster = BASE_FILES['access/clusters/prod.yaml']!.replace('      groups: [system:bootstrappers, system:nodes]\n', '      groups: [system:bootstrappers, system:nodes]\n    - rolearn: arn:aws:iam::111122223333:role/odd\n      username: "1:20"\n      groups: ["0o7", "y", "~", "1e3", ".inf"]\n');
+  const s = scratch({ ...BASE_FILES, 'access/clusters/prod.yaml': cluster });
+  try {
+    const g = await run(['generate'], s.dir);
+    assert.is(g.code, 0, g.stdout + g.stderr);
+    const cm = parseAllDocuments(readFileSync(join(s.dir, 'generated/clusters/prod/aws-auth.yaml'), 'utf8'), { version: '1.1' })[0]!.toJS();
+    for (const version of ['1.1', '1.2'] as const) {
+      const roles = parseAllDocuments(cm.data.mapRoles, { version })[0]!.toJS() as { username: unknown; groups: unknown[] }[];
+      assert.ok(Array.isArray(roles));
+      for (const r of roles) {
+        assert.type(r.username, 'string');
+        for (const g2 of r.groups) assert.type(g2, 'string');
+      }
+      assert.equal(roles[1]!.groups, ['0o7', 'y', '~', '1e3', '.inf']);
+    }
+  } finally {
+    s.cleanup();
+  }
+});
+
 test.run();

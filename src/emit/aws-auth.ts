@@ -2,6 +2,7 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import { iamUserArn, partitionOf, ROLE_USERNAME_TEMPLATE, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant } from '../model/types.js';
 import { compareStrings } from '../text.js';
+import { parseDocument } from 'yaml';
 import { yamlText } from './serialize.js';
 import { ANNOTATION, MANAGED_BY } from './common.js';
 import { grantsOn, peopleOn } from './rbac.js';
@@ -103,7 +104,24 @@ function computeIdentityMappings(model: AccessModel, c: Cluster): IdentityMappin
 
 /** A list as the block string aws-auth holds, written the way the authenticator reads it back. */
 function mapText(entries: readonly object[]): string {
-  return entries.length === 0 ? '[]\n' : yamlText(entries);
+  const text = entries.length === 0 ? '[]\n' : yamlText(entries);
+  assertReadsBack(text, entries);
+  return text;
+}
+
+/**
+ * The authenticator (go-yaml, YAML 1.1) must read the text back as exactly these entries, strings
+ * and lists of strings: one it read differently would drop the mappings, node groups included
+ * (a lockout), so such an aws-auth is never written.
+ */
+function assertReadsBack(text: string, entries: readonly object[]): void {
+  for (const version of ['1.1', '1.2'] as const) {
+    const doc = parseDocument(text, { version });
+    const back: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+    if (JSON.stringify(back) !== JSON.stringify(entries)) {
+      throw new Error(`internal error: the aws-auth mappings would not read back as written (YAML ${version}); nothing was written`);
+    }
+  }
 }
 
 /**
