@@ -6,7 +6,8 @@ import { loadFiles } from '../src/load/load.js';
 import type { PolicyRule } from '../src/model/types.js';
 import { bundleForCluster, userInfoFor } from '../src/rbac/access-bundle.js';
 import { authorize, makeBundle, whoCan, withImplicitGroups, type BundleBinding, type Request } from '../src/rbac/engine.js';
-import { bundleFromDocuments, canonicalizeArn, resolveArn } from '../src/rbac/manifest-bundle.js';
+import { canonicalizeArn } from '../src/rbac/aws-auth.js';
+import { bundleFromDocuments, resolveArn } from '../src/rbac/manifest-bundle.js';
 import { ruleAllows, ruleAllowsNonResource } from '../src/rbac/match.js';
 import { parseRequest } from '../src/rbac/request.js';
 import { loadAccess } from '../src/pipeline.js';
@@ -129,7 +130,7 @@ test('kubectl-style arguments: short names, default groups, subresources, -A, no
 });
 
 test('--as-arn: assumed-role ARNs map through mapRoles (case-insensitive, path-less, last duplicate wins); templates rendered', () => {
-  assert.equal(canonicalizeArn('arn:aws:sts::111122223333:assumed-role/Dev/alice@example.com'), { arn: 'arn:aws:iam::111122223333:role/Dev', kind: 'role', accountId: '111122223333', session: 'alice@example.com' });
+  assert.equal(canonicalizeArn('arn:aws:sts::111122223333:assumed-role/Dev/alice@example.com'), { type: 'assumed-role', canonical: 'arn:aws:iam::111122223333:role/Dev', partition: 'aws', accountId: '111122223333', sessionName: 'alice@example.com' });
   const entries = [
     { kind: 'role' as const, arn: 'arn:aws:iam::111122223333:role/dev', username: 'first', groups: ['a'] },
     { kind: 'role' as const, arn: 'arn:aws:iam::111122223333:role/Dev', username: 'session:{{SessionName}}', groups: ['b'] },
@@ -192,8 +193,9 @@ test('can-i through access policies and through an IAM principal ARN', async () 
   assert.equal([peggyData.code, peggyData.stdout], [1, 'no\n']);
   const frank = await run(['can-i', 'list', 'pods', '-n', 'data', '--cluster', 'staging-us', '--as-arn', 'arn:aws:sts::444455556666:assumed-role/DataScientists/frank.miller'], ROOT);
   assert.equal([frank.code, frank.stdout], [0, 'yes\n']);
+  // Not mapped: the API server answers 401, a definite no (exit 1), not a usage error.
   const stranger = await run(['can-i', 'list', 'pods', '--cluster', 'staging-us', '--as-arn', 'arn:aws:sts::999999999999:assumed-role/Nobody/x'], ROOT);
-  assert.is(stranger.code, 2);
+  assert.equal([stranger.code, stranger.stdout], [1, 'no\n']);
   assert.match(stranger.stderr, '401 Unauthorized');
 });
 

@@ -256,7 +256,7 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   for (const e of view?.invalidEntries ?? []) {
     // A whole section the authenticator cannot read is an aws-auth that locks people and nodes out: refuse it.
     if (e.wholeSection) problems.push(diagnostic(e.at, `malformed aws-auth: ${e.reason}; fix the ConfigMap (or export it again) before importing`, 'aws-auth'));
-    else note('dropped', e.reason, e.at);
+    else note(e.kept ? 'review' : 'dropped', e.reason, e.at);
   }
   if (problems.length > 0) return { ok: false, problems };
   for (const k of view?.ignoredKeys ?? []) note('dropped', `data.${k.key} is ignored by the authenticator (keys are case-sensitive: mapRoles, mapUsers, mapAccounts); its entries were not imported`, k.at);

@@ -8,6 +8,7 @@ import { readAwsAuth, type AwsAuthSection, type InnerPosition } from '../rbac/aw
 import type { Diagnostic, Source } from '../diagnostics.js';
 import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
+import { isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
 import type { PolicyRule } from '../model/types.js';
 import { builtinClusterRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
@@ -41,16 +42,22 @@ function parseAwsAuth(l: Located, out: LintInput): void {
   const view: AwsAuthView = {
     cluster: '',
     at: at(l),
-    hasNodeMapping: read.entries.some((e) => e.section === 'mapRoles' && e.groups.some((g) => g.name === 'system:nodes')),
+    // The authenticator looks every ARN up in both sections: a node role written under mapUsers works too.
+    hasNodeMapping: read.entries.some((e) => e.groups.some((g) => g.name === 'system:nodes')),
     nodeMappingNotRequired: false,
     ignoredKeys: read.ignoredKeys.map((key) => ({ key, at: at(l, ['data', key], true) })),
-    invalidEntries: read.problems.map((p) => ({ reason: p.reason, at: where(p.section, p.pos), wholeSection: p.wholeSection })),
+    invalidEntries: [
+      ...(read.invalid !== undefined ? [{ reason: read.invalid, at: at(l, read.invalidKey !== undefined ? ['data', read.invalidKey] : ['data']), wholeSection: true }] : []),
+      ...read.problems.map((p) => ({ reason: p.reason, at: where(p.section, p.pos), wholeSection: p.wholeSection, ...(p.kept && { kept: true }) })),
+    ],
   };
   for (const e of read.entries) {
+    // What the ARN names decides what it is, not the section it is written in (both are looked up).
+    const type = /^arn:[^:]*:iam::[^:]*:(role|user)\//.exec(e.arn)?.[1];
     out.identities.push({
       cluster: '',
       via: 'aws-auth',
-      kind: e.section === 'mapRoles' ? 'role' : 'user',
+      kind: type === 'role' || type === 'user' ? type : e.section === 'mapRoles' ? 'role' : 'user',
       arn: e.arn,
       ...(e.username !== undefined && { username: e.username }),
       groups: e.groups.map((g) => ({ name: g.name, at: where(e.section, g.pos) })),
@@ -181,7 +188,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
         roleObjs.push({ l, role });
       } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && apiVersion.startsWith(RBAC_GROUP)) {
         bindingObjs.push(l);
-      } else if (kind === 'ConfigMap' && m.name === 'aws-auth' && (m.namespace ?? 'kube-system') === 'kube-system') {
+      } else if (isAwsAuthConfigMap(l.obj)) {
         parseAwsAuth(l, input);
       }
     }

@@ -84,8 +84,8 @@ export interface AwsAuthView {
   nodeMappingNotRequired: boolean;
   /** Top-level data keys that the authenticator would ignore (wrong case, unknown). */
   ignoredKeys: { key: string; at: Source }[];
-  /** Entries the authenticator would drop, with why; `wholeSection` when it reads none of a section. */
-  invalidEntries: { reason: string; at: Source; wholeSection?: boolean }[];
+  /** Entries the authenticator would drop (or keep with a field skipped: `kept`), with why; `wholeSection` when it reads none of a section. */
+  invalidEntries: { reason: string; at: Source; wholeSection?: boolean; kept?: boolean }[];
 }
 
 export interface AccessPolicyGrant {
