@@ -120,7 +120,6 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const queryTarget = async (opts: { dir: string; manifests?: string[]; cluster?: string }): Promise<QueryTarget | undefined> => {
     const { targetForCluster, targetForManifests } = await import('./rbac/query.js');
     if (opts.manifests) {
-      if (opts.cluster !== undefined) throw new UsageError('--cluster goes with the access folder, not --manifests (the manifests are one cluster)');
       const { target, problems, warnings } = await targetForManifests(opts.manifests);
       for (const p of problems) io.stderr.write(`${p}\n`);
       for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);

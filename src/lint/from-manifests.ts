@@ -47,7 +47,7 @@ function parseAwsAuth(l: Located, out: LintInput): void {
     nodeMappingNotRequired: false,
     ignoredKeys: read.ignoredKeys.map((key) => ({ key, at: at(l, ['data', key], true) })),
     invalidEntries: [
-      ...(read.invalid !== undefined ? [{ reason: read.invalid, at: at(l, read.invalidKey !== undefined ? ['data', read.invalidKey] : ['data']), wholeSection: true }] : []),
+      ...(read.invalid !== undefined ? [{ reason: read.invalid, at: at(l, read.invalidKey !== undefined ? ['data', read.invalidKey] : ['data']), wholeSection: true, refused: true }] : []),
       ...read.problems.map((p) => ({ reason: p.reason, at: where(p.section, p.pos), wholeSection: p.wholeSection, ...(p.kept && { kept: true }) })),
     ],
   };

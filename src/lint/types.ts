@@ -85,7 +85,7 @@ export interface AwsAuthView {
   /** Top-level data keys that the authenticator would ignore (wrong case, unknown). */
   ignoredKeys: { key: string; at: Source }[];
   /** Entries the authenticator would drop (or keep with a field skipped: `kept`), with why; `wholeSection` when it reads none of a section. */
-  invalidEntries: { reason: string; at: Source; wholeSection?: boolean; kept?: boolean }[];
+  invalidEntries: { reason: string; at: Source; wholeSection?: boolean; kept?: boolean; refused?: boolean }[];
 }
 
 export interface AccessPolicyGrant {
