@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PolicyRule } from '../src/model/types.js';
-import { authorize, makeBundle, whoCan, withImplicitGroups, type BundleBinding, type Request } from '../src/rbac/engine.js';
+import { authorize, makeBundle, whoCan, withAuthenticatedGroup, withImplicitGroups, type BundleBinding, type Request } from '../src/rbac/engine.js';
 import { ruleAllows, ruleAllowsNonResource } from '../src/rbac/match.js';
 import { prepareRequest } from '../src/rbac/request.js';
 import { ROOT, run, scratch } from './helpers/run.js';
@@ -121,6 +121,13 @@ const impersonation: [string, string[], string[]][] = [
 ];
 for (const [user, groups, want] of impersonation) test(`impersonate ${user} [${groups.join(',')}]`, () => assert.equal(withImplicitGroups({ user, groups }).groups, want));
 
+test('AuthenticatedGroupAdder: system:authenticated for a mapped user, unless anonymous or already in either group', () => {
+  assert.equal(withAuthenticatedGroup({ user: 'dev:a', groups: ['devs'] }).groups, ['devs', 'system:authenticated']);
+  assert.equal(withAuthenticatedGroup({ user: '', groups: [] }).groups, ['system:authenticated']);
+  assert.equal(withAuthenticatedGroup({ user: 'system:anonymous', groups: [] }).groups, []);
+  assert.equal(withAuthenticatedGroup({ user: 'x', groups: ['system:unauthenticated'] }).groups, ['system:unauthenticated']);
+});
+
 test('appliesToUser: a ServiceAccount subject defaults to the RoleBinding namespace; in a ClusterRoleBinding it needs one', () => {
   const bundle = makeBundle({
     clusterRoles: [{ name: 'reader', labels: {}, rules: [rule('get', '', 'pods', '')] }],
@@ -169,6 +176,19 @@ test('a cluster-scoped resource is asked cluster-wide: a RoleBinding granting no
   // who-can -A: only cluster-wide grants.
   const all = whoCan(bundle, prepareRequest('get', 'pods', undefined, { allNamespaces: true }).request).map((h) => h.name);
   assert.equal(all, ['system:masters', 'cat']);
+});
+
+test('a namespace object is asked in itself (its requests carry its name as namespace); a roleRef outside rbac.authorization.k8s.io grants nothing', () => {
+  const bundle = makeBundle({
+    clusterRoles: [{ name: 'ns-reader', labels: {}, rules: [rule('get', '', 'namespaces', '')] }],
+    bindings: [rb('web', 'ns-reader', 'ClusterRole', 'User:ann'), { kind: 'ClusterRoleBinding', name: 'odd', roleRef: { kind: 'ClusterRole', name: 'cluster-admin', apiGroup: 'example.com' }, subjects: subjects('User:bob') }],
+  });
+  const own = prepareRequest('get', 'namespaces', 'web', { namespace: 'default' }).request;
+  assert.equal(own, { verb: 'get', group: '', resource: 'namespaces', name: 'web', namespace: 'web' });
+  assert.ok(authorize(bundle, { user: 'ann', groups: [] }, own).allowed);
+  assert.not.ok(authorize(bundle, { user: 'ann', groups: [] }, prepareRequest('get', 'namespaces', 'other', {}).request).allowed);
+  assert.not.ok(authorize(bundle, { user: 'ann', groups: [] }, prepareRequest('list', 'namespaces', undefined, { namespace: 'web' }).request).allowed);
+  assert.not.ok(authorize(bundle, { user: 'bob', groups: [] }, prepareRequest('get', 'pods', undefined, {}).request).allowed);
 });
 
 test('kubectl-style resolution: lower-cased, short and singular names, unknown verbs and resources warned about', () => {

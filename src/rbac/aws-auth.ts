@@ -167,6 +167,18 @@ export function readAwsAuth(data: unknown): AwsAuthData {
     out.invalid = `data.${bad[0]} must be a string (a YAML list written after "${bad[0]}: |"), but it is ${Array.isArray(bad[1]) ? 'a list' : typeof bad[1] === 'object' ? 'a mapping' : `a ${typeof bad[1]}`}: the API server refuses this ConfigMap, so none of its mappings applies (nodes included)`;
     return out;
   }
+  // ValidateConfigMap: keys of [-._a-zA-Z0-9]+ (not "." or ".."), at most 1 MiB of data in all.
+  const badKey = Object.keys(values).find((k) => !/^[-._a-zA-Z0-9]+$/.test(k) || k === '.' || k === '..' || k.length > 253);
+  if (badKey !== undefined) {
+    out.invalidKey = badKey;
+    out.invalid = `data key ${JSON.stringify(badKey)} is not a valid ConfigMap key (letters, digits, "-", "_" and "." only): the API server refuses this ConfigMap, so none of its mappings applies (nodes included)`;
+    return out;
+  }
+  const size = Object.values(values).reduce((n: number, v) => n + Buffer.byteLength(typeof v === 'string' ? v : ''), 0);
+  if (size > 1024 * 1024) {
+    out.invalid = `data holds ${size} bytes, more than the 1 MiB a ConfigMap may: the API server refuses this ConfigMap, so none of its mappings applies (nodes included)`;
+    return out;
+  }
   for (const key of Object.keys(values)) {
     if (!(AWS_AUTH_SECTIONS as readonly string[]).includes(key) && AWS_AUTH_SECTIONS.some((s) => s.toLowerCase() === key.toLowerCase())) out.ignoredKeys.push(key);
   }

@@ -24,7 +24,8 @@ export interface BundleBinding {
   kind: 'RoleBinding' | 'ClusterRoleBinding';
   name: string;
   namespace?: string;
-  roleRef: { kind: string; name: string };
+  /** `apiGroup` undefined: not given (taken as rbac.authorization.k8s.io). */
+  roleRef: { kind: string; name: string; apiGroup?: string };
   subjects: BundleSubject[];
   at?: Source;
 }
@@ -121,8 +122,12 @@ export function effectiveBindings(bundle: Bundle): BundleBinding[] {
   return all;
 }
 
-/** The rules a binding grants: those of the role it refers to, none when that role is missing. */
+/**
+ * The rules a binding grants: those of the role it refers to, none when that role is missing or the
+ * reference is not to an RBAC Role or ClusterRole (`GetRoleReferenceRules`).
+ */
 export function rulesOf(bundle: Bundle, b: BundleBinding): PolicyRule[] {
+  if (b.roleRef.apiGroup !== undefined && b.roleRef.apiGroup !== 'rbac.authorization.k8s.io') return [];
   if (b.roleRef.kind === 'ClusterRole') return bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [];
   if (b.roleRef.kind === 'Role' && b.kind === 'RoleBinding') return bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [];
   return [];
@@ -180,6 +185,16 @@ export function withImplicitGroups(who: UserInfo): UserInfo {
     if (!groups.includes('system:unauthenticated')) groups.push('system:unauthenticated');
   } else if (!groups.includes('system:authenticated') && !groups.includes('system:unauthenticated')) groups.push('system:authenticated');
   return { user: who.user, groups };
+}
+
+/**
+ * The user a token authenticator returned, as the API server then sees it (`group.AuthenticatedGroupAdder`):
+ * `system:authenticated` added, unless the user is `system:anonymous` or the groups already name
+ * system:authenticated or system:unauthenticated.
+ */
+export function withAuthenticatedGroup(who: UserInfo): UserInfo {
+  if (who.user === 'system:anonymous' || who.groups.includes('system:authenticated') || who.groups.includes('system:unauthenticated')) return { user: who.user, groups: [...who.groups] };
+  return { user: who.user, groups: [...who.groups, 'system:authenticated'] };
 }
 
 /**

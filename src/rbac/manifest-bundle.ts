@@ -1,6 +1,6 @@
 import type { LoadedDocument } from '../load/load.js';
 import type { PolicyRule } from '../model/types.js';
-import { makeBundle, type Bundle, type BundleBinding, type BundleSubject, type UserInfo } from './engine.js';
+import { makeBundle, withAuthenticatedGroup, type Bundle, type BundleBinding, type BundleSubject, type UserInfo } from './engine.js';
 import type { ClusterRoleData } from './builtin.js';
 import { mapIdentity, readAwsAuth, type IdentityMappings, type MappedIdentity } from './aws-auth.js';
 import type { DiscoveredResource } from './request.js';
@@ -48,7 +48,7 @@ export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'da
           if (!name || (k !== 'User' && k !== 'Group' && k !== 'ServiceAccount')) return [];
           return [{ kind: k, name, ...(str(s.namespace) && { namespace: str(s.namespace)! }) }];
         });
-        bindings.push({ kind, name: m.name, ...(kind === 'RoleBinding' && { namespace: m.namespace ?? 'default' }), roleRef: { kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' }, subjects });
+        bindings.push({ kind, name: m.name, ...(kind === 'RoleBinding' && { namespace: m.namespace ?? 'default' }), roleRef: { kind: str(ref.kind) ?? '', name: str(ref.name) ?? '', ...(typeof ref.apiGroup === 'string' && { apiGroup: ref.apiGroup }) }, subjects });
       } else if (kind === 'Namespace' && m.name) {
         namespaces.push(m.name);
       } else if (kind === 'CustomResourceDefinition') {
@@ -78,11 +78,11 @@ export function mapArn(awsAuth: readonly AwsAuthEntry[], accounts: readonly stri
 }
 
 /**
- * Who an IAM principal is to the authenticator and then to the API server (which adds
- * system:authenticated to every authenticated user). Undefined when the API server answers 401.
+ * Who an IAM principal is to the authenticator and then to the API server (`withAuthenticatedGroup`).
+ * Undefined when the API server answers 401.
  */
 export function resolveArn(awsAuth: readonly AwsAuthEntry[], accounts: readonly string[], principal: string): UserInfo | undefined {
   const m = mapArn(awsAuth, accounts, principal);
   if (!m.ok) return undefined;
-  return { user: m.user, groups: m.groups.includes('system:authenticated') ? m.groups : [...m.groups, 'system:authenticated'] };
+  return withAuthenticatedGroup({ user: m.user, groups: m.groups });
 }

@@ -4,7 +4,7 @@ import { expandPaths, loadFiles } from '../load/load.js';
 import type { AccessModel, Cluster } from '../model/types.js';
 import { didYouMean } from '../text.js';
 import { awsAuthEntriesFor, bundleForCluster, userInfoFor } from './access-bundle.js';
-import { withImplicitGroups, type Bundle, type UserInfo } from './engine.js';
+import { withAuthenticatedGroup, withImplicitGroups, type Bundle, type UserInfo } from './engine.js';
 import { bundleFromDocuments, mapArn, type AwsAuthEntry } from './manifest-bundle.js';
 import { resourcesNamedBy, type Discovery } from './request.js';
 
@@ -89,6 +89,5 @@ export function resolveWho(target: QueryTarget, opts: { as?: string; asGroup?: s
   }
   const mapped = mapArn(target.awsAuth, target.accounts, opts.asArn!);
   if (!mapped.ok) return { ok: false, reason: `${opts.asArn} is not authenticated${target.cluster ? ` on cluster ${target.cluster.name}` : ''}: ${mapped.reason}; the API server answers 401 Unauthorized` };
-  // The API server adds system:authenticated to every user a token authenticator returns.
-  return { ok: true, who: { user: mapped.user, groups: mapped.groups.includes('system:authenticated') ? mapped.groups : [...mapped.groups, 'system:authenticated'] } };
+  return { ok: true, who: withAuthenticatedGroup({ user: mapped.user, groups: mapped.groups }) };
 }

@@ -127,6 +127,9 @@ export function prepareRequest(verb: string, resource: string, name: string | un
   if (!opts.allNamespaces && namespaced && discovery.namespaces && discovery.namespaces.length > 0 && !discovery.namespaces.includes(namespace) && !SYSTEM_NAMESPACES.includes(namespace)) {
     warnings.push(`namespace '${namespace}' is not one of the namespaces of ${discovery.where ?? 'the cluster'}${didYouMean(namespace, [...discovery.namespaces, ...SYSTEM_NAMESPACES])}`);
   }
+  // A namespace is the one cluster-scoped object whose requests carry a namespace: its own name
+  // (`RequestInfoFactory.NewRequestInfo`: /api/v1/namespaces/NAME), so a RoleBinding in it counts.
+  const own = group === '' && res === 'namespaces' && name !== undefined ? name : undefined;
   return {
     request: {
       verb,
@@ -134,7 +137,7 @@ export function prepareRequest(verb: string, resource: string, name: string | un
       resource: res,
       ...(sub !== undefined && { subresource: sub }),
       ...(name !== undefined && { name }),
-      ...(!opts.allNamespaces && namespaced && { namespace }),
+      ...(own !== undefined ? { namespace: own } : !opts.allNamespaces && namespaced && { namespace }),
     },
     warnings,
   };
