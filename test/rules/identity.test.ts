@@ -448,6 +448,10 @@ ruleTests('aws-auth-deprecated', {
 ruleTests('aws-auth-lockout', {
   valid: [
     { name: 'the cluster file keeps its node mapping', access: {} },
+    {
+      name: 'manifests: the node role written under mapUsers still maps the nodes (both lists are looked up)',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/eks-nodes\n      username: system:node:{{EC2PrivateDNSName}}\n      groups: [system:bootstrappers, system:nodes]\n`) },
+    },
     { name: 'manifests: a node mapping', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
     {
       name: 'manifests: a node role mapped twice, both times as a node',
@@ -455,6 +459,12 @@ ruleTests('aws-auth-lockout', {
     },
   ],
   invalid: [
+    {
+      name: 'manifests: a section that does not parse takes the node mapping with it',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/dev\n      username: {{SessionName}}\n`) },
+      errors: ['manifests/aws-auth.yaml:1:1'],
+      messages: ['maps no node role'],
+    },
     {
       name: 'manifests: no node role at all',
       manifests: { 'manifests/aws-auth.yaml': awsAuth(`  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/ops\n      username: ops\n`) },
@@ -514,6 +524,25 @@ ruleTests('aws-auth-ignored-entry', {
       manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - username: ops\n      groups: [ops]\n  mapusers: |\n    - userarn: arn:aws:iam::111122223333:user/ops\n      username: ops\n`) },
       errors: ['manifests/aws-auth.yaml:13:7', 'manifests/aws-auth.yaml:15:3'],
       messages: ['has no rolearn', 'aws-auth key mapusers is ignored'],
+    },
+    {
+      // go-yaml reads {{SessionName}} unquoted as a flow mapping used as a key: the whole section goes.
+      name: 'manifests: an unquoted {{SessionName}} drops all of mapRoles, the node mapping included',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/dev\n      username: {{SessionName}}\n`) },
+      errors: ['manifests/aws-auth.yaml:14:18'],
+      messages: ['it drops every entry of mapRoles'],
+    },
+    {
+      name: 'manifests: groups that are not a list are skipped and the entry kept; rolearn with sso is dropped',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups: ops\n    - rolearn: arn:aws:iam::111122223333:role/sso\n      sso: {permissionSetName: Dev, accountID: "111122223333"}\n`) },
+      errors: ['manifests/aws-auth.yaml:15:15', 'manifests/aws-auth.yaml:16:7'],
+      messages: ['the authenticator skips it and keeps the entry (the entry keeps no groups)', 'only one of rolearn or SSO can be supplied'],
+    },
+    {
+      name: 'manifests: mapRoles without | makes the ConfigMap invalid as a whole',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`  mapRoles:\n    - rolearn: arn:aws:iam::111122223333:role/eks-nodes\n`) },
+      errors: ['manifests/aws-auth.yaml:8:5'],
+      messages: ['the API server refuses this ConfigMap, so none of its mappings applies'],
     },
   ],
 });
