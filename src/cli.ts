@@ -146,7 +146,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--as <user>', 'the Kubernetes username')
     .option('--as-group <group>', 'a group of --as (repeatable)', collect)
     .option('--employee <name>', 'an employee of the access folder, as their mapping makes them')
-    .option('--as-arn <arn>', 'an IAM principal (sts assumed-role or IAM user ARN), through aws-auth')
+    .option('--as-arn <arn>', 'an IAM principal ARN (sts assumed-role, IAM user or role, federated user, root), mapped as aws-iam-authenticator maps it; not mapped: no (401)')
     .option('--cluster <name>', 'the cluster of the access folder')
     .option('--manifests <paths...>', 'answer against these RBAC files instead of the access folder')
     .option('--dir <dir>', 'the access folder', 'access')

@@ -444,12 +444,17 @@ export function yamlToStrings(text: string): { values: { v: string; pos?: InnerP
 
 /* ---------- encoding/json field matching ---------- */
 
-/** encoding/json's case folding of a key (ASCII case, plus the Kelvin sign and long s that fold to k and s). */
+/**
+ * encoding/json's case folding of a key (`appendFoldedName`: ASCII upper-cased, any other rune as
+ * `unicode.ToUpper(unicode.ToLower(r))`, so the Kelvin sign folds to K, the long s to S and the dotted
+ * capital I to I).
+ */
 export function foldKey(s: string): string {
   let out = '';
   for (const ch of s) {
     if (ch === '\u212a') out += 'K';
     else if (ch === '\u017f') out += 'S';
+    else if (ch === '\u0130') out += 'I';
     else if (ch < '\u0080') out += ch.toUpperCase();
     else {
       const f = ch.toLowerCase().toUpperCase();
