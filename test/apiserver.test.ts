@@ -160,7 +160,10 @@ test('default bindings: discovery and self-reviews for authenticated users, heal
   const own = makeBundle({ bindings: [{ kind: 'ClusterRoleBinding', name: 'system:discovery', roleRef: { kind: 'ClusterRole', name: 'system:discovery' }, subjects: [{ kind: 'Group', name: 'admins' }] }] });
   assert.not.ok(authorize(own, user, { verb: 'get', path: '/api' }).allowed);
   const holders = whoCan(empty, { verb: 'get', path: '/healthz' }).map((h) => `${h.kind}:${h.name}`);
-  assert.equal(holders, ['Group:system:masters', 'Group:system:authenticated', 'Group:system:authenticated', 'Group:system:unauthenticated']);
+  assert.equal(holders, ['Group:system:masters', 'Group:system:authenticated', 'Group:system:authenticated', 'Group:system:unauthenticated', 'Group:system:monitoring']);
+  assert.ok(authorize(empty, withImplicitGroups({ user: 'm', groups: ['system:monitoring'] }), { verb: 'get', path: '/metrics' }).allowed);
+  assert.not.ok(authorize(empty, user, { verb: 'get', path: '/metrics' }).allowed);
+  assert.ok(authorize(empty, withImplicitGroups({ user: 'system:serviceaccount:ns1:app', groups: [] }), { verb: 'get', path: '/openid/v1/jwks' }).allowed);
 });
 
 /* ---------- scope: cluster-scoped resources and -A ---------- */

@@ -93,7 +93,9 @@ export function subjectMatches(s: BundleSubject, who: UserInfo, bindingNamespace
 /**
  * The ClusterRoleBindings the API server creates in every cluster and that bind groups of every user
  * (`plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go` `ClusterRoleBindings`): discovery and
- * self-reviews for authenticated users, health and version for everyone.
+ * self-reviews for authenticated users, health and version for everyone, metrics for the
+ * system:monitoring group, the OIDC issuer documents for service accounts. (The bindings of the
+ * control-plane components' own users are left out: no person signs in as them.)
  */
 export const DEFAULT_BINDINGS: readonly BundleBinding[] = [
   { kind: 'ClusterRoleBinding', name: 'system:basic-user', roleRef: { kind: 'ClusterRole', name: 'system:basic-user' }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] },
@@ -107,6 +109,8 @@ export const DEFAULT_BINDINGS: readonly BundleBinding[] = [
       { kind: 'Group', name: 'system:unauthenticated' },
     ],
   },
+  { kind: 'ClusterRoleBinding', name: 'system:monitoring', roleRef: { kind: 'ClusterRole', name: 'system:monitoring' }, subjects: [{ kind: 'Group', name: 'system:monitoring' }] },
+  { kind: 'ClusterRoleBinding', name: 'system:service-account-issuer-discovery', roleRef: { kind: 'ClusterRole', name: 'system:service-account-issuer-discovery' }, subjects: [{ kind: 'Group', name: 'system:serviceaccounts' }] },
 ];
 
 const withDefaults = new WeakMap<Bundle, BundleBinding[]>();
