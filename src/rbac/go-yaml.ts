@@ -180,10 +180,28 @@ function keyIdentity(k: GoValue): string {
   }
 }
 
+/** go-yaml v2.4's `allowedAliasRatio`: how much of a document may come from alias expansion. */
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= 400_000) return 0.99;
+  if (decodeCount >= 4_000_000) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - 400_000) / 3_600_000);
+}
+
 class Decoder {
   private readonly active = new Set<Alias>();
+  private decodeCount = 0;
+  private aliasCount = 0;
 
   constructor(private readonly doc: Document.Parsed) {}
+
+  /** `d.unmarshal`'s guard against alias bombs ("document contains excessive aliasing"). */
+  private count(off: number | undefined): void {
+    this.decodeCount++;
+    if (this.active.size > 0) this.aliasCount++;
+    if (this.aliasCount > 100 && this.decodeCount > 1000 && this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)) {
+      throw new GoYamlError('document contains excessive aliasing', off);
+    }
+  }
 
   /** The node an alias points at (the anchor defined last before it, as go-yaml's parser resolves it). */
   private target(a: Alias): Node {
@@ -239,6 +257,7 @@ class Decoder {
   }
 
   value(n: unknown): GoValue {
+    this.count(offsetOf(n));
     if (n === null || n === undefined) return { k: 'nil' };
     if (isAlias(n)) {
       const off = offsetOf(n);
