@@ -58,6 +58,7 @@ function parseAwsAuth(l: Located, out: LintInput): void {
       cluster: '',
       via: 'aws-auth',
       kind: type === 'role' || type === 'user' ? type : e.section === 'mapRoles' ? 'role' : 'user',
+      section: e.section,
       arn: e.arn,
       ...(e.username !== undefined && { username: e.username }),
       groups: e.groups.map((g) => ({ name: g.name, at: where(e.section, g.pos) })),
@@ -67,7 +68,7 @@ function parseAwsAuth(l: Located, out: LintInput): void {
     });
   }
   for (const a of read.accounts) {
-    out.identities.push({ cluster: '', via: 'aws-auth', kind: 'account', arn: a.id, groups: [], at: where('mapAccounts', a.pos), employees: [], preserved: true });
+    out.identities.push({ cluster: '', via: 'aws-auth', kind: 'account', section: 'mapAccounts', arn: a.id, groups: [], at: where('mapAccounts', a.pos), employees: [], preserved: true });
   }
   out.awsAuth.push(view);
 }

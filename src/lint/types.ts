@@ -64,6 +64,8 @@ export interface IdentityMapping {
   kind: 'role' | 'user' | 'account';
   /** As written (for accounts: the account id). */
   arn: string;
+  /** For aws-auth entries, the list the entry is written in (the kind follows the ARN). */
+  section?: 'mapRoles' | 'mapUsers' | 'mapAccounts';
   username?: string;
   groups: { name: string; at: Source }[];
   at: Source;

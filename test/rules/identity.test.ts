@@ -326,6 +326,12 @@ ruleTests('duplicate-principal', {
   ],
   invalid: [
     {
+      name: 'manifests: one role in mapRoles and in mapUsers: mapRoles is looked up first',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/Ops\n      username: other\n`) },
+      errors: ['manifests/aws-auth.yaml:16:7'],
+      messages: ['is mapped twice in aws-auth mapRoles and mapUsers'],
+    },
+    {
       name: 'an existing IAM user that is the one eks-access creates for another employee',
       access: {
         'access/employees/bob.yaml': employee('  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
