@@ -6,8 +6,7 @@ import { loadFiles } from '../src/load/load.js';
 import type { PolicyRule } from '../src/model/types.js';
 import { bundleForCluster, userInfoFor } from '../src/rbac/access-bundle.js';
 import { authorize, makeBundle, whoCan, withImplicitGroups, type BundleBinding, type Request } from '../src/rbac/engine.js';
-import { canonicalizeArn } from '../src/rbac/aws-auth.js';
-import { bundleFromDocuments, resolveArn } from '../src/rbac/manifest-bundle.js';
+import { bundleFromDocuments, canonicalizeArn, resolveArn } from '../src/rbac/manifest-bundle.js';
 import { ruleAllows, ruleAllowsNonResource } from '../src/rbac/match.js';
 import { parseRequest } from '../src/rbac/request.js';
 import { loadAccess } from '../src/pipeline.js';
@@ -130,7 +129,7 @@ test('kubectl-style arguments: short names, default groups, subresources, -A, no
 });
 
 test('--as-arn: assumed-role ARNs map through mapRoles (case-insensitive, path-less, last duplicate wins); templates rendered', () => {
-  assert.equal(canonicalizeArn('arn:aws:sts::111122223333:assumed-role/Dev/alice@example.com'), { type: 'assumed-role', canonical: 'arn:aws:iam::111122223333:role/Dev', partition: 'aws', accountId: '111122223333', sessionName: 'alice@example.com' });
+  assert.equal(canonicalizeArn('arn:aws:sts::111122223333:assumed-role/Dev/alice@example.com'), { arn: 'arn:aws:iam::111122223333:role/Dev', kind: 'role', accountId: '111122223333', session: 'alice@example.com' });
   const entries = [
     { kind: 'role' as const, arn: 'arn:aws:iam::111122223333:role/dev', username: 'first', groups: ['a'] },
     { kind: 'role' as const, arn: 'arn:aws:iam::111122223333:role/Dev', username: 'session:{{SessionName}}', groups: ['b'] },

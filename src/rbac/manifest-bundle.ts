@@ -2,7 +2,7 @@ import type { LoadedDocument } from '../load/load.js';
 import type { PolicyRule } from '../model/types.js';
 import { makeBundle, withAuthenticatedGroup, type Bundle, type BundleBinding, type BundleSubject, type UserInfo } from './engine.js';
 import type { ClusterRoleData } from './builtin.js';
-import { mapIdentity, readAwsAuth, type IdentityMappings, type MappedIdentity } from './aws-auth.js';
+import { canonicalizeArn as canonicalize, mapIdentity, readAwsAuth, type IdentityMappings, type MappedIdentity } from './aws-auth.js';
 import type { DiscoveredResource } from './request.js';
 import { meta, objectsOf, str, toRule } from './objects.js';
 
@@ -65,6 +65,16 @@ export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'da
     }
   }
   return { bundle: makeBundle({ clusterRoles, roles, bindings }), awsAuth, accounts, namespaces, resources };
+}
+
+/**
+ * The caller's canonical ARN as the authenticator computes it (`Canonicalize`), in this module's older
+ * shape: `kind` role for roles and assumed roles, user otherwise; undefined when it is refused.
+ */
+export function canonicalizeArn(arn: string): { arn: string; kind: 'role' | 'user'; accountId: string; session?: string } | undefined {
+  const c = canonicalize(arn);
+  if ('error' in c) return undefined;
+  return { arn: c.canonical, kind: c.type === 'role' || c.type === 'assumed-role' ? 'role' : 'user', accountId: c.accountId, ...(c.type === 'assumed-role' && { session: c.sessionName }) };
 }
 
 /** The mappings in the authenticator's terms: `role` entries are mapRoles, `user` entries mapUsers. */
