@@ -291,6 +291,9 @@ ruleTests('invalid-or-wildcard-arn', {
   valid: [
     { name: 'well-formed ARNs', access: { 'access/clusters/prod.yaml': prod({ mapUsers: '    - userarn: arn:aws:iam::111122223333:user/ops/anna\n      username: anna\n' }) } },
     { name: 'manifests: the node mapping', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
+    // go-yaml decodes into []string with the text as written: an unquoted 012345678901 stays 12 digits.
+    { name: 'manifests: an unquoted account id keeps its leading zero', manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapAccounts: |\n    - 012345678901\n`) } },
+    { name: 'manifests: a role ARN under mapUsers, a federated user and the account root are ARNs the authenticator maps', manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/ops\n      username: ops\n    - userarn: arn:aws:sts::111122223333:federated-user/bob\n      username: bob\n    - userarn: arn:aws:iam::111122223333:root\n      username: root\n`) } },
   ],
   invalid: [
     {
