@@ -136,7 +136,7 @@ function resolveUntyped(tag: string, text: string): Resolved {
 
 /** strconv.ParseFloat for the decimal forms go-yaml hands it (no hex floats, no "inf" words). */
 function goParseFloat(s: string): number | undefined {
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s.replace(/_/g, ''))) return undefined;
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) return undefined;
   return Number(s);
 }
 
