@@ -361,15 +361,84 @@ function jsonKey(k: GoValue): string {
 
 /* ---------- entry points ---------- */
 
-function parseFirst(text: string): { doc?: Document.Parsed; lc: LineCounter; error?: { message: string; offset: number } } {
+/**
+ * libyaml does not check indentation inside a flow collection or a quoted scalar (its scanner leaves
+ * indentation alone at flow level > 0, and folds a quoted scalar's line breaks whatever their
+ * indentation); the `yaml` package does. This indents such continuation lines past the line that
+ * opened the construct, which changes no value, so that what go-yaml reads is read here too.
+ * Undefined when no line needed it.
+ */
+function relaxContinuations(text: string): string | undefined {
+  const lines = text.split('\n');
+  let flow = 0;
+  let quote: '"' | "'" | undefined;
+  let openIndent = 0;
+  let blockIndent: number | undefined;
+  let changed = false;
+  const indentOf = (l: string) => /^ */.exec(l)![0].length;
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    const indent = indentOf(line);
+    if (blockIndent !== undefined) {
+      if (line.trim() === '' || indent > blockIndent) continue;
+      blockIndent = undefined;
+    }
+    if ((flow > 0 || quote) && line.trim() !== '' && indent <= openIndent) {
+      line = ' '.repeat(openIndent + 2 - indent) + line;
+      lines[i] = line;
+      changed = true;
+    }
+    const startsOutside = flow === 0 && !quote;
+    for (let j = 0; j < line.length; j++) {
+      const c = line[j]!;
+      const prev = j === 0 ? undefined : line[j - 1];
+      const tokenStart = prev === undefined || /\s/.test(prev) || prev === '[' || prev === '{' || prev === ',';
+      if (quote === '"') {
+        if (c === '\\') j++;
+        else if (c === '"') quote = undefined;
+        continue;
+      }
+      if (quote === "'") {
+        if (c === "'" && line[j + 1] === "'") j++;
+        else if (c === "'") quote = undefined;
+        continue;
+      }
+      if (c === '#' && (prev === undefined || /\s/.test(prev))) break;
+      if ((c === '"' || c === "'") && tokenStart) {
+        if (flow === 0) openIndent = indent;
+        quote = c;
+      } else if ((c === '[' || c === '{') && (tokenStart || flow > 0)) {
+        if (flow === 0) openIndent = indent;
+        flow++;
+      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    }
+    // A block scalar header (`key: |`, `- >-`): its content lines are not YAML structure.
+    if (startsOutside && flow === 0 && !quote && /(^|\s)[|>][-+0-9]*\s*(#.*)?$/.test(line)) blockIndent = indent;
+  }
+  return changed ? lines.join('\n') : undefined;
+}
+
+function parseOnce(text: string): { doc?: Document.Parsed; lc: LineCounter; error?: { message: string; offset: number; code: string } } {
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, version: '1.1', schema: 'failsafe', uniqueKeys: false, merge: false, logLevel: 'silent' });
   const list = Array.isArray(docs) ? docs : [];
   const doc = list[0];
   if (!doc) return { lc };
   const err = doc.errors[0];
-  if (err) return { lc, error: { message: err.message.split('\n')[0]!, offset: err.pos[0] } };
+  if (err) return { lc, error: { message: err.message.split('\n')[0]!, offset: err.pos[0], code: err.code } };
   return { doc, lc };
+}
+
+function parseFirst(text: string): { doc?: Document.Parsed; lc: LineCounter; error?: { message: string; offset: number } } {
+  const first = parseOnce(text);
+  if (first.error && (first.error.code === 'BAD_INDENT' || first.error.code === 'MISSING_CHAR')) {
+    const relaxed = relaxContinuations(text);
+    if (relaxed !== undefined) {
+      const again = parseOnce(relaxed);
+      if (!again.error) return again;
+    }
+  }
+  return first;
 }
 
 function positioner(lc: LineCounter): (off: number | undefined) => InnerPosition | undefined {
