@@ -122,6 +122,17 @@ for (const [name, data, expected] of parseCases) {
   });
 }
 
+test('a ConfigMap value kubectl reads as a boolean (YAML 1.1 yes) invalidates the ConfigMap, though YAML 1.2 reads a string', async () => {
+  const { parseYamlText } = await import('../src/load/load.js');
+  const { dataAsKubectlReadsIt } = await import('../src/rbac/manifest-bundle.js');
+  const text = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: aws-auth, namespace: kube-system}\ndata:\n  mapUsers: |\n    - userarn: arn:aws:iam::1:user/a\n  enabled: ${v}\n`;
+  for (const [v, invalid] of [['yes', true], ['on', true], ['1_000', true], ['"yes"', false], ['hello', false], ['2001-12-14', false]] as const) {
+    const [d] = parseYamlText(text(v), 'cm.yaml').value;
+    const data = (d!.data as { data: unknown }).data;
+    assert.is(readAwsAuth(dataAsKubectlReadsIt(d!, [], data)).invalid !== undefined, invalid, v);
+  }
+});
+
 test('ParseMap: a section error points into the string (at the mapping used as a key)', () => {
   const r = yamlToJson('- rolearn: arn:aws:iam::1:role/dev\n  username: {{SessionName}}\n');
   assert.not.ok(r.ok);

@@ -8,7 +8,7 @@ import { readAwsAuth, type AwsAuthSection, type InnerPosition } from '../rbac/aw
 import type { Diagnostic, Source } from '../diagnostics.js';
 import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
-import { isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
+import { dataAsKubectlReadsIt, isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
 import type { PolicyRule } from '../model/types.js';
 import { builtinClusterRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
@@ -37,7 +37,7 @@ function innerPosition(l: Located, path: PathSegment[], innerLine: number, inner
 }
 
 function parseAwsAuth(l: Located, out: LintInput): void {
-  const read = readAwsAuth(l.obj.data);
+  const read = readAwsAuth(dataAsKubectlReadsIt(l.d, l.base, l.obj.data));
   const where = (section: AwsAuthSection, pos: InnerPosition | undefined): Source => (pos ? innerPosition(l, ['data', section], pos.line, pos.column) : at(l, ['data', section]));
   const view: AwsAuthView = {
     cluster: '',

@@ -164,7 +164,9 @@ export function readAwsAuth(data: unknown): AwsAuthData {
   const bad = Object.entries(values).find(([, v]) => v !== null && typeof v !== 'string');
   if (bad) {
     out.invalidKey = bad[0];
-    out.invalid = `data.${bad[0]} must be a string (a YAML list written after "${bad[0]}: |"), but it is ${Array.isArray(bad[1]) ? 'a list' : typeof bad[1] === 'object' ? 'a mapping' : `a ${typeof bad[1]}`}: the API server refuses this ConfigMap, so none of its mappings applies (nodes included)`;
+    const what = Array.isArray(bad[1]) ? 'a list' : typeof bad[1] === 'object' ? 'a mapping' : `a ${typeof bad[1]}`;
+    const how = (AWS_AUTH_SECTIONS as readonly string[]).includes(bad[0]) ? `a YAML list written after "${bad[0]}: |"` : 'quote it: kubectl reads yes, on, 1_000 and numbers as other types';
+    out.invalid = `data.${bad[0]} must be a string (${how}), but it is ${what}: the API server refuses this ConfigMap, so none of its mappings applies (nodes included)`;
     return out;
   }
   // ValidateConfigMap: keys of [-._a-zA-Z0-9]+ (not "." or ".."), at most 1 MiB of data in all.

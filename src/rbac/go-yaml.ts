@@ -551,3 +551,21 @@ export function foldKey(s: string): string {
   }
   return out;
 }
+
+/**
+ * What go-yaml v2 makes of one scalar node of a manifest (kubectl reads manifests with
+ * sigs.k8s.io/yaml): a plain `yes`, `on` or `1_000` is a boolean or a number there, though YAML 1.2
+ * reads it as a string. Undefined when the node is not a scalar or cannot be resolved.
+ */
+export function goYamlScalarKind(node: unknown): 'string' | 'null' | 'bool' | 'number' | undefined {
+  if (!isScalar(node)) return undefined;
+  const n = node as Scalar;
+  const tag = shortTag(n.tag);
+  if (n.type !== Scalar.PLAIN && !tag) return 'string';
+  try {
+    const r = resolve(tag === '!' ? '!' : tag, String(n.source ?? n.value ?? ''), undefined);
+    return r.tag === '!!null' ? 'null' : r.tag === '!!bool' ? 'bool' : r.tag === '!!int' || r.tag === '!!float' ? 'number' : 'string';
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,6 @@
-import type { LoadedDocument } from '../load/load.js';
+import { isMap, isScalar } from 'yaml';
+import { nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
+import { goYamlScalarKind } from './go-yaml.js';
 import type { PolicyRule } from '../model/types.js';
 import { makeBundle, withAuthenticatedGroup, type Bundle, type BundleBinding, type BundleSubject, type UserInfo } from './engine.js';
 import type { ClusterRoleData } from './builtin.js';
@@ -17,6 +19,27 @@ export interface AwsAuthEntry {
 export function isAwsAuthConfigMap(obj: Record<string, unknown>): boolean {
   const m = meta(obj);
   return str(obj.kind) === 'ConfigMap' && m.name === 'aws-auth' && (m.namespace ?? 'kube-system') === 'kube-system';
+}
+
+/**
+ * The `data` of a ConfigMap as kubectl would send it: a plain scalar that go-yaml v2 (YAML 1.1)
+ * reads as a boolean or a number (`yes`, `on`, `1_000`) is one, though this loader (YAML 1.2) read
+ * a string, and the API server refuses the ConfigMap for it. Documents without a syntax tree (JSON
+ * dumps) are taken as they are.
+ */
+export function dataAsKubectlReadsIt(d: Pick<LoadedDocument, 'data'> & Partial<Pick<LoadedDocument, 'doc'>>, base: readonly PathSegment[], data: unknown): unknown {
+  if (!d.doc || !data || typeof data !== 'object' || Array.isArray(data)) return data;
+  const node = nodeAt(d.doc, [...base, 'data']);
+  if (!isMap(node)) return data;
+  const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const pair of node.items) {
+    if (!isScalar(pair.key)) continue;
+    const key = String(pair.key.value);
+    const kind = goYamlScalarKind(pair.value);
+    if (kind === 'bool') out[key] = true;
+    else if (kind === 'number' && typeof out[key] === 'string') out[key] = 0;
+  }
+  return out;
 }
 
 /**
@@ -58,7 +81,7 @@ export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'da
         }
       } else if (l.obj && isAwsAuthConfigMap(l.obj)) {
         // The cluster has one aws-auth: a later copy replaces an earlier one, as applying them in turn would.
-        const read = readAwsAuth(l.obj.data);
+        const read = readAwsAuth(dataAsKubectlReadsIt(d, l.base, l.obj.data));
         awsAuth = read.entries.map((e) => ({ kind: e.section === 'mapRoles' ? 'role' : 'user', arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.map((g) => g.name) }));
         accounts = read.accounts.map((a) => a.id);
       }
