@@ -226,7 +226,10 @@ export function readAwsAuth(data: unknown): AwsAuthData {
   const accounts = text('mapAccounts');
   if (accounts !== undefined) {
     const r = yamlToStrings(accounts);
-    for (const e of r.errors) out.problems.push({ section: 'mapAccounts', reason: `data.mapAccounts: ${e.message}; the authenticator skips it`, wholeSection: r.values.length === 0, ...(e.pos && { pos: e.pos }) });
+    for (const e of r.errors) {
+      const whole = r.values.length === 0;
+      out.problems.push({ section: 'mapAccounts', reason: `data.mapAccounts: ${e.message}; the authenticator ${whole ? 'maps no account of it' : 'skips that entry'}`, wholeSection: whole, ...(e.pos && { pos: e.pos }) });
+    }
     for (const a of r.values) out.accounts.push({ id: a.v, ...(a.pos && { pos: a.pos }) });
   }
   return out;

@@ -10,7 +10,7 @@
  * The parse itself is the `yaml` package's (YAML 1.1, failsafe schema so that every scalar keeps its
  * text); everything after the parse is done here, the way the Go code does it.
  */
-import { Alias, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document, type Node } from 'yaml';
+import { Alias, isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, visit, type Document, type Node } from 'yaml';
 
 /** A place inside the parsed string (1-based). */
 export interface InnerPosition {
@@ -503,6 +503,13 @@ export function yamlToStrings(text: string): { values: { v: string; pos?: InnerP
   if (!doc) return { values, errors };
   const decoder = new Decoder(doc);
   let top: unknown = doc.contents;
+  // An alias to no anchor fails go-yaml's parser, before anything is decoded.
+  let dangling: Alias | undefined;
+  visit(doc, { Alias: (_, a) => void (dangling ??= a.resolve(doc) ? undefined : a) });
+  if (dangling) {
+    err(`unknown anchor '${dangling.source}' referenced`, offsetOf(dangling));
+    return { values, errors };
+  }
   try {
     while (isAlias(top)) top = (top as Alias).resolve(doc);
     if (top === null || top === undefined || (isScalar(top) && decoder.scalar(top).k === 'nil')) return { values, errors };
