@@ -68,10 +68,14 @@ export function printable(text: string): string {
  * Text from the input as inline Markdown for a GitHub comment, issue or report: one line (control
  * characters and line breaks escaped as printable does), Markdown and HTML punctuation backslashed (no
  * `<!--` that hides the rest of a comment, no links, code spans, emphasis or table cells broken), and
- * `@` followed by a zero-width space so that no one is mentioned (notified) by a name in a file.
+ * `@` followed by a zero-width space so that no one is mentioned (notified) by a name in a file, nor
+ * a URL autolinked; zero-width characters of the input shown escaped (no look-alike names).
  */
 export function markdownText(text: string): string {
   return printable(text)
+    .replace(/[\u200b-\u200f\u2060-\u2064]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/[\\`*_[\]<>|~#!&()]/g, (c) => `\\${c}`)
-    .replace(/@/g, '@&#8203;');
+    .replace(/@/g, '@&#8203;')
+    .replace(/\b(https?|ftp)(?=:\/\/)/gi, '$1&#8203;')
+    .replace(/\bwww\./gi, 'www&#8203;.');
 }

@@ -6,7 +6,7 @@
  * (file:line, nothing reported); 2 when the command is used wrongly.
  */
 import type { Command } from 'commander';
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from '../cli.js';
 import { formatDiagnostic, UsageError } from '../diagnostics.js';
@@ -40,21 +40,36 @@ export function parseWindow(since: string, today: string): UsageWindow {
   return { since: from, until: today };
 }
 
-/** The files to read: each path, or every file under a folder (in name order). */
+/** The files to read: each path, or every file under a folder (in name order), each once; links to folders are not followed. */
 function logFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const walk = (path: string, given: boolean): void => {
     let stat;
     try {
-      stat = statSync(path);
+      stat = given ? statSync(path) : lstatSync(path);
     } catch {
       if (given) throw new UsageError(`--audit-log ${printable(path)}: no such file or folder`);
       return;
     }
     if (stat.isDirectory()) {
       for (const name of readdirSync(path).sort(compareStrings)) if (!name.startsWith('.')) walk(join(path, name), false);
-    } else if (stat.isFile()) out.push(path);
-    else if (given) throw new UsageError(`--audit-log ${printable(path)} is neither a file nor a folder`);
+      return;
+    }
+    if (stat.isSymbolicLink()) {
+      try {
+        if (!statSync(path).isFile()) return;
+      } catch {
+        return;
+      }
+    } else if (!stat.isFile()) {
+      if (given) throw new UsageError(`--audit-log ${printable(path)} is neither a file nor a folder`);
+      return;
+    }
+    const real = realpathSync(path);
+    if (seen.has(real)) return;
+    seen.add(real);
+    out.push(path);
   };
   for (const p of paths) walk(p, true);
   return out;
@@ -100,10 +115,14 @@ export function registerUsage(program: Command, ctx: CommandContext): void {
       }
       const cluster = clusterOf(loaded.model, opts.cluster);
       const collector = new UsageCollector(loaded.model, cluster, window, opts.dir);
+      let read = 0;
       try {
         for (const path of files) {
           const file = displayPath(path);
-          await readAuditLog(path, file, (event, f, line) => collector.add(event, f, line));
+          await readAuditLog(path, file, (event) => {
+            read++;
+            collector.add(event);
+          });
         }
       } catch (e) {
         if (!(e instanceof AuditLogError)) throw e;
@@ -112,6 +131,14 @@ export function registerUsage(program: Command, ctx: CommandContext): void {
         ctx.setCode(1);
         return;
       }
-      ctx.io.stdout.write(renderUsage(collector.report(), opts.format as UsageFormat));
+      if (read === 0) {
+        // Every grant would look unused: more likely audit logging is off or the export is wrong.
+        ctx.io.stderr.write(`${files.length === 0 ? 'no audit log file found' : `no audit event in ${files.map((f) => printable(displayPath(f))).join(', ')}`}: is audit logging on for ${cluster.name}, and the export complete? No usage report: every grant would look unused\n`);
+        ctx.setCode(1);
+        return;
+      }
+      const report = collector.report();
+      if (report.events === 0) ctx.io.stderr.write(`warning: none of the ${read} audit event(s) is a ResponseComplete event from ${window.since} to ${window.until}: every grant looks unused\n`);
+      ctx.io.stdout.write(renderUsage(report, opts.format as UsageFormat));
     });
 }
