@@ -19,6 +19,7 @@ const LIFECYCLE: Record<string, () => Promise<Register>> = {
   review: async () => (await import('./commands/review.js')).registerReview,
   init: async () => (await import('./commands/init.js')).registerInit,
   usage: async () => (await import('./commands/usage.js')).registerUsage,
+  expire: async () => (await import('./commands/expire.js')).registerExpire,
 };
 
 /** Commands defined in this file. */
@@ -265,10 +266,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       // The worker renders most of the YAML while this thread lints; nothing is written before both are done.
-      const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError }] = await Promise.all([import('./emit/plan.js'), import('./write/writer.js')]);
-      const plan = beginPlanOutput(loaded.model);
+      const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError }, { withoutExpired }] = await Promise.all([import('./emit/plan.js'), import('./write/writer.js'), import('./model/expiry.js')]);
+      // Expired grants and people are left out (a warning each): their access ends when this output is applied.
+      const active = withoutExpired(loaded.model, today);
+      const plan = beginPlanOutput(active.model);
       const linted = { diagnostics: loaded.diagnostics, findings: lintModel(loaded.model, opts.dir, today, true) };
-      const diagnostics = sortDiagnostics([...linted.diagnostics, ...plan.diagnostics]);
+      const diagnostics = sortDiagnostics([...linted.diagnostics, ...active.diagnostics, ...plan.diagnostics]);
       printDiagnostics(io, diagnostics);
       const blocking = linted.findings.filter((f) => f.severity === 'error' && !f.waived);
       if (blocking.length > 0) io.stderr.write(formatText(blocking));
