@@ -84,6 +84,9 @@ function itemCut(text: string, dash: number, end: number): Cut {
     to = next;
     lastContent = to;
   }
+  // A blank line on both sides of the cut: one of them goes too.
+  const blankAbove = from > 0 && text.slice(lineStart(text, from - 1), from).trim() === '';
+  if (blankAbove && lastContent < end && text.slice(lastContent, nextLine(text, lastContent)).trim() === '') lastContent = nextLine(text, lastContent);
   return { from, to: lastContent };
 }
 
@@ -105,7 +108,8 @@ function editFile(text: string, file: string, people: ReadonlySet<string>, grant
   const docTokens = tokens.filter((t) => t.type === 'document');
   if (docTokens.length !== docs.length) throw new UsageError(`${file}: cannot edit this file safely (its documents could not be told apart); remove the expired access by hand`);
   const cuts: Cut[] = [];
-  const rewritten = new Map<number, string>();
+  const rewritten = new Set<number>();
+  const edits: { doc: Document.Parsed; indices: ReadonlySet<number> }[] = [];
   const removed = new Set<number>();
   let kept = 0;
   docs.forEach((doc, i) => {
@@ -122,14 +126,14 @@ function editFile(text: string, file: string, people: ReadonlySet<string>, grant
     if (!indices || indices.size === 0) return;
     const access = doc.get('access', true);
     if (!isSeq(access)) return;
+    edits.push({ doc, indices });
     const blockItems = access.items.map((item) => {
       const range = (item as { range?: [number, number, number] }).range;
       return range ? dashBefore(text, range[0]) : undefined;
     });
     const block = access.flow !== true && blockItems.every((d) => d !== undefined);
     if (!block) {
-      for (const index of [...indices].sort((a, b) => b - a)) doc.deleteIn(['access', index]);
-      rewritten.set(i, doc.toString({ lineWidth: 0 }));
+      rewritten.add(i);
       return;
     }
     const seqEnd = access.range?.[2] ?? text.length;
@@ -149,8 +153,9 @@ function editFile(text: string, file: string, people: ReadonlySet<string>, grant
   if (kept === 0) return undefined;
   let out = text;
   if (rewritten.size > 0) {
-    // A flow sequence was edited: the whole file from its documents (the others unchanged in content).
-    return docs.flatMap((d, i) => (removed.has(i) ? [] : [rewritten.get(i) ?? d.toString({ lineWidth: 0 })])).join('');
+    // A flow sequence is edited: the whole file through the Document API (comments kept, layout normalised).
+    for (const { doc, indices } of edits) for (const index of [...indices].sort((a, b) => b - a)) doc.deleteIn(['access', index]);
+    return docs.flatMap((d, i) => (removed.has(i) ? [] : [d.toString({ lineWidth: 0 })])).join('');
   }
   for (const cut of cuts.sort((a, b) => b.from - a.from || b.to - a.to)) {
     out = out.slice(0, cut.from) + (cut.insert ?? '') + out.slice(cut.to);
