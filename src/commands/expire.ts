@@ -27,6 +27,7 @@ import { checkToday } from './review.js';
 export interface Removal {
   file: string;
   line: number;
+  column: number;
   employee: string;
   /** undefined: the whole person. */
   grant?: string;
@@ -175,21 +176,21 @@ export async function planExpire(model: AccessModel, today: string): Promise<Exp
   const removals: Removal[] = [];
   for (const e of expired.employees) {
     entry(e.file).people.add(e.name);
-    removals.push({ file: e.file, line: (e.expiresAt ?? e.at).line, employee: e.name, expired: e.expires! });
+    removals.push({ file: e.file, line: (e.expiresAt ?? e.at).line, column: (e.expiresAt ?? e.at).column, employee: e.name, expired: e.expires! });
   }
   for (const { employee, grant } of expired.grants) {
     const f = entry(employee.file);
     let set = f.grants.get(employee.name);
     if (!set) f.grants.set(employee.name, (set = new Set()));
     set.add(grant.index);
-    removals.push({ file: employee.file, line: grant.at.line, employee: employee.name, grant: describeGrant(grant), expired: grant.expires! });
+    removals.push({ file: employee.file, line: grant.at.line, column: grant.at.column, employee: employee.name, grant: describeGrant(grant), expired: grant.expires! });
   }
   const files = new Map<string, { before: string; after: string | undefined }>();
   for (const [file, { people, grants }] of [...byFile].sort((a, b) => compareStrings(a[0], b[0]))) {
     const before = await readFile(resolve(file), 'utf8');
     files.set(file, { before, after: editFile(before, file, people, grants) });
   }
-  removals.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line);
+  removals.sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column);
   return { removals, files };
 }
 
@@ -229,7 +230,7 @@ export function registerExpire(program: Command, ctx: CommandContext): void {
         ctx.io.stdout.write(`nothing has expired in ${opts.dir} as of ${today}\n`);
         return;
       }
-      for (const r of plan.removals) ctx.io.stdout.write(`${r.file}:${r.line}: ${opts.write ? 'removed' : 'would remove'} ${describe(r)}\n`);
+      for (const r of plan.removals) ctx.io.stdout.write(`${r.file}:${r.line}:${r.column}: ${opts.write ? 'removed' : 'would remove'} ${describe(r)}\n`);
       if (!opts.write) {
         for (const [file, { before, after }] of plan.files) {
           ctx.io.stdout.write(patchOf({ path: file, status: after === undefined ? 'removed' : 'changed', before, ...(after !== undefined && { after }) }, '.').replace(/^(---|\+\+\+) ([ab])\/\.\//gm, '$1 $2/'));
