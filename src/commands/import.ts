@@ -128,9 +128,13 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
   }
   const plan = result.plan;
   const outDir = opts.outDir;
+  // Every file gets a modeline: to the nearest schemas/, or, without one, to where eks-access init
+  // puts it beside the access folder (reported below, so the schemas can be copied there).
+  const noSchemas = schemaReference(outDir, outDir) === undefined;
+  const fallbackSchema = join(resolve(outDir), '..', 'schemas', 'access.schema.json');
   const files = plan.documents.map((d) => {
     const path = join(outDir, d.path);
-    return { path, content: documentText(d.data, schemaReference(outDir, dirname(path))) };
+    return { path, content: documentText(d.data, schemaReference(outDir, dirname(path)) ?? relative(resolve(dirname(path)), fallbackSchema).split(sep).join('/')) };
   });
 
   files.push({ path: join(outDir, REPORT_FILE), content: '' });
@@ -179,6 +183,7 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
   io.stdout.write(report);
   io.stderr.write(`${displayPath(resolve(outDir))}: wrote ${files.length} files (${plan.documents.length} access documents and ${REPORT_FILE})${verified.differences.length > 0 ? '; permissions differ, see the report' : ''}\n`);
   for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+  if (noSchemas) io.stderr.write(`the files' $schema modelines point at ${displayPath(fallbackSchema)}, which does not exist yet: copy this release's schemas there (eks-access init writes them)\n`);
   if (blocking.length > 0) {
     io.stderr.write(`before ${displayPath(resolve(outDir))} generates, ${blocking.length} lint error(s) need a fix or a waiver (a LintPolicy with waivers: rule, employee, reason, expires); see "${WAIVER_TITLE}" in ${REPORT_FILE}\n`);
   }
