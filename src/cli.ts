@@ -284,7 +284,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (opts.check) {
         // The folder generate would replace: the same refusals, so --check never reads `/` or the input.
         checkOutputFolder(opts.out, [opts.dir]);
-        const changes = compareOutput(await readTree(opts.out), plan.files);
+        const existing = await readTree(opts.out);
+        const changes = compareOutput(existing, plan.files);
+        if (changes.length > 0) {
+          // Output generated before some access expired still counts as up to date: expiry must not
+          // fail every unrelated pull request. The expired access is removed by the next generate
+          // (init's daily expiry pull request), and access ends when that output is applied.
+          const { planOutput } = await import('./emit/plan.js');
+          const { expiredBefore } = await import('./model/expiry.js');
+          for (const day of expiredBefore(loaded.model, today)) {
+            if (compareOutput(existing, planOutput(withoutExpired(loaded.model, day).model).files).length > 0) continue;
+            io.stderr.write(`${opts.out} is up to date but for access that expired since it was generated (on or after ${day}): run eks-access generate (or merge the expiry pull request) to revoke it; access ends when that output is applied\n`);
+            return;
+          }
+        }
         const label = basename(resolve(opts.out));
         for (const c of changes) io.stdout.write(patchOf(c, label));
         if (changes.length > 0) {

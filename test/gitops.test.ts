@@ -257,6 +257,33 @@ test('expiry revokes: generate leaves expired grants and people out with a warni
   }
 });
 
+test('generate --check: output written before access expired is still up to date (a note, exit 0); any other difference is stale', async () => {
+  const s = scratch({ ...BASE_FILES, 'access/employees/carol.yaml': CAROL_EXPIRING, 'access/employees/dan.yaml': DAN_EXPIRED });
+  try {
+    let r = await run(['generate', '--today', '2026-05-10'], s.dir);
+    assert.is(r.code, 0, r.stderr);
+    // dan expired on 2026-05-15, carol's admin grant on 2026-05-31: unrelated pull requests still pass.
+    for (const today of ['2026-05-20', '2026-06-01', '2027-01-01']) {
+      r = await run(['generate', '--check', '--today', today], s.dir);
+      assert.is(r.code, 0, `${today}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, 'up to date but for access that expired since it was generated');
+    }
+    // Written after dan expired, before carol's grant did: still fine later.
+    r = await run(['generate', '--today', '2026-05-20'], s.dir);
+    assert.is(r.code, 0, r.stderr);
+    r = await run(['generate', '--check', '--today', '2026-06-01'], s.dir);
+    assert.is(r.code, 0, r.stdout + r.stderr);
+    // A real change is stale whatever expired.
+    const path = join(s.dir, 'access', 'employees', 'carol.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace('level: read-only        # dashboards', 'level: admin\n    expires: 2027-06-01\n    reason: TICKET-9'));
+    r = await run(['generate', '--check', '--today', '2026-06-01'], s.dir);
+    assert.is(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, 'is stale');
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('expire --write removes the expired grants and people, keeping every comment and line of the rest', async () => {
   const s = scratch({ ...BASE_FILES, 'access/employees/carol.yaml': CAROL_EXPIRING, 'access/employees/dan.yaml': DAN_EXPIRED });
   try {

@@ -47,3 +47,18 @@ export function withoutExpired(model: AccessModel, today: string): { model: Acce
   }
   return { model: { ...model, employees }, diagnostics };
 }
+
+/**
+ * The days, latest first, as of which an earlier generate may have run without yet leaving out some
+ * of the access that has expired by `today`: each distinct expiry date of what has expired.
+ * `withoutExpired(model, day)` is the output such a run wrote.
+ */
+export function expiredBefore(model: AccessModel, today: string): string[] {
+  const expired = findExpired(model, today);
+  const days = new Set<string>();
+  for (const e of expired.employees) days.add(e.expires!);
+  for (const { grant } of expired.grants) days.add(grant.expires!);
+  // A person's grants may have expired before the person did: their dates count too.
+  for (const e of expired.employees) for (const g of e.grants) if (isPast(g.expires, today)) days.add(g.expires!);
+  return [...days].sort().reverse();
+}
