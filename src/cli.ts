@@ -122,8 +122,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const queryTarget = async (opts: { dir: string; manifests?: string[]; cluster?: string }): Promise<QueryTarget | undefined> => {
     const { targetForCluster, targetForManifests } = await import('./rbac/query.js');
     if (opts.manifests) {
-      const { target, problems } = await targetForManifests(opts.manifests);
+      const { target, problems, warnings } = await targetForManifests(opts.manifests);
       for (const p of problems) io.stderr.write(`${p}\n`);
+      for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
       return problems.length > 0 ? undefined : target;
     }
     const loaded = await loadAccess(opts.dir);
@@ -147,20 +148,30 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--as <user>', 'the Kubernetes username')
     .option('--as-group <group>', 'a group of --as (repeatable)', collect)
     .option('--employee <name>', 'an employee of the access folder, as their mapping makes them')
-    .option('--as-arn <arn>', 'an IAM principal (sts assumed-role or IAM user ARN), through aws-auth')
+    .option('--as-arn <arn>', 'an IAM principal ARN (sts assumed-role, IAM user or role, federated user, root), mapped as aws-iam-authenticator maps it; not mapped: no (401)')
     .option('--cluster <name>', 'the cluster of the access folder')
     .option('--manifests <paths...>', 'answer against these RBAC files instead of the access folder')
     .option('--dir <dir>', 'the access folder', 'access')
     .option('--why', 'print what allows it (or that nothing does) on stderr')
     .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; as?: string; asGroup?: string[]; employee?: string; asArn?: string; cluster?: string; manifests?: string[]; dir: string; why?: boolean }) => {
-      const [{ describeRequest, parseRequest }, { authorize }, { resolveWho }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js'), import('./rbac/query.js')]);
-      const request = parseRequest(verb, resource, name, opts);
+      const [{ describeRequest, prepareRequest }, { authorize }, { resolveWho }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js'), import('./rbac/query.js')]);
+      prepareRequest(verb, resource, name, opts);
       const target = await queryTarget(opts);
       if (!target) {
         code = EXIT.problems;
         return;
       }
-      const who = resolveWho(target, opts);
+      const { request, warnings } = prepareRequest(verb, resource, name, opts, target.discovery);
+      for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
+      const resolved = resolveWho(target, opts);
+      if (!resolved.ok) {
+        // Not authenticated: the API server answers 401 to every request, so the answer is a definite no.
+        io.stdout.write('no\n');
+        io.stderr.write(`${resolved.reason}\n`);
+        code = EXIT.problems;
+        return;
+      }
+      const who = resolved.who;
       const decision = authorize(target.bundle, who, request);
       io.stdout.write(decision.allowed ? 'yes\n' : 'no\n');
       if (opts.why) io.stderr.write(decision.allowed ? decision.reasons.map((r) => `allowed by ${r}\n`).join('') : `no binding or access policy lets ${who.user} (groups ${who.groups.join(', ')}) ${describeRequest(request)}\n`);
@@ -181,13 +192,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--dir <dir>', 'the access folder', 'access')
     .option('--format <format>', 'text or json', 'text')
     .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; cluster?: string; manifests?: string[]; dir: string; format: string }) => {
-      const [{ describeRequest, parseRequest }, { whoCan }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js')]);
-      const request = parseRequest(verb, resource, name, opts);
+      const [{ describeRequest, prepareRequest }, { whoCan }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js')]);
+      prepareRequest(verb, resource, name, opts);
       const target = await queryTarget(opts);
       if (!target) {
         code = EXIT.problems;
         return;
       }
+      const { request, warnings } = prepareRequest(verb, resource, name, opts, target.discovery);
+      for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
       const employees = new Map([...(target.model?.employees.values() ?? [])].map((e) => [e.kubernetesUser, e.name]));
       const holders = whoCan(target.bundle, request).map((h) => ({ ...h, ...(h.kind === 'User' && employees.has(h.name) && { employee: employees.get(h.name)! }) }));
       if (opts.format === 'json') {

@@ -247,7 +247,7 @@ function seatOf(side: Side, clusterName: string, employeeName: string): Seat | u
 }
 
 function allowed(seat: Seat | undefined, req: Request): boolean {
-  return seat !== undefined && authorize(seat.bundle, seat.user, req).allowed;
+  return seat !== undefined && authorize(seat.bundle, seat.user, req, { defaults: false }).allowed;
 }
 
 /** The grants of a seat that allow `req` in `scope`, as source texts. */

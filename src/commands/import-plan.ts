@@ -256,19 +256,24 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   for (const e of view?.invalidEntries ?? []) {
     // A whole section the authenticator cannot read is an aws-auth that locks people and nodes out: refuse it.
     if (e.wholeSection) problems.push(diagnostic(e.at, `malformed aws-auth: ${e.reason}; fix the ConfigMap (or export it again) before importing`, 'aws-auth'));
-    else note('dropped', e.reason, e.at);
+    else note(e.kept ? 'review' : 'dropped', e.reason, e.at);
   }
   if (problems.length > 0) return { ok: false, problems };
   for (const k of view?.ignoredKeys ?? []) note('dropped', `data.${k.key} is ignored by the authenticator (keys are case-sensitive: mapRoles, mapUsers, mapAccounts); its entries were not imported`, k.at);
 
-  // The last entry for an ARN wins (roles compared case-insensitively, users as written).
+  // The last entry for an ARN wins within its list (mapRoles by lower-cased ARN, mapUsers as written);
+  // an ARN in both lists is looked up in mapRoles first, so the mapUsers entry is never used.
   const identities = authView.identities;
+  const keyOf = (m: IdentityMapping) => (m.section === 'mapUsers' ? `mapUsers:${m.arn}` : m.section === 'mapRoles' || m.kind === 'role' ? `mapRoles:${m.arn.toLowerCase()}` : `${m.kind}:${m.arn}`);
   const lastIndex = new Map<string, number>();
-  identities.forEach((m, i) => lastIndex.set(m.kind === 'role' ? `role:${m.arn.toLowerCase()}` : `${m.kind}:${m.arn}`, i));
+  identities.forEach((m, i) => lastIndex.set(keyOf(m), i));
+  const inMapRoles = new Map(identities.filter((m) => m.section === 'mapRoles').map((m) => [m.arn.toLowerCase(), m]));
   const effective: IdentityMapping[] = [];
   identities.forEach((m, i) => {
-    const key = m.kind === 'role' ? `role:${m.arn.toLowerCase()}` : `${m.kind}:${m.arn}`;
-    if (lastIndex.get(key) === i) effective.push(m);
+    const key = keyOf(m);
+    const shadow = m.section === 'mapUsers' ? inMapRoles.get(m.arn.toLowerCase()) : undefined;
+    if (shadow) note('dropped', `${m.arn} is also mapped in mapRoles at ${where(shadow.at)}, which the authenticator looks up first; this mapUsers entry is never used`, m.at);
+    else if (lastIndex.get(key) === i) effective.push(m);
     else note('dropped', `${m.kind === 'account' ? 'account' : m.arn} is mapped again at ${where(identities[lastIndex.get(key)!]!.at)}; the authenticator keeps only the last entry`, m.at);
   });
   const accounts = effective.filter((m) => m.kind === 'account');
