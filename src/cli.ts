@@ -19,6 +19,7 @@ const LIFECYCLE: Record<string, () => Promise<Register>> = {
   review: async () => (await import('./commands/review.js')).registerReview,
   init: async () => (await import('./commands/init.js')).registerInit,
   usage: async () => (await import('./commands/usage.js')).registerUsage,
+  expire: async () => (await import('./commands/expire.js')).registerExpire,
 };
 
 /** Commands defined in this file. */
@@ -278,10 +279,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       // The worker renders most of the YAML while this thread lints; nothing is written before both are done.
-      const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError }] = await Promise.all([import('./emit/plan.js'), import('./write/writer.js')]);
-      const plan = beginPlanOutput(loaded.model);
+      const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError }, { withoutExpired }] = await Promise.all([import('./emit/plan.js'), import('./write/writer.js'), import('./model/expiry.js')]);
+      // Expired grants and people are left out (a warning each): their access ends when this output is applied.
+      const active = withoutExpired(loaded.model, today);
+      const plan = beginPlanOutput(active.model);
       const linted = { diagnostics: loaded.diagnostics, findings: lintModel(loaded.model, opts.dir, today, true) };
-      const diagnostics = sortDiagnostics([...linted.diagnostics, ...plan.diagnostics]);
+      const diagnostics = sortDiagnostics([...linted.diagnostics, ...active.diagnostics, ...plan.diagnostics]);
       printDiagnostics(io, diagnostics);
       const blocking = linted.findings.filter((f) => f.severity === 'error' && !f.waived);
       if (blocking.length > 0) io.stderr.write(formatText(blocking));
@@ -294,7 +297,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (opts.check) {
         // The folder generate would replace: the same refusals, so --check never reads `/` or the input.
         checkOutputFolder(opts.out, [opts.dir]);
-        const changes = compareOutput(await readTree(opts.out), plan.files);
+        const existing = await readTree(opts.out);
+        const changes = compareOutput(existing, plan.files);
+        if (changes.length > 0) {
+          // Output generated before some access expired still counts as up to date: expiry must not
+          // fail every unrelated pull request. The expired access is removed by the next generate
+          // (init's daily expiry pull request), and access ends when that output is applied.
+          const { planOutput } = await import('./emit/plan.js');
+          const { expiredBefore } = await import('./model/expiry.js');
+          for (const day of expiredBefore(loaded.model, today)) {
+            if (compareOutput(existing, planOutput(withoutExpired(loaded.model, day).model).files).length > 0) continue;
+            io.stderr.write(`${opts.out} is up to date but for access that expired since it was generated (on or after ${day}): run eks-access generate (or merge the expiry pull request) to revoke it; access ends when that output is applied\n`);
+            return;
+          }
+        }
         const label = basename(resolve(opts.out));
         for (const c of changes) io.stdout.write(patchOf(c, label));
         if (changes.length > 0) {

@@ -215,8 +215,8 @@ test('employee files: role identity with session name, IAM users, placeholder em
     const bob = parse(readFileSync(join(r.out, 'employees/bob.yaml'), 'utf8')) as { access: Record<string, unknown>[] };
     // RoleBindings of the same role in two namespaces: one grant.
     assert.ok(bob.access.some((g) => g.profile === 'payments-deployer' && JSON.stringify(g.namespaces) === '["checkout","payments"]'));
-    // No $schema line outside a repository that has the schemas.
-    assert.not.match(readFileSync(join(r.out, 'employees/bob.yaml'), 'utf8'), /yaml-language-server/);
+    // Outside a repository that has the schemas, the modeline points where init puts them beside the folder.
+    assert.ok(readFileSync(join(r.out, 'employees/bob.yaml'), 'utf8').startsWith('# yaml-language-server: $schema=../../schemas/access.schema.json\n'));
   } finally {
     r.cleanup();
   }
@@ -383,6 +383,29 @@ test('bad input: YAML syntax error (exit 1), no aws-auth ConfigMap (exit 2), mis
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /file or folder not found: \/nonexistent\/aws-auth\.yaml/);
   assert.not.ok(existsSync('/tmp/never'));
+});
+
+test('every missing flag at once; the report says which findings need a waiver before generate', async () => {
+  const aws = CM(`  mapRoles: |\n${NODE}`);
+  const none = await importText(aws, RBAC_SMALL, []);
+  try {
+    assert.is(none.code, 2);
+    assert.match(none.stderr, /--region is required/);
+    assert.match(none.stderr, /--cluster is required/);
+    assert.match(none.stderr, '2 flags are missing or invalid');
+  } finally {
+    none.cleanup();
+  }
+  const admin = await importText(CM(`  mapRoles: |\n${NODE}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/root-ish\n      username: root-ish\n      groups: [system:masters]\n`));
+  try {
+    assert.is(admin.code, 0, admin.stderr);
+    assert.match(admin.stdout, '## Before generate: findings that need a fix or a waiver');
+    assert.match(admin.stdout, /map-to-system-masters|subject-system-masters|system:masters/);
+    assert.match(admin.stdout, '  - rule: ');
+    assert.match(admin.stderr, /lint error\(s\) need a fix or a waiver/);
+  } finally {
+    admin.cleanup();
+  }
 });
 
 test('usage: --region required when not derivable, bad --authentication, bad --account', async () => {

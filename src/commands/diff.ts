@@ -16,6 +16,7 @@ import { buildAccess } from '../pipeline.js';
 import { stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
 import { groupsOn, identityMappings } from '../emit/aws-auth.js';
+import { employeeBindings } from '../emit/rbac.js';
 import { bundleForCluster } from '../rbac/access-bundle.js';
 import { authorize, type Bundle, type Request, type UserInfo } from '../rbac/engine.js';
 import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from '../rbac/match.js';
@@ -50,7 +51,8 @@ export type AccessChangeKind =
   | 'groups-added'
   | 'groups-removed'
   | 'permissions-added'
-  | 'permissions-removed';
+  | 'permissions-removed'
+  | 'binding-replaced';
 
 /** One change of one person's access, as one sentence of the report. */
 export interface AccessChange {
@@ -503,6 +505,39 @@ function sharesRole(a: Employee, b: Employee): boolean {
   return a.identity.kind === 'role' && b.identity.kind === 'role' && stripRolePath(a.identity.arn).toLowerCase() === stripRolePath(b.identity.arn).toLowerCase();
 }
 
+/**
+ * Bindings whose role changed under the same grant (a profile moving from `rules` to `clusterRole`):
+ * a binding's roleRef is immutable, so the binding is replaced by one of a new name.
+ */
+function replacedBindings(name: string, cluster: string, base: Side, head: Side): AccessChange[] {
+  const bindingsOf = (side: Side) => {
+    const e = side.model.employees.get(name);
+    const c = side.model.clusters.get(cluster);
+    return e && c ? employeeBindings(side.model, c, e) : [];
+  };
+  const before = bindingsOf(base);
+  const after = bindingsOf(head);
+  const key = (b: { namespace: string | undefined; name: string }) => `${b.namespace ?? ''}/${b.name}`;
+  const kept = new Set(before.map(key));
+  const still = new Set(after.map(key));
+  const out: AccessChange[] = [];
+  for (const h of after) {
+    if (kept.has(key(h))) continue;
+    const old = before.find((b) => !still.has(key(b)) && b.namespace === h.namespace && b.via === h.via);
+    if (!old) continue;
+    const where = h.namespace === undefined ? `${cluster} (cluster-wide)` : `${cluster}/${h.namespace}`;
+    out.push({
+      employee: name,
+      kind: 'binding-replaced',
+      cluster,
+      ...(h.namespace !== undefined && { namespaces: [h.namespace] }),
+      sources: [],
+      text: `binding replaced on ${where}: \`${old.name}\` (${old.roleKind} \`${old.roleName}\`) becomes \`${h.name}\` (${h.roleKind} \`${h.roleName}\`); a binding's role cannot change, so the old binding is deleted and the new one created`,
+    });
+  }
+  return out;
+}
+
 function compareSides(base: Side, head: Side): AccessChange[] {
   const people = uniqueSorted([...base.model.employees.keys(), ...head.model.employees.keys()]);
   const clusters = uniqueSorted([...base.model.clusters.keys(), ...head.model.clusters.keys()]);
@@ -515,6 +550,7 @@ function compareSides(base: Side, head: Side): AccessChange[] {
       const b = seatOf(base, c, name);
       const h = seatOf(head, c, name);
       out.push(...groupChanges(name, c, b, h, 'added'), ...groupChanges(name, c, h, b, 'removed'));
+      out.push(...replacedBindings(name, c, base, head));
       const same = b && h ? fingerprint(b.bundle, b.user) === fingerprint(h.bundle, h.user) : !b && !h;
       if (same) continue;
       const ns = namespacesOf(c);

@@ -285,8 +285,10 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   const roleAndUser = effective.filter((m): m is IdentityMapping & { kind: 'role' | 'user' } => m.kind !== 'account');
   const nodeLike = (m: IdentityMapping) => m.groups.some((g) => g.name === 'system:nodes' || g.name === 'system:bootstrappers') || (m.username ?? '').startsWith('system:node:');
   const accountOf = (arn: string) => parseIamArn(arn)?.accountId;
+  // Every missing or invalid flag at once, so one more run is enough.
+  const flagProblems: string[] = [];
   let accountId = options.account;
-  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new UsageError(`--account must be a 12-digit AWS account id, got "${accountId}"`);
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) flagProblems.push(`--account must be a 12-digit AWS account id, got "${accountId}"`);
   if (accountId === undefined) {
     const counts = new Map<string, number>();
     for (const m of roleAndUser.filter(nodeLike)) {
@@ -294,16 +296,16 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       if (a) counts.set(a, (counts.get(a) ?? 0) + 1);
     }
     accountId = [...counts].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))[0]?.[0] ?? roleAndUser.map((m) => accountOf(m.arn)).find((a) => a !== undefined);
-    if (accountId === undefined) throw new UsageError('--account is required: aws-auth maps no node role whose ARN names the account');
+    if (accountId === undefined) flagProblems.push('--account is required: aws-auth maps no node role whose ARN names the account');
   }
   let region = options.region;
   if (region === undefined) {
     // IAM Identity Center roles carry the region in their path (aws-reserved/sso.amazonaws.com/<region>/).
     region = identities.map((m) => /:role\/aws-reserved\/sso\.amazonaws\.com\/([a-z]{2}(?:-gov)?-[a-z]+-\d)\//.exec(m.arn)?.[1]).find((r) => r !== undefined);
-    if (region === undefined) throw new UsageError('--region is required: neither aws-auth nor the RBAC dump says which region the cluster is in');
+    if (region === undefined) flagProblems.push('--region is required: neither aws-auth nor the RBAC dump says which region the cluster is in');
   }
-  if (!/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$/.test(region)) {
-    throw new UsageError(`--region must be an AWS region such as eu-west-1, got "${region}"`);
+  if (region !== undefined && !/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$/.test(region)) {
+    flagProblems.push(`--region must be an AWS region such as eu-west-1, got "${region}"`);
   }
   let clusterName = options.cluster;
   if (clusterName === undefined) {
@@ -311,9 +313,11 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     clusterName = roleAndUser
       .map((m) => /:role\/eksctl-(.+)-(?:nodegroup-.+-NodeInstanceRole|cluster-FargatePodExecutionRole)-/.exec(m.arn)?.[1])
       .find((n) => n !== undefined && DNS_LABEL.test(n) && n.length <= 63);
-    if (clusterName === undefined) throw new UsageError('--cluster is required: the cluster name cannot be derived from aws-auth');
+    if (clusterName === undefined) flagProblems.push('--cluster is required: the cluster name cannot be derived from aws-auth');
   }
-  if (!DNS_LABEL.test(clusterName) || clusterName.length > 63) throw new UsageError(`--cluster must be a DNS-1123 label (lower-case letters, digits and -), got "${clusterName}"`);
+  if (clusterName !== undefined && (!DNS_LABEL.test(clusterName) || clusterName.length > 63)) flagProblems.push(`--cluster must be a DNS-1123 label (lower-case letters, digits and -), got "${clusterName}"`);
+  if (flagProblems.length > 0) throw new UsageError(flagProblems.length === 1 ? flagProblems[0]! : `${flagProblems.length} flags are missing or invalid:\n  ${flagProblems.join('\n  ')}`);
+  if (accountId === undefined || region === undefined || clusterName === undefined) throw new UsageError('--account, --region and --cluster are required');
   const authentication = options.authentication;
   const usesAwsAuth = authentication !== 'access-entries';
 

@@ -32,7 +32,7 @@ export type ReviewKind = 'expired-access' | 'expired-waiver' | 'expiring-access'
 
 /** The sections of the report, in the order they are printed. */
 export const REVIEW_SECTIONS: readonly { kind: ReviewKind; title: string }[] = [
-  { kind: 'expired-access', title: 'Expired access (lint fails on it too)' },
+  { kind: 'expired-access', title: 'Expired access (left out of generate; run eks-access expire --write)' },
   { kind: 'expired-waiver', title: 'Expired waivers (lint fails on them too)' },
   { kind: 'expiring-access', title: 'Access expiring soon' },
   { kind: 'expiring-waiver', title: 'Waivers expiring soon' },

@@ -19,7 +19,9 @@ the next run overwrites it, and \`eks-access generate --check\` in CI fails on a
 
 - \`clusters/<cluster>/\`: what Argo CD or Flux applies to each cluster (a kustomization, the aws-auth
   ConfigMap, one file per employee with their Roles and bindings, one file per profile ClusterRole).
-- \`terraform/<account>/\`: Terraform JSON for IAM users and EKS access entries, per AWS account.
+- \`terraform/<account>/\`: Terraform JSON for IAM users and EKS access entries, per AWS account: a
+  module, called from a Terraform root of your own (\`eks-access init\` writes \`terraform/<account>/\`).
+  generate never touches Terraform's own files (state, \`.terraform/\`, lock file) wherever they are.
 - \`kubeconfigs/<employee>.yaml\`: each person's kubeconfig.
 - \`ACCESS.md\`: who can do what, per cluster.
 `;

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -23,7 +23,32 @@ export function patchOf(c: Change, label: string): string {
     .replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2');
 }
 
-/** Every file under `dir` (path relative to it, with `/`), or an empty map when it does not exist. */
+/**
+ * Is `path` (relative to the output folder, with `/`) one of Terraform's own files: its state and
+ * state backups, its working folder `.terraform/`, the dependency lock file, variable values, plans,
+ * crash logs? generate never writes such a file, and never deletes, changes or reports one, wherever
+ * it is under the output folder: `terraform init` and `apply` may have been run there.
+ */
+export function isTerraformOwnFile(path: string): boolean {
+  const segments = path.split('/');
+  if (segments.slice(0, -1).includes('.terraform')) return true;
+  const name = segments[segments.length - 1] ?? '';
+  return (
+    name === '.terraform' ||
+    name === '.terraform.lock.hcl' ||
+    name === '.terraformrc' ||
+    name === 'terraform.rc' ||
+    /\.tfstate(\..*)?$/.test(name) ||
+    /\.tfvars(\.json)?$/.test(name) ||
+    name.endsWith('.tfplan') ||
+    /^crash(\..*)?\.log$/.test(name)
+  );
+}
+
+/**
+ * Every file under `dir` (path relative to it, with `/`), or an empty map when it does not exist.
+ * Terraform's own files are left out: they are not output.
+ */
 export async function readTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const root = resolve(dir);
@@ -31,9 +56,42 @@ export async function readTree(dir: string): Promise<Map<string, string>> {
   for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
     if (!e.isFile()) continue;
     const full = join(e.parentPath, e.name);
-    out.set(full.slice(root.length + 1).split('\\').join('/'), readFileSync(full, 'utf8'));
+    const rel = full.slice(root.length + 1).split('\\').join('/');
+    if (isTerraformOwnFile(rel)) continue;
+    out.set(rel, readFileSync(full, 'utf8'));
   }
   return out;
+}
+
+/**
+ * Puts Terraform's own files of `from` (the current output) at the same places in `to` (the new
+ * output, before it is swapped in), as hard links (copies where links cannot be made): the old output
+ * keeps them until the swap, the new one has them after it.
+ */
+function carryTerraformFiles(from: string, to: string, rel = ''): void {
+  if (!existsSync(from)) return;
+  for (const e of readdirSync(join(from, ...rel.split('/').filter(Boolean)), { withFileTypes: true })) {
+    const path = rel === '' ? e.name : `${rel}/${e.name}`;
+    if (isTerraformOwnFile(path)) mirror(join(from, ...path.split('/')), join(to, ...path.split('/')));
+    else if (e.isDirectory()) carryTerraformFiles(from, to, path);
+  }
+}
+
+/** Makes `dst` what `src` is: folders re-created, files hard-linked (or copied), symbolic links as links. */
+function mirror(src: string, dst: string): void {
+  const info = lstatSync(src);
+  mkdirSync(dirname(dst), { recursive: true });
+  if (info.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
+  else if (info.isDirectory()) {
+    mkdirSync(dst, { recursive: true });
+    for (const name of readdirSync(src)) mirror(join(src, name), join(dst, name));
+  } else if (info.isFile()) {
+    try {
+      linkSync(src, dst);
+    } catch {
+      copyFileSync(src, dst);
+    }
+  }
 }
 
 /** What would change if `files` replaced the current content of the output folder. Sorted by path. */
@@ -253,6 +311,7 @@ async function swapIn(dir: string, files: readonly OutputFile[], at: { target: s
       await theirs;
       if (failed !== undefined) throw failed;
     }
+    carryTerraformFiles(target, staging);
     if (existsSync(target)) await rename(target, retired);
     await rename(staging, target);
   } catch (e) {
