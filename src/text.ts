@@ -63,3 +63,26 @@ const UNPRINTABLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\ufeff\
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
+
+/**
+ * Text from the input, made safe to put inside a Markdown line of a pull-request comment: control
+ * characters and line breaks escaped (the line stays one line), HTML (`<!--`, tags) and entities
+ * shown as written, the characters of links, images, bold and code backslash-escaped, and an
+ * `@` that would mention someone broken by a zero-width space. Plain names, paths and ARNs come out
+ * unchanged.
+ */
+export function markdownText(text: string): string {
+  return printable(text)
+    .replace(/[\\`*[\]<>]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/(^|[^\w`])@/g, '$1@&#8203;');
+}
+
+/** Text from the input as a Markdown code span, whatever backticks it holds; shown exactly as written (on one line). */
+export function codeSpan(text: string): string {
+  const t = printable(text);
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = t.startsWith('`') || t.endsWith('`') || (t.startsWith(' ') && t.endsWith(' ') && t.trim() !== '') ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
