@@ -64,18 +64,21 @@ export async function runCheck(opts: CheckOptions, ctx: CommandContext): Promise
   }
 
   // The worker renders the output files while this thread lints and compares with the base.
-  const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree }] = await Promise.all([import('../emit/plan.js'), import('../write/writer.js')]);
+  const [{ beginPlanOutput }, { checkOutputFolder, compareWithFolder, patchOf }] = await Promise.all([import('../emit/plan.js'), import('../write/writer.js')]);
   checkOutputFolder(opts.out, [opts.dir]);
   const plan = beginPlanOutput(model);
 
-  const input = inputFromModel(model, opts.today);
-  const lintFindings = lint(input, { accessDir: opts.dir });
+  let input: ReturnType<typeof inputFromModel> | undefined = inputFromModel(model, opts.today);
+  let lintFindings: Finding[] | undefined = lint(input, { accessDir: opts.dir });
   const findings = [...diagnosticsAsFindings(work.access.diagnostics), ...lintFindings];
   io.stdout.write(await formatFindings(findings, opts.format));
   if (opts.sarif !== undefined) writeReport(opts.sarif, await formatFindings(findings, 'sarif'));
   if (failing(findings)) code = 1;
 
   const diff = compareTrees(readBaseTree(work, opts.base, opts.dir), work, { base: opts.base, today: opts.today }, { input, findings: lintFindings });
+  // Only what is still to come is kept: the lint view and the base are no longer needed.
+  input = undefined;
+  lintFindings = undefined;
   writeDiff(diff, opts);
   io.stderr.write(`access changes: ${describe(diff)}${opts.comment !== undefined ? ` (comment in ${opts.comment})` : ''}\n`);
 
@@ -83,7 +86,7 @@ export async function runCheck(opts: CheckOptions, ctx: CommandContext): Promise
   const diagnostics = sortDiagnostics(plan.diagnostics);
   for (const d of diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
   if (hasErrors(diagnostics)) code = 1;
-  const changes = compareOutput(await readTree(opts.out), plan.files);
+  const changes = compareWithFolder(opts.out, plan.files);
   const label = basename(resolve(opts.out));
   for (const c of changes) io.stdout.write(patchOf(c, label));
   if (changes.length > 0) {

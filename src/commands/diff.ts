@@ -261,7 +261,7 @@ function makeSide(label: 'base' | 'working tree', model: AccessModel, today: str
     model,
     grants: new GrantIndex(model, input.grants),
     roleGroups: lazyMap((c) => roleGroupsOf(model, model.clusters.get(c)!)),
-    findings: linted?.findings ?? lint(input, { accessDir }),
+    findings: linted?.findings ?? lint(input, { accessDir, sort: false }),
     bundle: lazyMap((c) => indexBundle(bundleForCluster(model, model.clusters.get(c)!))),
     empty: lazyMap((c) => emptyBundle(model.clusters.get(c)!)),
   };
