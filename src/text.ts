@@ -78,8 +78,13 @@ export function markdownText(text: string): string {
     .replace(/(^|[^\w`])@/g, '$1@&#8203;');
 }
 
-/** Text from the input as a Markdown code span, whatever backticks it holds; shown exactly as written (on one line). */
+/**
+ * Text from the input as a Markdown code span, shown as written (on one line). Text with backticks
+ * or HTML characters is written escaped instead (markdownText), so that nothing an access file holds
+ * ever reaches the comment as raw HTML, even should a renderer read a code span differently.
+ */
 export function codeSpan(text: string): string {
+  if (/[`<>&]/.test(text)) return markdownText(text);
   const t = printable(text);
   const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);

@@ -20,7 +20,7 @@ import { failing, lint } from '../lint/run.js';
 import type { Finding } from '../lint/types.js';
 import { formatText } from '../report/text.js';
 import { compareTrees, diffJson, readBaseTree, readWorkingTree, writeReport, type DiffResult } from './diff.js';
-import { locateInRepository } from './git.js';
+import { locateInRepository, resolveCommit } from './git.js';
 
 export interface CheckOptions {
   base: string;
@@ -46,7 +46,7 @@ export async function runCheck(opts: CheckOptions, ctx: CommandContext): Promise
   const { io } = ctx;
   const cwd = process.cwd();
   // A bad folder, no repository or a bad ref is said before any work.
-  locateInRepository(resolve(cwd, opts.dir), opts.dir);
+  resolveCommit(locateInRepository(resolve(cwd, opts.dir), opts.dir).root, opts.base);
   const work = await readWorkingTree(opts.dir, cwd);
   const model = work.access.model;
   let code = 0;
