@@ -30,6 +30,8 @@ const USAGE = 'usage: npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-o
 const CLUSTERS = 5;
 /** Every command stays under this peak memory. */
 const PEAK_MIB = 1024;
+/** From this size on, the tools' ratios to the floor are held to their targets. */
+const TARGET_EMPLOYEES = 10000;
 const NAMESPACES = 40;
 
 class BenchError extends Error {}
@@ -284,8 +286,10 @@ async function accessSection(method: RssMethod, work: string, sizes: number[], r
       ['tool', 'wall ms', 'x floor', 'x ajv-cli', 'peak MiB', 'target', 'what it did (best run)'],
       list.map(({ name, target }) => {
         const r = best.get(name)!;
-        const within = (target === undefined || r.ms / floorMs! <= target) && r.peakMiB <= PEAK_MIB;
-        const verdict = `${target === undefined ? '' : `<=${target.toFixed(1)}x, `}<=${PEAK_MIB} MiB: ${within ? 'ok' : 'MISSED'}`;
+        // The ratios are targets at 10,000 employees and more (below, Node's start-up dominates).
+        const ratioTarget = employees >= TARGET_EMPLOYEES ? target : undefined;
+        const within = (ratioTarget === undefined || r.ms / floorMs! <= ratioTarget) && r.peakMiB <= PEAK_MIB;
+        const verdict = `${ratioTarget === undefined ? '' : `<=${ratioTarget.toFixed(1)}x, `}<=${PEAK_MIB} MiB: ${within ? 'ok' : 'MISSED'}`;
         return [name, fmt(r.ms), ratio(r.ms, floorMs), ratio(r.ms, ajvMs), fmt(r.peakMiB), name === 'floor' || name === 'ajv-cli' ? '-' : verdict, r.note];
       }),
     ));
