@@ -238,7 +238,7 @@ interface Side {
   /** Per cluster, the groups of each role mapping (lower-case ARN without path), as userInfoFor finds them. */
   roleGroups: (cluster: string) => Map<string, string[]>;
   /** The lint view's grants, to name where a permission comes from (not on the hybrid side). */
-  grants?: GrantIndex;
+  grants?: () => GrantIndex;
   findings: Finding[];
   bundle: (cluster: string) => IndexedBundle;
   /** The cluster's bundle without bindings or access policies: what someone without grants there has. */
@@ -259,7 +259,11 @@ function makeSide(label: 'base' | 'working tree', model: AccessModel, today: str
   return {
     label,
     model,
-    grants: new GrantIndex(model, input.grants),
+    // Built when a person is compared: most diffs compare few people, or none.
+    grants: (() => {
+      let index: GrantIndex | undefined;
+      return () => (index ??= new GrantIndex(model, input.grants));
+    })(),
     roleGroups: lazyMap((c) => roleGroupsOf(model, model.clusters.get(c)!)),
     findings: linted?.findings ?? lint(input, { accessDir, sort: false }),
     bundle: lazyMap((c) => indexBundle(bundleForCluster(model, model.clusters.get(c)!))),
@@ -564,7 +568,7 @@ function seatOf(side: Side, clusterName: string, employeeName: string): Seat | u
   // Without a grant on the cluster, nothing there binds or associates anything to them (only their
   // groups count, through a shared role).
   const bundle = grantsOn(employee, cluster).length === 0 ? side.empty(clusterName) : personalBundle(side.bundle(clusterName), user);
-  return { side, cluster, employee, user, bundle, grants: side.grants?.for(cluster, employee) ?? [] };
+  return { side, cluster, employee, user, bundle, grants: side.grants?.().for(cluster, employee) ?? [] };
 }
 
 function allowed(seat: Seat | undefined, req: Request): boolean {

@@ -33,7 +33,7 @@ export function parallelThreshold(defaultMin: number): number {
 }
 
 /** The worker's old-generation heap limit. */
-const WORKER_OLD_SPACE_MB = 256;
+const WORKER_OLD_SPACE_MB = 128;
 
 function start(): Handle {
   // Its tasks hold one batch at a time, so a small heap is enough; a smaller heap is collected
