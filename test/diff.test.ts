@@ -200,8 +200,8 @@ access:
     assert.equal(section(r, 'Shared definitions'), ['**profile developer**: + get, list, watch pods/exec — 1 person on 1 cluster (access/profiles/developer.yaml:3)']);
     assert.equal(r.causes.map((c) => [c.kind, c.name, c.change, c.details, c.people, c.clusters]), [['profile', 'developer', 'changed', ['+ get, list, watch pods/exec'], 1, ['prod']]]);
     assert.ok(r.markdown.indexOf('### Shared definitions') < r.markdown.indexOf('### Per person'), r.markdown);
-    // Then each person's own changes: bob's grant now cluster-wide gives pods there (the profile's
-    // pods/exec is said above, once, not again for him).
+    // Then each person's own changes: bob's grant, now cluster-wide, gives him the profile as it
+    // now is there (what the profile alone changes is said above, once).
     assert.equal(bullets(r).slice(0, 10), [
       '**alice**:',
       'now signs in as existing IAM user arn:aws:iam::111122223333:user/people/alice (was IAM user alice (created by this repository)) (access/employees/alice.yaml:6)',
@@ -209,7 +209,7 @@ access:
       'now has cluster-admin on prod (group system:masters, access/employees/alice.yaml:14, until 2026-07-01)',
       '**bob**:',
       'access no longer expires (was 2027-01-31) (access/employees/bob.yaml:3)',
-      'can now get, list, watch pods cluster-wide on prod (profile developer, access/employees/bob.yaml:9, until 2026-12-31)',
+      'can now get, list, watch pods, pods/exec cluster-wide on prod (profile developer, access/employees/bob.yaml:9, until 2026-12-31)',
     ]);
   } finally {
     r0.cleanup();

@@ -7,7 +7,7 @@
  * are their own: for every person and cluster a fixed vocabulary of capability checks is asked of
  * the RBAC engine, the granted rules themselves are compared as a fallback (so a permission outside
  * the vocabulary is never missed), and what the shared definitions alone explain is left to them: a
- * person's own change is one their files make with the base's shared definitions. Identity, group
+ * person's own change is one they would not have with only the shared definitions changed. Identity, group
  * and expiry changes and the lint findings that appear or disappear complete the picture.
  *
  * The base tree is read from git without checking it out, and a file whose bytes did not change is
@@ -281,44 +281,51 @@ function roleGroupsOf(model: AccessModel, c: Cluster): Map<string, string[]> {
 }
 
 /**
- * The working tree's employees with the base's profiles and clusters (where the base has them):
- * what each person's own changes would give without the shared changes.
+ * `people`'s employees with `defs`' profiles and clusters (where they differ, or `people` lacks
+ * them): with the base's people and the working tree's definitions, what everyone would have if
+ * only the shared definitions had changed.
  */
-function makeHybrid(base: Side, head: Side): Side {
-  // The base's definition where it differs from the working tree's.
-  const pick = <T>(h: Map<string, T>, b: Map<string, T>, key: (v: T) => string) =>
-    new Map([...h].map(([name, v]) => {
-      const old = b.get(name);
-      return [name, old !== undefined && key(old) !== key(v) ? old : v];
-    }));
-  const model: AccessModel = {
-    clusters: pick(head.model.clusters, base.model.clusters, clusterKey),
-    profiles: pick(head.model.profiles, base.model.profiles, profileKey),
-    employees: head.model.employees,
-    ...(head.model.lintPolicy && { lintPolicy: head.model.lintPolicy }),
+function makeHybrid(people: Side, defs: Side): Side {
+  const pick = <T>(p: Map<string, T>, d: Map<string, T>, key: (v: T) => string) => {
+    const out = new Map(p);
+    for (const [name, v] of d) {
+      const old = p.get(name);
+      if (old === undefined || key(old) !== key(v)) out.set(name, v);
+    }
+    return out;
   };
-  const changedProfiles = [...model.profiles.values()].filter((p) => p !== head.model.profiles.get(p.name));
-  // When only rule-based profiles changed their rules, the working tree's bindings stand: only the
+  const model: AccessModel = {
+    clusters: pick(people.model.clusters, defs.model.clusters, clusterKey),
+    profiles: pick(people.model.profiles, defs.model.profiles, profileKey),
+    employees: people.model.employees,
+    ...(people.model.lintPolicy && { lintPolicy: people.model.lintPolicy }),
+  };
+  const changedProfiles = [...model.profiles.values()].filter((p) => p !== people.model.profiles.get(p.name));
+  // When only rule-based profiles changed their rules, `people`'s bindings stand: only the
   // ClusterRoles of those profiles differ, and they are swapped in rather than everything emitted again.
   const sameBindings = (c: string) =>
-    model.clusters.get(c) === head.model.clusters.get(c) && changedProfiles.every((p) => profileRoleName(p) === profileRoleName(head.model.profiles.get(p.name)!));
+    model.clusters.get(c) === people.model.clusters.get(c) &&
+    changedProfiles.every((p) => {
+      const old = people.model.profiles.get(p.name);
+      return old === undefined || profileRoleName(p) === profileRoleName(old);
+    });
   return {
     label: 'hybrid',
     model,
-    roleGroups: lazyMap((c) => (model.clusters.get(c) === head.model.clusters.get(c) ? head.roleGroups(c) : roleGroupsOf(model, model.clusters.get(c)!))),
+    roleGroups: lazyMap((c) => (model.clusters.get(c) === people.model.clusters.get(c) ? people.roleGroups(c) : roleGroupsOf(model, model.clusters.get(c)!))),
     findings: [],
     bundle: lazyMap((c) => {
       if (!sameBindings(c)) return indexBundle(bundleForCluster(model, model.clusters.get(c)!));
-      const h = head.bundle(c);
-      const clusterRoles = new Map(h.bundle.clusterRoles);
+      const own = people.bundle(c);
+      const clusterRoles = new Map(own.bundle.clusterRoles);
       for (const p of changedProfiles) {
         const role = emitProfileClusterRole(p);
         const name = role.metadata!.name!;
         if (p.rules && clusterRoles.has(name)) clusterRoles.set(name, { name, labels: {}, rules: (role.rules ?? []) as PolicyRule[] });
       }
-      return { bundle: { ...h.bundle, clusterRoles }, bySubject: h.bySubject };
+      return { bundle: { ...own.bundle, clusterRoles }, bySubject: own.bySubject };
     }),
-    empty: head.empty,
+    empty: people.empty,
   };
 }
 
@@ -883,9 +890,9 @@ function samePermissions(a: Seat | undefined, b: Seat | undefined): boolean {
 }
 
 /**
- * Every person's own changes. With shared definitions changed, `hybrid` is the working tree's
- * people with the base's definitions: a change it has is the person's own; one only the working
- * tree has comes from the shared definitions, which say it once for everyone.
+ * Every person's own changes. With shared definitions changed, `hybrid` is the base's people with
+ * the working tree's definitions: what the shared definitions alone do. What it already has is said
+ * once, by the shared definitions; what only the working tree has (or lost) is the person's own.
  */
 function compareSides(base: Side, head: Side, hybrid: Side | undefined, unchanged: ReadonlySet<string>): AccessChange[] {
   // A person whose file is the same on both sides has the same access on both, with the same
@@ -915,17 +922,18 @@ function compareSides(base: Side, head: Side, hybrid: Side | undefined, unchange
     for (const c of clusters) {
       const b = seatOf(base, c, name);
       const h = seatOf(head, c, name);
-      const own = hybrid ? seatOf(hybrid, c, name) : h;
-      out.push(...groupChanges(name, c, b, own, 'added'), ...groupChanges(name, c, own, b, 'removed'));
-      if (samePermissions(b, h) || (hybrid && samePermissions(b, own))) continue;
+      // `shared`: what they would have with only the shared definitions changed.
+      const shared = hybrid ? seatOf(hybrid, c, name) : b;
+      out.push(...groupChanges(name, c, shared, h, 'added'), ...groupChanges(name, c, h, shared, 'removed'));
+      if (samePermissions(b, h) || (hybrid && samePermissions(shared, h))) continue;
       const ns = namespaces.get(c)!;
       if (h) {
         const items = gained(b, h, ns);
-        out.push(...sentences(name, c, hybrid ? items.filter((i) => allowed(own, i.req)) : items, 'added'));
+        out.push(...sentences(name, c, hybrid ? items.filter((i) => !allowed(shared, i.req)) : items, 'added'));
       }
       if (b) {
         const items = gained(h, b, ns);
-        out.push(...sentences(name, c, hybrid ? items.filter((i) => !allowed(own, i.req)) : items, 'removed'));
+        out.push(...sentences(name, c, hybrid ? items.filter((i) => allowed(shared, i.req)) : items, 'removed'));
       }
     }
   }
