@@ -20,6 +20,7 @@ const LIFECYCLE: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./commands/init.js')).registerInit,
   usage: async () => (await import('./commands/usage.js')).registerUsage,
   expire: async () => (await import('./commands/expire.js')).registerExpire,
+  check: async () => (await import('./commands/check.js')).registerCheck,
 };
 
 /** Commands defined in this file. */
@@ -240,12 +241,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--base <ref>', 'the git revision to compare with, e.g. origin/main')
     .option('--dir <dir>', 'the access folder', 'access')
     .option('--format <format>', 'markdown or json', 'markdown')
+    .option('--output <file>', 'also write the full report (not cut to fit a comment) to this file')
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD)')
-    .action(async (opts: { base: string; dir: string; format: string; today?: string }) => {
+    .action(async (opts: { base: string; dir: string; format: string; output?: string; today?: string }) => {
       if (!['markdown', 'json'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected markdown or json`);
-      const { diffAccess } = await import('./commands/diff.js');
+      const { diffAccess, diffJson, writeReport } = await import('./commands/diff.js');
       const result = await diffAccess({ dir: opts.dir, base: opts.base, today: checkDate(opts.today) });
-      io.stdout.write(opts.format === 'json' ? JSON.stringify({ changes: result.changes, ...(result.invalid && { invalid: result.invalid }) }, null, 2) + '\n' : result.markdown);
+      if (opts.output !== undefined) writeReport(opts.output, opts.format === 'json' ? diffJson(result, opts.base) : result.fullMarkdown);
+      io.stdout.write(opts.format === 'json' ? diffJson(result, opts.base) : result.markdown);
     });
 
   program

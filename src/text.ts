@@ -74,8 +74,22 @@ export function printable(text: string): string {
 export function markdownText(text: string): string {
   return printable(text)
     .replace(/[\u200b-\u200f\u2060-\u2064]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/[\\`*_[\]<>|~#!&()]/g, (c) => `\\${c}`)
-    .replace(/@/g, '@&#8203;')
+    .replace(/[\\`*_[\]<>|~#&]/g, (c) => `\\${c}`)
+    .replace(/(^|[^\w`])@/g, '$1@&#8203;')
     .replace(/\b(https?|ftp)(?=:\/\/)/gi, '$1&#8203;')
     .replace(/\bwww\./gi, 'www&#8203;.');
+}
+
+/**
+ * Text from the input as a Markdown code span, shown as written (on one line). Text with backticks
+ * or HTML characters is written escaped instead (markdownText), so that nothing an access file holds
+ * ever reaches the comment as raw HTML, even should a renderer read a code span differently.
+ */
+export function codeSpan(text: string): string {
+  if (/[`<>&]/.test(text)) return markdownText(text);
+  const t = printable(text);
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = t.startsWith('`') || t.endsWith('`') || (t.startsWith(' ') && t.endsWith(' ') && t.trim() !== '') ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
 }

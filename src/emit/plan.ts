@@ -59,7 +59,14 @@ function renderHere(pending: readonly Pending[]): void {
 export function beginPlanOutput(model: AccessModel, workerShare = 0.8): { files: OutputFile[]; diagnostics: Diagnostic[]; complete: () => Promise<void> } {
   if (model.employees.size < parallelThreshold(PARALLEL_RENDER_MIN_EMPLOYEES)) {
     const { files, pending, diagnostics } = planFiles(model);
-    return { files, diagnostics, complete: async () => renderHere(pending) };
+    return {
+      files,
+      diagnostics,
+      complete: async () => {
+        renderHere(pending);
+        pending.length = 0;
+      },
+    };
   }
   // Each cluster's files go to the worker as soon as they are planned: its share of every batch.
   const mine: Pending[] = [];
@@ -79,6 +86,9 @@ export function beginPlanOutput(model: AccessModel, workerShare = 0.8): { files:
     complete: async () => {
       renderHere(mine);
       for (const t of theirs) (await t.rendered).forEach((text, i) => (t.batch[i]!.file.content = text));
+      // The objects are text now: let them go.
+      mine.length = 0;
+      theirs.length = 0;
     },
   };
 }

@@ -337,14 +337,22 @@ function describeYamlError(code: string, message: string): string {
   }
 }
 
+type TextOrProblem = { text: string } | { problem: { message: string; line: number; column: number } };
+
 /** One file's text, read from disk and checked, or the one problem that stops it being read. */
-function readText(path: string): { text: string } | { problem: { message: string; line: number; column: number } } {
+function readText(path: string, keep?: (bytes: Buffer) => void): TextOrProblem {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (e) {
     return { problem: { message: `cannot read file: ${e instanceof Error ? e.message : String(e)}`, line: 1, column: 1 } };
   }
+  keep?.(bytes);
+  return checkText(bytes);
+}
+
+/** The text of an access file's bytes, checked (size, encoding, binary, long lines), or the one problem that stops it being read. */
+function checkText(bytes: Buffer): TextOrProblem {
   const at = (message: string, line = 1, column = 1) => ({ problem: { message, line, column } });
   if (bytes.length > MAX_FILE_BYTES) return at(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`);
   // What Windows PowerShell's `>` writes.
@@ -374,22 +382,50 @@ function firstLongLine(text: string): number | undefined {
   }
 }
 
+/** One input file, read and parsed: its documents and the problems found reading it. */
+export interface LoadedFile {
+  /** The path it was read from. */
+  path: string;
+  /** As shown to users. */
+  file: string;
+  documents: LoadedDocument[];
+  diagnostics: Diagnostic[];
+  /** The bytes read, with `keepBytes` (undefined when the file could not be read). */
+  bytes?: Buffer;
+}
+
+/** Parses the bytes of one access file shown as `file` (read from disk or from git). */
+export function loadBytes(bytes: Buffer, file: string): Result<LoadedDocument[]> {
+  return parsedText(checkText(bytes), file);
+}
+
+function parsedText(r: TextOrProblem, file: string): Result<LoadedDocument[]> {
+  if ('problem' in r) return { value: [], diagnostics: [diagnostic({ file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file')] };
+  return parseYamlFile(r.text, file);
+}
+
+/**
+ * Reads and parses files one by one, each with its own documents and problems. Files are shown
+ * relative to `cwd` (default the process's working directory); `keepBytes` keeps what was read.
+ */
+export function loadEachFile(paths: readonly string[], options: { cwd?: string; keepBytes?: boolean } = {}): LoadedFile[] {
+  // One thread: split across two, reading and parsing small files was no faster (measured), as
+  // V8's compiler and GC threads then compete for the second core.
+  return paths.map((path) => {
+    const file = displayPath(path, options.cwd);
+    let bytes: Buffer | undefined;
+    const parsed = parsedText(readText(path, options.keepBytes ? (b) => (bytes = b) : undefined), file);
+    return { path, file, documents: parsed.value, diagnostics: parsed.diagnostics, ...(bytes !== undefined && { bytes }) };
+  });
+}
+
 /** Reads and parses files. Unreadable, binary and non-UTF-8 files become diagnostics. */
 export async function loadFiles(paths: readonly string[]): Promise<Result<LoadedDocument[]>> {
   const diagnostics: Diagnostic[] = [];
   const documents: LoadedDocument[] = [];
-  // One thread: split across two, reading and parsing small files was no faster (measured), as
-  // V8's compiler and GC threads then compete for the second core.
-  for (const path of paths) {
-    const file = displayPath(path);
-    const r = readText(path);
-    if ('problem' in r) {
-      diagnostics.push(diagnostic({ file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file'));
-      continue;
-    }
-    const parsed = parseYamlFile(r.text, file);
-    diagnostics.push(...parsed.diagnostics);
-    documents.push(...parsed.value);
+  for (const f of loadEachFile(paths)) {
+    diagnostics.push(...f.diagnostics);
+    documents.push(...f.documents);
   }
   return { value: documents, diagnostics };
 }

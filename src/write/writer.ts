@@ -109,6 +109,30 @@ export function compareOutput(existing: ReadonlyMap<string, string>, files: read
   return changes;
 }
 
+/**
+ * compareOutput against the folder on disk, reading one file at a time: only the changed files'
+ * text is kept, not the whole tree's (generate --check on a large output).
+ */
+export function compareWithFolder(dir: string, files: readonly OutputFile[]): Change[] {
+  const root = resolve(dir);
+  const existing = new Set<string>();
+  if (existsSync(root)) {
+    for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
+      if (e.isFile()) existing.add(join(e.parentPath, e.name).slice(root.length + 1).split('\\').join('/'));
+    }
+  }
+  const changes: Change[] = [];
+  const planned = new Map(files.map((f) => [f.path, f.content]));
+  for (const path of [...new Set([...existing, ...planned.keys()])].sort()) {
+    const before = existing.has(path) ? readFileSync(join(root, ...path.split('/')), 'utf8') : undefined;
+    const after = planned.get(path);
+    if (before === after) continue;
+    const status = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
+    changes.push({ path, status, ...(before !== undefined && { before }), ...(after !== undefined && { after }) });
+  }
+  return changes;
+}
+
 /** The output folder is ours when it is empty or holds the README that generate writes. */
 async function assertOwned(dir: string, existing: ReadonlyMap<string, string>): Promise<void> {
   if (existing.size === 0) return;
