@@ -141,7 +141,7 @@ interface ActionStep extends Step {
   shell?: string;
 }
 
-test('action.yml: a composite action that installs this checkout and runs lint (SARIF), diff (comment), generate --check', () => {
+test('action.yml: a composite action that installs this checkout and runs eks-access check (SARIF, comment, generate --check)', () => {
   const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: { using: string; steps: ActionStep[] }; inputs: Record<string, { default?: string }> };
   assert.is(action.runs.using, 'composite');
   const steps = action.runs.steps;
@@ -151,17 +151,19 @@ test('action.yml: a composite action that installs this checkout and runs lint (
   assert.match(steps[install]!.run!, 'cd "$GITHUB_ACTION_PATH"');
   assert.match(steps[install]!.run!, 'GITHUB_PATH');
   assert.not.match(steps[install]!.run!, 'npm install -g eks-access');
-  const lint = stepRunning(steps, 'eks-access lint --dir "$DIR" --format sarif > eks-access.sarif');
+  // On a pull request, one eks-access check: lint (SARIF), generate --check and the comment from one read.
+  const check = stepRunning(steps, 'eks-access check --dir "$DIR" --out "$OUT" --base "origin/$BASE_REF" --sarif eks-access.sarif');
+  assert.match(steps[check]!.run!, '--comment access-diff.md');
+  assert.match(steps[check]!.run!, 'eks-access lint --dir "$DIR" --format sarif > eks-access.sarif');
+  assert.match(steps[check]!.run!, 'eks-access generate --check --dir "$DIR" --out "$OUT"');
   const upload = stepUsing(steps, 'github/codeql-action/upload-sarif');
   assert.is(steps[upload]!.uses, 'github/codeql-action/upload-sarif@v4');
   assert.is(steps[upload]!.with?.['sarif_file'], 'eks-access.sarif');
-  const diff = stepRunning(steps, 'eks-access diff --dir "$DIR" --base "origin/$BASE_REF" > access-diff.md');
   const comment = stepUsing(steps, 'actions/github-script');
   assert.is(steps[comment]!.uses, 'actions/github-script@v8');
   assert.match(String(steps[comment]!.with?.['script']), 'updateComment');
-  const check = stepRunning(steps, 'eks-access generate --check');
   const fail = stepRunning(steps, 'exit "$failed"');
-  assert.ok(install < lint && lint < upload && upload < diff && diff < comment && comment < check && check < fail);
+  assert.ok(install < check && check < upload && upload < comment && comment < fail);
   // Values reach the scripts through the environment, never spliced into them.
   for (const s of steps) assert.not.match(s.run ?? '', '${{', s.name ?? '');
   for (const s of steps) if (s.run !== undefined) assert.is(s.shell, 'bash', s.name ?? '');
