@@ -581,6 +581,9 @@ test('usage errors: exit 2 with a clear message', async () => {
     const missing = await run(['usage', '--cluster', 'prod', '--audit-log', 'nothere.log'], s.dir);
     assert.is(missing.code, 2);
     assert.match(missing.stderr, /--audit-log nothere\.log: no such file or folder/);
+    const device = await run(['usage', '--cluster', 'prod', '--audit-log', '/dev/null'], s.dir);
+    assert.is(device.code, 2);
+    assert.match(device.stderr, /--audit-log \/dev\/null is neither a file nor a folder/);
     const none = await run(['usage', '--cluster', 'prod'], s.dir);
     assert.is(none.code, 2);
     assert.match(none.stderr, /--audit-log/);

@@ -14,13 +14,14 @@ import type { Command } from 'commander';
 import { VERSION, type CommandContext } from '../cli.js';
 import { formatDiagnostic, hasErrors, sortDiagnostics, UsageError } from '../diagnostics.js';
 import { inputFromModel } from '../lint/from-model.js';
-import { diagnosticsAsFindings, todayUtc } from '../lint/index.js';
+import { diagnosticsAsFindings } from '../lint/index.js';
 import { RULES } from '../lint/rules/index.js';
 import { failing, lint } from '../lint/run.js';
 import type { Finding } from '../lint/types.js';
 import { formatText } from '../report/text.js';
 import { compareTrees, diffJson, readBaseTree, readWorkingTree, writeReport, type DiffResult } from './diff.js';
 import { locateInRepository, resolveCommit } from './git.js';
+import { checkToday } from './review.js';
 
 export interface CheckOptions {
   base: string;
@@ -110,13 +111,6 @@ function describe(d: DiffResult): string {
   return `${s.shared} shared definition(s) reaching ${s.sharedPeople} people, ${s.people} people's own; ${s.newFindings} new and ${s.resolvedFindings} resolved lint finding(s)${d.truncated ? '; the comment is summarised' : ''}`;
 }
 
-function checkDate(value: string | undefined): string {
-  if (value === undefined) return todayUtc();
-  const parsed = Date.parse(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== value) throw new UsageError(`--today must be a date written YYYY-MM-DD, got "${value}"`);
-  return value;
-}
-
 export function registerCheck(program: Command, ctx: CommandContext): void {
   program
     .command('check')
@@ -138,7 +132,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
           base: opts.base,
           dir: opts.dir,
           out: opts.out,
-          today: checkDate(opts.today),
+          today: checkToday(opts.today),
           format: opts.format as 'text',
           outputFormat: opts.outputFormat as 'markdown',
           ...(opts.sarif !== undefined && { sarif: opts.sarif }),

@@ -14,14 +14,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isMap, isSeq, parseAllDocuments, Parser, type Document } from 'yaml';
 import type { CommandContext } from '../cli.js';
-import { formatDiagnostic, UsageError } from '../diagnostics.js';
+import { UsageError } from '../diagnostics.js';
 import { describeGrant } from '../lint/rules/process/util.js';
 import { findExpired } from '../model/expiry.js';
 import type { AccessModel } from '../model/types.js';
-import { loadAccess } from '../pipeline.js';
 import { compareStrings } from '../text.js';
 import { patchOf } from '../write/writer.js';
-import { checkToday } from './review.js';
+import { checkToday, loadValidModel } from './review.js';
 
 /** One thing removed from one file. */
 export interface Removal {
@@ -218,14 +217,9 @@ export function registerExpire(program: Command, ctx: CommandContext): void {
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD); default: today in UTC')
     .action(async (opts: { dir: string; write?: boolean; today?: string }) => {
       const today = checkToday(opts.today);
-      const loaded = await loadAccess(opts.dir);
-      if (!loaded.model) {
-        for (const d of loaded.diagnostics) ctx.io.stderr.write(formatDiagnostic(d) + '\n');
-        ctx.io.stderr.write(`nothing changed: ${opts.dir} has errors; fix them first (eks-access validate)\n`);
-        ctx.setCode(1);
-        return;
-      }
-      const plan = await planExpire(loaded.model, today);
+      const model = await loadValidModel(opts.dir, ctx, 'nothing changed');
+      if (!model) return;
+      const plan = await planExpire(model, today);
       if (plan.removals.length === 0) {
         ctx.io.stdout.write(`nothing has expired in ${opts.dir} as of ${today}\n`);
         return;
