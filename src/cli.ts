@@ -19,6 +19,8 @@ const LIFECYCLE: Record<string, () => Promise<Register>> = {
   review: async () => (await import('./commands/review.js')).registerReview,
   init: async () => (await import('./commands/init.js')).registerInit,
   usage: async () => (await import('./commands/usage.js')).registerUsage,
+  expire: async () => (await import('./commands/expire.js')).registerExpire,
+  check: async () => (await import('./commands/check.js')).registerCheck,
 };
 
 /** Commands defined in this file. */
@@ -121,8 +123,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const queryTarget = async (opts: { dir: string; manifests?: string[]; cluster?: string }): Promise<QueryTarget | undefined> => {
     const { targetForCluster, targetForManifests } = await import('./rbac/query.js');
     if (opts.manifests) {
-      const { target, problems } = await targetForManifests(opts.manifests);
+      const { target, problems, warnings } = await targetForManifests(opts.manifests);
       for (const p of problems) io.stderr.write(`${p}\n`);
+      for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
       return problems.length > 0 ? undefined : target;
     }
     const loaded = await loadAccess(opts.dir);
@@ -146,20 +149,30 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--as <user>', 'the Kubernetes username')
     .option('--as-group <group>', 'a group of --as (repeatable)', collect)
     .option('--employee <name>', 'an employee of the access folder, as their mapping makes them')
-    .option('--as-arn <arn>', 'an IAM principal (sts assumed-role or IAM user ARN), through aws-auth')
+    .option('--as-arn <arn>', 'an IAM principal ARN (sts assumed-role, IAM user or role, federated user, root), mapped as aws-iam-authenticator maps it; not mapped: no (401)')
     .option('--cluster <name>', 'the cluster of the access folder')
     .option('--manifests <paths...>', 'answer against these RBAC files instead of the access folder')
     .option('--dir <dir>', 'the access folder', 'access')
     .option('--why', 'print what allows it (or that nothing does) on stderr')
     .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; as?: string; asGroup?: string[]; employee?: string; asArn?: string; cluster?: string; manifests?: string[]; dir: string; why?: boolean }) => {
-      const [{ describeRequest, parseRequest }, { authorize }, { resolveWho }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js'), import('./rbac/query.js')]);
-      const request = parseRequest(verb, resource, name, opts);
+      const [{ describeRequest, prepareRequest }, { authorize }, { resolveWho }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js'), import('./rbac/query.js')]);
+      prepareRequest(verb, resource, name, opts);
       const target = await queryTarget(opts);
       if (!target) {
         code = EXIT.problems;
         return;
       }
-      const who = resolveWho(target, opts);
+      const { request, warnings } = prepareRequest(verb, resource, name, opts, target.discovery);
+      for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
+      const resolved = resolveWho(target, opts);
+      if (!resolved.ok) {
+        // Not authenticated: the API server answers 401 to every request, so the answer is a definite no.
+        io.stdout.write('no\n');
+        io.stderr.write(`${resolved.reason}\n`);
+        code = EXIT.problems;
+        return;
+      }
+      const who = resolved.who;
       const decision = authorize(target.bundle, who, request);
       io.stdout.write(decision.allowed ? 'yes\n' : 'no\n');
       if (opts.why) io.stderr.write(decision.allowed ? decision.reasons.map((r) => `allowed by ${r}\n`).join('') : `no binding or access policy lets ${who.user} (groups ${who.groups.join(', ')}) ${describeRequest(request)}\n`);
@@ -180,13 +193,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--dir <dir>', 'the access folder', 'access')
     .option('--format <format>', 'text or json', 'text')
     .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; cluster?: string; manifests?: string[]; dir: string; format: string }) => {
-      const [{ describeRequest, parseRequest }, { whoCan }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js')]);
-      const request = parseRequest(verb, resource, name, opts);
+      const [{ describeRequest, prepareRequest }, { whoCan }] = await Promise.all([import('./rbac/request.js'), import('./rbac/engine.js')]);
+      prepareRequest(verb, resource, name, opts);
       const target = await queryTarget(opts);
       if (!target) {
         code = EXIT.problems;
         return;
       }
+      const { request, warnings } = prepareRequest(verb, resource, name, opts, target.discovery);
+      for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
       const employees = new Map([...(target.model?.employees.values() ?? [])].map((e) => [e.kubernetesUser, e.name]));
       const holders = whoCan(target.bundle, request).map((h) => ({ ...h, ...(h.kind === 'User' && employees.has(h.name) && { employee: employees.get(h.name)! }) }));
       if (opts.format === 'json') {
@@ -226,12 +241,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .requiredOption('--base <ref>', 'the git revision to compare with, e.g. origin/main')
     .option('--dir <dir>', 'the access folder', 'access')
     .option('--format <format>', 'markdown or json', 'markdown')
+    .option('--output <file>', 'also write the full report (not cut to fit a comment) to this file')
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD)')
-    .action(async (opts: { base: string; dir: string; format: string; today?: string }) => {
+    .action(async (opts: { base: string; dir: string; format: string; output?: string; today?: string }) => {
       if (!['markdown', 'json'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected markdown or json`);
-      const { diffAccess } = await import('./commands/diff.js');
+      const { diffAccess, diffJson, writeReport } = await import('./commands/diff.js');
       const result = await diffAccess({ dir: opts.dir, base: opts.base, today: checkDate(opts.today) });
-      io.stdout.write(opts.format === 'json' ? JSON.stringify({ changes: result.changes, ...(result.invalid && { invalid: result.invalid }) }, null, 2) + '\n' : result.markdown);
+      if (opts.output !== undefined) writeReport(opts.output, opts.format === 'json' ? diffJson(result, opts.base) : result.fullMarkdown);
+      io.stdout.write(opts.format === 'json' ? diffJson(result, opts.base) : result.markdown);
     });
 
   program
@@ -265,10 +282,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         return;
       }
       // The worker renders most of the YAML while this thread lints; nothing is written before both are done.
-      const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError }] = await Promise.all([import('./emit/plan.js'), import('./write/writer.js')]);
-      const plan = beginPlanOutput(loaded.model);
+      const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError }, { withoutExpired }] = await Promise.all([import('./emit/plan.js'), import('./write/writer.js'), import('./model/expiry.js')]);
+      // Expired grants and people are left out (a warning each): their access ends when this output is applied.
+      const active = withoutExpired(loaded.model, today);
+      const plan = beginPlanOutput(active.model);
       const linted = { diagnostics: loaded.diagnostics, findings: lintModel(loaded.model, opts.dir, today, true) };
-      const diagnostics = sortDiagnostics([...linted.diagnostics, ...plan.diagnostics]);
+      const diagnostics = sortDiagnostics([...linted.diagnostics, ...active.diagnostics, ...plan.diagnostics]);
       printDiagnostics(io, diagnostics);
       const blocking = linted.findings.filter((f) => f.severity === 'error' && !f.waived);
       if (blocking.length > 0) io.stderr.write(formatText(blocking));
@@ -281,7 +300,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (opts.check) {
         // The folder generate would replace: the same refusals, so --check never reads `/` or the input.
         checkOutputFolder(opts.out, [opts.dir]);
-        const changes = compareOutput(await readTree(opts.out), plan.files);
+        const existing = await readTree(opts.out);
+        const changes = compareOutput(existing, plan.files);
+        if (changes.length > 0) {
+          // Output generated before some access expired still counts as up to date: expiry must not
+          // fail every unrelated pull request. The expired access is removed by the next generate
+          // (init's daily expiry pull request), and access ends when that output is applied.
+          const { planOutput } = await import('./emit/plan.js');
+          const { expiredBefore } = await import('./model/expiry.js');
+          for (const day of expiredBefore(loaded.model, today)) {
+            if (compareOutput(existing, planOutput(withoutExpired(loaded.model, day).model).files).length > 0) continue;
+            io.stderr.write(`${opts.out} is up to date but for access that expired since it was generated (on or after ${day}): run eks-access generate (or merge the expiry pull request) to revoke it; access ends when that output is applied\n`);
+            return;
+          }
+        }
         const label = basename(resolve(opts.out));
         for (const c of changes) io.stdout.write(patchOf(c, label));
         if (changes.length > 0) {

@@ -12,13 +12,25 @@ export interface LoadedAccess {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * Schema results per document: a document shared by two trees (a file unchanged between a git
+ * revision and the working tree, read once) is checked once.
+ */
+const validated = new WeakMap<LoadedDocument, ReturnType<typeof validateDocument>>();
+
+function validateOnce(d: LoadedDocument): ReturnType<typeof validateDocument> {
+  let r = validated.get(d);
+  if (!r) validated.set(d, (r = validateDocument(d)));
+  return r;
+}
+
 /** Schema-checks loaded documents and, when they are all valid, builds the model. */
 export function buildAccess(documents: LoadedDocument[], loadDiagnostics: Diagnostic[] = []): LoadedAccess {
   const diagnostics = [...loadDiagnostics];
   const valid: ValidDocument[] = [];
   const broken = new Set<string>();
   for (const d of documents) {
-    const r = validateDocument(d);
+    const r = validateOnce(d);
     diagnostics.push(...r.diagnostics);
     if (r.kind && !hasErrors(r.diagnostics)) valid.push({ d, kind: r.kind });
     else if (r.kind) broken.add(`${r.kind}/${String((d.data as { name?: unknown }).name)}`);

@@ -68,10 +68,28 @@ export function printable(text: string): string {
  * Text from the input as inline Markdown for a GitHub comment, issue or report: one line (control
  * characters and line breaks escaped as printable does), Markdown and HTML punctuation backslashed (no
  * `<!--` that hides the rest of a comment, no links, code spans, emphasis or table cells broken), and
- * `@` followed by a zero-width space so that no one is mentioned (notified) by a name in a file.
+ * `@` followed by a zero-width space so that no one is mentioned (notified) by a name in a file, nor
+ * a URL autolinked; zero-width characters of the input shown escaped (no look-alike names).
  */
 export function markdownText(text: string): string {
   return printable(text)
-    .replace(/[\\`*_[\]<>|~#!&()]/g, (c) => `\\${c}`)
-    .replace(/@/g, '@&#8203;');
+    .replace(/[\u200b-\u200f\u2060-\u2064]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replace(/[\\`*_[\]<>|~#&]/g, (c) => `\\${c}`)
+    .replace(/(^|[^\w`])@/g, '$1@&#8203;')
+    .replace(/\b(https?|ftp)(?=:\/\/)/gi, '$1&#8203;')
+    .replace(/\bwww\./gi, 'www&#8203;.');
+}
+
+/**
+ * Text from the input as a Markdown code span, shown as written (on one line). Text with backticks
+ * or HTML characters is written escaped instead (markdownText), so that nothing an access file holds
+ * ever reaches the comment as raw HTML, even should a renderer read a code span differently.
+ */
+export function codeSpan(text: string): string {
+  if (/[`<>&]/.test(text)) return markdownText(text);
+  const t = printable(text);
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = t.startsWith('`') || t.endsWith('`') || (t.startsWith(' ') && t.endsWith(' ') && t.trim() !== '') ? ' ' : '';
+  return `${fence}${pad}${t}${pad}${fence}`;
 }

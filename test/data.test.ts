@@ -98,10 +98,11 @@ const POLICY_NAMES = [
   'AmazonEKSAdminPolicy',
   'AmazonEKSAdminViewPolicy',
   'AmazonEKSEditPolicy',
+  'AmazonEKSSecretReaderPolicy',
   'AmazonEKSViewPolicy',
 ];
 
-test('the EKS access policies file holds exactly the five policies for people, each well formed', () => {
+test('the EKS access policies file holds exactly the six policies for people, each well formed', () => {
   assert.equal(Object.keys(policies).sort(), [...POLICY_NAMES].sort());
   for (const [name, p] of Object.entries(policies)) {
     assert.is(p.arn, `arn:aws:eks::aws:cluster-access-policy/${name}`, name);
@@ -143,3 +144,10 @@ test('AmazonEKSClusterAdminPolicy has the same rules as cluster-admin', () => {
 });
 
 test.run();
+
+test('AmazonEKSSecretReaderPolicy grants get, list and watch on secrets and nothing else', () => {
+  const rules = policies.AmazonEKSSecretReaderPolicy!.rules;
+  for (const verb of ['get', 'list', 'watch']) assert.ok(grants(rules, '', 'secrets', verb), `secret reader lacks ${verb} secrets`);
+  assert.not.ok(grants(rules, '', 'secrets', 'create'));
+  assert.not.ok(grants(rules, '', 'configmaps', 'get'));
+});

@@ -73,11 +73,20 @@ access:
         verbs: [get]
 `;
 
-/** The bullets of the access changes (before the lint sections), without their `- `. */
+/** The lines of one `### ` section (or of what comes before the first one), as bullets without their `- `. */
+function section(r: DiffResult, heading?: string): string[] {
+  const md = r.markdown;
+  const start = heading === undefined ? 0 : md.indexOf(`\n### ${heading}\n`);
+  if (start === -1) return [];
+  const from = heading === undefined ? 0 : start + 1;
+  const end = md.indexOf('\n### ', from + 1);
+  const text = end === -1 ? md.slice(from) : md.slice(from, end);
+  return text.split('\n').filter((l) => /^\s*- /.test(l)).map((l) => l.replace(/^\s*- /, ''));
+}
+
+/** The bullets of the people's own access changes (without their `- `). */
 function bullets(r: DiffResult): string[] {
-  const end = r.markdown.indexOf('\n### ');
-  const access = end === -1 ? r.markdown : r.markdown.slice(0, end);
-  return access.split('\n').filter((l) => /^\s*- /.test(l)).map((l) => l.replace(/^\s*- /, ''));
+  return r.markdown.includes('\n### Per person\n') ? section(r, 'Per person') : section(r);
 }
 
 test('diff: added, widened and removed grants and a new employee, as sentences per person', async () => {
@@ -186,6 +195,13 @@ access:
     // The developer profile gains pods/exec: everyone with it can now exec.
     r0.edit('access/profiles/developer.yaml', 'resources: [pods]', 'resources: [pods, pods/exec]');
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
+    // The cause first, once: the profile, and whom it reaches.
+    assert.is(r.markdown.split('\n')[0], "1 shared definition changes, reaching 1 person; 2 people's own access changes on 1 cluster.");
+    assert.equal(section(r, 'Shared definitions'), ['**profile developer**: + get, list, watch pods/exec — 1 person on 1 cluster (access/profiles/developer.yaml:3)']);
+    assert.equal(r.causes.map((c) => [c.kind, c.name, c.change, c.details, c.people, c.clusters]), [['profile', 'developer', 'changed', ['+ get, list, watch pods/exec'], 1, ['prod']]]);
+    assert.ok(r.markdown.indexOf('### Shared definitions') < r.markdown.indexOf('### Per person'), r.markdown);
+    // Then each person's own changes: bob's grant, now cluster-wide, gives him the profile as it
+    // now is there (what the profile alone changes is said above, once).
     assert.equal(bullets(r).slice(0, 10), [
       '**alice**:',
       'now signs in as existing IAM user arn:aws:iam::111122223333:user/people/alice (was IAM user alice (created by this repository)) (access/employees/alice.yaml:6)',
@@ -195,7 +211,6 @@ access:
       'access no longer expires (was 2027-01-31) (access/employees/bob.yaml:3)',
       'can now get, list, watch pods, pods/exec cluster-wide on prod (profile developer, access/employees/bob.yaml:9, until 2026-12-31)',
     ]);
-    assert.is(r.markdown.split('\n')[0], "2 people's access changes on 1 cluster.");
   } finally {
     r0.cleanup();
   }
@@ -252,7 +267,9 @@ test('diff: no access folder at the base revision: everyone is new', async () =>
   try {
     for (const [p, t] of Object.entries(BASE_FILES)) r0.write(p, t);
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
-    assert.is(r.markdown.split('\n')[0], "1 person's access changes on 1 cluster.", r.markdown);
+    // The clusters and the profile are new shared definitions; alice's own access comes after.
+    assert.is(r.markdown.split('\n')[0], "3 shared definitions change, reaching 1 person; 1 person's own access changes on 1 cluster.", r.markdown);
+    assert.equal(r.causes.map((c) => `${c.kind} ${c.name} ${c.change} ${c.people}`), ['profile developer added 0', 'cluster api added 0', 'cluster prod added 1']);
     assert.match(r.markdown, 'can now get, list, watch pods, services in prod/my-namespace (inline rules, access/employees/alice.yaml:8)');
   } finally {
     r0.cleanup();

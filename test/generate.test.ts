@@ -202,7 +202,7 @@ test('inline rules of one person in one namespace become one Role and one RoleBi
   const g = await generateCase('mixed');
   try {
     const objects = objectsOf(join(g.out, 'clusters', 'legacy', 'employees', 'cleo.yaml')) as { kind: string; metadata: { name: string; namespace: string }; rules?: unknown[]; roleRef?: { kind: string; name: string } }[];
-    assert.equal(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ['Role/payments/eks-access:cleo', 'RoleBinding/payments/eks-access:cleo']);
+    assert.equal(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ['Role/payments/eks-access:cleo', 'RoleBinding/payments/eks-access:cleo:role']);
     assert.is(objects[0]!.rules!.length, 2);
     assert.equal(objects[1]!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'eks-access:cleo' });
   } finally {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'uvu';
@@ -6,6 +7,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { ROOT, run, scratch, snapshotTree } from './helpers/run.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+/** The action of this release, as init pins it: package.json's GitHub repository at tag v<version>. */
+const ACTION = `eks-access/eks-access@v${VERSION}`;
 
 interface Step {
   name?: string;
@@ -61,12 +64,20 @@ test('init writes the scaffold and names every file', async () => {
       'deploy/argocd/application.yaml',
       'deploy/flux/kustomization.yaml',
       'schemas/access.schema.json',
+      '.github/workflows/access-expire.yml',
+      '.github/CODEOWNERS',
+      '.gitignore',
+      '.vscode/settings.json',
+      'terraform/111122223333/main.tf',
     ]) {
       assert.ok(statSync(join(repo, path)).isFile(), path);
     }
     // No template placeholder is left, and the version is this package's.
     for (const [path, text] of Object.entries(snapshotTree(repo))) assert.not.match(text, '__EKS_ACCESS_VERSION__', path);
-    assert.match(readFileSync(join(repo, 'README.md'), 'utf8'), `npm install -g eks-access@${VERSION}`);
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    assert.match(readme, `npm install -g github:eks-access/eks-access#v${VERSION}`);
+    // Never an unpublished registry package name, anywhere in the scaffold.
+    for (const [path, text] of Object.entries(snapshotTree(repo))) assert.not.match(text, /npm install -g eks-access@|npx eks-access/, path);
   } finally {
     cleanup();
   }
@@ -108,43 +119,56 @@ test('the schemas are this package\'s, and every modeline resolves to one of the
   }
 });
 
-test('the pull-request workflow: SARIF to code scanning, generate --check, diff as a comment', async () => {
+test('the pull-request workflow: the eks-access action at this release tag, with the full history for diff', async () => {
   const { repo, cleanup } = await scaffold();
   try {
     const { wf, steps } = workflow(repo, 'access-pr.yml');
     assert.ok('pull_request' in wf.on);
     assert.is(wf.permissions['security-events'], 'write');
     assert.is(wf.permissions['pull-requests'], 'write');
-
     const checkout = steps[stepUsing(steps, 'actions/checkout')]!;
+    assert.is(checkout.uses, 'actions/checkout@v5');
     assert.is(checkout.with?.['fetch-depth'], 0);
-    const node = steps[stepUsing(steps, 'actions/setup-node')]!;
-    assert.is(String(node.with?.['node-version']), '20');
-    const install = stepRunning(steps, 'npm install -g eks-access@');
-    assert.is(steps[install]!.run!.trim(), `npm install -g eks-access@${VERSION}`);
-
-    const lint = stepRunning(steps, 'eks-access lint --format sarif > eks-access.sarif');
-    assert.ok(lint > install);
-    assert.is(steps[lint]!['continue-on-error'], true);
-    const upload = stepUsing(steps, 'github/codeql-action/upload-sarif');
-    assert.ok(upload > lint);
-    assert.is(steps[upload]!.with?.['sarif_file'], 'eks-access.sarif');
-    assert.match(steps[upload]!.if ?? '', 'always()');
-    // The job fails on lint errors after the upload.
-    const fail = steps.findIndex((s) => (s.if ?? '').includes(`steps.${steps[lint]!.id}.outcome == 'failure'`));
-    assert.ok(fail > upload, 'a step fails the job when lint failed');
-    assert.match(steps[fail]!.run!, /exit 1\s*$/);
-
-    const check = stepRunning(steps, 'eks-access generate --check');
-    assert.ok(check > install);
-    const diff = stepRunning(steps, 'eks-access diff --base');
-    assert.match(steps[diff]!.run!, 'eks-access diff --base "origin/${{ github.base_ref }}" > access-diff.md');
-    const comment = stepUsing(steps, 'marocchino/sticky-pull-request-comment');
-    assert.ok(comment > diff);
-    assert.is(steps[comment]!.with?.['path'], 'access-diff.md');
+    const action = steps.findIndex((s) => s.uses === ACTION);
+    assert.ok(action > stepUsing(steps, 'actions/checkout'), 'the action runs after the checkout');
+    assert.is(steps[action]!.with?.['mode'], undefined, 'the default mode: the pull-request checks');
   } finally {
     cleanup();
   }
+});
+
+interface ActionStep extends Step {
+  shell?: string;
+}
+
+test('action.yml: a composite action that installs this checkout and runs eks-access check (SARIF, comment, generate --check)', () => {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: { using: string; steps: ActionStep[] }; inputs: Record<string, { default?: string }> };
+  assert.is(action.runs.using, 'composite');
+  const steps = action.runs.steps;
+  assert.is(String(action.inputs['node-version']?.default), '22');
+  assert.is(steps[stepUsing(steps, 'actions/setup-node')]!.uses, 'actions/setup-node@v5');
+  const install = stepRunning(steps, 'npm ci');
+  assert.match(steps[install]!.run!, 'cd "$GITHUB_ACTION_PATH"');
+  assert.match(steps[install]!.run!, 'GITHUB_PATH');
+  assert.not.match(steps[install]!.run!, 'npm install -g eks-access');
+  // On a pull request, one eks-access check: lint (SARIF), generate --check and the comment from one read.
+  const check = stepRunning(steps, 'eks-access check --dir "$DIR" --out "$OUT" --base "origin/$BASE_REF" --sarif eks-access.sarif');
+  assert.match(steps[check]!.run!, '--comment access-diff.md');
+  assert.match(steps[check]!.run!, 'eks-access lint --dir "$DIR" --format sarif > eks-access.sarif');
+  assert.match(steps[check]!.run!, 'eks-access generate --check --dir "$DIR" --out "$OUT"');
+  const upload = stepUsing(steps, 'github/codeql-action/upload-sarif');
+  assert.is(steps[upload]!.uses, 'github/codeql-action/upload-sarif@v4');
+  assert.is(steps[upload]!.with?.['sarif_file'], 'eks-access.sarif');
+  const comment = stepUsing(steps, 'actions/github-script');
+  assert.is(steps[comment]!.uses, 'actions/github-script@v8');
+  assert.match(String(steps[comment]!.with?.['script']), 'updateComment');
+  const fail = stepRunning(steps, 'exit "$failed"');
+  assert.ok(install < check && check < upload && upload < comment && comment < fail);
+  // Values reach the scripts through the environment, never spliced into them.
+  for (const s of steps) assert.not.match(s.run ?? '', '${{', s.name ?? '');
+  for (const s of steps) if (s.run !== undefined) assert.is(s.shell, 'bash', s.name ?? '');
+  // Only first-party actions, by major tag; anything else would have to be pinned by commit SHA.
+  for (const s of steps) if (s.uses !== undefined) assert.ok(/^(actions\/|github\/codeql-action\/)[^@]+@v\d+$/.test(s.uses) || /@[0-9a-f]{40}$/.test(s.uses), s.uses);
 });
 
 test('the review workflow: weekly and on demand, review --format markdown, an issue through github-script', async () => {
@@ -157,7 +181,9 @@ test('the review workflow: weekly and on demand, review --format markdown, an is
     assert.ok('workflow_dispatch' in wf.on);
     assert.is(wf.permissions['issues'], 'write');
     const review = stepRunning(steps, 'eks-access review --within 30d --format markdown');
-    assert.ok(review > stepRunning(steps, `npm install -g eks-access@${VERSION}`));
+    const install = steps.findIndex((s) => s.uses === ACTION);
+    assert.is(steps[install]!.with?.['mode'], 'install');
+    assert.ok(review > install);
     assert.match(steps[review]!.run!, 'eks-access review --within 30d --format json > review.json');
     const script = stepUsing(steps, 'actions/github-script');
     assert.ok(script > review);
@@ -186,7 +212,7 @@ test('the review workflow\'s optional usage job: only when clusters are configur
     for (const s of steps) assert.not.match(s.run ?? '', '${{');
     const exported = stepRunning(steps, 'aws logs filter-log-events');
     const usage = stepRunning(steps, 'eks-access usage --cluster "$cluster" --audit-log "audit-$cluster.json.gz" --since 90d --format markdown');
-    assert.ok(exported > stepRunning(steps, `npm install -g eks-access@${VERSION}`));
+    assert.ok(exported > steps.findIndex((s) => s.uses === ACTION && s.with?.['mode'] === 'install'));
     assert.ok(usage > exported);
     assert.match(steps[usage]!.run!, '--format json');
     assert.match(steps[usage]!.run!, 'GITHUB_STEP_SUMMARY');
@@ -244,7 +270,7 @@ test('refuses to overwrite an existing file without --force: exit 2 naming it, n
     // A second init names the first file it would overwrite.
     const again = await run(['init', 'repo'], s.dir);
     assert.is(again.code, 2);
-    assert.match(again.stderr, 'repo/.github/workflows/access-pr.yml already exists');
+    assert.match(again.stderr, 'repo/.github/CODEOWNERS already exists');
   } finally {
     s.cleanup();
   }
@@ -282,6 +308,94 @@ test('a file where init needs a folder, or DIR itself a file: exit 2 even with -
     assert.match(r.stderr, 'other/README.md is a folder');
   } finally {
     s.cleanup();
+  }
+});
+
+test('the expiry workflow: daily, expire --write and generate, one pull request opened or updated', async () => {
+  const { repo, cleanup } = await scaffold();
+  try {
+    const { wf, steps } = workflow(repo, 'access-expire.yml');
+    const schedule = wf.on['schedule'] as { cron: string }[];
+    assert.match(schedule[0]!.cron, /^\d+ \d+ \* \* \*$/);
+    assert.ok('workflow_dispatch' in wf.on);
+    assert.is(wf.permissions['contents'], 'write');
+    assert.is(wf.permissions['pull-requests'], 'write');
+    const install = steps.findIndex((s) => s.uses === ACTION);
+    assert.is(steps[install]!.with?.['mode'], 'install');
+    const expire = stepRunning(steps, 'eks-access expire --write');
+    assert.ok(expire > install);
+    assert.match(steps[expire]!.run!, 'eks-access generate');
+    const pr = stepRunning(steps, 'gh pr create');
+    assert.ok(pr > expire);
+    assert.match(steps[pr]!.run!, 'gh pr edit');
+    assert.match(steps[pr]!.run!, 'git push --force origin "$BRANCH"');
+    assert.match(steps[pr]!.if ?? '', `steps.${steps[expire]!.id}.outputs.changed == 'true'`);
+    for (const s of steps) assert.not.match(s.run ?? '', '${{', s.name ?? '');
+  } finally {
+    cleanup();
+  }
+});
+
+test('every workflow init writes, and this repository\'s, passes actionlint; actions are current and pinned', async () => {
+  const { repo, cleanup } = await scaffold();
+  try {
+    // actionlint (rhysd/actionlint, built to WebAssembly; a dev dependency) over each repository's .github/workflows.
+    const bin = join(ROOT, 'node_modules', '@tktco', 'node-actionlint', 'bin', 'node-actionlint.js');
+    for (const dir of [repo, ROOT]) {
+      const r = spawnSync(process.execPath, [bin], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+      assert.is(r.status, 0, `actionlint in ${dir}:\n${r.stdout}${r.stderr}`);
+      assert.match(r.stdout, /Checking \d+ workflow file/);
+    }
+    const files = [
+      ...readdirSync(join(repo, '.github', 'workflows')).map((n) => join(repo, '.github', 'workflows', n)),
+      ...readdirSync(join(ROOT, '.github', 'workflows')).map((n) => join(ROOT, '.github', 'workflows', n)),
+    ];
+    assert.ok(files.length >= 4);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      const wf = parse(text) as Workflow;
+      for (const job of Object.values(wf.jobs)) {
+        for (const step of job.steps) {
+          if (step.uses === undefined) continue;
+          const firstParty = /^(actions\/|github\/codeql-action\/)/.test(step.uses);
+          if (step.uses === ACTION) continue;
+          assert.ok(firstParty ? /@v\d+$/.test(step.uses) : /@[0-9a-f]{40}$/.test(step.uses), `${f}: ${step.uses} (third-party actions are pinned by commit SHA)`);
+          if (step.uses.startsWith('actions/setup-node@')) assert.ok(['22', '24'].includes(String(step.with?.['node-version'])), `${f}: node-version`);
+        }
+      }
+      for (const [action, major] of [['actions/checkout', 5], ['actions/setup-node', 5], ['github/codeql-action/upload-sarif', 4], ['actions/github-script', 8], ['actions/upload-artifact', 7]] as const) {
+        for (const m of text.matchAll(new RegExp(`uses: ${action}@v(\\d+)`, 'g'))) assert.ok(Number(m[1]) >= major, `${f}: ${action}@v${m[1]}`);
+      }
+    }
+  } finally {
+    cleanup();
+  }
+});
+
+test('.gitignore, CODEOWNERS, editor settings and the Terraform root of the example account', async () => {
+  const { repo, cleanup } = await scaffold();
+  try {
+    const gitignore = readFileSync(join(repo, '.gitignore'), 'utf8').split('\n');
+    // Leftovers of an interrupted generate next to generated/ (the writer's names), and Terraform's files.
+    for (const pattern of ['.*.eks-access-*', '.terraform/', '*.tfstate', '*.tfstate.*', 'crash.log', '*.tfvars']) assert.ok(gitignore.includes(pattern), pattern);
+    assert.not.ok(gitignore.includes('.terraform.lock.hcl'), 'the lock file is committed');
+    const owners = readFileSync(join(repo, '.github', 'CODEOWNERS'), 'utf8');
+    for (const path of ['/access/policy.yaml', '/access/clusters/', '/.github/', '/terraform/']) assert.match(owners, new RegExp(`^${path.replace(/\./g, '\\.')}\\s+@`, 'm'), path);
+    const settings = JSON.parse(readFileSync(join(repo, '.vscode', 'settings.json'), 'utf8')) as { 'yaml.schemas': Record<string, string[]> };
+    const [schema, globs] = Object.entries(settings['yaml.schemas'])[0]!;
+    assert.ok(existsSync(join(repo, schema)), schema);
+    assert.ok(globs.includes('access/**/*.yaml'));
+    const tf = readFileSync(join(repo, 'terraform', '111122223333', 'main.tf'), 'utf8');
+    assert.match(tf, /source\s+= "\.\.\/\.\.\/generated\/terraform\/111122223333"/);
+    assert.match(tf, /version\s+= "~> 6\.0"/);
+    assert.match(tf, /backend "s3" \{/);
+    assert.match(tf, /provider "aws" \{\s+region\s+= "eu-west-1"\s+allowed_account_ids = \["111122223333"\]/);
+    // The account and region are the example cluster's.
+    const cluster = parse(readFileSync(join(repo, 'access', 'clusters', 'prod.yaml'), 'utf8')) as { accountId: string; region: string };
+    assert.is(cluster.accountId, '111122223333');
+    assert.is(cluster.region, 'eu-west-1');
+  } finally {
+    cleanup();
   }
 });
 

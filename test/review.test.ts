@@ -190,13 +190,13 @@ test('text and markdown formats', async () => {
   try {
     const text = await run(['review', '--today', TODAY], s.dir);
     assert.is(text.code, 1);
-    assert.match(text.stdout, 'Expired access (lint fails on it too): 2');
+    assert.match(text.stdout, 'Expired access (left out of generate; run eks-access expire --write): 2');
     assert.match(text.stdout, /access\/employees\/dave\.yaml:10:10 +dave +api,prod +2026-01-15 \(17 day\(s\) ago\) +all access/);
     assert.match(text.stdout, 'Employees with no grants left: 2');
     const md = await run(['review', '--today', TODAY, '--format', 'markdown', '--within', '4w'], s.dir);
     assert.is(md.code, 1);
     assert.match(md.stdout, /^## EKS access review, 2026-02-01\n/);
-    assert.match(md.stdout, '### Expired access (lint fails on it too): 2\n\n| Employee | Cluster(s) | Date | What | Where | To do |\n|---|---|---|---|---|---|\n| bob | prod | 2026-01-10 (22 day(s) ago) | `profile developer in payments` | `access/employees/bob.yaml:11` |');
+    assert.match(md.stdout, '### Expired access (left out of generate; run eks-access expire --write): 2\n\n| Employee | Cluster(s) | Date | What | Where | To do |\n|---|---|---|---|---|---|\n| bob | prod | 2026-01-10 (22 day(s) ago) | `profile developer in payments` | `access/employees/bob.yaml:11` |');
     assert.match(md.stdout, '### IAM users that could be roles: 2');
     // Every table row has the same number of cells.
     for (const line of md.stdout.split('\n').filter((l) => l.startsWith('|'))) assert.is(line.replace(/\\\|/g, '').split('|').length, 8, line);

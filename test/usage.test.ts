@@ -357,10 +357,35 @@ test('system:masters is used by any request; non-resource URLs are permissions t
   assert.equal(report!.unexplained, [{ employee: 'frank', verb: 'get', resource: '/metrics', group: '', count: 1 }]);
 });
 
-test('an impersonated request is judged as the impersonated user; the impersonation is the real user\'s', async () => {
-  const { report } = await usage({ 'audit.log': jsonLines([{ user: 'carol', impersonate: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' }]) }, JSON_PROD);
-  assert.equal(grantOf(report!, 'alice').used, [{ verb: 'list', resource: 'pods', group: '', namespace: 'payments' }]);
-  assert.equal(grantOf(report!, 'carol').used, [{ verb: 'impersonate', resource: 'users', group: '' }]);
+test('an impersonating request uses the real user\'s impersonate permission, never the impersonated person\'s grants', async () => {
+  const sa = { ...event({ user: 'carol', verb: 'list', resource: 'pods', namespace: 'payments' }), impersonatedUser: { username: 'system:serviceaccount:payments:deployer', groups: ['ops'] } };
+  const { report } = await usage({ 'audit.log': jsonLines([{ user: 'carol', impersonate: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' }]) + JSON.stringify(sa) + '\n' }, JSON_PROD);
+  assert.is(grantOf(report!, 'alice').status, 'unused');
+  assert.equal(grantOf(report!, 'carol').used, [
+    { verb: 'impersonate', resource: 'groups', group: '' },
+    { verb: 'impersonate', resource: 'users', group: '' },
+    { verb: 'impersonate', resource: 'serviceaccounts', group: '', namespace: 'payments' },
+  ]);
+});
+
+test('a request under an employee\'s username from another session of their shared role is not theirs', async () => {
+  const assumed = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Dev_0a1b2c3d4e5f6a7b/erin@example.com';
+  const spoofed = { ...event({ user: 'session:bob-example.com', verb: 'get', resource: 'pods', namespace: 'payments', arn: assumed }) };
+  (spoofed.user as { extra: Record<string, string[]> }).extra['sessionName'] = ['erin@example.com'];
+  const genuine = event({ user: 'session:bob-example.com', verb: 'list', resource: 'pods', namespace: 'payments', arn: assumed.replace('erin@', 'bob@') });
+  (genuine.user as { extra: Record<string, string[]> }).extra['sessionName'] = ['bob@example.com'];
+  const { report } = await usage({ 'audit.log': [spoofed, genuine].map((e) => JSON.stringify(e)).join('\n') + '\n' }, JSON_PROD);
+  assert.equal(grantOf(report!, 'bob').used, [{ verb: 'list', resource: 'pods', group: '', namespace: 'payments' }]);
+  assert.equal(report!.unattributed, [{ username: 'session:bob-example.com', events: 1 }]);
+});
+
+test('a grant on a shared role used by someone else says who', async () => {
+  const files = { ...FILES, 'access/employees/dave.yaml': FILES['access/employees/dave.yaml']!.replace('    level: read-only\n', '    level: read-only\n  - cluster: prod\n    groups: [system:masters]\n    expires: 2026-12-31\n') };
+  const { report } = await usage({ 'audit.log': jsonLines([{ user: 'session:bob-example.com', verb: 'delete', resource: 'nodes', name: 'ip-1' }]) }, JSON_PROD, files);
+  const masters = report!.grants.filter((g) => g.employee === 'dave')[1]!;
+  assert.ok(masters, JSON.stringify(report!.grants.map((g) => [g.employee, g.line])));
+  assert.is(masters.status, 'partly-used');
+  assert.match(masters.suggestion, /1 request by bob, who signs in through the same role, used it too/);
 });
 
 test('EKS access policies of access entries are grants like any other', async () => {
@@ -458,6 +483,38 @@ test('the reader gives the same events however the text is cut into chunks, esca
   }
 });
 
+test('an array of pages (jq -s) is read; a file named twice or reached through a link is read once', async () => {
+  const pages = JSON.stringify([JSON.parse(cloudWatch(SOME.slice(0, 1))), JSON.parse(cloudWatch(SOME.slice(1)))]);
+  assert.is((await usage({ 'pages.json': pages }, JSON_PROD)).report!.events, 3);
+  const s = scratch({ ...FILES, 'logs/a.log': jsonLines(SOME) });
+  try {
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync('..', `${s.dir}/logs/up`);
+    symlinkSync('a.log', `${s.dir}/logs/b.log`);
+    const r = await run(['usage', '--today', TODAY, ...JSON_PROD, '--audit-log', 'logs', 'logs/a.log'], s.dir);
+    assert.is(r.code, 0, r.stderr);
+    assert.is((JSON.parse(r.stdout) as UsageReport).events, 3);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a username left out (empty) is unattributed; no decision and a server error is neither allowed nor denied', async () => {
+  const noName = { ...event(SOME[0]!), user: { groups: ['system:unauthenticated'] } };
+  const failed = { ...event(SOME[0]!), annotations: {}, responseStatus: { code: 500 } };
+  const { report } = await usage({ 'audit.log': [noName, failed].map((e) => JSON.stringify(e)).join('\n') + '\n' }, JSON_PROD);
+  assert.equal(report!.unattributed, [{ username: '', events: 1 }]);
+  assert.is(grantOf(report!, 'alice').status, 'unused');
+  assert.is(report!.events, 2);
+});
+
+test('events that are all outside the window: a report with a warning', async () => {
+  const r = await usage({ 'audit.log': jsonLines([{ ...SOME[0]!, at: '2020-01-01T00:00:00Z' }]) }, JSON_PROD);
+  assert.is(r.code, 0);
+  assert.is(r.report!.events, 0);
+  assert.match(r.stderr, /warning: none of the 1 audit event\(s\)/);
+});
+
 test('a folder of logs is read file by file', async () => {
   const s = scratch({ ...FILES, 'logs/a.log': jsonLines(SOME.slice(0, 1)), 'logs/b/c.log.gz': gzipSync(jsonLines(SOME.slice(1))) });
   try {
@@ -476,8 +533,21 @@ test('a malformed log is exit 1 with file:line, and nothing of it is reported', 
     [{ 'audit.log': good + '\n\n[1,2]\n' }, /^audit\.log:6: not an audit event/],
     [{ 'audit.log': '{"kind":"Pod","apiVersion":"v1"}\n' }, /^audit\.log:1: not an audit\.k8s\.io\/v1 Event \(kind Pod\)/],
     [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), verb: undefined }) + '\n' }, /^audit\.log:1: a ResponseComplete event without a "verb"/],
-    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), stageTimestamp: 'yesterday' }) + '\n' }, /^audit\.log:1: "stageTimestamp" is not a date/],
-    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), user: {} }) + '\n' }, /^audit\.log:1: a ResponseComplete event without "user\.username"/],
+    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), stageTimestamp: 'yesterday' }) + '\n' }, /^audit\.log:1: a ResponseComplete event whose "stageTimestamp" is not an RFC 3339 time/],
+    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), stageTimestamp: '2026-12-02T99:99:99Z' }) + '\n' }, /"stageTimestamp" is not an RFC 3339 time/],
+    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), stageTimestamp: '2026-12-01' }) + '\n' }, /"stageTimestamp" is not an RFC 3339 time/],
+    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), user: undefined }) + '\n' }, /^audit\.log:1: a ResponseComplete event without "user"/],
+    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), objectRef: { resource: 5 } }) + '\n' }, /"objectRef\.resource" is not a string/],
+    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), responseStatus: { code: '403' } }) + '\n' }, /"responseStatus\.code" is not a number/],
+    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), annotations: { 'authorization.k8s.io/decision': 'maybe' } }) + '\n' }, /neither allow nor forbid/],
+    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), impersonatedUser: 'alice' }) + '\n' }, /"impersonatedUser" is not an object/],
+    [{ 'events.json': '{"events":[' + JSON.stringify({ message: JSON.stringify(event(SOME[0]!)) }) + ' ' + JSON.stringify({ message: JSON.stringify(event(SOME[1]!)) }) + ']}' }, /^events\.json:1: unexpected "\{" where a "," or "\]" belongs/],
+    [{ 'events.json': '{"events" []}' }, /unexpected "\[" where a ":" belongs/],
+    [{ 'events.json': '{"events": {"message": "x"}}' }, /"events" is not a list/],
+    [{ 'events.json': '{"events": [1, 2]}' }, /where a log event \(an object\) belongs/],
+    [{ 'events.json': '{"events": [], "nextToken": tru}' }, /^events\.json:1: not JSON/],
+    [{ 'audit.log': '' }, /no audit event in audit\.log/],
+    [{ 'events.json': '{"events": []}\n' }, /no audit event in events\.json/],
     [{ 'events.json': cloudWatch(SOME).replace(/"message": "\{/, '"message": "{{') }, /^events\.json:3: the "message" of a CloudWatch log event is not JSON/],
     [{ 'events.json': cloudWatch(SOME).slice(0, 900) }, /^events\.json:\d+: the file ends inside a JSON value/],
     [{ 'audit.log.gz': gzipSync(good).subarray(0, 40) }, /^audit\.log\.gz:1: cannot decompress/],
@@ -511,6 +581,9 @@ test('usage errors: exit 2 with a clear message', async () => {
     const missing = await run(['usage', '--cluster', 'prod', '--audit-log', 'nothere.log'], s.dir);
     assert.is(missing.code, 2);
     assert.match(missing.stderr, /--audit-log nothere\.log: no such file or folder/);
+    const device = await run(['usage', '--cluster', 'prod', '--audit-log', '/dev/null'], s.dir);
+    assert.is(device.code, 2);
+    assert.match(device.stderr, /--audit-log \/dev\/null is neither a file nor a folder/);
     const none = await run(['usage', '--cluster', 'prod'], s.dir);
     assert.is(none.code, 2);
     assert.match(none.stderr, /--audit-log/);
@@ -534,8 +607,9 @@ test('Markdown: per team, unused grants first, and text from files cannot inject
   // No `<` that is not backslashed: GitHub shows `\<` as text.
   assert.not.ok(/(?<!\\)</.test(md));
   assert.not.ok(/@octocat|@evil/.test(md));
-  assert.not.ok(md.includes('](http'));
-  assert.ok(md.includes('### Team \\<\\!-- x --\\> @&#8203;octocat'));
+  assert.not.ok(/(?<!\\)\]\(/.test(md));
+  assert.not.ok(md.includes('http://'));
+  assert.ok(md.includes('### Team \\<!-- x --\\> @&#8203;octocat'));
   // Every table row keeps its seven cells.
   for (const line of md.split('\n').filter((l) => l.startsWith('| partly') || l.startsWith('| unused') || l.startsWith('| used'))) assert.is(line.split(/(?<!\\)\|/).length, 9, line);
   // Teams in name order; in each, unused before partly used.
@@ -548,10 +622,13 @@ test('Markdown: per team, unused grants first, and text from files cannot inject
 
 test('markdownText escapes what GitHub would render', () => {
   assert.is(markdownText('a\nb'), 'a\\\\nb');
-  assert.is(markdownText('<!--'), '\\<\\!--');
+  assert.is(markdownText('<!--'), '\\<!--');
+  assert.is(markdownText('a@b.c'), 'a@b.c');
   assert.is(markdownText('@team'), '@&#8203;team');
-  assert.is(markdownText('`x` | [l](u) *e*'), '\\`x\\` \\| \\[l\\]\\(u\\) \\*e\\*');
+  assert.is(markdownText('`x` | [l](u) *e*'), '\\`x\\` \\| \\[l\\](u) \\*e\\*');
   assert.is(markdownText('\u001b[31m'), '\\\\u001b\\[31m');
+  assert.is(markdownText('https://evil.example www.evil.example'), 'https&#8203;://evil.example www&#8203;.evil.example');
+  assert.is(markdownText('a\u200bb'), 'a\\\\u200bb');
 });
 
 test('--since takes days, weeks or a date; the window ends with --today', () => {

@@ -179,6 +179,7 @@ function yamlOf(o: KubeObject): string {
 export function parseAwsAuth(configMap: KubeObject): { mappings: AwsAuthMapping[]; problems: string[] } {
   const read = readAwsAuth(configMap.data);
   const problems = [
+    ...(read.invalid !== undefined ? [read.invalid] : []),
     ...read.ignoredKeys.map((key) => `data.${key} is ignored by the authenticator (the key is case-sensitive)`),
     ...read.problems.map((p) => p.reason),
   ];

@@ -1,14 +1,15 @@
 /**
  * Reading the access folder as it was at a git revision, without touching the working tree: the
- * files are listed with `git ls-tree` and read with one `git cat-file --batch`, so thousands of
- * files cost two processes, not thousands.
+ * files are listed with `git ls-tree`, and only those whose bytes differ from the working tree's are
+ * read, with one `git cat-file --batch`: thousands of files cost two processes, not thousands, and
+ * an unchanged file is read and interpreted once for both sides.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError, type Diagnostic } from '../diagnostics.js';
-import { displayPath, loadFiles, type LoadedDocument } from '../load/load.js';
+import { displayPath, loadBytes, type LoadedDocument } from '../load/load.js';
 
 const MAX_BUFFER = 512 * 1024 * 1024;
 
@@ -61,8 +62,13 @@ function isAccessFile(path: string): boolean {
   return /\.ya?ml$/.test(path) && !path.split('/').some((s) => s.startsWith('.'));
 }
 
-/** Every access file of the folder at `commit`: path relative to the access folder, and content. */
-function filesAtCommit(loc: GitLocation, commit: string): { path: string; bytes: Buffer }[] {
+/** The object id git gives a file's bytes (`git hash-object`): equal ids, equal bytes. */
+export function blobId(bytes: Uint8Array): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/** Every access file of the folder at `commit`: path relative to the access folder, and its object id. */
+function listAtCommit(loc: GitLocation, commit: string): { path: string; sha: string }[] {
   const listing = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, ...(loc.prefix === '' ? [] : ['--', loc.prefix])], loc.root).toString('utf8');
   const entries: { path: string; sha: string }[] = [];
   for (const line of listing.split('\0')) {
@@ -75,52 +81,62 @@ function filesAtCommit(loc: GitLocation, commit: string): { path: string; bytes:
     const path = full.slice(loc.prefix.length);
     if (isAccessFile(path)) entries.push({ path, sha });
   }
-  if (entries.length === 0) return [];
-  const out = git(['cat-file', '--batch'], loc.root, Buffer.from(entries.map((e) => e.sha).join('\n') + '\n'));
-  const files: { path: string; bytes: Buffer }[] = [];
+  return entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The bytes of blobs, read with one `git cat-file --batch`. */
+function readBlobs(loc: GitLocation, shas: readonly string[]): Map<string, Buffer> {
+  const blobs = new Map<string, Buffer>();
+  const wanted = [...new Set(shas)];
+  if (wanted.length === 0) return blobs;
+  const out = git(['cat-file', '--batch'], loc.root, Buffer.from(wanted.join('\n') + '\n'));
   let offset = 0;
-  for (const entry of entries) {
+  for (const sha of wanted) {
     const newline = out.indexOf(0x0a, offset);
     const header = out.subarray(offset, newline).toString('utf8').split(' ');
     const size = Number(header[2]);
-    if (header[1] !== 'blob' || !Number.isInteger(size)) throw new Error(`git cat-file: unexpected answer "${header.join(' ')}" for ${entry.path}`);
-    files.push({ path: entry.path, bytes: out.subarray(newline + 1, newline + 1 + size) });
+    if (header[1] !== 'blob' || !Number.isInteger(size)) throw new Error(`git cat-file: unexpected answer "${header.join(' ')}" for ${sha}`);
+    blobs.set(sha, out.subarray(newline + 1, newline + 1 + size));
     offset = newline + 1 + size + 1;
   }
-  return files;
+  return blobs;
 }
 
-/** Renames the files of loaded documents and diagnostics. */
-export function renameFiles(docs: LoadedDocument[], diagnostics: Diagnostic[], names: ReadonlyMap<string, string>): { docs: LoadedDocument[]; diagnostics: Diagnostic[] } {
-  const rename = (f: string) => names.get(f) ?? f;
-  return {
-    docs: docs.map((d) => ({ ...d, file: rename(d.file) })),
-    diagnostics: diagnostics.map((d) => ({ ...d, file: rename(d.file) })),
-  };
+/** A file of the working tree, already read: its object id and what reading it gave. */
+export interface ReadFile {
+  sha: string;
+  documents: LoadedDocument[];
+  diagnostics: Diagnostic[];
+}
+
+export interface BaseTree {
+  documents: LoadedDocument[];
+  diagnostics: Diagnostic[];
+  /** Paths (relative to the access folder) whose bytes differ from the working tree's, or that it lacks. */
+  changed: string[];
+  /** Files of the working tree the base does not have. */
+  added: string[];
 }
 
 /**
- * The documents of the access folder at `commit`, named as the working tree's files would be
- * (`absDir`/path shown relative to `cwd`). The files go through the same reader as the working
- * tree's (size, encoding and binary checks), from a temporary copy.
+ * The documents of the access folder at `commit`, named as the working tree's files are
+ * (`absDir`/path shown relative to `cwd`). A file whose bytes are the working tree's (same object
+ * id) is not read again: its documents and problems are the working tree's, the same objects. Only
+ * the others are read from git, with one `git cat-file --batch`, and go through the same reader
+ * (size, encoding and binary checks).
  */
-export async function loadAtCommit(loc: GitLocation, commit: string, absDir: string, cwd: string): Promise<{ documents: LoadedDocument[]; diagnostics: Diagnostic[] }> {
-  const files = filesAtCommit(loc, commit);
-  const temp = mkdtempSync(join(tmpdir(), 'eks-access-base-'));
-  try {
-    const names = new Map<string, string>();
-    const paths: string[] = [];
-    for (const f of files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
-      const p = join(temp, ...f.path.split('/'));
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, f.bytes);
-      paths.push(p);
-      names.set(displayPath(p), displayPath(join(absDir, ...f.path.split('/')), cwd));
-    }
-    const loaded = await loadFiles(paths);
-    const renamed = renameFiles(loaded.value, loaded.diagnostics, names);
-    return { documents: renamed.docs, diagnostics: renamed.diagnostics };
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
+export function loadAtCommit(loc: GitLocation, commit: string, absDir: string, cwd: string, working: ReadonlyMap<string, ReadFile> = new Map()): BaseTree {
+  const entries = listAtCommit(loc, commit);
+  const changed = entries.filter((e) => working.get(e.path)?.sha !== e.sha);
+  const blobs = readBlobs(loc, changed.map((e) => e.sha));
+  const documents: LoadedDocument[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const e of entries) {
+    const same = working.get(e.path);
+    const r = same && same.sha === e.sha ? { value: same.documents, diagnostics: same.diagnostics } : loadBytes(blobs.get(e.sha)!, displayPath(join(absDir, ...e.path.split('/')), cwd));
+    documents.push(...r.value);
+    diagnostics.push(...r.diagnostics);
   }
+  const atBase = new Set(entries.map((e) => e.path));
+  return { documents, diagnostics, changed: changed.map((e) => e.path), added: [...working.keys()].filter((p) => !atBase.has(p)).sort() };
 }

@@ -256,19 +256,24 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   for (const e of view?.invalidEntries ?? []) {
     // A whole section the authenticator cannot read is an aws-auth that locks people and nodes out: refuse it.
     if (e.wholeSection) problems.push(diagnostic(e.at, `malformed aws-auth: ${e.reason}; fix the ConfigMap (or export it again) before importing`, 'aws-auth'));
-    else note('dropped', e.reason, e.at);
+    else note(e.kept ? 'review' : 'dropped', e.reason, e.at);
   }
   if (problems.length > 0) return { ok: false, problems };
   for (const k of view?.ignoredKeys ?? []) note('dropped', `data.${k.key} is ignored by the authenticator (keys are case-sensitive: mapRoles, mapUsers, mapAccounts); its entries were not imported`, k.at);
 
-  // The last entry for an ARN wins (roles compared case-insensitively, users as written).
+  // The last entry for an ARN wins within its list (mapRoles by lower-cased ARN, mapUsers as written);
+  // an ARN in both lists is looked up in mapRoles first, so the mapUsers entry is never used.
   const identities = authView.identities;
+  const keyOf = (m: IdentityMapping) => (m.section === 'mapUsers' ? `mapUsers:${m.arn}` : m.section === 'mapRoles' || m.kind === 'role' ? `mapRoles:${m.arn.toLowerCase()}` : `${m.kind}:${m.arn}`);
   const lastIndex = new Map<string, number>();
-  identities.forEach((m, i) => lastIndex.set(m.kind === 'role' ? `role:${m.arn.toLowerCase()}` : `${m.kind}:${m.arn}`, i));
+  identities.forEach((m, i) => lastIndex.set(keyOf(m), i));
+  const inMapRoles = new Map(identities.filter((m) => m.section === 'mapRoles').map((m) => [m.arn.toLowerCase(), m]));
   const effective: IdentityMapping[] = [];
   identities.forEach((m, i) => {
-    const key = m.kind === 'role' ? `role:${m.arn.toLowerCase()}` : `${m.kind}:${m.arn}`;
-    if (lastIndex.get(key) === i) effective.push(m);
+    const key = keyOf(m);
+    const shadow = m.section === 'mapUsers' ? inMapRoles.get(m.arn.toLowerCase()) : undefined;
+    if (shadow) note('dropped', `${m.arn} is also mapped in mapRoles at ${where(shadow.at)}, which the authenticator looks up first; this mapUsers entry is never used`, m.at);
+    else if (lastIndex.get(key) === i) effective.push(m);
     else note('dropped', `${m.kind === 'account' ? 'account' : m.arn} is mapped again at ${where(identities[lastIndex.get(key)!]!.at)}; the authenticator keeps only the last entry`, m.at);
   });
   const accounts = effective.filter((m) => m.kind === 'account');
@@ -280,8 +285,10 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   const roleAndUser = effective.filter((m): m is IdentityMapping & { kind: 'role' | 'user' } => m.kind !== 'account');
   const nodeLike = (m: IdentityMapping) => m.groups.some((g) => g.name === 'system:nodes' || g.name === 'system:bootstrappers') || (m.username ?? '').startsWith('system:node:');
   const accountOf = (arn: string) => parseIamArn(arn)?.accountId;
+  // Every missing or invalid flag at once, so one more run is enough.
+  const flagProblems: string[] = [];
   let accountId = options.account;
-  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new UsageError(`--account must be a 12-digit AWS account id, got "${accountId}"`);
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) flagProblems.push(`--account must be a 12-digit AWS account id, got "${accountId}"`);
   if (accountId === undefined) {
     const counts = new Map<string, number>();
     for (const m of roleAndUser.filter(nodeLike)) {
@@ -289,16 +296,16 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       if (a) counts.set(a, (counts.get(a) ?? 0) + 1);
     }
     accountId = [...counts].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))[0]?.[0] ?? roleAndUser.map((m) => accountOf(m.arn)).find((a) => a !== undefined);
-    if (accountId === undefined) throw new UsageError('--account is required: aws-auth maps no node role whose ARN names the account');
+    if (accountId === undefined) flagProblems.push('--account is required: aws-auth maps no node role whose ARN names the account');
   }
   let region = options.region;
   if (region === undefined) {
     // IAM Identity Center roles carry the region in their path (aws-reserved/sso.amazonaws.com/<region>/).
     region = identities.map((m) => /:role\/aws-reserved\/sso\.amazonaws\.com\/([a-z]{2}(?:-gov)?-[a-z]+-\d)\//.exec(m.arn)?.[1]).find((r) => r !== undefined);
-    if (region === undefined) throw new UsageError('--region is required: neither aws-auth nor the RBAC dump says which region the cluster is in');
+    if (region === undefined) flagProblems.push('--region is required: neither aws-auth nor the RBAC dump says which region the cluster is in');
   }
-  if (!/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$/.test(region)) {
-    throw new UsageError(`--region must be an AWS region such as eu-west-1, got "${region}"`);
+  if (region !== undefined && !/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$/.test(region)) {
+    flagProblems.push(`--region must be an AWS region such as eu-west-1, got "${region}"`);
   }
   let clusterName = options.cluster;
   if (clusterName === undefined) {
@@ -306,9 +313,11 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     clusterName = roleAndUser
       .map((m) => /:role\/eksctl-(.+)-(?:nodegroup-.+-NodeInstanceRole|cluster-FargatePodExecutionRole)-/.exec(m.arn)?.[1])
       .find((n) => n !== undefined && DNS_LABEL.test(n) && n.length <= 63);
-    if (clusterName === undefined) throw new UsageError('--cluster is required: the cluster name cannot be derived from aws-auth');
+    if (clusterName === undefined) flagProblems.push('--cluster is required: the cluster name cannot be derived from aws-auth');
   }
-  if (!DNS_LABEL.test(clusterName) || clusterName.length > 63) throw new UsageError(`--cluster must be a DNS-1123 label (lower-case letters, digits and -), got "${clusterName}"`);
+  if (clusterName !== undefined && (!DNS_LABEL.test(clusterName) || clusterName.length > 63)) flagProblems.push(`--cluster must be a DNS-1123 label (lower-case letters, digits and -), got "${clusterName}"`);
+  if (flagProblems.length > 0) throw new UsageError(flagProblems.length === 1 ? flagProblems[0]! : `${flagProblems.length} flags are missing or invalid:\n  ${flagProblems.join('\n  ')}`);
+  if (accountId === undefined || region === undefined || clusterName === undefined) throw new UsageError('--account, --region and --cluster are required');
   const authentication = options.authentication;
   const usesAwsAuth = authentication !== 'access-entries';
 

@@ -176,8 +176,8 @@ export function comparePermissions(args: {
     asked = Math.max(asked, requests.length);
     const problems: string[] = [];
     for (const req of requests) {
-      const was = before ? authorize(a.bundle, before, req).allowed : false;
-      const is = now ? authorize(b.bundle, now, req).allowed : false;
+      const was = before ? authorize(a.bundle, before, req, { defaults: false }).allowed : false;
+      const is = now ? authorize(b.bundle, now, req, { defaults: false }).allowed : false;
       if (was !== is) problems.push(`${was ? 'could' : 'could not'} ${describeRequest(req)}, ${is ? 'now can' : 'now cannot'}`);
     }
     if (problems.length > 0) differences.push({ who, problems });

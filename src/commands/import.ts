@@ -12,6 +12,8 @@ import { formatDiagnostic, hasErrors, UsageError, type Diagnostic } from '../dia
 import { discoverFiles, displayPath, expandPaths, loadFiles, parseYamlText, type LoadedDocument } from '../load/load.js';
 import type { AuthenticationMode } from '../model/types.js';
 import { buildAccess } from '../pipeline.js';
+import { lintModel } from '../lint/index.js';
+import type { Finding } from '../lint/types.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
 import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './import-plan.js';
 import { comparePermissions, type Difference } from './import-verify.js';
@@ -126,9 +128,13 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
   }
   const plan = result.plan;
   const outDir = opts.outDir;
+  // Every file gets a modeline: to the nearest schemas/, or, without one, to where eks-access init
+  // puts it beside the access folder (reported below, so the schemas can be copied there).
+  const noSchemas = schemaReference(outDir, outDir) === undefined;
+  const fallbackSchema = join(resolve(outDir), '..', 'schemas', 'access.schema.json');
   const files = plan.documents.map((d) => {
     const path = join(outDir, d.path);
-    return { path, content: documentText(d.data, schemaReference(outDir, dirname(path))) };
+    return { path, content: documentText(d.data, schemaReference(outDir, dirname(path)) ?? relative(resolve(dirname(path)), fallbackSchema).split(sep).join('/')) };
   });
 
   files.push({ path: join(outDir, REPORT_FILE), content: '' });
@@ -162,7 +168,9 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
     people: plan.people,
     preservedPrincipals: plan.preservedPrincipals,
   });
-  const report = formatReport(plan, { outDir: displayPath(resolve(outDir)), verified: { people: plan.people.length + plan.preservedPrincipals.length, ...verified } });
+  // What generate would stop on: lint errors of the imported access, each to fix or waive first.
+  const blocking = lintModel(loaded.model, outDir, new Date().toISOString().slice(0, 10), true).filter((f) => f.severity === 'error' && !f.waived);
+  const report = formatReport(plan, { outDir: displayPath(resolve(outDir)), verified: { people: plan.people.length + plan.preservedPrincipals.length, ...verified } }) + waiverSection(blocking);
   files.push({ path: join(outDir, REPORT_FILE), content: report });
   try {
     for (const f of files) {
@@ -175,7 +183,30 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
   io.stdout.write(report);
   io.stderr.write(`${displayPath(resolve(outDir))}: wrote ${files.length} files (${plan.documents.length} access documents and ${REPORT_FILE})${verified.differences.length > 0 ? '; permissions differ, see the report' : ''}\n`);
   for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
+  if (noSchemas) io.stderr.write(`the files' $schema modelines point at ${displayPath(fallbackSchema)}, which does not exist yet: copy this release's schemas there (eks-access init writes them)\n`);
+  if (blocking.length > 0) {
+    io.stderr.write(`before ${displayPath(resolve(outDir))} generates, ${blocking.length} lint error(s) need a fix or a waiver (a LintPolicy with waivers: rule, employee, reason, expires); see "${WAIVER_TITLE}" in ${REPORT_FILE}\n`);
+  }
   return 0;
+}
+
+const WAIVER_TITLE = 'Before generate: findings that need a fix or a waiver';
+
+/** The report's last section: the lint errors that stop `generate` on the imported folder, with a waiver to copy for each. */
+export function waiverSection(blocking: readonly Finding[]): string {
+  if (blocking.length === 0) return `\n## ${WAIVER_TITLE}\n\nNone: the imported folder passes lint and generates as it is.\n`;
+  const lines = ['', `## ${WAIVER_TITLE}`, '', `The imported access reproduces the cluster as it is, including what the linter refuses: \`eks-access generate\` stops on these ${blocking.length} error(s) until each is fixed (the grant narrowed) or waived in a LintPolicy, with a reason and an expiry:`, ''];
+  for (const f of blocking) lines.push(`- \`${f.file}:${f.line}\` **${f.ruleId}**: ${f.message.replace(/\|/g, '\\|')}`);
+  lines.push('', 'A waiver for one of them, to adapt (in `policy.yaml`, `kind: LintPolicy`):', '', '```yaml', 'waivers:');
+  const seen = new Set<string>();
+  for (const f of blocking) {
+    const key = `${f.ruleId}\0${f.employee ?? f.file}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    lines.push(`  - rule: ${f.ruleId}`, f.employee !== undefined ? `    employee: ${f.employee}` : `    file: ${f.file}`, '    reason: TICKET imported as it was; narrow it', '    expires: YYYY-MM-DD');
+  }
+  lines.push('```', '');
+  return lines.join('\n');
 }
 
 export function registerImport(program: Command, ctx: CommandContext): void {

@@ -5,9 +5,12 @@
  * resolve offline, a README for that repository, the GitHub workflows (pull-request checks and the
  * weekly access review) and Argo CD / Flux examples that apply `generated/clusters/<cluster>`.
  *
- * The files are kept as templates in `src/templates/` (shipped with the package), `github/` standing for
- * `.github/` (npm leaves dot-folders of a package alone, but a plain name is never in doubt), with
- * `__EKS_ACCESS_VERSION__` replaced by this package's version so CI installs the same release.
+ * The files are kept as templates in `src/templates/` (shipped with the package), `github/`, `vscode/`
+ * and `gitignore` standing for `.github/`, `.vscode/` and `.gitignore` (npm drops a package's
+ * `.gitignore` and may leave dot-folders alone; a plain name is never in doubt), with
+ * `__EKS_ACCESS_VERSION__` replaced by this package's version and `__EKS_ACCESS_ACTION__` by this
+ * package's GitHub Action pinned to that release's tag (`owner/name@v<version>`), so CI installs the
+ * same release, never a package name from a registry.
  * Nothing is overwritten without `--force`: every target is checked before the first file is written.
  */
 import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -23,6 +26,15 @@ import { compareStrings } from '../text.js';
 const PACKAGE_ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url));
 export const TEMPLATE_DIR = join(PACKAGE_ROOT, 'src', 'templates');
 export const VERSION_PLACEHOLDER = '__EKS_ACCESS_VERSION__';
+export const ACTION_PLACEHOLDER = '__EKS_ACCESS_ACTION__';
+export const REPOSITORY_PLACEHOLDER = '__EKS_ACCESS_REPOSITORY__';
+
+/** Template paths that stand for dot-files and dot-folders. */
+const DOT_NAMES: readonly [RegExp, string][] = [
+  [/^github\//, '.github/'],
+  [/^vscode\//, '.vscode/'],
+  [/^gitignore$/, '.gitignore'],
+];
 
 export interface ScaffoldFile {
   /** Relative to the target folder, with `/`. */
@@ -30,11 +42,38 @@ export interface ScaffoldFile {
   content: string;
 }
 
+interface PackageJson {
+  version?: unknown;
+  repository?: unknown;
+}
+
+async function packageJson(): Promise<PackageJson> {
+  return JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as PackageJson;
+}
+
 /** This package's version, from its package.json: the release the scaffolded workflows install. */
 export async function packageVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
+  const pkg = await packageJson();
   if (typeof pkg.version !== 'string') throw new UsageError('cannot tell this package\'s version: package.json has no "version"');
   return pkg.version;
+}
+
+/** `owner/name` of a package.json `repository` on GitHub (`github:o/n`, `o/n`, or a github.com URL). */
+export function githubRepository(repository: unknown): string | undefined {
+  const text = typeof repository === 'string' ? repository : typeof repository === 'object' && repository !== null ? (repository as { url?: unknown }).url : undefined;
+  if (typeof text !== 'string') return undefined;
+  const m = /^(?:github:)?([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?$/.exec(text) ?? /github\.com[/:]([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(text);
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+/** The GitHub Action of this release: `owner/name@v<version>`, from package.json's repository and version. */
+export async function actionRef(): Promise<{ repository: string; tag: string; ref: string }> {
+  const pkg = await packageJson();
+  const version = await packageVersion();
+  const repository = githubRepository(pkg.repository);
+  if (repository === undefined) throw new UsageError('cannot tell where this package\'s GitHub Action is: package.json has no GitHub "repository"');
+  const tag = `v${version}`;
+  return { repository, tag, ref: `${repository}@${tag}` };
 }
 
 async function walk(dir: string, prefix = ''): Promise<string[]> {
@@ -50,11 +89,14 @@ async function walk(dir: string, prefix = ''): Promise<string[]> {
 /** Every file `init` writes, in memory, sorted by path. */
 export async function scaffoldFiles(): Promise<ScaffoldFile[]> {
   const version = await packageVersion();
+  const action = await actionRef();
   const files: ScaffoldFile[] = [];
   try {
     for (const rel of await walk(TEMPLATE_DIR)) {
       const text = await readFile(join(TEMPLATE_DIR, rel), 'utf8');
-      files.push({ path: rel.replace(/^github\//, '.github/'), content: text.split(VERSION_PLACEHOLDER).join(version) });
+      const path = DOT_NAMES.reduce((p, [from, to]) => p.replace(from, to), rel);
+      const content = text.split(VERSION_PLACEHOLDER).join(version).split(ACTION_PLACEHOLDER).join(action.ref).split(REPOSITORY_PLACEHOLDER).join(action.repository);
+      files.push({ path, content });
     }
     for (const name of (await readdir(SCHEMA_DIR)).filter((n) => n.endsWith('.json')).sort()) {
       files.push({ path: `schemas/${name}`, content: await readFile(join(SCHEMA_DIR, name), 'utf8') });
@@ -115,7 +157,7 @@ export async function writeScaffold(dir: string, files: readonly ScaffoldFile[],
 export function registerInit(program: Command, ctx: CommandContext): void {
   program
     .command('init')
-    .description('scaffold an access repository: an example access/ folder, the schemas, a README, GitHub workflows (pull-request checks, weekly review) and Argo CD / Flux examples')
+    .description('scaffold an access repository: an example access/ folder, the schemas, a README, GitHub workflows (pull-request checks, weekly review, daily expiry), a Terraform root per account, CODEOWNERS, .gitignore, editor settings and Argo CD / Flux examples')
     .argument('[dir]', 'the folder to scaffold (created if missing)', '.')
     .option('--force', 'overwrite files that already exist')
     .action(async (dir: string, opts: { force?: boolean }) => {
@@ -129,7 +171,8 @@ export function registerInit(program: Command, ctx: CommandContext): void {
           'Next steps:',
           '  1. describe your clusters in access/clusters/ and replace the example employee and profile',
           `  2. ${cd}eks-access lint && eks-access generate`,
-          '  3. commit access/, generated/, schemas/, .github/ and deploy/; point Argo CD or Flux at generated/clusters/<cluster> (see deploy/)',
+          '  3. set the state backend in terraform/<account>/main.tf (one folder per account) and run terraform there',
+          '  4. replace the teams in .github/CODEOWNERS; commit everything; point Argo CD or Flux at generated/clusters/<cluster> (see deploy/)',
           '',
         ].join('\n'),
       );

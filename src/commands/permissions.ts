@@ -7,7 +7,7 @@ import type { Grant as LintGrant } from '../lint/types.js';
 import { stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
 import type { Bundle, BundleBinding, PolicyGrant, Request, UserInfo } from '../rbac/engine.js';
-import { compareStrings } from '../text.js';
+import { codeSpan, compareStrings, markdownText } from '../text.js';
 
 /** Verbs in the order people say them; others after, alphabetically. */
 const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'bind', 'escalate', 'impersonate', 'approve', 'sign', 'use', 'post', 'put', 'head', 'options', '*'];
@@ -24,7 +24,7 @@ export function sortVerbs(verbs: Iterable<string>): string[] {
 
 /** A word with a `*` in it, in backticks so Markdown shows it as written. */
 export function code(text: string): string {
-  return text.includes('*') ? `\`${text}\`` : text;
+  return text.includes('*') ? codeSpan(text) : text;
 }
 
 export function verbsText(verbs: readonly string[]): string {
@@ -32,11 +32,13 @@ export function verbsText(verbs: readonly string[]): string {
 }
 
 /** `pods`, `deployments.apps`, `pods/log`, `roles.rbac.authorization.k8s.io` (kubectl's spelling). */
-export function resourceLabel(group: string, resource: string): string {
-  if (resource === '*') return group === '*' ? 'every resource' : `every resource of ${group === '' ? 'the core API group' : `API group ${group}`}`;
-  if (resource.startsWith('*/')) return `${code(resource)}${group === '*' ? ' of every API group' : group === '' ? '' : `.${group}`}`;
-  if (group === '*') return `${code(resource)} of every API group`;
-  return code(group === '' ? resource : `${resource}.${group}`);
+export function resourceLabel(group: string, resource: string, plain: (text: string) => string = (t) => t): string {
+  // `plain` escapes what is not in a code span (Markdown).
+  const word = (t: string) => (t.includes('*') ? codeSpan(t) : plain(t));
+  if (resource === '*') return group === '*' ? 'every resource' : `every resource of ${group === '' ? 'the core API group' : `API group ${word(group)}`}`;
+  if (resource.startsWith('*/')) return `${word(resource)}${group === '*' ? ' of every API group' : group === '' ? '' : `.${plain(group)}`}`;
+  if (group === '*') return `${word(resource)} of every API group`;
+  return word(group === '' ? resource : `${resource}.${group}`);
 }
 
 /** What a rule applies to, in words: `pods, services`, `secrets named db-password`, `/healthz, /readyz`. */
@@ -82,12 +84,13 @@ export function at(s: { file: string; line: number }): string {
 }
 
 /** Where a granted rule comes from, for a person: `profile debugger, access/employees/grace.yaml:18`. */
-export function sourceText(model: AccessModel, g: LintGrant, forEmployee: string, options: { expiry?: boolean } = {}): string {
+export function sourceText(model: AccessModel, g: LintGrant, forEmployee: string, options: { expiry?: boolean; markdown?: boolean } = {}): string {
   const mg = modelGrantOf(model, g);
   const what = mg ? grantKindText(mg) : g.role.name;
   const shared = g.employee !== undefined && g.employee !== forEmployee ? `, through the role shared with ${g.employee}` : '';
   const expiry = options.expiry && g.expires !== undefined ? `, until ${g.expires}` : '';
-  return `${what}, ${at(g.at)}${shared}${expiry}`;
+  const text = `${what}, ${at(g.at)}${shared}${expiry}`;
+  return options.markdown ? markdownText(text) : text;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -32,7 +32,7 @@ export type ReviewKind = 'expired-access' | 'expired-waiver' | 'expiring-access'
 
 /** The sections of the report, in the order they are printed. */
 export const REVIEW_SECTIONS: readonly { kind: ReviewKind; title: string }[] = [
-  { kind: 'expired-access', title: 'Expired access (lint fails on it too)' },
+  { kind: 'expired-access', title: 'Expired access (left out of generate; run eks-access expire --write)' },
   { kind: 'expired-waiver', title: 'Expired waivers (lint fails on them too)' },
   { kind: 'expiring-access', title: 'Access expiring soon' },
   { kind: 'expiring-waiver', title: 'Waivers expiring soon' },
@@ -82,12 +82,30 @@ export function parseWithin(value: string): number {
   return Number(m[1]) * (m[2] === 'w' ? 7 : 1);
 }
 
+/** A real calendar day written YYYY-MM-DD (not 2026-02-30). */
+export function isCalendarDate(value: string): boolean {
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
+}
+
+/** `--today`: a date, default today in UTC. */
 export function checkToday(value: string | undefined): string {
   if (value === undefined) return todayUtc();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw new UsageError(`--today must be a date written YYYY-MM-DD, got "${value}"`);
-  }
+  if (!isCalendarDate(value)) throw new UsageError(`--today must be a date written YYYY-MM-DD, got "${value}"`);
   return value;
+}
+
+/**
+ * The valid model of `dir`, or undefined after printing its diagnostics and `<nothing>: <dir> has
+ * errors` (exit code 1): what every command that needs a valid folder does first.
+ */
+export async function loadValidModel(dir: string, ctx: CommandContext, nothing: string): Promise<AccessModel | undefined> {
+  const loaded = await loadAccess(dir);
+  if (loaded.model) return loaded.model;
+  for (const d of loaded.diagnostics) ctx.io.stderr.write(formatDiagnostic(d) + '\n');
+  ctx.io.stderr.write(`${nothing}: ${dir} has errors; fix them first (eks-access validate)\n`);
+  ctx.setCode(1);
+  return undefined;
 }
 
 function daysBetween(from: string, to: string): number {
@@ -321,14 +339,9 @@ export function registerReview(program: Command, ctx: CommandContext): void {
       if (!(REVIEW_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected ${REVIEW_FORMATS.join(', ')}`);
       const within = parseWithin(opts.within);
       const today = checkToday(opts.today);
-      const loaded = await loadAccess(opts.dir);
-      if (!loaded.model) {
-        for (const d of loaded.diagnostics) ctx.io.stderr.write(formatDiagnostic(d) + '\n');
-        ctx.io.stderr.write(`no review: ${opts.dir} has errors; fix them first (eks-access validate)\n`);
-        ctx.setCode(1);
-        return;
-      }
-      const r = review(loaded.model, { today, within, accessDir: opts.dir });
+      const model = await loadValidModel(opts.dir, ctx, 'no review');
+      if (!model) return;
+      const r = review(model, { today, within, accessDir: opts.dir });
       ctx.io.stdout.write(renderReview(r, opts.format as ReviewFormat));
       ctx.setCode(reviewExitCode(r));
     });

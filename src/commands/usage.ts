@@ -6,15 +6,14 @@
  * (file:line, nothing reported); 2 when the command is used wrongly.
  */
 import type { Command } from 'commander';
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandContext } from '../cli.js';
-import { formatDiagnostic, UsageError } from '../diagnostics.js';
+import { UsageError } from '../diagnostics.js';
 import { displayPath } from '../load/load.js';
-import { loadAccess } from '../pipeline.js';
 import { clusterOf } from '../rbac/query.js';
 import { compareStrings, printable } from '../text.js';
-import { checkToday } from './review.js';
+import { checkToday, isCalendarDate, loadValidModel } from './review.js';
 import { AuditLogError, readAuditLog } from '../usage/audit-log.js';
 import { renderUsageMarkdown, renderUsageText } from '../usage/render.js';
 import { UsageCollector, type UsageReport, type UsageWindow } from '../usage/usage.js';
@@ -22,39 +21,47 @@ import { UsageCollector, type UsageReport, type UsageWindow } from '../usage/usa
 export const USAGE_FORMATS = ['text', 'markdown', 'json'] as const;
 type UsageFormat = (typeof USAGE_FORMATS)[number];
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isDate(value: string): boolean {
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  return DATE.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
-}
-
 /** `--since`: `90d`, `12w` (days before today) or a date; the window ends with today. */
 export function parseWindow(since: string, today: string): UsageWindow {
   const m = /^(\d{1,5})([dw])$/.exec(since.trim());
   let from: string;
   if (m) from = new Date(Date.parse(`${today}T00:00:00Z`) - Number(m[1]) * (m[2] === 'w' ? 7 : 1) * 86_400_000).toISOString().slice(0, 10);
-  else if (isDate(since)) from = since;
+  else if (isCalendarDate(since)) from = since;
   else throw new UsageError(`--since must be a number of days or weeks such as 90d or 12w, or a date written YYYY-MM-DD, got "${since}"`);
   if (from > today) throw new UsageError(`--since ${since} is after --today ${today}`);
   return { since: from, until: today };
 }
 
-/** The files to read: each path, or every file under a folder (in name order). */
+/** The files to read: each path, or every file under a folder (in name order), each once; links to folders are not followed. */
 function logFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const walk = (path: string, given: boolean): void => {
     let stat;
     try {
-      stat = statSync(path);
+      stat = given ? statSync(path) : lstatSync(path);
     } catch {
       if (given) throw new UsageError(`--audit-log ${printable(path)}: no such file or folder`);
       return;
     }
     if (stat.isDirectory()) {
       for (const name of readdirSync(path).sort(compareStrings)) if (!name.startsWith('.')) walk(join(path, name), false);
-    } else if (stat.isFile()) out.push(path);
-    else if (given) throw new UsageError(`--audit-log ${printable(path)} is neither a file nor a folder`);
+      return;
+    }
+    if (stat.isSymbolicLink()) {
+      try {
+        if (!statSync(path).isFile()) return;
+      } catch {
+        return;
+      }
+    } else if (!stat.isFile()) {
+      if (given) throw new UsageError(`--audit-log ${printable(path)} is neither a file nor a folder`);
+      return;
+    }
+    const real = realpathSync(path);
+    if (seen.has(real)) return;
+    seen.add(real);
+    out.push(path);
   };
   for (const p of paths) walk(p, true);
   return out;
@@ -91,19 +98,18 @@ export function registerUsage(program: Command, ctx: CommandContext): void {
       if (!(USAGE_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected ${USAGE_FORMATS.join(', ')}`);
       const window = parseWindow(opts.since, checkToday(opts.today));
       const files = logFiles(opts.auditLog);
-      const loaded = await loadAccess(opts.dir);
-      if (!loaded.model) {
-        for (const d of loaded.diagnostics) ctx.io.stderr.write(formatDiagnostic(d) + '\n');
-        ctx.io.stderr.write(`no usage report: ${opts.dir} has errors; fix them first (eks-access validate)\n`);
-        ctx.setCode(1);
-        return;
-      }
-      const cluster = clusterOf(loaded.model, opts.cluster);
-      const collector = new UsageCollector(loaded.model, cluster, window, opts.dir);
+      const model = await loadValidModel(opts.dir, ctx, 'no usage report');
+      if (!model) return;
+      const cluster = clusterOf(model, opts.cluster);
+      const collector = new UsageCollector(model, cluster, window, opts.dir);
+      let read = 0;
       try {
         for (const path of files) {
           const file = displayPath(path);
-          await readAuditLog(path, file, (event, f, line) => collector.add(event, f, line));
+          await readAuditLog(path, file, (event) => {
+            read++;
+            collector.add(event);
+          });
         }
       } catch (e) {
         if (!(e instanceof AuditLogError)) throw e;
@@ -112,6 +118,14 @@ export function registerUsage(program: Command, ctx: CommandContext): void {
         ctx.setCode(1);
         return;
       }
-      ctx.io.stdout.write(renderUsage(collector.report(), opts.format as UsageFormat));
+      if (read === 0) {
+        // Every grant would look unused: more likely audit logging is off or the export is wrong.
+        ctx.io.stderr.write(`${files.length === 0 ? 'no audit log file found' : `no audit event in ${files.map((f) => printable(displayPath(f))).join(', ')}`}: is audit logging on for ${cluster.name}, and the export complete? No usage report: every grant would look unused\n`);
+        ctx.setCode(1);
+        return;
+      }
+      const report = collector.report();
+      if (report.events === 0) ctx.io.stderr.write(`warning: none of the ${read} audit event(s) is a ResponseComplete event from ${window.since} to ${window.until}: every grant looks unused\n`);
+      ctx.io.stdout.write(renderUsage(report, opts.format as UsageFormat));
     });
 }

@@ -11,7 +11,16 @@ export interface KubeconfigObject {
   contexts: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
   'current-context': string;
   preferences: Record<string, never>;
-  users: { name: string; user: { exec: { apiVersion: string; command: string; args: string[]; interactiveMode: string } } }[];
+  users: { name: string; user: { exec: { apiVersion: string; command: string; args: string[]; env: { name: string; value: string }[]; interactiveMode: string } } }[];
+}
+
+/**
+ * The AWS CLI profile a cluster's kubeconfig user signs in with: the cluster's `awsProfile`, or
+ * `eks-access-<accountId>`. Set per context as AWS_PROFILE, so one kubeconfig with clusters in several
+ * accounts works without switching profiles by hand.
+ */
+export function awsProfileOf(c: Cluster): string {
+  return c.awsProfile ?? `eks-access-${c.accountId}`;
 }
 
 /** The namespace a person works in on `c`, when all their grants there name exactly one. */
@@ -53,6 +62,7 @@ export function emitKubeconfig(model: AccessModel, e: Employee): { config?: Kube
           apiVersion: 'client.authentication.k8s.io/v1beta1',
           command: 'aws',
           args: ['--region', c.region, 'eks', 'get-token', '--cluster-name', c.name, '--output', 'json'],
+          env: [{ name: 'AWS_PROFILE', value: awsProfileOf(c) }],
           interactiveMode: 'IfAvailable',
         },
       },

@@ -25,7 +25,9 @@ the next run overwrites it, and \`eks-access generate --check\` in CI fails on a
 
 - \`clusters/<cluster>/\`: what Argo CD or Flux applies to each cluster (a kustomization, the aws-auth
   ConfigMap, one file per employee with their Roles and bindings, one file per profile ClusterRole).
-- \`terraform/<account>/\`: Terraform JSON for IAM users and EKS access entries, per AWS account.
+- \`terraform/<account>/\`: Terraform JSON for IAM users and EKS access entries, per AWS account: a
+  module, called from a Terraform root of your own (\`eks-access init\` writes \`terraform/<account>/\`).
+  generate never touches Terraform's own files (state, \`.terraform/\`, lock file) wherever they are.
 - \`kubeconfigs/<employee>.yaml\`: each person's kubeconfig.
 - \`ACCESS.md\`: who can do what, per cluster.
 `;
@@ -63,7 +65,14 @@ function renderHere(pending: readonly Pending[]): void {
 export function beginPlanOutput(model: AccessModel, workerShare = 0.8): { files: OutputFile[]; diagnostics: Diagnostic[]; complete: () => Promise<void> } {
   if (model.employees.size < parallelThreshold(PARALLEL_RENDER_MIN_EMPLOYEES)) {
     const { files, pending, diagnostics } = planFiles(model);
-    return { files, diagnostics, complete: async () => renderHere(pending) };
+    return {
+      files,
+      diagnostics,
+      complete: async () => {
+        renderHere(pending);
+        pending.length = 0;
+      },
+    };
   }
   // Each cluster's files go to the worker as soon as they are planned: its share of every batch.
   const mine: Pending[] = [];
@@ -83,6 +92,9 @@ export function beginPlanOutput(model: AccessModel, workerShare = 0.8): { files:
     complete: async () => {
       renderHere(mine);
       for (const t of theirs) (await t.rendered).forEach((text, i) => (t.batch[i]!.file.content = text));
+      // The objects are text now: let them go.
+      mine.length = 0;
+      theirs.length = 0;
     },
   };
 }

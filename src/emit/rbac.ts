@@ -84,9 +84,32 @@ interface PlannedBinding {
   namespace: string | undefined;
   roleKind: 'ClusterRole' | 'Role';
   roleName: string;
-  /** Part of the binding name after the employee. */
-  suffix: string | undefined;
+  /** What the grants bind, for readers: the profile's name, or `rules` for the employee's Role. */
+  via: string;
   grants: Grant[];
+}
+
+/**
+ * The name of an employee's binding, derived from the role it binds: a binding's `roleRef` cannot be
+ * changed, so a change of role (a profile moving from `rules` to `clusterRole`, say) must give a new
+ * binding under a new name, which Argo CD and Flux create while pruning the old one.
+ * `eks-access:<employee>:profile:<profile>` for a generated profile ClusterRole,
+ * `eks-access:<employee>:clusterrole:<name>` for any other ClusterRole, `eks-access:<employee>:role`
+ * for the employee's own Role of inline rules.
+ */
+export function bindingName(employee: string, roleKind: 'ClusterRole' | 'Role', roleName: string): string {
+  const own = profileClusterRoleName('');
+  const what = roleKind === 'Role' ? 'role' : roleName.startsWith(own) ? `profile:${roleName.slice(own.length)}` : `clusterrole:${roleName}`;
+  return `${NAME_PREFIX}${employee}:${what}`;
+}
+
+/** One binding of an employee on a cluster, as generate emits it. */
+export interface EmployeeBinding {
+  name: string;
+  namespace: string | undefined;
+  roleKind: 'ClusterRole' | 'Role';
+  roleName: string;
+  via: string;
 }
 
 /** The profile a grant binds, with `level` expressed as the built-in profile it means. */
@@ -98,17 +121,16 @@ function grantProfile(g: Grant): { profile: string; namespaces?: string[] } | un
 
 const kindOrder = (k: string | undefined) => (k === 'Role' ? 0 : 1);
 
-/** All RBAC objects of one employee on one cluster: their bindings and the Roles of their inline rules. */
-export function emitEmployeeRbac(model: AccessModel, c: Cluster, e: Employee): object[] {
+/** The bindings (grants to the same role in the same place merged) and the Roles of one employee on one cluster. */
+function planBindings(model: AccessModel, c: Cluster, e: Employee): { planned: Map<string, PlannedBinding>; roleRules: Map<string, { rules: V1PolicyRule[]; grants: Grant[] }> } {
   const grants = grantsOn(e, c);
-  if (grants.length === 0) return [];
   const planned = new Map<string, PlannedBinding>();
   const roleRules = new Map<string, { rules: V1PolicyRule[]; grants: Grant[] }>();
-  const plan = (namespace: string | undefined, roleKind: PlannedBinding['roleKind'], roleName: string, suffix: string | undefined, g: Grant) => {
+  const plan = (namespace: string | undefined, roleKind: PlannedBinding['roleKind'], roleName: string, via: string, g: Grant) => {
     const key = `${namespace ?? ''}|${roleKind}|${roleName}`;
     const existing = planned.get(key);
     if (existing) existing.grants.push(g);
-    else planned.set(key, { namespace, roleKind, roleName, suffix, grants: [g] });
+    else planned.set(key, { namespace, roleKind, roleName, via, grants: [g] });
   };
   for (const g of grants) {
     const bound = grantProfile(g);
@@ -123,15 +145,27 @@ export function emitEmployeeRbac(model: AccessModel, c: Cluster, e: Employee): o
         if (!entry) roleRules.set(ns, (entry = { rules: [], grants: [] }));
         for (const r of g.rules) entry.rules.push(toPolicyRule(r));
         entry.grants.push(g);
-        plan(ns, 'Role', `${NAME_PREFIX}${e.name}`, undefined, g);
+        plan(ns, 'Role', `${NAME_PREFIX}${e.name}`, 'rules', g);
       }
     }
   }
+  return { planned, roleRules };
+}
+
+/** The bindings generate emits for `e` on `c`, named as emitted. */
+export function employeeBindings(model: AccessModel, c: Cluster, e: Employee): EmployeeBinding[] {
+  return [...planBindings(model, c, e).planned.values()].map((b) => ({ name: bindingName(e.name, b.roleKind, b.roleName), namespace: b.namespace, roleKind: b.roleKind, roleName: b.roleName, via: b.via }));
+}
+
+/** All RBAC objects of one employee on one cluster: their bindings and the Roles of their inline rules. */
+export function emitEmployeeRbac(model: AccessModel, c: Cluster, e: Employee): object[] {
+  if (grantsOn(e, c).length === 0) return [];
+  const { planned, roleRules } = planBindings(model, c, e);
   const subject: RbacV1Subject = { kind: 'User', apiGroup: RBAC_GROUP, name: e.kubernetesUser };
   const clusterBindings: V1ClusterRoleBinding[] = [];
   const byNamespace = new Map<string, (V1Role | V1RoleBinding)[]>();
   for (const b of planned.values()) {
-    const name = `${NAME_PREFIX}${e.name}${b.suffix ? `:${b.suffix}` : ''}`;
+    const name = bindingName(e.name, b.roleKind, b.roleName);
     const roleRef = { apiGroup: RBAC_GROUP, kind: b.roleKind, name: b.roleName };
     if (b.namespace === undefined) {
       clusterBindings.push({ apiVersion: RBAC_API, kind: 'ClusterRoleBinding', metadata: employeeMeta(name, e, { grants: b.grants }), roleRef, subjects: [subject] });

@@ -84,7 +84,99 @@ export function yamlText(sorted: unknown): string {
   if (hasAmbiguousString(sorted)) return quotedYaml(sorted);
   // js-yaml is several times faster than yaml's stringify and, out of compatibility mode, quotes what
   // YAML 1.1 would misread (`yes`, `on`, `0777`, dates), which is how Kubernetes reads manifests.
-  return jsyaml.dump(sorted, { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return blockYaml(sorted) ?? jsyaml.dump(sorted, DUMP_OPTIONS);
+}
+
+const DUMP_OPTIONS: jsyaml.DumpOptions = { lineWidth: -1, noRefs: true, quotingType: '"' };
+
+/**
+ * js-yaml's dump with DUMP_OPTIONS, byte for byte, for what generate writes: block mappings and
+ * sequences of one-line strings, numbers, booleans and nulls. The layout is js-yaml's own (the same
+ * recursion, levels and line breaks); each distinct scalar is written by js-yaml once and reused, as
+ * its text does not depend on where it stands. Anything else (a multi-line string, another type)
+ * gives undefined, and js-yaml writes the whole document. test/serialize.test.ts compares the two.
+ */
+function blockYaml(value: unknown): string | undefined {
+  try {
+    return node(value, 0, true) + '\n';
+  } catch (e) {
+    if (e === NOT_PLAIN) return undefined;
+    throw e;
+  }
+}
+
+const NOT_PLAIN = new Error('not for the fast writer');
+const valueTexts = new Map<string, string>();
+const keyTexts = new Map<string, string>();
+const NUMBER_TEXTS = new Map<number, string>();
+/** Distinct scalars cached; past this, the caches stop growing (the writer stays correct, only slower). */
+const CACHE_MAX = 200_000;
+
+function scalar(s: string, key: boolean): string {
+  const cache = key ? keyTexts : valueTexts;
+  let t = cache.get(s);
+  if (t !== undefined) return t;
+  if (s.includes('\n') || s.includes('\r') || s.length > 1000) throw NOT_PLAIN;
+  if (key) {
+    const out = jsyaml.dump({ [s]: 0 }, DUMP_OPTIONS);
+    if (!out.endsWith(': 0\n')) throw NOT_PLAIN;
+    t = out.slice(0, -4);
+  } else {
+    const out = jsyaml.dump({ k: s }, DUMP_OPTIONS);
+    if (!out.startsWith('k: ') || !out.endsWith('\n') || out.indexOf('\n') !== out.length - 1) throw NOT_PLAIN;
+    t = out.slice(3, -1);
+  }
+  if (cache.size < CACHE_MAX) cache.set(s, t);
+  return t;
+}
+
+const indents: string[] = [];
+function nextLine(level: number): string {
+  return (indents[level] ??= '\n' + '  '.repeat(level));
+}
+
+/** js-yaml's writeNode for a block context: `compact` as it passes it (the first line needs no break). */
+function node(v: unknown, level: number, compact: boolean): string {
+  if (typeof v === 'string') return scalar(v, false);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v === null) return 'null';
+  if (typeof v === 'number') {
+    let t = NUMBER_TEXTS.get(v);
+    if (t === undefined) {
+      t = jsyaml.dump(v, DUMP_OPTIONS).slice(0, -1);
+      if (NUMBER_TEXTS.size < 10_000) NUMBER_TEXTS.set(v, t);
+    }
+    return t;
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    let out = '';
+    for (const item of v) {
+      if (item === undefined) throw NOT_PLAIN;
+      const text = node(item, level + 1, true);
+      if (!compact || out !== '') out += nextLine(level);
+      out += text.charCodeAt(0) === 0x0a ? '-' : '- ';
+      out += text;
+    }
+    return out;
+  }
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const keys = Object.keys(v);
+    if (keys.length === 0) return '{}';
+    let out = '';
+    for (const k of keys) {
+      const value = (v as Record<string, unknown>)[k];
+      if (value === undefined) continue;
+      let pair = !compact || out !== '' ? nextLine(level) : '';
+      const key = scalar(k, true);
+      if (key.length > 1024) throw NOT_PLAIN;
+      const text = node(value, level + 1, false);
+      pair += key + (text.charCodeAt(0) === 0x0a ? ':' : ': ') + text;
+      out += pair;
+    }
+    return out === '' ? '{}' : out;
+  }
+  throw NOT_PLAIN;
 }
 
 /**

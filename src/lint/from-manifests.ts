@@ -8,6 +8,7 @@ import { readAwsAuth, type AwsAuthSection, type InnerPosition } from '../rbac/aw
 import type { Diagnostic, Source } from '../diagnostics.js';
 import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
+import { dataAsKubectlReadsIt, isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
 import type { PolicyRule } from '../model/types.js';
 import { builtinClusterRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
@@ -36,21 +37,28 @@ function innerPosition(l: Located, path: PathSegment[], innerLine: number, inner
 }
 
 function parseAwsAuth(l: Located, out: LintInput): void {
-  const read = readAwsAuth(l.obj.data);
+  const read = readAwsAuth(dataAsKubectlReadsIt(l.d, l.base, l.obj.data));
   const where = (section: AwsAuthSection, pos: InnerPosition | undefined): Source => (pos ? innerPosition(l, ['data', section], pos.line, pos.column) : at(l, ['data', section]));
   const view: AwsAuthView = {
     cluster: '',
     at: at(l),
-    hasNodeMapping: read.entries.some((e) => e.section === 'mapRoles' && e.groups.some((g) => g.name === 'system:nodes')),
+    // The authenticator looks every ARN up in both sections: a node role written under mapUsers works too.
+    hasNodeMapping: read.entries.some((e) => e.groups.some((g) => g.name === 'system:nodes')),
     nodeMappingNotRequired: false,
     ignoredKeys: read.ignoredKeys.map((key) => ({ key, at: at(l, ['data', key], true) })),
-    invalidEntries: read.problems.map((p) => ({ reason: p.reason, at: where(p.section, p.pos), wholeSection: p.wholeSection })),
+    invalidEntries: [
+      ...(read.invalid !== undefined ? [{ reason: read.invalid, at: at(l, read.invalidKey !== undefined ? ['data', read.invalidKey] : ['data']), wholeSection: true, refused: true }] : []),
+      ...read.problems.map((p) => ({ reason: p.reason, at: where(p.section, p.pos), wholeSection: p.wholeSection, ...(p.kept && { kept: true }) })),
+    ],
   };
   for (const e of read.entries) {
+    // What the ARN names decides what it is, not the section it is written in (both are looked up).
+    const type = /^arn:[^:]*:iam::[^:]*:(role|user)\//.exec(e.arn)?.[1];
     out.identities.push({
       cluster: '',
       via: 'aws-auth',
-      kind: e.section === 'mapRoles' ? 'role' : 'user',
+      kind: type === 'role' || type === 'user' ? type : e.section === 'mapRoles' ? 'role' : 'user',
+      section: e.section,
       arn: e.arn,
       ...(e.username !== undefined && { username: e.username }),
       groups: e.groups.map((g) => ({ name: g.name, at: where(e.section, g.pos) })),
@@ -60,7 +68,7 @@ function parseAwsAuth(l: Located, out: LintInput): void {
     });
   }
   for (const a of read.accounts) {
-    out.identities.push({ cluster: '', via: 'aws-auth', kind: 'account', arn: a.id, groups: [], at: where('mapAccounts', a.pos), employees: [], preserved: true });
+    out.identities.push({ cluster: '', via: 'aws-auth', kind: 'account', section: 'mapAccounts', arn: a.id, groups: [], at: where('mapAccounts', a.pos), employees: [], preserved: true });
   }
   out.awsAuth.push(view);
 }
@@ -181,7 +189,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
         roleObjs.push({ l, role });
       } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && apiVersion.startsWith(RBAC_GROUP)) {
         bindingObjs.push(l);
-      } else if (kind === 'ConfigMap' && m.name === 'aws-auth' && (m.namespace ?? 'kube-system') === 'kube-system') {
+      } else if (isAwsAuthConfigMap(l.obj)) {
         parseAwsAuth(l, input);
       }
     }

@@ -55,6 +55,11 @@ export interface LintOptions {
   rules?: readonly Rule[];
   /** A LintPolicy from elsewhere (`lint --manifests --policy FILE`); default the access folder's. */
   policy?: LintPolicy;
+  /**
+   * false: in the order found, and each finding's line and column only worked out when read (`diff`
+   * compares findings by rule and message, and names the place of the few that changed).
+   */
+  sort?: boolean;
 }
 
 /**
@@ -62,37 +67,59 @@ export interface LintOptions {
  * expired and unused waivers. Findings come back sorted and without repeats.
  */
 export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
+  const lazy = options.sort === false;
   const policy = options.policy ?? input.model?.lintPolicy;
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  // Repeats (same rule, place and message) are dropped. The place is compared only between findings
+  // that agree on the rest, so a finding's line is worked out only when something reads it.
+  const seen = new Map<string, Finding[]>();
   for (const rule of options.rules ?? RULES) {
     const severity = severityOf(rule, policy);
     if (severity === 'off') continue;
     const overridden = policyOverride(rule, policy) !== undefined;
     rule.check(input, (r: Report) => {
-      const f: Finding = {
+      const at = r.at;
+      const f = {
         ruleId: rule.meta.id,
         code: rule.meta.code,
         // A finding may lower its rule's severity, never raise it: rulesThatCanFail relies on that.
         severity: overridden || r.severity === undefined || RANK[r.severity] > RANK[severity] ? severity : r.severity,
         risk: r.risk ?? rule.meta.risk,
         message: r.message,
-        file: r.at.file,
-        line: r.at.line,
-        column: r.at.column,
+        file: at.file,
         ...(r.employee !== undefined && { employee: r.employee }),
         ...(r.cluster !== undefined && r.cluster !== '' && { cluster: r.cluster }),
         ...(r.namespace !== undefined && { namespace: r.namespace }),
         ...(r.object !== undefined && { object: r.object }),
-      };
-      const key = `${f.ruleId}|${f.file}|${f.line}|${f.column}|${f.message}`;
-      if (seen.has(key)) return;
-      seen.add(key);
+      } as Finding;
+      if (lazy) {
+        // Read from the place when first asked, then kept as plain values.
+        Object.defineProperty(f, 'line', { enumerable: true, configurable: true, get: () => settle(f, at).line, set: (v: number) => Object.defineProperty(f, 'line', { value: v, enumerable: true, writable: true, configurable: true }) });
+        Object.defineProperty(f, 'column', { enumerable: true, configurable: true, get: () => settle(f, at).column, set: (v: number) => Object.defineProperty(f, 'column', { value: v, enumerable: true, writable: true, configurable: true }) });
+      } else {
+        f.line = at.line;
+        f.column = at.column;
+      }
+      const key = `${f.ruleId}|${f.file}|${f.message}`;
+      const same = seen.get(key);
+      if (same) {
+        if (same.some((g) => g.line === f.line && g.column === f.column)) return;
+        same.push(f);
+      } else seen.set(key, [f]);
       findings.push(f);
     });
   }
   if (policy) applyWaivers(findings, policy, input.today, options);
-  return findings.sort(compareFindings);
+  return lazy ? findings : findings.sort(compareFindings);
+}
+
+/** Replaces a finding's lazy line and column with the place's, once. */
+function settle(f: Finding, at: Source): { line: number; column: number } {
+  const line = at.line;
+  const column = at.column;
+  Object.defineProperty(f, 'line', { value: line, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(f, 'column', { value: column, enumerable: true, writable: true, configurable: true });
+  return { line, column };
 }
 
 function waiverFinding(ruleId: string, w: Waiver, message: string, policy: LintPolicy): Finding | undefined {

@@ -64,6 +64,8 @@ export interface IdentityMapping {
   kind: 'role' | 'user' | 'account';
   /** As written (for accounts: the account id). */
   arn: string;
+  /** For aws-auth entries, the list the entry is written in (the kind follows the ARN). */
+  section?: 'mapRoles' | 'mapUsers' | 'mapAccounts';
   username?: string;
   groups: { name: string; at: Source }[];
   at: Source;
@@ -84,8 +86,8 @@ export interface AwsAuthView {
   nodeMappingNotRequired: boolean;
   /** Top-level data keys that the authenticator would ignore (wrong case, unknown). */
   ignoredKeys: { key: string; at: Source }[];
-  /** Entries the authenticator would drop, with why; `wholeSection` when it reads none of a section. */
-  invalidEntries: { reason: string; at: Source; wholeSection?: boolean }[];
+  /** Entries the authenticator would drop (or keep with a field skipped: `kept`), with why; `wholeSection` when it reads none of a section. */
+  invalidEntries: { reason: string; at: Source; wholeSection?: boolean; kept?: boolean; refused?: boolean }[];
 }
 
 export interface AccessPolicyGrant {

@@ -374,6 +374,8 @@ function describeYamlError(code: string, message: string): string {
   }
 }
 
+type TextOrProblem = { text: string } | { problem: { message: string; line: number; column: number } };
+
 /** Opened read-only, never following a symbolic link in the last component and never waiting (a FIFO opens at once). */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
@@ -441,13 +443,19 @@ function readRegularFile(path: string, root: string | undefined): Buffer | strin
 }
 
 /** One file's text, read from disk and checked, or the one problem that stops it being read. */
-function readText(path: string, root?: string): { text: string } | { problem: { message: string; line: number; column: number } } {
-  const at = (message: string, line = 1, column = 1) => ({ problem: { message, line, column } });
+function readText(path: string, root?: string, keep?: (bytes: Buffer) => void): TextOrProblem {
+  const at = (message: string) => ({ problem: { message, line: 1, column: 1 } });
   const shownFrom = root === undefined ? path : relative(resolve(root), path);
   if (badPathCharacter(shownFrom)) return at('file name holds a control character, line separator or backslash; rename the file (names are data, and these read as syntax)');
   const read = readRegularFile(path, root);
   if (typeof read === 'string') return at(read);
-  const bytes = read;
+  keep?.(read);
+  return checkText(read);
+}
+
+/** The text of an access file's bytes, checked (size, encoding, binary, long lines), or the one problem that stops it being read. */
+function checkText(bytes: Buffer): TextOrProblem {
+  const at = (message: string, line = 1, column = 1) => ({ problem: { message, line, column } });
   if (bytes.length > MAX_FILE_BYTES) return at(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`);
   // What Windows PowerShell's `>` writes.
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return at('file is UTF-16 encoded; save it as UTF-8');
@@ -476,22 +484,52 @@ function firstLongLine(text: string): number | undefined {
   }
 }
 
+/** One input file, read and parsed: its documents and the problems found reading it. */
+export interface LoadedFile {
+  /** The path it was read from. */
+  path: string;
+  /** As shown to users. */
+  file: string;
+  documents: LoadedDocument[];
+  diagnostics: Diagnostic[];
+  /** The bytes read, with `keepBytes` (undefined when the file could not be read). */
+  bytes?: Buffer;
+}
+
+/** Parses the bytes of one access file shown as `file` (read from disk or from git). */
+export function loadBytes(bytes: Buffer, file: string): Result<LoadedDocument[]> {
+  return parsedText(checkText(bytes), file);
+}
+
+function parsedText(r: TextOrProblem, file: string): Result<LoadedDocument[]> {
+  if ('problem' in r) return { value: [], diagnostics: [diagnostic({ file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file')] };
+  return parseYamlFile(r.text, file);
+}
+
+/**
+ * Reads and parses files one by one, each with its own documents and problems. Files are shown
+ * relative to `cwd` (default the process's working directory); `keepBytes` keeps what was read.
+ */
+export function loadEachFile(paths: readonly string[], options: { cwd?: string; keepBytes?: boolean; root?: string } = {}): LoadedFile[] {
+  // One thread: split across two, reading and parsing small files was no faster (measured), as
+  // V8's compiler and GC threads then compete for the second core.
+  return paths.map((path) => {
+    const shown = displayPath(path, options.cwd);
+    // A name that holds syntax is shown escaped: it is data, whatever reads the message.
+    const file = badPathCharacter(shown) ? printable(shown.replace(/\\/g, '\\\\')) : shown;
+    let bytes: Buffer | undefined;
+    const parsed = parsedText(readText(path, options.root, options.keepBytes ? (b) => (bytes = b) : undefined), file);
+    return { path, file, documents: parsed.value, diagnostics: parsed.diagnostics, ...(bytes !== undefined && { bytes }) };
+  });
+}
+
 /** Reads and parses files. Unreadable, binary and non-UTF-8 files become diagnostics. */
 export async function loadFiles(paths: readonly string[], root?: string): Promise<Result<LoadedDocument[]>> {
   const diagnostics: Diagnostic[] = [];
   const documents: LoadedDocument[] = [];
-  // One thread: split across two, reading and parsing small files was no faster (measured), as
-  // V8's compiler and GC threads then compete for the second core.
-  for (const path of paths) {
-    const file = displayPath(path);
-    const r = readText(path, root);
-    if ('problem' in r) {
-      diagnostics.push(diagnostic({ file: badPathCharacter(file) ? printable(file.replace(/\\/g, '\\\\')) : file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file'));
-      continue;
-    }
-    const parsed = parseYamlFile(r.text, file);
-    diagnostics.push(...parsed.diagnostics);
-    documents.push(...parsed.value);
+  for (const f of loadEachFile(paths, { root })) {
+    diagnostics.push(...f.diagnostics);
+    documents.push(...f.documents);
   }
   return { value: documents, diagnostics };
 }

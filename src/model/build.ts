@@ -22,7 +22,7 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /* Plain shapes of schema-valid documents. */
 interface RawCluster {
   name: string; accountId: string; region: string; authentication: Cluster['authentication']; namespaces: string[];
-  endpoint?: string; certificateAuthorityData?: string;
+  endpoint?: string; certificateAuthorityData?: string; awsProfile?: string;
   awsAuth?: { requireNodeMapping?: boolean; mapRoles?: { rolearn: string; username: string; groups?: string[] }[]; mapUsers?: { userarn: string; username: string; groups?: string[] }[] };
 }
 interface RawProfile { name: string; description: string; clusterRole?: string; rules?: PolicyRule[] }
@@ -77,6 +77,7 @@ export function buildModel(
         authentication: raw.authentication,
         namespaces: raw.namespaces,
         ...(raw.endpoint !== undefined && { endpoint: raw.endpoint }),
+        ...(raw.awsProfile !== undefined && { awsProfile: raw.awsProfile }),
         ...(raw.certificateAuthorityData !== undefined && { certificateAuthorityData: raw.certificateAuthorityData.replace(/\s+/g, '') }),
         awsAuth: {
           requireNodeMapping: raw.awsAuth?.requireNodeMapping ?? true,

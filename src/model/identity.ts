@@ -81,6 +81,7 @@ export const PERSON_ACCESS_POLICIES = [
   'AmazonEKSAdminViewPolicy',
   'AmazonEKSClusterAdminPolicy',
   'AmazonEKSEditPolicy',
+  'AmazonEKSSecretReaderPolicy',
   'AmazonEKSViewPolicy',
 ] as const;
 

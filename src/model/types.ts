@@ -32,6 +32,8 @@ export interface Cluster {
   namespaces: string[];
   endpoint?: string;
   certificateAuthorityData?: string;
+  /** The AWS CLI profile kubeconfig contexts use (AWS_PROFILE); see awsProfileOf for the default. */
+  awsProfile?: string;
   /** Preserved aws-auth entries (node groups, Fargate, break-glass), verbatim and in file order. */
   awsAuth: { mapRoles: AwsAuthRoleMapping[]; mapUsers: AwsAuthUserMapping[]; requireNodeMapping: boolean };
   file: string;

@@ -32,8 +32,14 @@ export function parallelThreshold(defaultMin: number): number {
   return availableParallelism() < 2 ? Infinity : defaultMin;
 }
 
+/** The worker's old-generation heap limit. */
+const WORKER_OLD_SPACE_MB = 128;
+
 function start(): Handle {
-  const w = new Worker(new URL('./worker.js', import.meta.url));
+  // Its tasks hold one batch at a time, so a small heap is enough; a smaller heap is collected
+  // sooner, which keeps the process's peak memory down. A worker that runs out of it exits, and its
+  // tasks come back to this thread (below).
+  const w = new Worker(new URL('./worker.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_SPACE_MB } });
   const h: Handle = { w, pending: new Map() };
   w.on('message', (m: { id: number; ok: boolean; value?: unknown; error?: string }) => {
     const p = h.pending.get(m.id);

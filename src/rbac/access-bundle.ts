@@ -1,4 +1,5 @@
-import { groupsOn, identityMappings, principalArn } from '../emit/aws-auth.js';
+import { emitAwsAuth, groupsOn, identityMappings, principalArn } from '../emit/aws-auth.js';
+import { readAwsAuth } from './aws-auth.js';
 import { emitEmployeeRbac, emitProfileClusterRole, peopleOn, profilesUsedOn, type ClusterRbacObjects } from '../emit/rbac.js';
 import { stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, PolicyRule } from '../model/types.js';
@@ -85,13 +86,20 @@ export function userInfoFor(model: AccessModel, c: Cluster, e: Employee, mapping
   return { user: e.kubernetesUser, groups: [...groups, 'system:authenticated'] };
 }
 
-/** The identity mappings of a cluster in the authenticator's terms, to resolve `--as-arn`. */
+/**
+ * The identity mappings of a cluster in the authenticator's terms, to resolve `--as-arn`: on clusters
+ * that read aws-auth, the aws-auth ConfigMap `generate` writes, read back as the authenticator reads
+ * it (preserved entries verbatim, so a preserved role ARN with a path matches no one, as on the
+ * cluster); on access-entry clusters, the people's entries alone (EKS matches the role, path or not).
+ */
 export function awsAuthEntriesFor(model: AccessModel, c: Cluster): AwsAuthEntry[] {
-  const { roles, users } = identityMappings(model, c);
-  return [
-    ...c.awsAuth.mapRoles.map((m) => ({ kind: 'role' as const, arn: stripRolePath(m.rolearn), username: m.username, groups: m.groups ?? [] })),
-    ...c.awsAuth.mapUsers.map((m) => ({ kind: 'user' as const, arn: m.userarn, username: m.username, groups: m.groups ?? [] })),
-    ...roles.map((r) => ({ kind: 'role' as const, arn: r.rolearn, username: r.username, groups: r.groups ?? [] })),
-    ...users.map((u) => ({ kind: 'user' as const, arn: u.userarn, username: u.username, groups: u.groups ?? [] })),
-  ];
+  if (c.authentication === 'access-entries') {
+    const { roles, users } = identityMappings(model, c);
+    return [
+      ...roles.map((r) => ({ kind: 'role' as const, arn: r.rolearn, username: r.username, groups: r.groups ?? [] })),
+      ...users.map((u) => ({ kind: 'user' as const, arn: u.userarn, username: u.username, groups: u.groups ?? [] })),
+    ];
+  }
+  const read = readAwsAuth(emitAwsAuth(model, c).data);
+  return read.entries.map((e) => ({ kind: e.section === 'mapRoles' ? ('role' as const) : ('user' as const), arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.map((g) => g.name) }));
 }

@@ -2,8 +2,10 @@
  * Kubernetes RBAC matching, with the semantics of the API server's RBAC authorizer
  * (`k8s.io/kubernetes/pkg/apis/rbac/v1/evaluation_helpers.go`): `*` matches every verb, group and
  * resource; a resource written as star-slash-sub matches that subresource of every resource; an absent or empty `resourceNames`
- * means every name, and a request without a name never matches a rule that lists names; a
- * non-resource URL ending in `*` matches by prefix.
+ * means every name, and a request without a name matches a rule that lists names only if one of
+ * them is "" (`ResourceNameMatches` compares the names as they are); a non-resource URL ending in
+ * `*` matches by prefix, all its trailing stars trimmed (`NonResourceURLMatches`). Verbs, groups,
+ * resources and names are compared exactly, case included.
  */
 import type { PolicyRule } from '../model/types.js';
 
@@ -27,16 +29,16 @@ export function apiGroupMatches(rule: PolicyRule, group: string): boolean {
 
 export function resourceMatches(rule: PolicyRule, resource: string, subresource?: string): boolean {
   const combined = subresource ? `${resource}/${subresource}` : resource;
-  return (rule.resources ?? []).some((r) => r === '*' || r === combined || (subresource !== undefined && r === `*/${subresource}`));
+  return (rule.resources ?? []).some((r) => r === '*' || r === combined || (!!subresource && r === `*/${subresource}`));
 }
 
 export function resourceNameMatches(rule: PolicyRule, name: string | undefined): boolean {
   if (!rule.resourceNames || rule.resourceNames.length === 0) return true;
-  return name !== undefined && name !== '' && rule.resourceNames.includes(name);
+  return rule.resourceNames.includes(name ?? '');
 }
 
 export function nonResourceURLMatches(rule: PolicyRule, path: string): boolean {
-  return (rule.nonResourceURLs ?? []).some((u) => u === '*' || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))));
+  return (rule.nonResourceURLs ?? []).some((u) => u === '*' || u === path || (u.endsWith('*') && path.startsWith(u.replace(/\*+$/, ''))));
 }
 
 /** Does `rule` allow the resource request? */

@@ -39,6 +39,16 @@ export interface AuditEvent {
   annotations?: Record<string, string> | null;
 }
 
+/** The annotation the API server's authorization filter writes: `allow` or `forbid` (`decisionAllow`, `decisionForbid`). */
+export const DECISION_ANNOTATION = 'authorization.k8s.io/decision';
+
+/** RFC 3339, as the API server writes `stageTimestamp` (metav1.MicroTime): a date, a time, `Z` or an offset. */
+const RFC3339 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Called with each event read, its file and the line it starts on. */
 export type OnEvent = (event: AuditEvent, file: string, line: number) => void;
 
@@ -111,11 +121,15 @@ export async function readAuditText(source: AsyncIterable<string>, file: string,
 
 /** JSON lines: one event (or one compact CloudWatch page) per line; blank lines are skipped. */
 async function readLines(chunks: AsyncIterable<string>, file: string, onEvent: OnEvent): Promise<void> {
-  let carry = '';
+  // The unfinished last line, in parts: only each new chunk is searched for a line break, so a long
+  // line arriving in many small chunks (gunzip) costs its length once, not its length squared.
+  let parts: string[] = [];
+  let partsLength = 0;
   let line = 0;
   const take = (text: string) => {
     line++;
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     if (text.length === 0) return;
     let value: unknown;
     try {
@@ -124,158 +138,255 @@ async function readLines(chunks: AsyncIterable<string>, file: string, onEvent: O
       if (text.trim() === '') return;
       throw new AuditLogError(file, line, `not JSON: ${errorText(e)}`);
     }
-    if (isPage(value)) for (const element of value.events) onEvent(fromPageElement(element, file, line), file, line);
-    else onEvent(asEvent(value, file, line), file, line);
+    emitElement(value, file, line, onEvent, true);
   };
   for await (const chunk of chunks) {
-    let text = carry.length > 0 ? carry + chunk : chunk;
     let from = 0;
-    for (let nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', from)) {
-      take(text.charCodeAt(nl - 1) === 13 ? text.slice(from, nl - 1) : text.slice(from, nl));
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', from)) {
+      if (parts.length > 0) {
+        parts.push(chunk.slice(0, nl));
+        take(parts.join(''));
+        parts = [];
+        partsLength = 0;
+      } else take(chunk.slice(from, nl));
       from = nl + 1;
     }
-    carry = from === 0 ? text : text.slice(from);
-    if (carry.length > MAX_EVENT_CHARS) throw new AuditLogError(file, line + 1, `a line longer than ${MAX_EVENT_CHARS} characters: not an audit log`);
-    text = '';
+    if (from < chunk.length) {
+      parts.push(from === 0 ? chunk : chunk.slice(from));
+      partsLength += chunk.length - from;
+      if (partsLength > MAX_EVENT_CHARS) throw new AuditLogError(file, line + 1, `a line longer than ${MAX_EVENT_CHARS} characters: not an audit log`);
+    }
   }
-  if (carry.length > 0) take(carry.endsWith('\r') ? carry.slice(0, -1) : carry);
+  if (parts.length > 0) take(parts.join(''));
+}
+
+/** An audit event, a CloudWatch log event (its `message` the audit event), or a whole page of them. */
+function emitElement(value: unknown, file: string, line: number, onEvent: OnEvent, pagesToo: boolean): void {
+  if (pagesToo && isPage(value)) {
+    for (const element of value.events) emitElement(element, file, line, onEvent, false);
+    return;
+  }
+  onEvent(fromPageElement(value, file, line), file, line);
 }
 
 function isPage(value: unknown): value is { events: unknown[] } {
   return typeof value === 'object' && value !== null && !('kind' in value) && !('stage' in value) && Array.isArray((value as { events?: unknown }).events);
 }
 
+type Frame =
+  /** Between pages. */
+  | 'top'
+  /** In a page object: after `{`, after a `,`, after a key, before a value, after a value. */
+  | 'key-or-end'
+  | 'key'
+  | 'colon'
+  | 'value'
+  | 'comma-or-end'
+  /** In the `events` array of a page (or a top-level array): after `[`, after a `,`, after an element. */
+  | 'element-or-end'
+  | 'element'
+  | 'element-comma-or-end';
+
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
 /**
- * CloudWatch pages: a streaming scan that keeps track of strings and nesting, and hands on each
- * element of an `events` array of a top-level object (or each element of a top-level array), so a
- * file of any size is read one element at a time. Several pages may follow each other.
+ * CloudWatch pages, `{"events": [{...}, ...], "searchedLogStreams": [...], ...}`, pretty-printed or
+ * not, several in a row, or a top-level array of pages or events. A streaming parser for the frame
+ * (the page object and its `events` array, checked token by token), and each value inside it cut out
+ * whole and given to JSON.parse: an element of `events` is handed on, anything else only checked.
+ * So a file of any size is read one element at a time, and invalid JSON anywhere is an error.
  */
 async function readPages(chunks: AsyncIterable<string>, file: string, onEvent: OnEvent): Promise<void> {
-  let depth = 0;
+  let frame = 'top' as Frame;
+  /** Inside a top-level array rather than a page's `events`. */
+  let topArray = false;
+  let line = 1;
+  // The value being cut out: its parts so far, where it started, its nesting, and whether it is one of the events.
+  let capture: string[] | undefined;
+  let captureLine = 0;
+  let captureLength = 0;
+  let captureDepth = 0;
+  let captureKind = 'container' as 'container' | 'string' | 'scalar';
+  let captureIsElement = false;
+  let captureIsKey = false;
   let inString = false;
   let escaped = false;
-  let line = 1;
-  /** Depth at which elements of interest start, when inside such an array. */
-  let elementDepth = -1;
-  /** The text of the element being read (from its `{`), and the line it starts on. */
-  let element: string[] | undefined;
-  let elementLine = 0;
-  let elementChars = 0;
-  /** The last key read at depth 1 of a top-level object, to find `events`. */
-  let keyStart = -1;
-  let keyText = '';
-  let lastKey = '';
-  let topIsArray = false;
+  let key = '';
+  const fail = (message: string): never => {
+    throw new AuditLogError(file, line, message);
+  };
+  const unexpected = (c: number, wanted: string): never => fail(`unexpected ${JSON.stringify(String.fromCharCode(c))} where ${wanted} belongs: not CloudWatch JSON`);
+  const finish = (text: string) => {
+    capture = undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new AuditLogError(file, captureLine, `not JSON: ${errorText(e)}`);
+    }
+    if (captureIsKey) {
+      key = value as string;
+      frame = 'colon';
+    } else if (captureIsElement) {
+      emitElement(value, file, captureLine, onEvent, topArray);
+      frame = 'element-comma-or-end';
+    } else frame = 'comma-or-end';
+  };
+  const begin = (chunk: string, i: number, asElement: boolean, asKey: boolean) => {
+    const c = chunk.charCodeAt(i);
+    capture = [];
+    captureLine = line;
+    captureLength = 0;
+    captureIsElement = asElement;
+    captureIsKey = asKey;
+    captureKind = c === 123 || c === 91 ? 'container' : c === 34 ? 'string' : 'scalar';
+    captureDepth = 0;
+    inString = false;
+    escaped = false;
+  };
   for await (const chunk of chunks) {
-    let segmentStart = element ? 0 : -1;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk.charCodeAt(i);
-      if (c === 10) line++;
-      if (inString) {
-        if (escaped) {
-          escaped = false;
-          continue;
-        }
-        // Jump to the closing quote, over escapes (a JSON string holds no line break): the
-        // `message` of a CloudWatch event is a whole audit event, escaped.
-        let j = i;
-        for (;;) {
-          const quote = chunk.indexOf('"', j);
-          const backslash = chunk.indexOf('\\', j);
+    let from = capture ? 0 : -1;
+    let i = 0;
+    while (i < chunk.length) {
+      if (capture) {
+        // Cutting out a value: strings are jumped over (they hold no line break), brackets counted.
+        if (inString || captureKind === 'string') {
+          if (!inString) {
+            inString = true;
+            i++;
+            continue;
+          }
+          if (escaped) {
+            escaped = false;
+            i++;
+            continue;
+          }
+          const quote = chunk.indexOf('"', i);
+          const backslash = chunk.indexOf('\\', i);
           if (backslash !== -1 && (quote === -1 || backslash < quote)) {
-            if (backslash + 1 < chunk.length) {
-              j = backslash + 2;
-              continue;
+            if (backslash + 1 < chunk.length) i = backslash + 2;
+            else {
+              escaped = true;
+              i = chunk.length;
             }
-            escaped = true;
-            i = chunk.length;
-            break;
+            continue;
           }
           if (quote === -1) {
             i = chunk.length;
-            break;
+            continue;
           }
           inString = false;
-          if (keyStart !== -1) {
-            keyText += chunk.slice(keyStart, quote);
-            keyStart = -1;
+          i = quote + 1;
+          if (captureKind === 'string') {
+            capture.push(chunk.slice(from, i));
+            finish(capture.join(''));
+            from = -1;
           }
-          i = quote;
-          break;
+          continue;
         }
-        continue;
-      }
-      if (c === 34) {
-        inString = true;
-        // A string at depth 1 of the top-level object that is not inside an element: maybe a key.
-        if (depth === 1 && !topIsArray && elementDepth === -1) {
-          keyStart = i + 1;
-          keyText = '';
-        }
-        continue;
-      }
-      if (c === 58 && depth === 1 && !topIsArray) {
-        lastKey = keyText;
-        continue;
-      }
-      if (c === 123 || c === 91) {
-        // { or [
-        if (depth === 0) {
-          topIsArray = c === 91;
-          if (topIsArray) elementDepth = 1;
-        } else if (depth === 1 && c === 91 && !topIsArray && lastKey === 'events' && elementDepth === -1) {
-          elementDepth = 2;
-        } else if (depth === elementDepth && !element) {
-          element = [];
-          segmentStart = i;
-          elementLine = line;
-          elementChars = 0;
-        }
-        depth++;
-        continue;
-      }
-      if (c === 125 || c === 93) {
-        // } or ]
-        depth--;
-        if (depth < 0) throw new AuditLogError(file, line, `unexpected "${String.fromCharCode(c)}": not JSON`);
-        if (element && depth === elementDepth) {
-          element.push(chunk.slice(segmentStart, i + 1));
-          const text = element.join('');
-          element = undefined;
-          segmentStart = -1;
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch (e) {
-            throw new AuditLogError(file, elementLine, `not JSON: ${errorText(e)}`);
+        const c = chunk.charCodeAt(i);
+        if (captureKind === 'scalar') {
+          if (isSpace(c) || c === 44 || c === 125 || c === 93) {
+            capture.push(chunk.slice(from, i));
+            finish(capture.join(''));
+            from = -1;
+            continue; // the delimiter belongs to the frame
           }
-          onEvent(fromPageElement(value, file, elementLine), file, elementLine);
-        } else if (depth === elementDepth - 1 && c === 93) {
-          elementDepth = -1;
+          i++;
+          continue;
         }
-        if (depth === 0) {
-          lastKey = '';
-          topIsArray = false;
-          elementDepth = -1;
+        if (c === 10) line++;
+        else if (c === 34) inString = true;
+        else if (c === 123 || c === 91) captureDepth++;
+        else if (c === 125 || c === 93) {
+          captureDepth--;
+          if (captureDepth === 0) {
+            capture.push(chunk.slice(from, i + 1));
+            finish(capture.join(''));
+            from = -1;
+          }
         }
+        i++;
         continue;
       }
-      if (depth === 0 && c !== 32 && c !== 10 && c !== 13 && c !== 9 && c !== 0xfeff) {
-        throw new AuditLogError(file, line, `unexpected ${JSON.stringify(String.fromCharCode(c))} between CloudWatch pages: not JSON`);
+      const c = chunk.charCodeAt(i);
+      if (c === 10) line++;
+      if (isSpace(c) || (c === 0xfeff && frame === 'top')) {
+        i++;
+        continue;
+      }
+      switch (frame) {
+        case 'top':
+          if (c === 123) frame = 'key-or-end';
+          else if (c === 91) {
+            topArray = true;
+            frame = 'element-or-end';
+          } else unexpected(c, 'a CloudWatch page (an object)');
+          i++;
+          continue;
+        case 'key-or-end':
+        case 'key':
+          if (c === 125 && frame === 'key-or-end') {
+            frame = 'top';
+            i++;
+            continue;
+          }
+          if (c !== 34) unexpected(c, 'a key');
+          begin(chunk, i, false, true);
+          from = i;
+          continue;
+        case 'colon':
+          if (c !== 58) unexpected(c, 'a ":"');
+          frame = 'value';
+          i++;
+          continue;
+        case 'value':
+          if (key === 'events') {
+            if (c !== 91) fail('"events" is not a list: not CloudWatch JSON');
+            frame = 'element-or-end';
+            i++;
+            continue;
+          }
+          begin(chunk, i, false, false);
+          from = i;
+          continue;
+        case 'comma-or-end':
+          if (c === 44) frame = 'key';
+          else if (c === 125) frame = 'top';
+          else unexpected(c, 'a "," or "}"');
+          i++;
+          continue;
+        case 'element-or-end':
+        case 'element':
+          if (c === 93 && frame === 'element-or-end') {
+            frame = topArray ? 'top' : 'comma-or-end';
+            topArray = false;
+            i++;
+            continue;
+          }
+          if (c !== 123) unexpected(c, 'a log event (an object)');
+          begin(chunk, i, true, false);
+          from = i;
+          continue;
+        case 'element-comma-or-end':
+          if (c === 44) frame = 'element';
+          else if (c === 93) {
+            frame = topArray ? 'top' : 'comma-or-end';
+            topArray = false;
+          } else unexpected(c, 'a "," or "]"');
+          i++;
+          continue;
       }
     }
-    if (keyStart !== -1) {
-      keyText += chunk.slice(keyStart);
-      keyStart = 0;
-    }
-    if (element) {
-      const part = chunk.slice(segmentStart === -1 ? 0 : segmentStart);
-      element.push(part);
-      elementChars += part.length;
-      if (elementChars > MAX_EVENT_CHARS) throw new AuditLogError(file, elementLine, `an event longer than ${MAX_EVENT_CHARS} characters: not an audit log`);
+    if (capture) {
+      const part = chunk.slice(from === -1 ? 0 : from);
+      (capture as string[]).push(part);
+      captureLength += part.length;
+      if (captureLength > MAX_EVENT_CHARS) throw new AuditLogError(file, captureLine, `a value longer than ${MAX_EVENT_CHARS} characters: not an audit log`);
     }
   }
-  if (inString || depth !== 0) throw new AuditLogError(file, line, 'the file ends inside a JSON value: truncated');
+  if (capture && captureKind === 'scalar') finish((capture as string[]).join(''));
+  if (capture || frame !== 'top') fail('the file ends inside a JSON value: truncated');
 }
 
 function isPageElement(value: unknown): value is { message: unknown } {
@@ -309,9 +420,26 @@ export function asEvent(value: unknown, file: string, line: number): AuditEvent 
   }
   if (e.kind !== undefined && e.kind !== 'Event') throw new AuditLogError(file, line, `not an audit.k8s.io/v1 Event: kind ${printable(String(e.kind))}`);
   if (e.stage !== 'ResponseComplete') return e;
-  if (typeof e.stageTimestamp !== 'string') throw new AuditLogError(file, line, 'a ResponseComplete event without a "stageTimestamp"');
-  if (typeof e.verb !== 'string') throw new AuditLogError(file, line, 'a ResponseComplete event without a "verb"');
-  if (typeof e.user !== 'object' || e.user === null || typeof e.user.username !== 'string') throw new AuditLogError(file, line, 'a ResponseComplete event without "user.username"');
-  if (e.objectRef !== undefined && e.objectRef !== null && typeof e.objectRef !== 'object') throw new AuditLogError(file, line, '"objectRef" is not an object');
+  const bad = (what: string): never => {
+    throw new AuditLogError(file, line, `a ResponseComplete event ${what}`);
+  };
+  if (typeof e.stageTimestamp !== 'string') bad('without a "stageTimestamp"');
+  if (!RFC3339.test(e.stageTimestamp!) || Number.isNaN(Date.parse(e.stageTimestamp!))) bad(`whose "stageTimestamp" is not an RFC 3339 time: ${JSON.stringify(printable(e.stageTimestamp!.slice(0, 40)))}`);
+  if (typeof e.verb !== 'string' || e.verb === '') bad('without a "verb"');
+  // `username` is left out when empty (Go's omitempty); `user` itself is always there.
+  if (!isObject(e.user)) bad('without "user"');
+  if (e.user!.username !== undefined && typeof e.user!.username !== 'string') bad('whose "user.username" is not a string');
+  if (e.user!.extra !== undefined && e.user!.extra !== null && !isObject(e.user!.extra)) bad('whose "user.extra" is not an object');
+  if (e.impersonatedUser !== undefined && e.impersonatedUser !== null && !isObject(e.impersonatedUser)) bad('whose "impersonatedUser" is not an object');
+  if (e.requestURI !== undefined && typeof e.requestURI !== 'string') bad('whose "requestURI" is not a string');
+  const ref = e.objectRef;
+  if (ref !== undefined && ref !== null) {
+    if (!isObject(ref)) bad('whose "objectRef" is not an object');
+    for (const k of ['resource', 'subresource', 'namespace', 'name', 'apiGroup'] as const) if (ref[k] !== undefined && typeof ref[k] !== 'string') bad(`whose "objectRef.${k}" is not a string`);
+  }
+  if (e.responseStatus !== undefined && e.responseStatus !== null && (!isObject(e.responseStatus) || (e.responseStatus.code !== undefined && typeof e.responseStatus.code !== 'number'))) bad('whose "responseStatus.code" is not a number');
+  if (e.annotations !== undefined && e.annotations !== null && !isObject(e.annotations)) bad('whose "annotations" is not an object');
+  const decision = e.annotations?.[DECISION_ANNOTATION];
+  if (decision !== undefined && decision !== 'allow' && decision !== 'forbid') bad(`whose "${DECISION_ANNOTATION}" is neither allow nor forbid: ${JSON.stringify(printable(String(decision).slice(0, 40)))}`);
   return e;
 }

@@ -23,12 +23,12 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { principalArn } from '../emit/aws-auth.js';
 import { grantsOn, profileRoleName } from '../emit/rbac.js';
 import { describeGrant } from '../lint/rules/process/util.js';
-import { parseIamArn, stripRolePath } from '../model/identity.js';
+import { parseIamArn, roleKubernetesUser, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
 import { builtinAccessPolicies, builtinClusterRoles, SUPERUSER_RULES } from '../rbac/builtin.js';
 import { policyAppliesIn, rulesAllow, type Request } from '../rbac/engine.js';
 import { compareStrings } from '../text.js';
-import { AuditLogError, type AuditEvent } from './audit-log.js';
+import { DECISION_ANNOTATION, type AuditEvent } from './audit-log.js';
 
 /** One permission: what a request did, or one verb on one resource a grant gives. */
 export interface Permission {
@@ -89,8 +89,8 @@ type Decision = 'allow' | 'deny';
 /** A distinct request of the log and how often it was made. */
 interface Tally {
   username: string;
-  /** The caller's canonical ARN as the authenticator logged it, `''` when absent. */
-  arn: string;
+  /** Who the authenticator said the caller is. */
+  caller: Caller;
   request: Request;
   decision: Decision;
   count: number;
@@ -108,7 +108,6 @@ interface JudgedGrant {
   opaque?: string;
 }
 
-const DECISION_ANNOTATION = 'authorization.k8s.io/decision';
 const NON_RESOURCE = '\u0001';
 
 /** The ClusterRoleBindings every cluster has for every authenticated user (bootstrap policy). */
@@ -150,11 +149,11 @@ export class UsageCollector {
   }
 
   /** Counts one event of the log (file and line for its errors). */
-  add(e: AuditEvent, file: string, line: number): void {
+  add(e: AuditEvent): void {
     if (e.stage !== 'ResponseComplete') return;
-    if (!this.inWindow(e.stageTimestamp!, file, line)) return;
+    if (!this.inWindow(e.stageTimestamp!)) return;
     this.counted++;
-    const decision: Decision = decisionOf(e);
+    const decision = decisionOf(e);
     const ref = e.objectRef;
     let request: Request;
     if (ref && typeof ref.resource === 'string' && ref.resource !== '') {
@@ -173,34 +172,30 @@ export class UsageCollector {
       request = { verb: e.verb!, path: q === -1 ? uri : uri.slice(0, q) };
     }
     const user = e.user!;
-    const arn = callerArn(user.extra);
-    const acting = e.impersonatedUser && typeof e.impersonatedUser.username === 'string' ? e.impersonatedUser.username : undefined;
-    if (acting !== undefined) {
-      // The real user was allowed to impersonate (or the request would have failed before this
-      // stage); the request itself was authorized for the impersonated user.
-      this.tally(user.username!, arn, { verb: 'impersonate', group: '', resource: 'users', name: acting }, 'allow');
-      this.tally(acting, '', request, decision);
-    } else this.tally(user.username!, arn, request, decision);
+    const username = user.username ?? '';
+    const caller = callerOf(user.extra);
+    const acting = e.impersonatedUser;
+    if (acting) {
+      // The request was authorized as the impersonated user, but it is the real user's doing: it
+      // uses their permission to impersonate (the API server's impersonation filter checks one
+      // request per user, service account, group and extra), never the impersonated person's grants.
+      for (const r of impersonationRequests(acting)) this.tally(username, caller, r, 'allow');
+      return;
+    }
+    if (decision !== undefined) this.tally(username, caller, request, decision);
   }
 
-  private tally(username: string, arn: string, request: Request, decision: Decision): void {
-    const key =
-      'path' in request
-        ? `${username}\0${arn}\0${decision}\0${request.verb}\0${NON_RESOURCE}\0${request.path}`
-        : `${username}\0${arn}\0${decision}\0${request.verb}\0${request.group}\0${request.resource}\0${request.subresource ?? ''}\0${request.namespace ?? ''}\0${request.name ?? ''}`;
+  private tally(username: string, caller: Caller, request: Request, decision: Decision): void {
+    const who = `${username}\0${caller.arn}\0${caller.session ?? '\u0002'}\0${decision}\0${request.verb}`;
+    const key = 'path' in request ? `${who}\0${NON_RESOURCE}\0${request.path}` : `${who}\0${request.group}\0${request.resource}\0${request.subresource ?? ''}\0${request.namespace ?? ''}\0${request.name ?? ''}`;
     const t = this.tallies.get(key);
     if (t) t.count++;
-    else this.tallies.set(key, { username, arn, request, decision, count: 1 });
+    else this.tallies.set(key, { username, caller, request, decision, count: 1 });
   }
 
-  private inWindow(ts: string, file: string, line: number): boolean {
-    let iso = ts;
-    // RFC 3339 in UTC, as the API server writes it, compares as text; anything else is parsed.
-    if (!(ts.length >= 20 && ts.charCodeAt(10) === 84 && ts.endsWith('Z'))) {
-      const ms = Date.parse(ts);
-      if (Number.isNaN(ms)) throw new AuditLogError(file, line, `"stageTimestamp" is not a date: ${JSON.stringify(ts.slice(0, 40))}`);
-      iso = new Date(ms).toISOString();
-    }
+  private inWindow(ts: string): boolean {
+    // RFC 3339 in UTC, as the API server writes it, compares as text; an offset is converted.
+    const iso = ts.endsWith('Z') ? ts : new Date(Date.parse(ts)).toISOString();
     return iso >= this.from && iso < this.to;
   }
 
@@ -272,10 +267,14 @@ export class UsageCollector {
     const denied = new Map<string, DeniedUsage>();
     const unexplained = new Map<string, DeniedUsage>();
     const unattributed = new Map<string, number>();
+    /** Requests that used someone else's grant on a principal they share. */
+    const sharedUse = new Map<string, { j: JudgedGrant; who: string; count: number }>();
+    const grantIds = new Map<JudgedGrant, number>(judged.map((j, i) => [j, i]));
+    const grantKeyOf = (j: JudgedGrant) => String(grantIds.get(j));
     const reachingCache = new Map<Employee, JudgedGrant[]>();
     for (const t of this.tallies.values()) {
       const e = byUser.get(t.username);
-      if (!e || (t.arn !== '' && !sameCaller(t.arn, principalArn(e, this.cluster)))) {
+      if (!e || !isTheirs(e, t.caller, this.cluster)) {
         unattributed.set(t.username, (unattributed.get(t.username) ?? 0) + t.count);
         continue;
       }
@@ -292,6 +291,7 @@ export class UsageCollector {
         if (j.kind === 'opaque' || !grantAllows(j, t.request)) continue;
         explained = true;
         addUse(usedBy, j, p, t.count);
+        if (j.employee !== e) addCount(sharedUse, `${grantKeyOf(j)}\0${e.name}`, () => ({ j, who: e.name, count: 0 }), t.count);
       }
       if (explained) continue;
       const opaque = grants.filter((j) => j.kind === 'opaque' && (j.namespaces === undefined || (!('path' in t.request) && t.request.namespace !== undefined && policyAppliesIn({ policy: '', rules: [], namespaces: [...j.namespaces] }, t.request.namespace))));
@@ -299,6 +299,11 @@ export class UsageCollector {
       else addCount(unexplained, `${e.name}\0${permissionKey(p)}`, () => ({ employee: e.name, ...p, count: 0 }), t.count);
     }
 
+    const sharedNote = (j: JudgedGrant): string => {
+      const others = [...sharedUse.values()].filter((u) => u.j === j).sort((a, b) => compareStrings(a.who, b.who));
+      if (others.length === 0) return '';
+      return `; ${others.map((u) => `${plural(u.count, 'request')} by ${u.who}`).join(', ')}, who sign${others.length === 1 ? 's' : ''} in through the same role, used it too: a grant on a shared role is everyone's on that role`;
+    };
     const grants: GrantUsage[] = [];
     const base = dirname(resolve(this.accessDir));
     for (const j of judged) {
@@ -315,7 +320,7 @@ export class UsageCollector {
         status,
         used,
         unused,
-        suggestion: suggestion(this.model, this.cluster, j, status, used, unused, this.window, requests),
+        suggestion: suggestion(this.model, this.cluster, j, status, used, unused, this.window, requests) + sharedNote(j),
         grant: describeGrant(j.grant),
         ...(j.employee.team !== undefined && { team: j.employee.team }),
         requests,
@@ -367,22 +372,65 @@ function nextDay(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-/** What the API server decided: its annotation, else the response code (403: forbidden). */
-function decisionOf(e: AuditEvent): Decision {
+/**
+ * What the API server decided: its annotation (`allow` or `forbid`), else the response: 403 is a
+ * denial; an error of the server with no decision (the authorizer failed) is neither.
+ */
+function decisionOf(e: AuditEvent): Decision | undefined {
   const logged = e.annotations?.[DECISION_ANNOTATION];
   if (logged === 'forbid') return 'deny';
   if (logged === 'allow') return 'allow';
-  return e.responseStatus?.code === 403 ? 'deny' : 'allow';
+  const code = e.responseStatus?.code;
+  if (code === 403) return 'deny';
+  return code !== undefined && code >= 500 ? undefined : 'allow';
 }
 
-/** The caller's ARN the authenticator put in the event: the canonical one (`role/<name>`, a user with its path), else as called. */
-function callerArn(extra: Record<string, string[]> | undefined): string {
-  if (!extra || typeof extra !== 'object') return '';
+/** The caller as the authenticator put it in `user.extra`: the canonical ARN (else the ARN as called) and the session name. */
+interface Caller {
+  arn: string;
+  session?: string;
+}
+
+function callerOf(extra: Record<string, string[]> | null | undefined): Caller {
+  if (!extra) return { arn: '' };
   const pick = (k: string) => {
     const v = extra[k];
-    return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : typeof v === 'string' ? (v as string) : '';
+    return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
   };
-  return pick('canonicalArn') || pick('arn');
+  const session = pick('sessionName');
+  return { arn: pick('canonicalArn') ?? pick('arn') ?? '', ...(session !== undefined && { session }) };
+}
+
+/**
+ * The permissions an impersonating request uses, as the impersonation filter checks them
+ * (`k8s.io/apiserver/pkg/endpoints/filters/impersonation.go` `buildImpersonationRequests`): the user
+ * (a service account's in its namespace), each group, each extra value, and the uid.
+ */
+function impersonationRequests(acting: NonNullable<AuditEvent['impersonatedUser']>): Request[] {
+  const out: Request[] = [];
+  const name = typeof acting.username === 'string' ? acting.username : '';
+  const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+  if (sa) out.push({ verb: 'impersonate', group: '', resource: 'serviceaccounts', namespace: sa[1]!, name: sa[2]! });
+  else if (name !== '') out.push({ verb: 'impersonate', group: '', resource: 'users', name });
+  for (const g of Array.isArray(acting.groups) ? acting.groups : []) if (typeof g === 'string') out.push({ verb: 'impersonate', group: '', resource: 'groups', name: g });
+  const extra = (acting as { extra?: unknown }).extra;
+  if (extra && typeof extra === 'object') {
+    for (const [key, values] of Object.entries(extra)) for (const v of Array.isArray(values) ? values : []) if (typeof v === 'string') out.push({ verb: 'impersonate', group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: v });
+  }
+  const uid = (acting as { uid?: unknown }).uid;
+  if (typeof uid === 'string' && uid !== '') out.push({ verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: uid });
+  return out;
+}
+
+/**
+ * Could the employee have made a request the authenticator logged for this caller? Their principal
+ * (when an ARN is logged), and for a role the session name their username comes from (when logged):
+ * on a shared role the username alone says who only as far as the session name does.
+ */
+function isTheirs(e: Employee, caller: Caller, c: Cluster): boolean {
+  if (caller.arn !== '' && !sameCaller(caller.arn, principalArn(e, c))) return false;
+  if (caller.session !== undefined && e.identity.kind === 'role' && roleKubernetesUser(caller.session) !== e.kubernetesUser) return false;
+  return true;
 }
 
 /**

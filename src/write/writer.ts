@@ -1,6 +1,6 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { UsageError } from '../diagnostics.js';
@@ -24,7 +24,32 @@ export function patchOf(c: Change, label: string): string {
     .replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2');
 }
 
-/** Every file under `dir` (path relative to it, with `/`), or an empty map when it does not exist. */
+/**
+ * Is `path` (relative to the output folder, with `/`) one of Terraform's own files: its state and
+ * state backups, its working folder `.terraform/`, the dependency lock file, variable values, plans,
+ * crash logs? generate never writes such a file, and never deletes, changes or reports one, wherever
+ * it is under the output folder: `terraform init` and `apply` may have been run there.
+ */
+export function isTerraformOwnFile(path: string): boolean {
+  const segments = path.split('/');
+  if (segments.slice(0, -1).includes('.terraform')) return true;
+  const name = segments[segments.length - 1] ?? '';
+  return (
+    name === '.terraform' ||
+    name === '.terraform.lock.hcl' ||
+    name === '.terraformrc' ||
+    name === 'terraform.rc' ||
+    /\.tfstate(\..*)?$/.test(name) ||
+    /\.tfvars(\.json)?$/.test(name) ||
+    name.endsWith('.tfplan') ||
+    /^crash(\..*)?\.log$/.test(name)
+  );
+}
+
+/**
+ * Every file under `dir` (path relative to it, with `/`), or an empty map when it does not exist.
+ * Terraform's own files are left out: they are not output.
+ */
 export async function readTree(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const root = resolve(dir);
@@ -32,9 +57,42 @@ export async function readTree(dir: string): Promise<Map<string, string>> {
   for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
     if (!e.isFile()) continue;
     const full = join(e.parentPath, e.name);
-    out.set(full.slice(root.length + 1).split('\\').join('/'), readFileSync(full, 'utf8'));
+    const rel = full.slice(root.length + 1).split('\\').join('/');
+    if (isTerraformOwnFile(rel)) continue;
+    out.set(rel, readFileSync(full, 'utf8'));
   }
   return out;
+}
+
+/**
+ * Puts Terraform's own files of `from` (the current output) at the same places in `to` (the new
+ * output, before it is swapped in), as hard links (copies where links cannot be made): the old output
+ * keeps them until the swap, the new one has them after it.
+ */
+function carryTerraformFiles(from: string, to: string, rel = ''): void {
+  if (!existsSync(from)) return;
+  for (const e of readdirSync(join(from, ...rel.split('/').filter(Boolean)), { withFileTypes: true })) {
+    const path = rel === '' ? e.name : `${rel}/${e.name}`;
+    if (isTerraformOwnFile(path)) mirror(join(from, ...path.split('/')), join(to, ...path.split('/')));
+    else if (e.isDirectory()) carryTerraformFiles(from, to, path);
+  }
+}
+
+/** Makes `dst` what `src` is: folders re-created, files hard-linked (or copied), symbolic links as links. */
+function mirror(src: string, dst: string): void {
+  const info = lstatSync(src);
+  mkdirSync(dirname(dst), { recursive: true });
+  if (info.isSymbolicLink()) symlinkSync(readlinkSync(src), dst);
+  else if (info.isDirectory()) {
+    mkdirSync(dst, { recursive: true });
+    for (const name of readdirSync(src)) mirror(join(src, name), join(dst, name));
+  } else if (info.isFile()) {
+    try {
+      linkSync(src, dst);
+    } catch {
+      copyFileSync(src, dst);
+    }
+  }
 }
 
 /** What would change if `files` replaced the current content of the output folder. Sorted by path. */
@@ -44,6 +102,30 @@ export function compareOutput(existing: ReadonlyMap<string, string>, files: read
   const paths = [...new Set([...existing.keys(), ...planned.keys()])].sort();
   for (const path of paths) {
     const before = existing.get(path);
+    const after = planned.get(path);
+    if (before === after) continue;
+    const status = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
+    changes.push({ path, status, ...(before !== undefined && { before }), ...(after !== undefined && { after }) });
+  }
+  return changes;
+}
+
+/**
+ * compareOutput against the folder on disk, reading one file at a time: only the changed files'
+ * text is kept, not the whole tree's (generate --check on a large output).
+ */
+export function compareWithFolder(dir: string, files: readonly OutputFile[]): Change[] {
+  const root = resolve(dir);
+  const existing = new Set<string>();
+  if (existsSync(root)) {
+    for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
+      if (e.isFile()) existing.add(join(e.parentPath, e.name).slice(root.length + 1).split('\\').join('/'));
+    }
+  }
+  const changes: Change[] = [];
+  const planned = new Map(files.map((f) => [f.path, f.content]));
+  for (const path of [...new Set([...existing, ...planned.keys()])].sort()) {
+    const before = existing.has(path) ? readFileSync(join(root, ...path.split('/')), 'utf8') : undefined;
     const after = planned.get(path);
     if (before === after) continue;
     const status = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
@@ -148,6 +230,8 @@ function isRunning(pid: number): boolean {
 }
 
 /** The lock file's name, next to the output folder. */
+/** Prefix of the file a lock is written to before it takes the lock's name. */
+const LOCK_DRAFT = '.eks-access-lock-';
 const lockName = (target: string): string => `.${basename(target)}.eks-access-lock`;
 
 /** A lock file that was created but never given its pid is taken over after this long. */
@@ -189,7 +273,7 @@ async function lockOutput(dir: string, lock: string): Promise<() => Promise<void
     // Written whole to a file of its own, then linked to the lock's name: link creates the name
     // atomically or fails, so a lock is never seen empty or half written, whenever a run is killed.
     // (A short name: the lock's own name may already be as long as a name may be.)
-    const draft = join(dirname(lock), `.eks-access-lock-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const draft = join(dirname(lock), `${LOCK_DRAFT}${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
       await writeFile(draft, lockText(), { flag: 'wx' });
     } catch (e) {
@@ -327,6 +411,8 @@ async function swapIn(dir: string, files: readonly OutputFile[], at: { target: s
     // (recoverSwap has run: the output folder is in place, so retired folders are old copies.)
     for (const name of await readdir(parent)) {
       if (name.startsWith(`.${basename(target)}.eks-access-`) && name !== lockName(target) && name !== journalName(target)) await rm(join(parent, name), { recursive: true, force: true });
+      // A lock draft left by a run killed while taking the lock (a live one exists for microseconds).
+      else if (name.startsWith(LOCK_DRAFT) && Date.now() - (await stat(join(parent, name)).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs > 60_000) await rm(join(parent, name), { force: true });
     }
     for (const f of files) checkEntryPath(f.path, staging);
     const entries = files.map((f): [string, string] => [f.path, f.content]);
@@ -345,6 +431,7 @@ async function swapIn(dir: string, files: readonly OutputFile[], at: { target: s
       await theirs;
       if (failed !== undefined) throw failed;
     }
+    carryTerraformFiles(target, staging);
     // The journal names the old output while the two renames run: a kill between them leaves no
     // output folder, and the next run (holding the lock) puts the old one back.
     const journal = join(parent, journalName(target));

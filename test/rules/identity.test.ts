@@ -291,6 +291,9 @@ ruleTests('invalid-or-wildcard-arn', {
   valid: [
     { name: 'well-formed ARNs', access: { 'access/clusters/prod.yaml': prod({ mapUsers: '    - userarn: arn:aws:iam::111122223333:user/ops/anna\n      username: anna\n' }) } },
     { name: 'manifests: the node mapping', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
+    // go-yaml decodes into []string with the text as written: an unquoted 012345678901 stays 12 digits.
+    { name: 'manifests: an unquoted account id keeps its leading zero', manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapAccounts: |\n    - 012345678901\n`) } },
+    { name: 'manifests: a role ARN under mapUsers, a federated user and the account root are ARNs the authenticator maps', manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/ops\n      username: ops\n    - userarn: arn:aws:sts::111122223333:federated-user/bob\n      username: bob\n    - userarn: arn:aws:iam::111122223333:root\n      username: root\n`) } },
   ],
   invalid: [
     {
@@ -303,14 +306,15 @@ ruleTests('invalid-or-wildcard-arn', {
       messages: ['partition aws-cn, but the cluster\'s region eu-west-1 is in aws'],
     },
     {
-      name: 'manifests: wildcard, session ARN, user ARN under mapRoles, bad account',
+      // A user ARN under mapRoles works (Map looks every ARN up in both lists): it is no finding.
+      name: 'manifests: wildcard, session ARN, bad account (a user ARN under mapRoles is fine)',
       manifests: {
         'manifests/aws-auth.yaml': awsAuth(
           `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ci-*\n      username: ci\n    - rolearn: arn:aws:sts::111122223333:assumed-role/Admin/alice\n      username: alice\n    - rolearn: arn:aws:iam::111122223333:user/bob\n      username: bob\n  mapAccounts: |\n    - "12345"\n`,
         ),
       },
-      errors: ['manifests/aws-auth.yaml:13:7', 'manifests/aws-auth.yaml:15:7', 'manifests/aws-auth.yaml:17:7', 'manifests/aws-auth.yaml:20:7'],
-      messages: ['contains a wildcard', 'Map arn:aws:iam::111122223333:role/Admin', 'move it to mapUsers', 'not a 12-digit AWS account id'],
+      errors: ['manifests/aws-auth.yaml:13:7', 'manifests/aws-auth.yaml:15:7', 'manifests/aws-auth.yaml:20:7'],
+      messages: ['contains a wildcard', 'Map arn:aws:iam::111122223333:role/Admin', 'not a 12-digit AWS account id'],
     },
   ],
 });
@@ -324,6 +328,12 @@ ruleTests('duplicate-principal', {
     },
   ],
   invalid: [
+    {
+      name: 'manifests: one role in mapRoles and in mapUsers: mapRoles is looked up first',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/Ops\n      username: other\n`) },
+      errors: ['manifests/aws-auth.yaml:16:7'],
+      messages: ['is mapped twice in aws-auth mapRoles and mapUsers'],
+    },
     // An existing IAM user that another employee's iamUser creates, and a user ARN differing only in
     // case from a preserved entry, are refused by validate: test/hostile.test.ts.
     {
@@ -431,6 +441,10 @@ ruleTests('aws-auth-deprecated', {
 ruleTests('aws-auth-lockout', {
   valid: [
     { name: 'the cluster file keeps its node mapping', access: {} },
+    {
+      name: 'manifests: the node role written under mapUsers still maps the nodes (both lists are looked up)',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/eks-nodes\n      username: system:node:{{EC2PrivateDNSName}}\n      groups: [system:bootstrappers, system:nodes]\n`) },
+    },
     { name: 'manifests: a node mapping', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
     {
       name: 'manifests: a node role mapped twice, both times as a node',
@@ -438,6 +452,12 @@ ruleTests('aws-auth-lockout', {
     },
   ],
   invalid: [
+    {
+      name: 'manifests: a section that does not parse takes the node mapping with it',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/dev\n      username: {{SessionName}}\n`) },
+      errors: ['manifests/aws-auth.yaml:1:1'],
+      messages: ['maps no node role'],
+    },
     {
       name: 'manifests: no node role at all',
       manifests: { 'manifests/aws-auth.yaml': awsAuth(`  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/ops\n      username: ops\n`) },
@@ -497,6 +517,25 @@ ruleTests('aws-auth-ignored-entry', {
       manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - username: ops\n      groups: [ops]\n  mapusers: |\n    - userarn: arn:aws:iam::111122223333:user/ops\n      username: ops\n`) },
       errors: ['manifests/aws-auth.yaml:13:7', 'manifests/aws-auth.yaml:15:3'],
       messages: ['has no rolearn', 'aws-auth key mapusers is ignored'],
+    },
+    {
+      // go-yaml reads {{SessionName}} unquoted as a flow mapping used as a key: the whole section goes.
+      name: 'manifests: an unquoted {{SessionName}} drops all of mapRoles, the node mapping included',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/dev\n      username: {{SessionName}}\n`) },
+      errors: ['manifests/aws-auth.yaml:14:18'],
+      messages: ['it drops every entry of mapRoles'],
+    },
+    {
+      name: 'manifests: groups that are not a list are skipped and the entry kept; rolearn with sso is dropped',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups: ops\n    - rolearn: arn:aws:iam::111122223333:role/sso\n      sso: {permissionSetName: Dev, accountID: "111122223333"}\n`) },
+      errors: ['manifests/aws-auth.yaml:15:15', 'manifests/aws-auth.yaml:16:7'],
+      messages: ['the authenticator skips it and keeps the entry (the entry keeps no groups)', 'only one of rolearn or SSO can be supplied'],
+    },
+    {
+      name: 'manifests: mapRoles without | makes the ConfigMap invalid as a whole',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`  mapRoles:\n    - rolearn: arn:aws:iam::111122223333:role/eks-nodes\n`) },
+      errors: ['manifests/aws-auth.yaml:8:5'],
+      messages: ['the API server refuses this ConfigMap, so none of its mappings applies'],
     },
   ],
 });

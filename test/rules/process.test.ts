@@ -85,7 +85,7 @@ ruleTests('expired-access', {
       today: '2027-02-01',
       access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n  - cluster: api\n    level: read-only\n    expires: 2026-12-01\n', 'team: payments\nexpires: 2027-01-31\n') },
       errors: [`${BOB}:6`],
-      messages: ['employee bob expired on 2027-01-31 but the file still grants access on api, prod (2 grant(s))'],
+      messages: ['employee bob expired on 2027-01-31 and is left out of the generated output, but the file still grants access on api, prod (2 grant(s))'],
     },
     {
       name: 'the default test day: an admin grant from last year',

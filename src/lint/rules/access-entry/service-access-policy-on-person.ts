@@ -7,7 +7,7 @@ import { onList, personPolicyGrants } from './util.js';
  * EKS ships access policies for its own components too (AmazonEKSAutoNodePolicy for Auto Mode nodes,
  * networking, load balancing, block storage...). Their permissions are shaped for a controller, not
  * for a person: what they allow is undocumented for humans and changes with EKS releases, and
- * eks-access cannot show what they grant. People get one of the five person policies.
+ * eks-access cannot show what they grant. People get one of the six person policies.
  */
 export const serviceAccessPolicyOnPerson: Rule = {
   meta: {

@@ -3,9 +3,10 @@ import { reportAt } from './util.js';
 
 /**
  * The authenticator reads exactly `mapRoles`, `mapUsers` and `mapAccounts`, and drops, with only a
- * log line on the control plane, any entry it cannot parse ("Only saving data that was good"). A
- * `maproles:` key or a malformed entry looks like access in review and grants nothing; if it held
- * the node mapping, the nodes are locked out.
+ * log line on the control plane, a section it cannot parse and any entry that fails validation
+ * ("Only saving data that was good"); a field of the wrong type (`groups: ops`) is skipped and its
+ * entry kept without it. A `maproles:` key or a malformed entry looks like access in review and
+ * grants something else or nothing; if it held the node mapping, the nodes are locked out.
  */
 export const awsAuthIgnoredEntry: Rule = {
   meta: {
@@ -31,7 +32,12 @@ export const awsAuthIgnoredEntry: Rule = {
         );
       }
       for (const e of view.invalidEntries) {
-        reportAt(report, input, e.at, [view.cluster], `${e.reason}. Fix it: the authenticator only logs this on the control plane, where nobody sees it, and the entry grants nothing`, object);
+        if (e.refused) {
+          reportAt(report, input, e.at, [view.cluster], `${e.reason}. Fix it before applying`, object);
+          continue;
+        }
+        const effect = e.kept ? 'the entry still maps its ARN, without what was skipped' : e.wholeSection ? 'none of those entries maps anyone' : 'the entry maps no one';
+        reportAt(report, input, e.at, [view.cluster], `${e.reason}. Fix it: the authenticator only logs this on the control plane, where nobody sees it, and ${effect}`, object);
       }
     }
   },

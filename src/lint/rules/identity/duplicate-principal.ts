@@ -2,10 +2,10 @@ import type { IdentityMapping, Rule } from '../../types.js';
 import { describeMapping, OncePerPlace, onClusters, reportAt, sourceKey } from './util.js';
 
 /**
- * IAM ARNs are case-insensitive. The authenticator stores aws-auth roles (and, in current versions,
- * users) under the lower-cased ARN, so of two entries for one principal the last silently wins and
- * the other's username and groups vanish; older versions kept both users and matched either at
- * random. Access entries are one per principal. Only duplicates within one authentication path count:
+ * IAM ARNs are case-insensitive. The authenticator stores aws-auth roles under the lower-cased ARN
+ * and users under the ARN as written (`RoleMapping.Key`, `UserMapping.Key`), so of two entries for
+ * one principal the last silently wins and the other's username and groups vanish; two user entries
+ * that differ only in case are both kept and, both matching with EqualFold, either is used at random. Access entries are one per principal. Only duplicates within one authentication path count:
  * the same person in aws-auth and in an access entry of a cluster in both modes is how eks-access
  * migrates, and EKS lets the access entry win.
  */
@@ -31,15 +31,18 @@ export const duplicatePrincipal: Rule = {
       }
       // The same mapping reached twice (one place), e.g. a role several people share: not a duplicate.
       if (sourceKey(first.at) === sourceKey(m.at)) continue;
-      const list = m.via === 'access-entry' ? 'the access entries' : m.kind === 'role' ? 'aws-auth mapRoles' : 'aws-auth mapUsers';
+      const crossList = m.via === 'aws-auth' && first.section !== undefined && m.section !== undefined && first.section !== m.section;
+      const list = m.via === 'access-entry' ? 'the access entries' : crossList ? 'aws-auth mapRoles and mapUsers' : (m.section ?? (m.kind === 'role' ? 'mapRoles' : 'mapUsers')) === 'mapRoles' ? 'aws-auth mapRoles' : 'aws-auth mapUsers';
       const also = `${first.at.file}:${first.at.line}`;
       const caseOnly = first.arn !== m.arn;
       const why =
         m.via === 'access-entry'
           ? 'a cluster has one access entry per principal, so one of them fails to apply or replaces the other'
-          : m.kind === 'role' || !caseOnly
+          : crossList
+            ? 'the authenticator looks mapRoles up first, so the mapUsers entry is never used'
+          : m.section === 'mapRoles' || (m.section === undefined && m.kind === 'role') || !caseOnly
             ? 'the authenticator keeps only the last entry, silently dropping the other\'s username and groups'
-            : 'IAM ARNs are case-insensitive, so both entries name one user: current authenticators keep only the last, older ones pick either at random';
+            : 'IAM ARNs are case-insensitive, so both entries name one user: the authenticator keeps both (users are stored by ARN as written) and signs the user in through either, at random';
       found.add(
         m.at,
         m.cluster,

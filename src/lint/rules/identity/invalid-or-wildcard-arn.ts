@@ -3,7 +3,7 @@ import { arnProblem, OncePerPlace, onClusters, reportAt, sourceKey } from './uti
 
 /**
  * The authenticator compares the caller's canonical ARN with each entry exactly (case aside): no
- * wildcards, no STS session ARNs, the right list for the right kind, the cluster's partition. An
+ * wildcards, no STS session ARNs, the cluster's partition (either list works for either kind). An
  * entry that cannot match is dead weight that reviewers read as access, and a wildcard shows the
  * intent to let a whole family of principals in, which a future matcher might honour.
  */
@@ -18,7 +18,7 @@ export const invalidOrWildcardArn: Rule = {
   },
   check(input, report) {
     // Entries the authenticator drops altogether are aws-auth-ignored-entry's.
-    const dropped = new Set(input.awsAuth.flatMap((v) => v.invalidEntries.map((e) => sourceKey(e.at))));
+    const dropped = new Set(input.awsAuth.flatMap((v) => v.invalidEntries.filter((e) => !e.kept).map((e) => sourceKey(e.at))));
     const found = new OncePerPlace<{ problem: string; vias: Set<string> }>();
     const vias = new Map<string, Set<string>>();
     for (const m of input.identities) {

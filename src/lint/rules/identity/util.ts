@@ -132,12 +132,13 @@ export function mappingsOf(input: LintInput, view: AwsAuthView): IdentityMapping
 /**
  * Why the authenticator can never match this ARN, or undefined when it is a well-formed IAM ARN of the
  * right kind. Matching is an exact, case-insensitive comparison with the caller's canonical ARN
- * (`arn:<partition>:iam::<account>:role/<name>` or `...:user/<path><name>`): no wildcards, no sessions.
+ * (`arn:<partition>:iam::<account>:role/<name>` or `...:user/<path><name>`, a federated user or the
+ * account root as they are; `pkg/arn` `Canonicalize`): no wildcards, no sessions.
  */
 export function arnProblem(m: IdentityMapping, clusterRegion?: string): string | undefined {
   const arn = m.arn;
   if (m.kind === 'account') {
-    return /^\d{12}$/.test(arn) ? undefined : `"${arn}" is not a 12-digit AWS account id (quote account ids: unquoted, YAML reads them as numbers and drops leading zeros)`;
+    return /^\d{12}$/.test(arn) ? undefined : `"${arn}" is not a 12-digit AWS account id, so no caller's account matches it (the authenticator keeps each entry's text as written, leading zeros included)`;
   }
   const field = m.kind === 'role' ? 'rolearn' : 'userarn';
   if (/[*?]/.test(arn)) {
@@ -147,16 +148,14 @@ export function arnProblem(m: IdentityMapping, clusterRegion?: string): string |
   if (sts) {
     return `${field} ${arn} is an STS session ARN; the authenticator turns every session into its role ARN before matching, so this entry matches no one. Map arn:${sts[1]}:iam::${sts[2]}:role/${sts[3]} (without the role's path)`;
   }
+  // A federated user and the account root are canonical ARNs the authenticator maps as written.
+  if (/^arn:[^:]+:sts::\d{12}:federated-user\/.+$/.test(arn) || /^arn:[^:]+:iam::\d{12}:root$/.test(arn)) return undefined;
   const loose = /^arn:([^:]*):iam::([^:]*):(user|role)\/(.+)$/.exec(arn);
   if (!loose) return `${field} ${arn} is not an IAM ${m.kind} ARN (arn:aws:iam::<account>:${m.kind}/<name>), so it matches no one`;
-  const [, partition, account, type] = loose;
+  const [, partition, account] = loose;
   if (!KNOWN_PARTITIONS.includes(partition!)) return `${field} ${arn} names the unknown partition "${partition}" (aws, aws-cn, aws-us-gov...), so it matches no one`;
   if (!/^\d{12}$/.test(account!)) return `${field} ${arn} has the account id "${account}", not 12 digits, so it matches no one`;
-  if (type !== m.kind) {
-    const list = m.kind === 'role' ? 'mapRoles' : 'mapUsers';
-    const other = type === 'role' ? 'mapRoles' : 'mapUsers';
-    return `${arn} is an IAM ${type} ARN under ${list}, where the authenticator only looks up ${m.kind}s, so it matches no one; move it to ${other}`;
-  }
+  // The authenticator looks every caller up in mapRoles and then in mapUsers, so an ARN works in either list.
   if (clusterRegion !== undefined && partition !== partitionOf(clusterRegion)) {
     return `${field} ${arn} is in partition ${partition}, but the cluster's region ${clusterRegion} is in ${partitionOf(clusterRegion)}: no caller of this cluster has that ARN`;
   }

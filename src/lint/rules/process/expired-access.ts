@@ -2,16 +2,16 @@ import type { Rule } from '../../types.js';
 import { clustersOf, describeGrant, employeeAt } from './util.js';
 
 /**
- * An expiry date is a promise that access ends. eks-access still generates whatever the files
- * say, so access past its date stays live on the clusters until someone removes it: the
- * offboarded contractor, the incident that ended months ago.
+ * An expiry date is a promise that access ends. generate leaves expired grants and people out of
+ * its output, so access ends when that output is applied; the files still say otherwise until
+ * `eks-access expire --write` removes them. A warning, so it never blocks unrelated pull requests.
  */
 export const expiredAccess: Rule = {
   meta: {
     id: 'expired-access',
     code: 'META006',
     description: 'Disallow grants and employees whose expires date has passed',
-    severity: 'error',
+    severity: 'warning',
     risk: 'high',
     category: 'process',
   },
@@ -25,7 +25,7 @@ export const expiredAccess: Rule = {
         // The whole person expired: one finding, not one per grant.
         const clusters = [...new Set(e.grants.flatMap((g) => g.clusters))].sort().join(', ');
         report({
-          message: `employee ${e.name} expired on ${e.expires} but the file still grants access on ${clusters} (${e.grants.length} grant(s)): remove the employee file (offboarding), or set a new expires with a new reason`,
+          message: `employee ${e.name} expired on ${e.expires} and is left out of the generated output, but the file still grants access on ${clusters} (${e.grants.length} grant(s)): run eks-access expire --write (offboarding), or set a new expires with a new reason`,
           at: employeeAt(e),
           employee: e.name,
         });
@@ -34,7 +34,7 @@ export const expiredAccess: Rule = {
       for (const g of e.grants) {
         if (g.expires === undefined || g.expires >= input.today) continue;
         report({
-          message: `employee ${e.name}'s grant ${describeGrant(g)} on ${clustersOf(g)} expired on ${g.expires} and is still generated: remove the grant, or renew it with a new expires and reason`,
+          message: `employee ${e.name}'s grant ${describeGrant(g)} on ${clustersOf(g)} expired on ${g.expires} and is left out of the generated output: run eks-access expire --write to remove it, or renew it with a new expires and reason`,
           at: g.at,
           employee: e.name,
           ...(g.clusters.length === 1 && { cluster: g.clusters[0]! }),
