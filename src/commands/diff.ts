@@ -162,7 +162,7 @@ export async function readWorkingTree(dir: string, cwd = process.cwd()): Promise
   const files = new Map<string, ReadFile>();
   const documents = [];
   const diagnostics: Diagnostic[] = [];
-  for (const f of loadEachFile(paths, { cwd, keepBytes: true })) {
+  for (const f of loadEachFile(paths, { cwd, keepBytes: true, root: absDir })) {
     const rel = displayPath(f.path, absDir);
     files.set(rel, { sha: f.bytes ? blobId(f.bytes) : '', documents: f.documents, diagnostics: f.diagnostics });
     documents.push(...f.documents);
