@@ -10,7 +10,7 @@ import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/l
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
 import { dataAsKubectlReadsIt, isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
 import type { PolicyRule } from '../model/types.js';
-import { builtinClusterRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
+import { builtinClusterRoles, builtinNamespaceRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
 import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, LintInput, RoleObject, Subject } from './types.js';
 
@@ -221,6 +221,8 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     } else if (roleRef.kind === 'Role') {
       given = roleObjs.find((x) => x.role.kind === 'Role' && x.role.name === roleRef.name && (x.role.namespace ?? 'default') === namespace)?.role;
       if (given) rules = given.rules;
+      // The bootstrap Roles of kube-system and kube-public, which every cluster has.
+      else rules = builtinNamespaceRoles().get(`${namespace}/${roleRef.name}`)?.map((rule) => ({ rule }));
     }
     if (given) given.bound = true;
     const binding: BindingObject = {

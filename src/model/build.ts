@@ -1,3 +1,4 @@
+import { isUnknownPlatformRole } from '../rbac/builtin.js';
 import { diagnostic, type Diagnostic, type Source } from '../diagnostics.js';
 import { locate, type LoadedDocument, type PathSegment } from '../load/load.js';
 import type { Kind } from '../schema/schemas.js';
@@ -94,6 +95,12 @@ export function buildModel(
       const at = where(d, ['name']);
       if (!unique(model.profiles, raw.name, at, 'profile')) continue;
       if (raw.rules) checkRules(raw.rules, d, ['rules'], false, error);
+      if (raw.clusterRole !== undefined && isUnknownPlatformRole('ClusterRole', raw.clusterRole)) {
+        error(
+          where(d, ['clusterRole']),
+          `profile "${raw.name}" binds ClusterRole "${raw.clusterRole}", a name Kubernetes and EKS keep for roles of their own that is not one of the Kubernetes defaults eks-access knows: what it holds (and what the platform may later put in it) cannot be reviewed. Bind a default role, or write the rules in the profile`,
+        );
+      }
       model.profiles.set(raw.name, {
         name: raw.name,
         description: raw.description,

@@ -51,12 +51,24 @@ export function resolveAggregation<T extends ClusterRoleData>(roles: ReadonlyMap
 
 let clusterRoles: Map<string, ClusterRoleData> | undefined;
 
-/** The Kubernetes bootstrap ClusterRoles (cluster-admin, admin, edit, view, system:*), aggregation resolved. */
+/** A role of the shipped data files written in flow style: the name, and the namespace of a Role. */
+interface FlowRole {
+  name: string;
+  namespace?: string;
+  rules: PolicyRule[];
+}
+
+const readList = <T>(file: string): T[] => (parse(readFileSync(DATA_DIR + file, 'utf8')) as { items: T[] }).items;
+
+/**
+ * The Kubernetes bootstrap ClusterRoles, every one the API server creates (cluster-admin, admin,
+ * edit, view, the other system:* roles and the controllers' system:controller:* roles), aggregation
+ * resolved: what binding one of them grants is judged by its content, like any other role.
+ */
 export function builtinClusterRoles(): Map<string, ClusterRoleData> {
   if (clusterRoles) return clusterRoles;
-  const list = parse(readFileSync(DATA_DIR + 'kubernetes/cluster-roles.yaml', 'utf8')) as { items: RawClusterRole[] };
   const raw = new Map<string, ClusterRoleData>();
-  for (const item of list.items) {
+  for (const item of readList<RawClusterRole>('kubernetes/cluster-roles.yaml')) {
     const name = item.metadata?.name;
     if (!name) continue;
     raw.set(name, {
@@ -66,8 +78,29 @@ export function builtinClusterRoles(): Map<string, ClusterRoleData> {
       rules: item.rules ?? [],
     });
   }
+  for (const item of readList<FlowRole>('kubernetes/controller-roles.yaml')) {
+    raw.set(item.name, { name: item.name, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' }, rules: item.rules });
+  }
   clusterRoles = resolveAggregation(raw);
   return clusterRoles;
+}
+
+let namespaceRoles: Map<string, PolicyRule[]> | undefined;
+
+/** The Kubernetes bootstrap Roles (kube-system, kube-public), by `namespace/name`. */
+export function builtinNamespaceRoles(): Map<string, PolicyRule[]> {
+  namespaceRoles ??= new Map(readList<FlowRole>('kubernetes/namespace-roles.yaml').map((r) => [`${r.namespace}/${r.name}`, r.rules]));
+  return namespaceRoles;
+}
+
+/**
+ * A name Kubernetes or EKS reserve for roles of their own (`system:`, `eks:`) that is not one of the
+ * shipped defaults: what it holds is unknown here, and the platform may put anything in it, so a
+ * grant of it cannot be judged.
+ */
+export function isUnknownPlatformRole(kind: 'Role' | 'ClusterRole', name: string, namespace?: string): boolean {
+  if (!name.startsWith('system:') && !name.startsWith('eks:')) return false;
+  return kind === 'ClusterRole' ? !builtinClusterRoles().has(name) : !builtinNamespaceRoles().has(`${namespace ?? 'default'}/${name}`);
 }
 
 export interface AccessPolicyData {

@@ -212,6 +212,33 @@ ruleTests('dangling-roleref', {
   ],
 });
 
+ruleTests('unknown-platform-role', {
+  valid: [
+    { name: 'a Kubernetes default ClusterRole under system:', manifests: { 'manifests/rb.yaml': binding({ role: 'system:monitoring', subjects: [group('devs')] }) } },
+    { name: 'a controller role, which Kubernetes ships: judged by its content instead', manifests: { 'manifests/rb.yaml': binding({ role: 'system:controller:pod-garbage-collector', subjects: [group('devs')] }) } },
+    { name: 'a bootstrap Role of kube-system', manifests: { 'manifests/rb.yaml': binding({ kind: 'RoleBinding', namespace: 'kube-system', roleKind: 'Role', role: 'extension-apiserver-authentication-reader', subjects: [group('devs')] }) } },
+    { name: 'an eks: ClusterRole defined in the input', manifests: { 'manifests/rb.yaml': docs(role({ name: 'eks:reader', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }), binding({ role: 'eks:reader', subjects: [group('devs')] })) } },
+  ],
+  invalid: [
+    {
+      name: 'an eks: ClusterRole eks-access does not know',
+      manifests: { 'manifests/rb.yaml': binding({ role: 'eks:node-manager', subjects: [group('ops')] }) },
+      errors: ['manifests/rb.yaml:1:1'],
+      messages: ['ClusterRoleBinding ops binds ClusterRole eks:node-manager to Group ops: a name Kubernetes and EKS keep for their own roles, but not one of the Kubernetes defaults'],
+    },
+    {
+      name: 'a made-up system:controller: role, and a bootstrap Role bound outside its namespace',
+      manifests: {
+        'manifests/rb.yaml': docs(
+          binding({ role: 'system:controller:everything', subjects: [group('ops')] }),
+          binding({ kind: 'RoleBinding', namespace: 'payments', roleKind: 'Role', role: 'system:controller:token-cleaner', subjects: [group('ops')] }),
+        ),
+      },
+      errors: ['manifests/rb.yaml:1:1', 'manifests/rb.yaml:12:1'],
+    },
+  ],
+});
+
 ruleTests('default-serviceaccount-binding', {
   valid: [
     { name: 'a dedicated service account', manifests: { 'manifests/rb.yaml': binding({ kind: 'RoleBinding', role: 'view', subjects: [sa('reporter', 'payments')] }) } },

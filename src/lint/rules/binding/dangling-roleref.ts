@@ -1,10 +1,12 @@
+import { isUnknownPlatformRole } from '../../../rbac/builtin.js';
 import type { Rule } from '../../types.js';
 import { bindingName, customBindings, groupBindings, reportBinding, roleRefName, whom } from './util.js';
 
 /**
  * A binding whose role does not exist grants nothing today, but it is a loaded gun: whoever later
  * creates a role of that name (a chart, a typo fixed, a namespace admin with `create roles`)
- * hands its rules to the binding's subjects without touching the binding.
+ * hands its rules to the binding's subjects without touching the binding. (A `system:` or `eks:`
+ * name is unknown-platform-role's.)
  */
 export const danglingRoleref: Rule = {
   meta: {
@@ -16,7 +18,7 @@ export const danglingRoleref: Rule = {
     category: 'binding',
   },
   check(input, report) {
-    for (const g of groupBindings(customBindings(input).filter((b) => !b.roleFound))) {
+    for (const g of groupBindings(customBindings(input).filter((b) => !b.roleFound && !((b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace))))) {
       const b = g.first;
       reportBinding(
         report,

@@ -8,6 +8,7 @@ import { grantInKubeSystem } from './grant-in-kube-system.js';
 import { subjectAllAuthenticated } from './subject-all-authenticated.js';
 import { subjectAnonymous } from './subject-anonymous.js';
 import { subjectSystemMasters } from './subject-system-masters.js';
+import { unknownPlatformRole } from './unknown-platform-role.js';
 
 export const BINDING_RULES: readonly Rule[] = [
   builtinAdminEditBinding,
@@ -19,4 +20,5 @@ export const BINDING_RULES: readonly Rule[] = [
   subjectAllAuthenticated,
   subjectAnonymous,
   subjectSystemMasters,
+  unknownPlatformRole,
 ];
