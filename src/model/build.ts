@@ -53,6 +53,9 @@ export function buildModel(
   const where = (d: LoadedDocument, path: PathSegment[], key = false) => locate(d, path, key);
   const model: AccessModel = { clusters: new Map(), profiles: new Map(), employees: new Map() };
 
+  const documentsPerFile = new Map<string, number>();
+  for (const { d } of docs) documentsPerFile.set(d.file, (documentsPerFile.get(d.file) ?? 0) + 1);
+
   for (const [name, description] of Object.entries(BUILTIN_PROFILES)) {
     model.profiles.set(name, { name, description, builtin: true, clusterRole: name });
   }
@@ -113,6 +116,12 @@ export function buildModel(
     } else if (kind === 'LintPolicy') {
       const raw = d.data as RawLintPolicy;
       const at = where(d, []);
+      if ((documentsPerFile.get(d.file) ?? 0) > 1) {
+        // What the linter lets through is decided here: it must be a file a reviewer (and a
+        // CODEOWNERS entry) sees as the policy, never a document tucked into someone's access file.
+        error(at, `a LintPolicy must be the only document in its file: it decides what the linter lets through, so it needs a file of its own that CODEOWNERS can protect (init protects access/policy.yaml). Move it to access/policy.yaml`);
+        continue;
+      }
       if (model.lintPolicy) {
         error(at, `only one LintPolicy is allowed; another is at ${model.lintPolicy.at.file}:${model.lintPolicy.at.line}:${model.lintPolicy.at.column}`, 'duplicate-name');
         continue;
@@ -127,8 +136,6 @@ export function buildModel(
     }
   }
 
-  const documentsPerFile = new Map<string, number>();
-  for (const { d } of docs) documentsPerFile.set(d.file, (documentsPerFile.get(d.file) ?? 0) + 1);
   const usersSeen = new Map<string, { employee: string; at: Source }>();
   const iamUsersSeen = new Map<string, { employee: string; at: Source }>();
   for (const { d, kind } of docs) {

@@ -239,13 +239,14 @@ ruleTests('spoofable-session-username', {
   ],
   invalid: [
     {
-      name: 'a role outside SSO, on two clusters and for two people, is one finding',
+      // One finding per person (each file shows it; a waiver for one never waives the other's), each naming both clusters.
+      name: 'a role outside SSO, on two clusters and for two people, is one finding per person',
       access: {
         'access/employees/carol.yaml': person('carol', role(FEDERATED_ROLE), '  - clusters: [prod, api]\n    profile: view\n    scope: cluster\n'),
         'access/employees/dan.yaml': person('dan', role(FEDERATED_ROLE), '  - cluster: prod\n    profile: view\n    scope: cluster\n'),
       },
-      errors: ['access/employees/carol.yaml:7:5'],
-      messages: ['role arn:aws:iam::111122223333:role/federated/Developers (employees carol, dan) maps to the username session:{{SessionName}} on api, prod'],
+      errors: ['access/employees/carol.yaml:7:5', 'access/employees/dan.yaml:7:5'],
+      messages: ['role arn:aws:iam::111122223333:role/federated/Developers (employees carol, dan) maps to the username session:{{SessionName}} on api, prod', 'role arn:aws:iam::111122223333:role/federated/Developers (employees carol, dan) maps to the username session:{{SessionName}} on api, prod'],
     },
     {
       name: 'a preserved break-glass role with {{SessionNameRaw}}',

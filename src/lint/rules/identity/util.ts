@@ -108,11 +108,37 @@ export class OncePerPlace<T> {
   }
 }
 
-/** Reports with the employee and a single cluster filled in where they are known. */
+const sharedAt = new WeakMap<LintInput, Map<string, readonly string[]>>();
+
+/** The people of each role mapping several employees sign in through, by the mapping's place (its first member's identity). */
+function sharedMappings(input: LintInput): Map<string, readonly string[]> {
+  let out = sharedAt.get(input);
+  if (!out) {
+    out = new Map();
+    for (const m of input.identities) if (!m.preserved && m.employees.length > 1) out.set(sourceKey(m.at), m.employees);
+    sharedAt.set(input, out);
+  }
+  return out;
+}
+
+/**
+ * Reports with the employee and a single cluster filled in where they are known. A problem of a
+ * role several employees share is reported once per person, at that person's identity, so that each
+ * file shows it and a waiver for one person never waives it for the others.
+ */
 export function reportAt(report: (r: Report) => void, input: LintInput, at: Source, clusters: readonly string[], message: string, extra: Partial<Report> = {}): void {
-  const employee = employeeAt(input, at);
   const named = clusters.filter((c) => c !== '');
-  report({ message, at, ...(employee !== undefined && { employee }), ...(named.length === 1 && { cluster: named[0]! }), ...extra });
+  const cluster = named.length === 1 ? { cluster: named[0]! } : {};
+  const members = input.model ? sharedMappings(input).get(sourceKey(at)) : undefined;
+  if (members) {
+    for (const name of members) {
+      const e = input.model!.employees.get(name);
+      if (e) report({ message, at: e.identity.at, employee: name, ...cluster, ...extra });
+    }
+    return;
+  }
+  const employee = employeeAt(input, at);
+  report({ message, at, ...(employee !== undefined && { employee }), ...cluster, ...extra });
 }
 
 /**
