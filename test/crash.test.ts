@@ -87,4 +87,19 @@ test('a lock naming a live pid with another start time (a reused pid) is stale a
   }
 });
 
+test('leftovers of killed runs are removed by the next run, even when its output is unchanged: staging copies and lock drafts of dead processes', async () => {
+  const s = scratch(BASE_FILES);
+  try {
+    assert.is((await run(['generate'], s.dir)).code, 0);
+    // A pid that is surely not running (above the kernel's pid_max of 4194304), and one that is.
+    writeFileSync(join(s.dir, '.eks-access-lock-4999999-0a0b0c0d0e0f'), '4999999 1\n');
+    writeFileSync(join(s.dir, `.eks-access-lock-${process.ppid}-0a0b0c0d0e0f`), `${process.ppid} 1\n`);
+    mkdirSync(join(s.dir, '.generated.eks-access-new-4999999'));
+    assert.is((await run(['generate'], s.dir)).code, 0);
+    assert.equal(readdirSync(s.dir).filter((n) => n.includes('eks-access-')).sort(), [`.eks-access-lock-${process.ppid}-0a0b0c0d0e0f`]);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test.run();

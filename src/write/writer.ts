@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { UsageError } from '../diagnostics.js';
@@ -355,6 +355,24 @@ const reason = (e: unknown): string => (e instanceof Error ? e.message : String(
  * to the folder keeps two runs from writing it at once. Problems writing are WriteErrors (the folder
  * is then as it was); an output folder that must not be replaced is a UsageError.
  */
+/**
+ * Removes what interrupted earlier runs left next to the output folder: staging and retired copies
+ * (recoverSwap has run, so the output folder is in place and they are old copies) and lock drafts of
+ * processes that are gone. Called holding the lock, which is not a leftover: it is ours now.
+ */
+async function removeLeftovers(target: string): Promise<void> {
+  const parent = dirname(target);
+  for (const name of await readdir(parent)) {
+    if (name.startsWith(`.${basename(target)}.eks-access-`) && name !== lockName(target) && name !== journalName(target)) {
+      await rm(join(parent, name), { recursive: true, force: true });
+    } else if (name.startsWith(LOCK_DRAFT)) {
+      // `.eks-access-lock-<pid>-<random>`: a live process's draft exists only while it takes the lock.
+      const pid = Number(name.slice(LOCK_DRAFT.length).split('-')[0]);
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isRunning(pid)) await rm(join(parent, name), { force: true });
+    }
+  }
+}
+
 export async function writeOutput(dir: string, files: readonly OutputFile[], options: WriteOptions = {}): Promise<Change[]> {
   const target = resolve(dir);
   checkOutputFolder(dir, options.inputs ?? []);
@@ -382,6 +400,7 @@ export async function writeOutput(dir: string, files: readonly OutputFile[], opt
     await recoverSwap(target).catch((e: unknown) => {
       throw new WriteError(`cannot recover ${dir} from an interrupted run: ${reason(e)}`);
     });
+    await removeLeftovers(target).catch(() => undefined);
     const existing = await readTree(target).catch((e: unknown) => {
       throw new WriteError(`cannot read ${dir}: ${reason(e)}`);
     });
@@ -407,13 +426,6 @@ async function swapIn(dir: string, files: readonly OutputFile[], at: { target: s
   const { target, staging, retired } = at;
   const parent = dirname(target);
   try {
-    // Leftovers of an interrupted earlier run (the lock is not one: it is ours now).
-    // (recoverSwap has run: the output folder is in place, so retired folders are old copies.)
-    for (const name of await readdir(parent)) {
-      if (name.startsWith(`.${basename(target)}.eks-access-`) && name !== lockName(target) && name !== journalName(target)) await rm(join(parent, name), { recursive: true, force: true });
-      // A lock draft left by a run killed while taking the lock (a live one exists for microseconds).
-      else if (name.startsWith(LOCK_DRAFT) && Date.now() - (await stat(join(parent, name)).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs > 60_000) await rm(join(parent, name), { force: true });
-    }
     for (const f of files) checkEntryPath(f.path, staging);
     const entries = files.map((f): [string, string] => [f.path, f.content]);
     if (entries.length < parallelThreshold(PARALLEL_WRITE_MIN_FILES)) writeFiles(staging, entries);
