@@ -1,5 +1,4 @@
 import jsyaml from 'js-yaml';
-import { Document, visit } from 'yaml';
 import { printable } from '../text.js';
 
 /** Keys that lead an object, in this order; the rest follow alphabetically. */
@@ -56,22 +55,41 @@ export function readsAsNonString(value: string): boolean {
   return YAML11_BOOL.test(value) || YAML11_NULL.test(value) || YAML11_INT.test(value) || YAML11_FLOAT.test(value) || YAML11_TIMESTAMP.test(value) || YAML12_CORE.test(value);
 }
 
-function hasAmbiguousString(value: unknown): boolean {
-  if (typeof value === 'string') return readsAsNonString(value);
-  if (Array.isArray(value)) return value.some(hasAmbiguousString);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => readsAsNonString(k) || hasAmbiguousString(v));
-  return false;
+/**
+ * go-yaml (v2 `resolve`, v3 `resolve`) goes further than the YAML 1.1 tables: it hands a plain
+ * scalar, underscores removed, to Go's `strconv.ParseInt(s, 0, 64)` and `ParseFloat`, which take
+ * `0X1F`, `0O7`, `0B1` and underscores anywhere, and its timestamps allow one-digit months and days
+ * (`2001-1-2`). Rather than track every spelling Go accepts, a string that starts like a number (an
+ * optional sign, dots or underscores, then a digit) is always quoted; so are `=` and `<<`, which
+ * YAML 1.1 readers (libyaml, PyYAML) take for the value and merge keys.
+ */
+const NUMBER_LIKE = /^[-+]?[._]*[0-9]/;
+
+/**
+ * Characters that must never stand raw in a scalar: C0 controls but tab, DEL, C1 controls (U+0085
+ * is a YAML 1.1 line break), U+2028 and U+2029 (line breaks for YAML 1.1 readers, go-yaml and
+ * libyaml among them, though not for YAML 1.2), and the byte order mark.
+ */
+const UNSAFE_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+/** Must `s` be written double-quoted (with escapes) for every YAML reader to read this very string? */
+export function needsQuotes(s: string): boolean {
+  return readsAsNonString(s) || NUMBER_LIKE.test(s) || s === '=' || s === '<<' || UNSAFE_CHAR.test(s);
 }
 
-/** YAML text with every string that would be misread double-quoted (keys included). */
-function quotedYaml(sorted: unknown): string {
-  const doc = new Document(sorted, { version: '1.1', aliasDuplicateObjects: false });
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value === 'string' && readsAsNonString(node.value)) node.type = 'QUOTE_DOUBLE';
-    },
-  });
-  return doc.toString({ lineWidth: 0, indentSeq: true });
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\0': '\\0', '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r', '\x1b': '\\e', '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+
+/** A YAML double-quoted scalar of `s`: every character a reader could take for syntax or a line break escaped (the escapes js-yaml writes). */
+export function doubleQuoted(s: string): string {
+  return `"${s.replace(/[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => ESCAPES[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`))}"`;
+}
+
+/** Some string (key or value) that must be quoted but js-yaml might write plain: the document is then written by the writer here alone. */
+function hasForcedString(value: unknown): boolean {
+  if (typeof value === 'string') return needsQuotes(value);
+  if (Array.isArray(value)) return value.some(hasForcedString);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => needsQuotes(k) || hasForcedString(v));
+  return false;
 }
 
 /** One object as a YAML document. */
@@ -81,10 +99,13 @@ function documentText(object: unknown): string {
 
 /** YAML text of a value as it is (keys in their order), quoted for YAML 1.1 readers. */
 export function yamlText(sorted: unknown): string {
-  if (hasAmbiguousString(sorted)) return quotedYaml(sorted);
-  // js-yaml is several times faster than yaml's stringify and, out of compatibility mode, quotes what
-  // YAML 1.1 would misread (`yes`, `on`, `0777`, dates), which is how Kubernetes reads manifests.
-  return blockYaml(sorted) ?? jsyaml.dump(sorted, DUMP_OPTIONS);
+  const fast = blockYaml(sorted, false);
+  if (fast !== undefined) return fast;
+  // A multi-line or very long string: js-yaml writes it (as a block literal where it can), unless some
+  // string in the document needs quotes js-yaml would not give it; then every string that needs them,
+  // multi-line ones included, is written double-quoted with escapes.
+  if (hasForcedString(sorted)) return blockYaml(sorted, true)!;
+  return jsyaml.dump(sorted, DUMP_OPTIONS);
 }
 
 const DUMP_OPTIONS: jsyaml.DumpOptions = { lineWidth: -1, noRefs: true, quotingType: '"' };
@@ -96,9 +117,9 @@ const DUMP_OPTIONS: jsyaml.DumpOptions = { lineWidth: -1, noRefs: true, quotingT
  * its text does not depend on where it stands. Anything else (a multi-line string, another type)
  * gives undefined, and js-yaml writes the whole document. test/serialize.test.ts compares the two.
  */
-function blockYaml(value: unknown): string | undefined {
+function blockYaml(value: unknown, quoteAll: boolean): string | undefined {
   try {
-    return node(value, 0, true) + '\n';
+    return node(value, 0, true, quoteAll) + '\n';
   } catch (e) {
     if (e === NOT_PLAIN) return undefined;
     throw e;
@@ -112,10 +133,16 @@ const NUMBER_TEXTS = new Map<number, string>();
 /** Distinct scalars cached; past this, the caches stop growing (the writer stays correct, only slower). */
 const CACHE_MAX = 200_000;
 
-function scalar(s: string, key: boolean): string {
+function scalar(s: string, key: boolean, quoteAll = false): string {
   const cache = key ? keyTexts : valueTexts;
   let t = cache.get(s);
   if (t !== undefined) return t;
+  if (needsQuotes(s) || (quoteAll && (s.includes('\n') || s.includes('\r') || s.length > 1000))) {
+    t = doubleQuoted(s);
+    if (key && t.length > 1024) throw NOT_PLAIN;
+    if (cache.size < CACHE_MAX && !quoteAll) cache.set(s, t);
+    return t;
+  }
   if (s.includes('\n') || s.includes('\r') || s.length > 1000) throw NOT_PLAIN;
   if (key) {
     const out = jsyaml.dump({ [s]: 0 }, DUMP_OPTIONS);
@@ -136,8 +163,8 @@ function nextLine(level: number): string {
 }
 
 /** js-yaml's writeNode for a block context: `compact` as it passes it (the first line needs no break). */
-function node(v: unknown, level: number, compact: boolean): string {
-  if (typeof v === 'string') return scalar(v, false);
+function node(v: unknown, level: number, compact: boolean, quoteAll: boolean): string {
+  if (typeof v === 'string') return scalar(v, false, quoteAll);
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v === null) return 'null';
   if (typeof v === 'number') {
@@ -153,7 +180,7 @@ function node(v: unknown, level: number, compact: boolean): string {
     let out = '';
     for (const item of v) {
       if (item === undefined) throw NOT_PLAIN;
-      const text = node(item, level + 1, true);
+      const text = node(item, level + 1, true, quoteAll);
       if (!compact || out !== '') out += nextLine(level);
       out += text.charCodeAt(0) === 0x0a ? '-' : '- ';
       out += text;
@@ -168,9 +195,9 @@ function node(v: unknown, level: number, compact: boolean): string {
       const value = (v as Record<string, unknown>)[k];
       if (value === undefined) continue;
       let pair = !compact || out !== '' ? nextLine(level) : '';
-      const key = scalar(k, true);
+      const key = scalar(k, true, quoteAll);
       if (key.length > 1024) throw NOT_PLAIN;
-      const text = node(value, level + 1, false);
+      const text = node(value, level + 1, false, quoteAll);
       pair += key + (text.charCodeAt(0) === 0x0a ? ':' : ': ') + text;
       out += pair;
     }
