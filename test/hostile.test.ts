@@ -4,7 +4,7 @@
  * what generate writes.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -299,6 +299,69 @@ test('GitHub workflow annotations carry no ESC, BEL or other control characters'
     assert.not.match(r.stdout, /[\u0000-\u0009\u000b-\u001f\u007f]/);
   } finally {
     s.cleanup();
+  }
+});
+
+test('a waiver by file does not cover a person added to that file later', async () => {
+  const carol = PERSON('carol', '  iamUser: carol').replace('    level: read-only\n', '    level: admin\n');
+  const zed = PERSON('zed', '  iamUser: zed').replace('    level: read-only\n', '    level: admin\n');
+  const policy = 'apiVersion: eks-access/v1\nkind: LintPolicy\nwaivers:\n  - rule: require-expiry-for-admin\n    file: employees/carol.yaml\n    reason: SEC-88 carol is the break-glass owner\n    expires: 2099-01-01\n';
+  const waivedOf = async (files: Record<string, string>) => {
+    const s = scratch({ ...BASE_FILES, 'access/policy.yaml': policy, ...files });
+    try {
+      const lint = await run(['lint', '--format', 'json'], s.dir);
+      return (JSON.parse(lint.stdout) as { findings: { ruleId: string; employee?: string; waived?: unknown }[] }).findings.filter((f) => f.ruleId === 'require-expiry-for-admin').map((f) => [f.employee, f.waived !== undefined]);
+    } finally {
+      s.cleanup();
+    }
+  };
+  assert.equal(await waivedOf({ 'access/employees/carol.yaml': carol }), [['carol', true]]);
+  const both = await waivedOf({ 'access/employees/carol.yaml': `${carol}---\n${zed}` });
+  assert.equal(both.sort(), [['carol', false], ['zed', false]]);
+});
+
+test('one IAM role spelled two ways (case or path) by two employees is refused: IAM names roles per account whatever the case or path', async () => {
+  for (const [a, b] of [
+    ['arn:aws:iam::444455556666:role/dev.ops', 'arn:aws:iam::444455556666:role/Dev.Ops'],
+    ['arn:aws:iam::444455556666:role/team/dev', 'arn:aws:iam::444455556666:role/dev'],
+  ]) {
+    const s = scratch({
+      ...BASE_FILES,
+      'access/employees/z1.yaml': PERSON('z1', `  role:\n    arn: ${a}\n    sessionName: z1`, '', 'api'),
+      'access/employees/z2.yaml': PERSON('z2', `  role:\n    arn: ${b}\n    sessionName: z2`, '', 'api'),
+    });
+    try {
+      const v = await run(['validate'], s.dir);
+      assert.is(v.code, 1, `${a} / ${b}: ${v.stdout}${v.stderr}`);
+      assert.match(v.stdout + v.stderr, /are the same IAM role/);
+    } finally {
+      s.cleanup();
+    }
+  }
+});
+
+test('an access file that is a hard link (a second name of a file that may live outside the folder) is refused', async () => {
+  const s = scratch(BASE_FILES);
+  try {
+    writeFileSync(join(s.dir, 'outside.yaml'), PERSON('mallory', '  iamUser: mallory'));
+    linkSync(join(s.dir, 'outside.yaml'), join(s.dir, 'access/employees/mallory.yaml'));
+    const v = await run(['validate'], s.dir);
+    assert.is(v.code, 1, v.stdout + v.stderr);
+    assert.match(v.stdout + v.stderr, /access\/employees\/mallory\.yaml:1:1 +error +not read: it is a hard link/);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('groups and usernames with control characters or YAML 1.1 line breaks are schema errors', async () => {
+  for (const group of ['a\u001bb', 'a\u0085b', 'a\u009bb']) {
+    const s = scratch({ ...BASE_FILES, 'access/employees/g.yaml': PERSON('g', '  iamUser: g').replace('    level: read-only\n', `    groups: [${JSON.stringify(group)}]\n`) });
+    try {
+      const v = await run(['validate'], s.dir);
+      assert.is(v.code, 1, JSON.stringify(group) + v.stdout + v.stderr);
+    } finally {
+      s.cleanup();
+    }
   }
 });
 

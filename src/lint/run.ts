@@ -36,12 +36,17 @@ export function rulesThatCanFail(policy: LintPolicy | undefined, today: string):
   return RULES.filter((r) => severityOf(r, policy) === 'error' || expired.has(r.meta.id) || expired.has(r.meta.code));
 }
 
-/** Does `w` cover this finding? Waivers name a rule (id or code) and an employee or a file. */
-function waives(w: Waiver, f: Finding, accessDir: string | undefined): boolean {
+/**
+ * Does `w` cover this finding? Waivers name a rule (id or code) and an employee or a file. A waiver by
+ * file covers a person's finding only while that person is the file's one employee: someone added to
+ * the file later (a second document) is not waived by a reason written for the first.
+ */
+function waives(w: Waiver, f: Finding, accessDir: string | undefined, sharedFiles: ReadonlySet<string>): boolean {
   const rule = ruleById(f.ruleId);
   if (w.rule !== f.ruleId && w.rule !== rule?.meta.code) return false;
   if (w.employee !== undefined) return f.employee === w.employee;
   if (w.file !== undefined) {
+    if (f.employee !== undefined && sharedFiles.has(f.file)) return false;
     const wanted = accessDir ? `${accessDir.replace(/\/+$/, '')}/${w.file.replace(/^\.?\//, '')}` : w.file;
     return f.file === wanted || f.file.endsWith(`/${w.file.replace(/^\.?\//, '')}`);
   }
@@ -109,7 +114,7 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
       findings.push(f);
     });
   }
-  if (policy) applyWaivers(findings, policy, input.today, options);
+  if (policy) applyWaivers(findings, policy, input.today, options, input);
   return lazy ? findings : findings.sort(compareFindings);
 }
 
@@ -131,11 +136,18 @@ function waiverFinding(ruleId: string, w: Waiver, message: string, policy: LintP
   return { ruleId, code: rule.meta.code, severity, risk: rule.meta.risk, message, file: at.file, line: at.line, column: at.column, ...(w.employee !== undefined && { employee: w.employee }) };
 }
 
-function applyWaivers(findings: Finding[], policy: LintPolicy, today: string, options: LintOptions): void {
+function applyWaivers(findings: Finding[], policy: LintPolicy, today: string, options: LintOptions, input: LintInput): void {
   const extra: Finding[] = [];
+  // Files that hold more than one employee.
+  const seen = new Set<string>();
+  const sharedFiles = new Set<string>();
+  for (const e of input.model?.employees.values() ?? []) {
+    if (seen.has(e.file)) sharedFiles.add(e.file);
+    seen.add(e.file);
+  }
   for (const w of policy.waivers) {
     const expired = w.expires < today;
-    const matched = findings.filter((f) => !f.waived && waives(w, f, options.accessDir));
+    const matched = findings.filter((f) => !f.waived && waives(w, f, options.accessDir, sharedFiles));
     if (expired) {
       const f = waiverFinding(WAIVER_EXPIRED, w, `waiver for ${w.rule} ${w.employee ? `(employee ${w.employee}) ` : ''}expired on ${w.expires}; it no longer waives ${matched.length} finding(s): fix them or renew the waiver with a new reason`, policy);
       if (f) extra.push(f);

@@ -408,6 +408,9 @@ function readRegularFile(path: string, root: string | undefined): Buffer | strin
     const info = fstatSync(fd);
     if (info.isDirectory()) return 'cannot read this folder: permission denied';
     if (!info.isFile()) return 'not read: it is not a regular file (a FIFO, socket or device); access files are regular files';
+    // A second name for a file elsewhere (git never writes hard links in a checkout): what is read
+    // would not be what the folder's history shows.
+    if (info.nlink > 1) return 'not read: it is a hard link to a file that has other names, maybe outside the access folder; access files are read as they are in the folder';
     if (root !== undefined) {
       let real: string;
       let realRoot: string;

@@ -401,9 +401,11 @@ function checkSharedRoles(model: AccessModel, error: Report): void {
     if (e.identity.kind !== 'role') continue;
     const key = stripRolePath(e.identity.arn).toLowerCase();
     const prior = byStripped.get(key);
-    const usesAwsAuth = e.grants.some((g) => g.clusters.some((c) => model.clusters.get(c)?.authentication !== 'access-entries'));
-    if (prior && prior.arn !== e.identity.arn && usesAwsAuth) {
-      error(e.identity.at, `role ${e.identity.arn} and ${prior.arn} (employee "${prior.employee.name}") have the same name; aws-auth matches roles without their path and cannot tell them apart`, 'identity');
+    // IAM role names are unique per account whatever their case or path, so these are one role:
+    // spelled two ways, aws-auth would map it twice and Terraform would create two access entries
+    // for one principal (the second fails to apply).
+    if (prior && prior.arn !== e.identity.arn) {
+      error(e.identity.at, `role ${e.identity.arn} and ${prior.arn} (employee "${prior.employee.name}") are the same IAM role: role names are unique per account whatever their case or path, and aws-auth matches roles without their path. Write the ARN exactly as ${prior.arn} in every file`, 'identity');
     } else if (!prior) byStripped.set(key, { arn: e.identity.arn, employee: e });
   }
 }

@@ -32,6 +32,8 @@ export function patchOf(c: Change, label: string): string {
  */
 export function isTerraformOwnFile(path: string): boolean {
   const segments = path.split('/');
+  // Terraform runs in terraform/<account>/ only: elsewhere these names are foreign files.
+  if (segments[0] !== 'terraform' || segments.length < 3) return false;
   if (segments.slice(0, -1).includes('.terraform')) return true;
   const name = segments[segments.length - 1] ?? '';
   return (
