@@ -10,7 +10,7 @@ import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/l
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
 import { dataAsKubectlReadsIt, isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
 import type { PolicyRule } from '../model/types.js';
-import { builtinClusterRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
+import { builtinAccessPolicies, builtinClusterRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
 import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, LintInput, RoleObject, Subject } from './types.js';
 
@@ -130,6 +130,39 @@ function parseTerraform(d: LoadedDocument, out: LintInput): void {
     for (const user of strings(body.users)) userFor(user, where).managedPolicies.push({ arn: String(body.policy_arn ?? ''), at: where });
   }
   out.iamUsers.push(...users.values());
+  parseAccessPolicyAssociations(d, resources.aws_eks_access_policy_association ?? {}, out);
+}
+
+/**
+ * `aws_eks_access_policy_association` resources: judged like an access entry's grants, the policy
+ * expanded to the rules EKS documents for it, cluster-wide unless `access_scope` names namespaces.
+ */
+function parseAccessPolicyAssociations(d: LoadedDocument, associations: Record<string, Record<string, unknown>>, out: LintInput): void {
+  for (const [name, body] of Object.entries(associations)) {
+    if (!body || typeof body !== 'object') continue;
+    const at = locate(d, ['resource', 'aws_eks_access_policy_association', name], true);
+    const arn = String(body.policy_arn ?? '');
+    const policy = /cluster-access-policy\/([^/]+)$/.exec(arn)?.[1] ?? arn;
+    const scopes = Array.isArray(body.access_scope) ? body.access_scope : body.access_scope !== undefined ? [body.access_scope] : [];
+    const scope = (scopes[0] ?? {}) as Record<string, unknown>;
+    const namespaces = scope.type === 'namespace' ? strings(scope.namespaces) : undefined;
+    const principal = String(body.principal_arn ?? name);
+    const cluster = typeof body.cluster_name === 'string' && !body.cluster_name.includes('${') ? body.cluster_name : '';
+    out.accessPolicies.push({ cluster, principalArn: principal, policy, ...(namespaces !== undefined && { namespaces }), at });
+    const data = builtinAccessPolicies().get(policy);
+    for (const rule of data?.rules ?? []) {
+      for (const namespace of namespaces ?? [undefined]) {
+        out.grants.push({
+          cluster,
+          subject: { kind: 'User', name: principal },
+          ...(namespace !== undefined && { namespace }),
+          rule,
+          role: { kind: 'AccessPolicy', name: policy, builtin: true },
+          at,
+        });
+      }
+    }
+  }
 }
 
 /* ---------- RBAC ---------- */

@@ -1,24 +1,101 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
-import { expandPaths, loadFiles, locate } from '../load/load.js';
+import { resolve } from 'node:path';
+import { displayPath, expandPaths, loadFiles, locate, type LoadedDocument } from '../load/load.js';
+import { isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
+import { objectsOf, str } from '../rbac/objects.js';
 import type { LintPolicy } from '../model/types.js';
 import { validateDocument } from '../schema/schemas.js';
 import { inputFromManifests } from './from-manifests.js';
 import type { LintResult } from './index.js';
 import { lint } from './run.js';
 
+/** What `lint --manifests` read and found. */
+export interface ManifestsResult extends LintResult {
+  /** How many objects of which kinds were read from how many files, and the files skipped. */
+  summary: string;
+  /** Some path given holds no RBAC object, aws-auth ConfigMap or Terraform IAM: exit 2. */
+  nothingRead: boolean;
+}
+
+/** Files named on the command line that are not YAML or JSON (Terraform HCL, Markdown...): skipped with a note. */
+const NOT_YAML = /\.(tf|hcl|tfvars|md|markdown|mdx|txt|rst|adoc|sh|bash|py|go|js|mjs|ts|html|xml|ini|toml|cfg|conf|lock|csv|png|jpg|gif|svg|pdf)$/i;
+
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+const TERRAFORM_TYPES = ['aws_iam_user', 'aws_iam_user_policy', 'aws_iam_user_policy_attachment', 'aws_iam_policy_attachment', 'aws_eks_access_entry', 'aws_eks_access_policy_association'];
+
+/** The kinds of what one document holds, as the summary counts them (`other` for what lint ignores). */
+function kindsOf(d: LoadedDocument): string[] {
+  const data = d.data as Record<string, unknown> | null;
+  if (data && typeof data === 'object' && !Array.isArray(data) && 'resource' in data && !('kind' in data)) {
+    const resources = (data.resource ?? {}) as Record<string, Record<string, unknown>>;
+    return Object.entries(resources).flatMap(([t, byName]) => Object.keys(byName ?? {}).map(() => (TERRAFORM_TYPES.includes(t) ? t : 'other Terraform resource')));
+  }
+  return objectsOf(d).map((l) => {
+    const kind = str(l.obj.kind) ?? '';
+    if (RBAC_KINDS.has(kind) && (str(l.obj.apiVersion) ?? '').startsWith('rbac.authorization.k8s.io/')) return kind;
+    if (isAwsAuthConfigMap(l.obj)) return 'aws-auth ConfigMap';
+    return 'other';
+  });
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /**
  * `lint --manifests`: any Kubernetes RBAC YAML (single objects, multi-document files, `kind: List`
  * dumps from `kubectl get -o yaml`), aws-auth ConfigMaps and Terraform JSON, files or folders.
  */
-export async function lintManifests(paths: readonly string[], options: { today: string; policyFile?: string }): Promise<LintResult> {
-  const files = await expandPaths(paths);
+export async function lintManifests(paths: readonly string[], options: { today: string; policyFile?: string }): Promise<ManifestsResult> {
+  const notes: string[] = [];
+  const byPath: { path: string; files: string[]; skipped: boolean }[] = [];
+  for (const p of paths) {
+    const all = await expandPaths([p]);
+    const files = all.filter((f) => {
+      if (!NOT_YAML.test(f)) return true;
+      notes.push(`skipped ${displayPath(f)}: not YAML or JSON`);
+      return false;
+    });
+    byPath.push({ path: p, files, skipped: files.length < all.length });
+  }
+  const files = [...new Set(byPath.flatMap((x) => x.files))].sort();
   const loaded = await loadFiles(files);
+  const kinds = new Map<string, number>();
+  const relevantFiles = new Set<string>();
+  const failedFiles = new Set(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
+  let objects = 0;
+  for (const d of loaded.value) {
+    for (const k of kindsOf(d)) {
+      objects++;
+      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+      if (k !== 'other') relevantFiles.add(d.file);
+    }
+    if (kindsOf(d).length === 0 && (d.data as Record<string, unknown> | null)?.resource !== undefined) {
+      relevantFiles.add(d.file);
+    }
+  }
+  const counted = [...kinds.entries()].sort((a, b) => (a[0] === 'other' ? 1 : b[0] === 'other' ? -1 : b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+  const summary = [
+    `read ${plural(objects, 'object')}${counted.length > 0 ? ` (${counted.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''} from ${plural(files.length, 'file')}`,
+    ...notes,
+  ].join('\n');
+  const empty: Diagnostic[] = [];
+  const anything = relevantFiles.size > 0 || failedFiles.size > 0;
+  for (const { path, files: mine, skipped } of byPath) {
+    const shown = mine.map((f) => displayPath(f));
+    // A file named by mistake among others (a README) is only a note; a folder that holds nothing is an error.
+    if (shown.some((f) => relevantFiles.has(f) || failedFiles.has(f)) || (skipped && anything)) continue;
+    empty.push(diagnostic({ file: displayPath(resolve(path)), line: 1, column: 1 }, `no RBAC object (Role, ClusterRole, RoleBinding, ClusterRoleBinding), aws-auth ConfigMap or Terraform IAM resource in ${plural(mine.length, 'YAML or JSON file')}: nothing to lint`, 'manifests'));
+  }
+  if (empty.length > 0) return { diagnostics: empty, findings: [], summary, nothingRead: true };
   const built = inputFromManifests(loaded.value, options.today);
   const policy = options.policyFile === undefined ? undefined : await loadPolicy(options.policyFile);
-  if (policy?.diagnostics.length) return { diagnostics: sortDiagnostics([...loaded.diagnostics, ...policy.diagnostics]), findings: [] };
+  if (policy?.diagnostics.length) return { diagnostics: sortDiagnostics([...loaded.diagnostics, ...policy.diagnostics]), findings: [], summary, nothingRead: false };
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...built.diagnostics]),
     findings: lint(built.input, policy?.policy ? { policy: policy.policy } : {}),
+    summary,
+    nothingRead: false,
   };
 }
 

@@ -172,8 +172,15 @@ export interface Report {
   at: Source;
   /** Overrides the rule's default risk for this finding (e.g. lower with resourceNames). */
   risk?: Risk;
-  /** Overrides the rule's default severity for this finding; a LintPolicy override still wins. */
+  /**
+   * Overrides the severity the model gives this finding (only for process rules, whose severity is
+   * not a matter of risk); a LintPolicy override still wins.
+   */
   severity?: LintSeverity;
+  /** The grant or binding reported, as text output heads it: who, where, through what. */
+  grant?: string;
+  /** The date the reported grant ends (the latest of its grants'), when every grant of it ends. */
+  expires?: string;
   employee?: string;
   cluster?: string;
   namespace?: string;
@@ -202,6 +209,8 @@ export interface Finding extends Source {
   cluster?: string;
   namespace?: string;
   object?: string;
+  /** The grant or binding the finding is about (who, where, through what): text output's heading. */
+  grant?: string;
   /** Present when a waiver accepts the finding: it stays visible but no longer fails. */
   waived?: Waived;
 }

@@ -15,7 +15,7 @@ export const nodesProxy: Rule = {
     id: 'nodes-proxy',
     code: 'RBAC012',
     description: 'Disallow access to the kubelet API through nodes/proxy',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

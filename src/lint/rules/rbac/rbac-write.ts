@@ -24,7 +24,7 @@ export const rbacWrite: Rule = {
     id: 'rbac-write',
     code: 'RBAC015',
     description: 'Disallow creating or changing Roles, ClusterRoles and their bindings',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

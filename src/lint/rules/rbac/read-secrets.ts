@@ -21,7 +21,7 @@ export const readSecrets: Rule = {
     id: 'read-secrets',
     code: 'RBAC005',
     description: 'Disallow reading Secrets (get, list or watch on secrets)',
-    severity: 'warning',
+    severity: 'error',
     risk: 'critical',
     category: 'rbac',
   },
