@@ -36,9 +36,10 @@ test('generate blocks on a warning rule that the policy raises to error, exactly
     cpSync(join(ROOT, 'access'), join(s.dir, 'access'), { recursive: true });
     const file = join(s.dir, 'access', 'policy.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('rules: {}', 'rules:\n  workload-write: error'));
-    const lint = await run(['lint', '--today', '2026-11-28'], s.dir);
+    const lint = await run(['lint', '--today', '2026-11-28', '--format', 'json'], s.dir);
     assert.is(lint.code, 1);
-    const lintErrors = lint.stdout.split('\n').filter((l) => l.includes('  error  '));
+    const errors = (JSON.parse(lint.stdout) as { findings: { ruleId: string; severity: string; risk: string; file: string; line: number; column: number; message: string; waived?: unknown }[] }).findings.filter((f) => f.severity === 'error' && !f.waived);
+    const lintErrors = errors.map((f) => `${f.file}:${f.line}:${f.column}  error  [${f.risk}] ${f.message}  (${f.ruleId})`);
     assert.ok(lintErrors.length > 0 && lintErrors.every((l) => l.endsWith('(workload-write)')), lint.stdout);
     const g = await run(['generate', '--today', '2026-11-28'], s.dir);
     assert.is(g.code, 1);

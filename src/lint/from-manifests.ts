@@ -10,7 +10,7 @@ import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/l
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
 import { dataAsKubectlReadsIt, isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
 import type { PolicyRule } from '../model/types.js';
-import { builtinAccessPolicies, builtinClusterRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
+import { builtinAccessPolicies, builtinClusterRoles, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
 import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, LintInput, RoleObject, Subject } from './types.js';
 
@@ -167,9 +167,57 @@ function parseAccessPolicyAssociations(d: LoadedDocument, associations: Record<s
 
 /* ---------- RBAC ---------- */
 
-function isPlatformBinding(name: string, subjects: Subject[], roleName: string): boolean {
-  if (name.startsWith('system:') || name.startsWith('eks:') || name.startsWith('kubeadm:')) return true;
-  if (name === 'cluster-admin' && roleName === 'cluster-admin') return subjects.every((s) => s.kind === 'Group' && s.name === 'system:masters');
+/** A rule written canonically (sorted lists), so two copies of a role compare equal. */
+function ruleKey(r: PolicyRule): string {
+  const sorted = (v: readonly string[] | undefined) => (v === undefined ? null : [...v].sort());
+  return JSON.stringify([sorted(r.apiGroups), sorted(r.resources), sorted(r.resourceNames), sorted(r.verbs), sorted(r.nonResourceURLs)]);
+}
+
+const shippedKeys = new Map<string, Set<string>>();
+
+/** Does the default rule `d` allow at least what `r` allows (every list of `r` within `d`'s)? */
+function covers(d: PolicyRule, r: PolicyRule): boolean {
+  const within = (a: readonly string[] | undefined, b: readonly string[] | undefined) => (a ?? []).every((x) => (b ?? []).includes(x));
+  const names = (d.resourceNames ?? []).length === 0 || ((r.resourceNames ?? []).length > 0 && within(r.resourceNames, d.resourceNames));
+  return within(r.apiGroups, d.apiGroups) && within(r.resources, d.resources) && within(r.verbs, d.verbs) && within(r.nonResourceURLs, d.nonResourceURLs) && names;
+}
+
+/**
+ * Is this ClusterRole a copy of the Kubernetes default of its name, by content: no rule the shipped
+ * role lacks and the same aggregation? Names alone say nothing: anyone can call a role system:x.
+ */
+function isShippedCopy(name: string, rules: readonly PolicyRule[], aggregationRule: RoleObject['aggregationRule'] | undefined): boolean {
+  const shipped = builtinClusterRoles().get(name);
+  if (!shipped) return false;
+  let keys = shippedKeys.get(name);
+  if (!keys) {
+    keys = new Set(shipped.rules.map(ruleKey));
+    shippedKeys.set(name, keys);
+  }
+  if (JSON.stringify(aggregationRule?.clusterRoleSelectors ?? null) !== JSON.stringify(shipped.aggregationRule?.clusterRoleSelectors ?? null)) return false;
+  return rules.every((r) => keys.has(ruleKey(r)) || shipped.rules.some((d) => covers(d, r)));
+}
+
+const PLATFORM_PREFIX = /^(system|eks|kubeadm):/;
+/** Groups every request or every service account is in: defaults bind only discovery roles to them. */
+const EVERYONE = /^system:(authenticated|unauthenticated|anonymous|serviceaccounts)(:|$)/;
+const DISCOVERY_ROLES = new Set(['system:basic-user', 'system:discovery', 'system:public-info-viewer', 'system:service-account-issuer-discovery']);
+const USER_FACING = new Set(['cluster-admin', 'admin', 'edit', 'view']);
+
+/**
+ * A binding Kubernetes or EKS creates, by content: the default `cluster-admin` binding of the group
+ * system:masters; a `system:`/`eks:`/`kubeadm:` binding of an unchanged default ClusterRole to
+ * platform identities only (discovery roles alone to everyone); the EKS add-on bindings of
+ * kube-system service accounts. A binding of yours called system:x is judged like any other.
+ */
+function isPlatformBinding(name: string, subjects: Subject[], roleRef: { kind: string; name: string }, roleIsDefault: boolean): boolean {
+  if (name === 'cluster-admin' && roleRef.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') return roleIsDefault && subjects.length > 0 && subjects.every((s) => s.kind === 'Group' && s.name === 'system:masters');
+  if (PLATFORM_PREFIX.test(name)) {
+    if (roleRef.kind !== 'ClusterRole' || !roleIsDefault || USER_FACING.has(roleRef.name)) return false;
+    return subjects.every((s) =>
+      s.kind === 'ServiceAccount' ? s.namespace === 'kube-system' : PLATFORM_PREFIX.test(s.name) && (!EVERYONE.test(s.name) || DISCOVERY_ROLES.has(roleRef.name)) && s.name !== 'system:masters',
+    );
+  }
   return PLATFORM_OBJECTS.has(name) && subjects.every((s) => s.kind === 'ServiceAccount' && s.namespace === 'kube-system');
 }
 
@@ -216,7 +264,9 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
           rules,
           at: at(l),
           // A namespaced Role called `admin` is the user's own; only the ClusterRoles are the defaults.
-          builtin: kind === 'ClusterRole' ? isPlatformRoleName(m.name) || m.name.startsWith('kubeadm:') || PLATFORM_OBJECTS.has(m.name) : m.name.startsWith('system:') || m.name.startsWith('eks:') || PLATFORM_OBJECTS.has(m.name),
+          // Only unchanged copies of the defaults are the platform's; a role named like one is judged as written.
+          builtin: kind === 'ClusterRole' ? isShippedCopy(m.name, rules.map((r) => r.rule), aggregationRule) || PLATFORM_OBJECTS.has(m.name) : PLATFORM_OBJECTS.has(m.name) || (m.namespace === 'kube-system' && PLATFORM_PREFIX.test(m.name)),
+          platformName: PLATFORM_PREFIX.test(m.name) || PLATFORM_OBJECTS.has(m.name) || (kind === 'ClusterRole' && USER_FACING.has(m.name)),
           bound: false,
         };
         roleObjs.push({ l, role });
@@ -244,7 +294,10 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     const roleRef = { kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' };
     const namespace = kind === 'RoleBinding' ? m.namespace ?? 'default' : undefined;
     const subjects = subjectsOf(l, namespace);
-    const builtin = isPlatformBinding(m.name, subjects, roleRef.name);
+    const givenCluster = roleRef.kind === 'ClusterRole' ? clusterData.get(roleRef.name)?.given : undefined;
+    // A platform role the input does not hold grants nothing this lint can see, so it hides nothing.
+    const roleIsDefault = roleRef.kind === 'ClusterRole' && (givenCluster ? givenCluster.builtin : builtinClusterRoles().has(roleRef.name) || PLATFORM_PREFIX.test(roleRef.name));
+    const builtin = isPlatformBinding(m.name, subjects, roleRef, roleIsDefault);
     let rules: { rule: PolicyRule; at?: Source }[] | undefined;
     let given: RoleObject | undefined;
     if (roleRef.kind === 'ClusterRole') {
@@ -265,6 +318,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
       subjects,
       at: at(l),
       builtin,
+      platformName: PLATFORM_PREFIX.test(m.name) || PLATFORM_OBJECTS.has(m.name) || (m.name === 'cluster-admin' && roleRef.name === 'cluster-admin'),
       roleFound: rules !== undefined,
     };
     input.bindings.push(binding);
@@ -277,7 +331,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
           subject,
           ...(namespace !== undefined && { namespace }),
           rule: r.rule,
-          role: { kind: roleRef.kind === 'Role' ? 'Role' : 'ClusterRole', name: roleRef.name, builtin: roleRef.kind === 'ClusterRole' && isPlatformRoleName(roleRef.name) },
+          role: { kind: roleRef.kind === 'Role' ? 'Role' : 'ClusterRole', name: roleRef.name, builtin: roleIsDefault },
           binding: { kind, name: m.name, ...(namespace !== undefined && { namespace }) },
           at: binding.at,
           ...(r.at && { ruleAt: r.at }),

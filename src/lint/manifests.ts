@@ -23,12 +23,18 @@ const NOT_YAML = /\.(tf|hcl|tfvars|md|markdown|mdx|txt|rst|adoc|sh|bash|py|go|js
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 const TERRAFORM_TYPES = ['aws_iam_user', 'aws_iam_user_policy', 'aws_iam_user_policy_attachment', 'aws_iam_policy_attachment', 'aws_eks_access_entry', 'aws_eks_access_policy_association'];
 
+/** Terraform JSON (a `.tf.json` file): an object of Terraform's top-level blocks, with no `kind`. */
+function isTerraform(d: LoadedDocument): boolean {
+  const data = d.data as Record<string, unknown> | null;
+  return !!data && typeof data === 'object' && !Array.isArray(data) && !('kind' in data) && ['resource', 'terraform', 'provider', 'module', 'data', 'variable', 'output', 'locals'].some((k) => k in data);
+}
+
 /** The kinds of what one document holds, as the summary counts them (`other` for what lint ignores). */
 function kindsOf(d: LoadedDocument): string[] {
   const data = d.data as Record<string, unknown> | null;
-  if (data && typeof data === 'object' && !Array.isArray(data) && 'resource' in data && !('kind' in data)) {
-    const resources = (data.resource ?? {}) as Record<string, Record<string, unknown>>;
-    return Object.entries(resources).flatMap(([t, byName]) => Object.keys(byName ?? {}).map(() => (TERRAFORM_TYPES.includes(t) ? t : 'other Terraform resource')));
+  if (isTerraform(d)) {
+    const resources = (data!.resource ?? {}) as Record<string, Record<string, unknown>>;
+    return Object.entries(resources && typeof resources === 'object' ? resources : {}).flatMap(([t, byName]) => Object.keys(byName ?? {}).map(() => (TERRAFORM_TYPES.includes(t) ? t : 'other Terraform resource')));
   }
   return objectsOf(d).map((l) => {
     const kind = str(l.obj.kind) ?? '';
@@ -70,7 +76,7 @@ export async function lintManifests(paths: readonly string[], options: { today: 
       kinds.set(k, (kinds.get(k) ?? 0) + 1);
       if (k !== 'other') relevantFiles.add(d.file);
     }
-    if (kindsOf(d).length === 0 && (d.data as Record<string, unknown> | null)?.resource !== undefined) {
+    if (kindsOf(d).length === 0 && isTerraform(d)) {
       relevantFiles.add(d.file);
     }
   }

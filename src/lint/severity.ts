@@ -37,7 +37,7 @@ function environmentOf(input: LintInput, cluster: string | undefined): ClusterEn
 export function modelSeverity(rule: Rule, r: Report, risk: Risk, input: LintInput, policy: LintPolicy | undefined): LintSeverity {
   // Process rules (expiry, waivers, orphans) judge dates and paperwork, not permissions.
   if (rule.meta.category === 'process') return r.severity !== undefined && RANK[r.severity] < RANK[rule.meta.severity] ? r.severity : rule.meta.severity;
-  if (MISREAD_RULES.has(rule.meta.id)) return 'error';
+  if (MISREAD_RULES.has(rule.meta.id) || r.misread) return 'error';
   let severity: LintSeverity;
   if (risk === 'critical') severity = 'error';
   else if (risk === 'high') severity = highRisk(r, input, policy);

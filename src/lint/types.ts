@@ -111,6 +111,8 @@ export interface RoleObject {
   rules: { rule: PolicyRule; at: Source }[];
   at: Source;
   builtin: boolean;
+  /** Named like a platform object (system:, eks:, kubeadm:), whatever its content: what import skips. */
+  platformName?: boolean;
   /** Bound by some binding in the input. */
   bound: boolean;
 }
@@ -125,6 +127,8 @@ export interface BindingObject {
   subjects: (Subject & { at: Source })[];
   at: Source;
   builtin: boolean;
+  /** Named like a platform object (system:, eks:, kubeadm:), whatever its content: what import skips. */
+  platformName?: boolean;
   employee?: string;
   /** The roleRef resolves to a role in the input or a known default. */
   roleFound: boolean;
@@ -177,6 +181,8 @@ export interface Report {
    * not a matter of risk); a LintPolicy override still wins.
    */
   severity?: LintSeverity;
+  /** The cluster would not do what the file says (refuses or ignores it): an error whatever the risk. */
+  misread?: boolean;
   /** The grant or binding reported, as text output heads it: who, where, through what. */
   grant?: string;
   /** The date the reported grant ends (the latest of its grants'), when every grant of it ends. */

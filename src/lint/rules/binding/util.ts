@@ -76,12 +76,13 @@ export function scopeOf(g: BindingGroup): string {
 }
 
 /** Reports a finding about a binding (or a group of them), at the binding. */
-export function reportBinding(report: (r: Report) => void, g: BindingGroup, message: string, risk?: Risk): void {
+export function reportBinding(report: (r: Report) => void, g: BindingGroup, message: string, risk?: Risk, misread = false): void {
   const b = g.first;
   report({
     message,
     at: b.at,
     ...(risk !== undefined && { risk }),
+    ...(misread && { misread: true }),
     ...(b.employee !== undefined && { employee: b.employee }),
     cluster: b.cluster,
     ...(g.namespaces.length === 1 && { namespace: g.namespaces[0]! }),

@@ -45,6 +45,17 @@ export const impersonate: Rule = {
       const names = g.grants.flatMap((x) => x.rule.resourceNames ?? []);
       const named = g.grants.every((x) => (x.rule.resourceNames ?? []).length > 0) && !names.some((n) => n.startsWith('system:') || n.startsWith('eks:'));
       const what = g.grants.flatMap(impersonated);
+      // Extra fields go with an impersonated user: without users, groups or service accounts they change nobody.
+      const extrasOnly = what.every((w) => w === 'user extra fields');
+      if (extrasOnly) {
+        reportGroup(
+          report,
+          g,
+          `${who(g)} can impersonate user extra fields only ${where(g)} ${via(g.grants)}: on its own that impersonates no one (extras are sent with an impersonated user), but together with impersonate on users or groups it forges scopes and session data that webhooks trust. Remove the impersonate verb unless a proxy needs it`,
+          'low',
+        );
+        continue;
+      }
       const why = what.some((w) => w === 'users' || w === 'groups' || w === 'uids')
         ? 'they can send any request as another user or group, system:masters included'
         : "they can send requests as the cluster's own controllers and add-ons, which hold far more than this grant";
