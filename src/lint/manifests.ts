@@ -7,6 +7,7 @@ import type { LintPolicy } from '../model/types.js';
 import { validateDocument } from '../schema/schemas.js';
 import { inputFromManifests } from './from-manifests.js';
 import type { LintResult } from './index.js';
+import { unknownPolicyRules } from './policy-check.js';
 import { lint } from './run.js';
 
 /** What `lint --manifests` read and found. */
@@ -117,9 +118,11 @@ async function loadPolicy(file: string): Promise<{ policy?: LintPolicy; diagnost
     const v = validateDocument(d);
     diagnostics.push(...v.diagnostics.filter((x) => x.severity === 'error'));
     if (v.kind !== 'LintPolicy' || v.diagnostics.some((x) => x.severity === 'error')) continue;
-    const raw = d.data as { rules?: LintPolicy['rules']; waivers?: Omit<LintPolicy['waivers'][number], 'at'>[] };
+    const raw = d.data as { rules?: LintPolicy['rules']; timeBoxDays?: number; waivers?: Omit<LintPolicy['waivers'][number], 'at'>[] };
+    diagnostics.push(...unknownPolicyRules(raw.rules ?? {}, (key) => locate(d, ['rules', key], true)));
+    if (diagnostics.length > 0) return { diagnostics };
     return {
-      policy: { rules: raw.rules ?? {}, waivers: (raw.waivers ?? []).map((w, i) => ({ ...w, at: locate(d, ['waivers', i]) })), file: d.file, at: locate(d, []) },
+      policy: { rules: raw.rules ?? {}, ...(raw.timeBoxDays !== undefined && { timeBoxDays: raw.timeBoxDays }), waivers: (raw.waivers ?? []).map((w, i) => ({ ...w, at: locate(d, ['waivers', i]) })), file: d.file, at: locate(d, []) },
       diagnostics,
     };
   }

@@ -10,6 +10,7 @@ import {
   roleKubernetesUser,
   stripRolePath,
 } from './identity.js';
+import { unknownPolicyRules } from '../lint/policy-check.js';
 import type { AccessModel, Cluster, Employee, Grant, Identity, LintPolicy, PolicyRule } from './types.js';
 
 export interface ValidDocument {
@@ -118,6 +119,7 @@ export function buildModel(
         file: d.file,
         at,
       };
+      diagnostics.push(...unknownPolicyRules(policy.rules, (key) => where(d, ['rules', key], true)));
       model.lintPolicy = policy;
     }
   }
