@@ -27,7 +27,8 @@ export function countFindings(findings: readonly Finding[]): FindingCounts {
 function headingOf(f: Finding): string {
   if (f.grant !== undefined) return f.grant;
   const parts = [f.object, f.employee !== undefined ? `employee ${f.employee}` : undefined, f.cluster !== undefined ? `on ${f.cluster}` : undefined].filter((x): x is string => x !== undefined);
-  return parts.length > 0 ? parts.join(' ') : 'this entry';
+  if (parts.length > 0) return parts.join(' ');
+  return f.code.startsWith('AUTH') ? 'aws-auth or access-entry mapping' : 'this object';
 }
 
 /** The message without the heading's own words at its start ("employee bob can ..." -> "can ..."). */
