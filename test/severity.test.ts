@@ -214,6 +214,21 @@ interface Sarif {
   }
 });
 
+(existsSync(MULTITOOL) ? test : test.skip)('SARIF of a 3,000-person access folder in a repository passes the GitHub rules', async () => {
+  const s = scratch();
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'bench', 'kit', 'make-access.mjs'), '--out', join(s.dir, 'repo', 'access'), '--employees', '3000'], { stdio: 'pipe' });
+    mkdirSync(join(s.dir, 'repo', '.git'));
+    const r = await run(['lint', '--format', 'sarif', '--dir', 'access'], join(s.dir, 'repo'));
+    const log = JSON.parse(r.stdout) as Sarif;
+    assert.ok(log.runs[0]!.results.length > 1000, String(log.runs[0]!.results.length));
+    assert.match(log.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri, /^access\//);
+    assert.equal(sarifErrors(s.dir, r.stdout, 'big'), []);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('SARIF: at most 25,000 results, errors first, and a notification of what was left out', () => {
   const f = (i: number, severity: Finding['severity']): Finding => ({ ruleId: 'pods-exec', code: 'RBAC008', severity, risk: 'high', message: `m${i}`, file: `f${i}.yaml`, line: 1, column: 1 });
   const findings = [...Array.from({ length: MAX_RESULTS }, (_, i) => f(i, 'warning')), ...Array.from({ length: 10 }, (_, i) => f(MAX_RESULTS + i, 'error'))];
