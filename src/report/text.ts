@@ -36,7 +36,11 @@ function shortMessage(f: Finding): string {
   const m = f.message;
   if (f.grant === undefined) return m;
   const subject = /^(.*?) (cluster-wide|in |through )/.exec(f.grant)?.[1];
-  return subject !== undefined && m.startsWith(`${subject} `) ? m.slice(subject.length + 1) : m;
+  if (subject === undefined || !m.startsWith(`${subject} `)) return m;
+  // The heading says where and through what; the line keeps what can be done and why it matters.
+  const rest = f.grant.slice(subject.length);
+  const short = m.slice(subject.length + 1);
+  return short.includes(rest) ? short.replace(rest, '') : short;
 }
 
 /**
