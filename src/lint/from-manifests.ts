@@ -213,7 +213,7 @@ const USER_FACING = new Set(['cluster-admin', 'admin', 'edit', 'view']);
 function isPlatformBinding(name: string, subjects: Subject[], roleRef: { kind: string; name: string }, roleIsDefault: boolean): boolean {
   if (name === 'cluster-admin' && roleRef.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') return roleIsDefault && subjects.length > 0 && subjects.every((s) => s.kind === 'Group' && s.name === 'system:masters');
   if (PLATFORM_PREFIX.test(name)) {
-    if (roleRef.kind !== 'ClusterRole' || !roleIsDefault || USER_FACING.has(roleRef.name)) return false;
+    if ((roleRef.kind !== 'ClusterRole' && roleRef.kind !== 'Role') || !roleIsDefault || USER_FACING.has(roleRef.name)) return false;
     return subjects.every((s) =>
       s.kind === 'ServiceAccount' ? s.namespace === 'kube-system' : PLATFORM_PREFIX.test(s.name) && (!EVERYONE.test(s.name) || DISCOVERY_ROLES.has(roleRef.name)) && s.name !== 'system:masters',
     );
@@ -296,7 +296,9 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     const subjects = subjectsOf(l, namespace);
     const givenCluster = roleRef.kind === 'ClusterRole' ? clusterData.get(roleRef.name)?.given : undefined;
     // A platform role the input does not hold grants nothing this lint can see, so it hides nothing.
-    const roleIsDefault = roleRef.kind === 'ClusterRole' && (givenCluster ? givenCluster.builtin : builtinClusterRoles().has(roleRef.name) || PLATFORM_PREFIX.test(roleRef.name));
+    const givenRole = roleRef.kind === 'Role' ? roleObjs.find((x) => x.role.kind === 'Role' && x.role.name === roleRef.name && (x.role.namespace ?? 'default') === namespace)?.role : undefined;
+    const roleIsDefault =
+      roleRef.kind === 'ClusterRole' ? (givenCluster ? givenCluster.builtin : builtinClusterRoles().has(roleRef.name) || PLATFORM_PREFIX.test(roleRef.name)) : roleRef.kind === 'Role' && givenRole !== undefined && givenRole.builtin;
     const builtin = isPlatformBinding(m.name, subjects, roleRef, roleIsDefault);
     let rules: { rule: PolicyRule; at?: Source }[] | undefined;
     let given: RoleObject | undefined;
