@@ -151,6 +151,11 @@ test('--manifests: a folder with nothing to lint is exit 2; HCL and Markdown nam
     assert.match(mixed.stderr, 'skipped m/main.tf: not YAML or JSON');
     assert.match(mixed.stderr, 'skipped m/README.md: not YAML or JSON');
     assert.not.match(mixed.stdout, 'yaml-syntax');
+    // Named without a YAML extension and not YAML: skipped too, never a syntax error.
+    writeFileSync(join(s.dir, 'm', 'Makefile'), 'all:\n\tgo build ./...\n  - x: [\n');
+    const make = await run(['lint', '--manifests', 'm/role.yaml', 'm/Makefile'], s.dir);
+    assert.is(make.code, 0, make.stdout + make.stderr);
+    assert.match(make.stderr, 'read 1 object (1 Role) from 1 file\nskipped m/Makefile: not YAML or JSON');
   } finally {
     s.cleanup();
   }

@@ -67,6 +67,17 @@ export async function lintManifests(paths: readonly string[], options: { today: 
   }
   const files = [...new Set(byPath.flatMap((x) => x.files))].sort();
   const loaded = await loadFiles(files);
+  // A file named without a YAML or JSON extension that does not parse as YAML is not one: a note, not a syntax error.
+  const unparsed = new Set(loaded.diagnostics.filter((d) => d.ruleId === 'yaml-syntax' && d.severity === 'error').map((d) => d.file));
+  let notRead = 0;
+  for (const file of unparsed) {
+    if (/\.(ya?ml|json)$/i.test(file)) continue;
+    notRead++;
+    notes.push(`skipped ${file}: not YAML or JSON`);
+    loaded.diagnostics = loaded.diagnostics.filter((d) => d.file !== file);
+    loaded.value = loaded.value.filter((d) => d.file !== file);
+    for (const entry of byPath) if (entry.files.some((f) => displayPath(f) === file)) entry.skipped = true;
+  }
   const kinds = new Map<string, number>();
   const relevantFiles = new Set<string>();
   const failedFiles = new Set(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
@@ -83,7 +94,7 @@ export async function lintManifests(paths: readonly string[], options: { today: 
   }
   const counted = [...kinds.entries()].sort((a, b) => (a[0] === 'other' ? 1 : b[0] === 'other' ? -1 : b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
   const summary = [
-    `read ${plural(objects, 'object')}${counted.length > 0 ? ` (${counted.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''} from ${plural(files.length, 'file')}`,
+    `read ${plural(objects, 'object')}${counted.length > 0 ? ` (${counted.map(([k, n]) => `${n} ${k}`).join(', ')})` : ''} from ${plural(files.length - notRead, 'file')}`,
     ...notes,
   ].join('\n');
   const empty: Diagnostic[] = [];
