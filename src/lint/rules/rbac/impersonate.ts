@@ -14,7 +14,8 @@ export const IMPERSONATE_SERVICE_ACCOUNTS: Target = { verbs: ['impersonate'], gr
 /** Extra fields are checked as `userextras/<key>`: a bare `userextras` matches none of them. */
 function reachesUserExtras(g: Grant): boolean {
   if (g.namespace !== undefined || !verbMatches(g.rule, 'impersonate') || !apiGroupMatches(g.rule, AUTHN)) return false;
-  return (g.rule.resources ?? []).some((r) => r === '*' || r.startsWith('userextras/') || r.startsWith('*/'));
+  // `*/scale` and the like would match only an extra of that key: no one sends one, so they are left out.
+  return (g.rule.resources ?? []).some((r) => r === '*' || r.startsWith('userextras/'));
 }
 
 /** What the grant lets its subject impersonate, as findings name it. */
