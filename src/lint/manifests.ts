@@ -83,14 +83,14 @@ export async function lintManifests(paths: readonly string[], options: { today: 
   const failedFiles = new Set(loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
   let objects = 0;
   for (const d of loaded.value) {
-    for (const k of kindsOf(d)) {
+    const found = kindsOf(d);
+    for (const k of found) {
       objects++;
       kinds.set(k, (kinds.get(k) ?? 0) + 1);
       if (k !== 'other') relevantFiles.add(d.file);
     }
-    if (kindsOf(d).length === 0 && isTerraform(d)) {
-      relevantFiles.add(d.file);
-    }
+    // A Terraform file with no resource yet (providers, variables) is still Terraform to lint.
+    if (found.length === 0 && isTerraform(d)) relevantFiles.add(d.file);
   }
   const counted = [...kinds.entries()].sort((a, b) => (a[0] === 'other' ? 1 : b[0] === 'other' ? -1 : b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
   const summary = [
@@ -130,8 +130,8 @@ async function loadPolicy(file: string): Promise<{ policy?: LintPolicy; diagnost
     diagnostics.push(...v.diagnostics.filter((x) => x.severity === 'error'));
     if (v.kind !== 'LintPolicy' || v.diagnostics.some((x) => x.severity === 'error')) continue;
     const raw = d.data as { rules?: LintPolicy['rules']; timeBoxDays?: number; waivers?: Omit<LintPolicy['waivers'][number], 'at'>[] };
-    diagnostics.push(...unknownPolicyRules(raw.rules ?? {}, (key) => locate(d, ['rules', key], true)));
-    if (diagnostics.length > 0) return { diagnostics };
+    const unknown = unknownPolicyRules(raw.rules ?? {}, (key) => locate(d, ['rules', key], true));
+    if (unknown.length > 0) return { diagnostics: [...diagnostics, ...unknown] };
     return {
       policy: { rules: raw.rules ?? {}, ...(raw.timeBoxDays !== undefined && { timeBoxDays: raw.timeBoxDays }), waivers: (raw.waivers ?? []).map((w, i) => ({ ...w, at: locate(d, ['waivers', i]) })), file: d.file, at: locate(d, []) },
       diagnostics,
