@@ -148,14 +148,14 @@ test('--manifests: a folder with nothing to lint is exit 2; HCL and Markdown nam
     assert.match(empty.stderr + empty.stdout, /empty:1:1 {2}error {2}no RBAC object/);
     const mixed = await run(['lint', '--manifests', 'm/role.yaml', 'm/main.tf', 'm/README.md'], s.dir);
     assert.is(mixed.code, 0, mixed.stdout + mixed.stderr);
-    assert.match(mixed.stderr, 'skipped m/main.tf: not YAML or JSON');
-    assert.match(mixed.stderr, 'skipped m/README.md: not YAML or JSON');
+    assert.match(mixed.stderr, 'm/main.tf:1:1  note  not YAML or JSON: skipped');
+    assert.match(mixed.stderr, 'm/README.md:1:1  note  not YAML or JSON: skipped');
     assert.not.match(mixed.stdout, 'yaml-syntax');
     // Named without a YAML extension and not YAML: skipped too, never a syntax error.
     writeFileSync(join(s.dir, 'm', 'Makefile'), 'all:\n\tgo build ./...\n  - x: [\n');
     const make = await run(['lint', '--manifests', 'm/role.yaml', 'm/Makefile'], s.dir);
     assert.is(make.code, 0, make.stdout + make.stderr);
-    assert.match(make.stderr, 'read 1 object (1 Role) from 1 file\nskipped m/Makefile: not YAML or JSON');
+    assert.match(make.stderr, 'read 1 object (1 Role) from 1 file\nm/Makefile:1:1  note  not YAML or JSON: skipped');
   } finally {
     s.cleanup();
   }

@@ -60,7 +60,7 @@ export async function lintManifests(paths: readonly string[], options: { today: 
     const all = await expandPaths([p]);
     const files = all.filter((f) => {
       if (!NOT_YAML.test(f)) return true;
-      notes.push(`skipped ${displayPath(f)}: not YAML or JSON`);
+      notes.push(`${displayPath(f)}:1:1  note  not YAML or JSON: skipped`);
       return false;
     });
     byPath.push({ path: p, files, skipped: files.length < all.length });
@@ -73,7 +73,7 @@ export async function lintManifests(paths: readonly string[], options: { today: 
   for (const file of unparsed) {
     if (/\.(ya?ml|json)$/i.test(file)) continue;
     notRead++;
-    notes.push(`skipped ${file}: not YAML or JSON`);
+    notes.push(`${file}:1:1  note  not YAML or JSON: skipped`);
     loaded.diagnostics = loaded.diagnostics.filter((d) => d.file !== file);
     loaded.value = loaded.value.filter((d) => d.file !== file);
     for (const entry of byPath) if (entry.files.some((f) => displayPath(f) === file)) entry.skipped = true;
