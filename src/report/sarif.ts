@@ -102,32 +102,35 @@ export function formatSarif(all: readonly Finding[], rules: readonly Rule[], ver
     };
   });
   const index = new Map(ids.map((id, i) => [id, i]));
-  const results = findings.map((f) => ({
-    ruleId: f.ruleId,
-    ruleIndex: index.get(f.ruleId)!,
-    level: LEVEL[f.severity],
-    message: { text: f.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: artifactLocation(f.file, root, cwd),
-          region: { startLine: f.line, startColumn: f.column },
+  const results = findings.map((f) => {
+    const where = artifactLocation(f.file, root, cwd);
+    return {
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId)!,
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: where,
+            region: { startLine: f.line, startColumn: f.column },
+          },
         },
+      ],
+      partialFingerprints: {
+        // Stable across runs, line moves and working directories: the rule, the file's URI and the message.
+        'eksAccessFinding/v1': createHash('sha256').update(`${f.ruleId}\0${where.uri}\0${f.message}`).digest('hex').slice(0, 32),
       },
-    ],
-    partialFingerprints: {
-      // Stable across runs and line moves: the rule, the file and the message.
-      'eksAccessFinding/v1': createHash('sha256').update(`${f.ruleId}\0${f.file}\0${f.message}`).digest('hex').slice(0, 32),
-    },
-    ...(f.waived && { suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.waived.reason} (until ${f.waived.expires})` }] }),
-    properties: {
-      risk: f.risk,
-      ...(f.employee !== undefined && { employee: f.employee }),
-      ...(f.cluster !== undefined && { cluster: f.cluster }),
-      ...(f.namespace !== undefined && { namespace: f.namespace }),
-      ...(f.object !== undefined && { object: f.object }),
-    },
-  }));
+      ...(f.waived && { suppressions: [{ kind: 'external', status: 'accepted', justification: `${f.waived.reason} (until ${f.waived.expires})` }] }),
+      properties: {
+        risk: f.risk,
+        ...(f.employee !== undefined && { employee: f.employee }),
+        ...(f.cluster !== undefined && { cluster: f.cluster }),
+        ...(f.namespace !== undefined && { namespace: f.namespace }),
+        ...(f.object !== undefined && { object: f.object }),
+      },
+    };
+  });
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
