@@ -172,6 +172,10 @@ test('--manifests: Terraform JSON access-policy associations are judged like acc
     assert.match(found[0]!.message, 'principal arn:aws:iam::111122223333:role/alice gets AmazonEKSClusterAdminPolicy at cluster scope');
     const view = await run(['lint', '--manifests', 'view', '--format', 'json'], s.dir);
     assert.is(view.code, 0, view.stdout);
+    // Access entries themselves: Kubernetes groups as EKS would map them.
+    writeFileSync(join(s.dir, 'admin', 'entry.tf.json'), JSON.stringify({ resource: { aws_eks_access_entry: { dev: { cluster_name: 'prod', principal_arn: 'arn:aws:iam::111122223333:role/dev', kubernetes_groups: ['system:masters'] } } } }));
+    const entry = await run(['lint', '--manifests', 'admin/entry.tf.json', '--format', 'json'], s.dir);
+    assert.equal((JSON.parse(entry.stdout) as Json).findings.filter((f) => f.ruleId === 'map-to-system-masters').map((f) => f.severity), ['error']);
   } finally {
     s.cleanup();
   }

@@ -131,6 +131,30 @@ function parseTerraform(d: LoadedDocument, out: LintInput): void {
   }
   out.iamUsers.push(...users.values());
   parseAccessPolicyAssociations(d, resources.aws_eks_access_policy_association ?? {}, out);
+  parseAccessEntries(d, resources.aws_eks_access_entry ?? {}, out);
+}
+
+/** `aws_eks_access_entry` resources: identity mappings as EKS reads them (username, Kubernetes groups). */
+function parseAccessEntries(d: LoadedDocument, entries: Record<string, Record<string, unknown>>, out: LintInput): void {
+  for (const [name, body] of Object.entries(entries)) {
+    if (!body || typeof body !== 'object') continue;
+    const at = locate(d, ['resource', 'aws_eks_access_entry', name], true);
+    const arn = String(body.principal_arn ?? '');
+    const type = /^arn:[^:]*:iam::[^:]*:(role|user)\//.exec(arn)?.[1];
+    const cluster = typeof body.cluster_name === 'string' && !body.cluster_name.includes('${') ? body.cluster_name : '';
+    const groups = strings(body.kubernetes_groups).map((g, i) => ({ name: g, at: locate(d, ['resource', 'aws_eks_access_entry', name, 'kubernetes_groups', i]) }));
+    out.identities.push({
+      cluster,
+      via: 'access-entry',
+      kind: type === 'user' ? 'user' : 'role',
+      arn,
+      ...(typeof body.user_name === 'string' && { username: body.user_name }),
+      groups,
+      at,
+      employees: [],
+      preserved: false,
+    });
+  }
 }
 
 /**
