@@ -20,5 +20,7 @@ export function holder(p: AccessPolicyGrant): string {
 }
 
 export function onList(clusters: readonly string[]): string {
-  return clusters.length === 0 ? '' : ` on ${clusters.join(', ')}`;
+  // Manifests name no cluster (Terraform JSON whose cluster_name is an expression).
+  const named = clusters.filter((c) => c !== '');
+  return named.length === 0 ? '' : ` on ${named.join(', ')}`;
 }
