@@ -166,7 +166,7 @@ function parseAccessPolicyAssociations(d: LoadedDocument, associations: Record<s
     if (!body || typeof body !== 'object') continue;
     const at = locate(d, ['resource', 'aws_eks_access_policy_association', name], true);
     const arn = String(body.policy_arn ?? '');
-    const policy = /cluster-access-policy\/([^/]+)$/.exec(arn)?.[1] ?? arn;
+    const policy = /cluster-access-policy\/([^/]+)$/.exec(arn)?.[1] ?? (arn === '' ? '(no policy_arn)' : arn);
     const scopes = Array.isArray(body.access_scope) ? body.access_scope : body.access_scope !== undefined ? [body.access_scope] : [];
     const scope = (scopes[0] ?? {}) as Record<string, unknown>;
     const namespaces = scope.type === 'namespace' ? strings(scope.namespaces) : undefined;
