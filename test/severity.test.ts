@@ -88,6 +88,21 @@ test('a mapping the cluster reads differently (role ARN with a path) is an error
   }
 });
 
+test('--manifests on an EKS dump: platform roles eks-access has no defaults for are left alone while only platform identities hold them', async () => {
+  const dump = (subject: string) => `apiVersion: v1\nkind: List\nitems:\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: ClusterRole\n  metadata: {name: "eks:addon-manager"}\n  rules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get, list, watch, create, update, patch, delete]\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: ClusterRoleBinding\n  metadata: {name: "eks:addon-manager"}\n  roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "eks:addon-manager"}\n  subjects: [${subject}]\n`;
+  const s = scratch({ 'eks/dump.yaml': dump('{apiGroup: rbac.authorization.k8s.io, kind: User, name: "eks:addon-manager"}'), 'mine/dump.yaml': dump('{apiGroup: rbac.authorization.k8s.io, kind: User, name: mallory}') });
+  try {
+    const eks = await run(['lint', '--manifests', 'eks', '--format', 'json'], s.dir);
+    assert.is(eks.code, 0, eks.stdout);
+    assert.equal((JSON.parse(eks.stdout) as Json).findings, []);
+    const mine = await run(['lint', '--manifests', 'mine', '--format', 'json'], s.dir);
+    assert.is(mine.code, 1);
+    assert.ok((JSON.parse(mine.stdout) as Json).findings.some((f) => f.ruleId === 'read-secrets' && f.severity === 'error'));
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('text output: one heading per grant with its findings under it, most risky first; JSON has summary counts', async () => {
   const edit = `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nteam: t\nidentity:\n  iamUser: bob\naccess:\n  - cluster: prod\n    profile: edit\n    namespaces: [payments]\n`;
   const s = scratch({ ...BASE_FILES, 'access/employees/bob.yaml': edit });

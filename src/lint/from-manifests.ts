@@ -323,7 +323,11 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     const givenRole = roleRef.kind === 'Role' ? roleObjs.find((x) => x.role.kind === 'Role' && x.role.name === roleRef.name && (x.role.namespace ?? 'default') === namespace)?.role : undefined;
     const roleIsDefault =
       roleRef.kind === 'ClusterRole' ? (givenCluster ? givenCluster.builtin : builtinClusterRoles().has(roleRef.name) || PLATFORM_PREFIX.test(roleRef.name)) : roleRef.kind === 'Role' && givenRole !== undefined && givenRole.builtin;
-    const builtin = isPlatformBinding(m.name, subjects, roleRef, roleIsDefault);
+    // A role named as the platform's that eks-access ships no defaults for (system:controller:*, eks:*
+    // add-ons) cannot be compared by content: bound only to platform identities by a platform binding,
+    // it is taken as the platform's; bound to anyone else, it is judged as written.
+    const unknownPlatformRole = roleRef.kind === 'ClusterRole' && givenCluster !== undefined && !builtinClusterRoles().has(roleRef.name) && PLATFORM_PREFIX.test(roleRef.name);
+    const builtin = isPlatformBinding(m.name, subjects, roleRef, roleIsDefault || unknownPlatformRole);
     let rules: { rule: PolicyRule; at?: Source }[] | undefined;
     let given: RoleObject | undefined;
     if (roleRef.kind === 'ClusterRole') {
