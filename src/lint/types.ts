@@ -130,6 +130,8 @@ export interface BindingObject {
   /** Named like a platform object (system:, eks:, kubeadm:), whatever its content: what import skips. */
   platformName?: boolean;
   employee?: string;
+  /** The date the grant behind it ends (access folder only). */
+  expires?: string;
   /** The roleRef resolves to a role in the input or a known default. */
   roleFound: boolean;
 }
