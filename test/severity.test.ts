@@ -51,6 +51,14 @@ test('high risk time-boxed: a warning when the grant ends within the window (30 
   assert.equal(severityOf(narrow.json, 'pods-exec'), ['error']);
 });
 
+test('a binding finding is time-boxed by the grant behind it (cluster-admin in one namespace)', async () => {
+  const admin = (expires: string) => `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nteam: t\nidentity:\n  iamUser: bob\naccess:\n  - cluster: prod\n    profile: cluster-admin\n    namespaces: [payments]\n${expires}`;
+  const soon = await lintJson({ 'access/employees/bob.yaml': admin('    expires: 2026-12-10\n') });
+  assert.equal(severityOf(soon.json, 'cluster-admin-binding'), ['warning']);
+  const open = await lintJson({ 'access/employees/bob.yaml': admin('') });
+  assert.equal(severityOf(open.json, 'cluster-admin-binding'), ['error']);
+});
+
 test('critical is an error even on development; a LintPolicy override still wins', async () => {
   const secrets = `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nteam: t\nidentity:\n  iamUser: bob\naccess:\n  - cluster: prod\n    profile: secret-reader\n    scope: cluster\n`;
   const profile = `${HEADER}kind: Profile\nname: secret-reader\ndescription: reads secrets\nrules:\n  - apiGroups: [""]\n    resources: [secrets]\n    verbs: [get]\n`;
