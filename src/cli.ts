@@ -5,7 +5,7 @@ import { RULES, docsUrl } from './lint/rules/index.js';
 import { failing } from './lint/run.js';
 import type { Finding } from './lint/types.js';
 import type { QueryTarget } from './rbac/query.js';
-import { formatText } from './report/text.js';
+import { formatFlat, formatText } from './report/text.js';
 import { loadAccess } from './pipeline.js';
 import { basename, resolve } from 'node:path';
 
@@ -109,14 +109,35 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--policy <file>', 'with --manifests: a file holding a LintPolicy (severities, waivers by file)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD); default: today in UTC')
-    .action(async (opts: { dir: string; manifests?: string[]; policy?: string; format: string; today?: string }) => {
+    .option('--quiet', 'report errors only')
+    .option('--max-warnings <n>', 'exit 1 when there are more than this many warnings')
+    .action(async (opts: { dir: string; manifests?: string[]; policy?: string; format: string; today?: string; quiet?: boolean; maxWarnings?: string }) => {
       if (!(FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected ${FORMATS.join(', ')}`);
       const today = checkDate(opts.today);
+      if (opts.maxWarnings !== undefined && !/^\d+$/.test(opts.maxWarnings)) throw new UsageError(`--max-warnings takes a whole number, got "${opts.maxWarnings}"`);
       if (opts.policy !== undefined && !opts.manifests) throw new UsageError('--policy goes with --manifests; the access folder has its own LintPolicy');
-      const result = opts.manifests ? await (await import('./lint/manifests.js')).lintManifests(opts.manifests, { today, ...(opts.policy !== undefined && { policyFile: opts.policy }) }) : await lintAccess(opts.dir, { today });
-      const findings = [...diagnosticsAsFindings(result.diagnostics), ...result.findings];
-      io.stdout.write(await formatFindings(findings, opts.format as Format));
+      let findings: Finding[];
+      if (opts.manifests) {
+        const result = await (await import('./lint/manifests.js')).lintManifests(opts.manifests, { today, ...(opts.policy !== undefined && { policyFile: opts.policy }) });
+        io.stderr.write(`${result.summary}\n`);
+        if (result.nothingRead) {
+          printDiagnostics(io, result.diagnostics);
+          code = EXIT.usage;
+          return;
+        }
+        findings = [...diagnosticsAsFindings(result.diagnostics), ...result.findings];
+      } else {
+        const result = await lintAccess(opts.dir, { today });
+        findings = [...diagnosticsAsFindings(result.diagnostics), ...result.findings];
+      }
+      const warnings = findings.filter((f) => f.severity === 'warning' && !f.waived).length;
+      const shown = opts.quiet ? findings.filter((f) => f.severity === 'error') : findings;
+      io.stdout.write(await formatFindings(shown, opts.format as Format));
       if (failing(findings)) code = EXIT.problems;
+      if (opts.maxWarnings !== undefined && warnings > Number(opts.maxWarnings)) {
+        io.stderr.write(`eks-access found too many warnings (maximum: ${Number(opts.maxWarnings)}).\n`);
+        code = EXIT.problems;
+      }
     });
 
   /** The RBAC bundle a query runs against: --manifests, or the access folder's --cluster. */
@@ -290,7 +311,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const diagnostics = sortDiagnostics([...linted.diagnostics, ...active.diagnostics, ...plan.diagnostics]);
       printDiagnostics(io, diagnostics);
       const blocking = linted.findings.filter((f) => f.severity === 'error' && !f.waived);
-      if (blocking.length > 0) io.stderr.write(formatText(blocking));
+      if (blocking.length > 0) io.stderr.write(formatFlat(blocking));
       if (hasErrors(diagnostics) || blocking.length > 0) {
         io.stderr.write(`nothing written to ${opts.out}${blocking.length > 0 ? ' (lint errors; see eks-access lint)' : ''}\n`);
         code = EXIT.problems;

@@ -372,9 +372,10 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   // --- RBAC
   const rbac = inputFromManifests(rbacDocuments, options.today).input;
   const bundle = bundleFromDocuments(rbacDocuments).bundle;
-  const platformRoles = rbac.roles.filter((r) => r.builtin).length;
-  const platformBindings = rbac.bindings.filter((b) => b.builtin).length;
-  const custom = rbac.bindings.filter((b) => !b.builtin);
+  // Import leaves out what is named like the platform's, as well as exact copies of the defaults.
+  const platformRoles = rbac.roles.filter((r) => r.builtin || r.platformName).length;
+  const platformBindings = rbac.bindings.filter((b) => b.builtin || b.platformName).length;
+  const custom = rbac.bindings.filter((b) => !b.builtin && !b.platformName);
   const bindingLabel = (b: BindingObject) => `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name}`;
   const isSystem = (name: string) => name.startsWith('system:') || name.startsWith('eks:');
 
@@ -464,7 +465,7 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     if (unexpressible.has(t.key)) return undefined;
     const given = rbac.roles.find((r) => r.kind === t.roleKind && r.name === t.roleName && (t.roleKind === 'ClusterRole' || r.namespace === t.namespace));
     const shown = `${t.roleKind} ${t.namespace ? `${t.namespace}/` : ''}${t.roleName}`;
-    if (t.roleKind === 'ClusterRole' && (!given || given.builtin || isPlatformRoleName(t.roleName))) {
+    if (t.roleKind === 'ClusterRole' && (!given || given.builtin || given.platformName || isPlatformRoleName(t.roleName))) {
       // A role Kubernetes or EKS keeps on every cluster: refer to it rather than copy it.
       const name = uniqueLabel(dnsLabel(t.roleName, 'cluster-role'), profileNames);
       profiles.set(t.key, { name, data: { apiVersion: 'eks-access/v1', kind: 'Profile', name, description: `The existing ClusterRole ${t.roleName} (imported).`, clusterRole: t.roleName } });
@@ -502,7 +503,7 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       roleRef: b.roleRef,
       subjects: subjects.map((s): BundleSubject => ({ kind: s.kind, name: s.name, ...(s.namespace !== undefined && { namespace: s.namespace }) })),
     });
-    if (b.builtin) {
+    if (b.builtin || b.platformName) {
       retained.push(toBundle(b.subjects));
       continue;
     }

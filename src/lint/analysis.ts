@@ -222,9 +222,12 @@ export function via(grants: readonly Grant[]): string {
 /** Reports one finding for a group, filling in who, where and what. */
 export function reportGroup(report: (r: Report) => void, g: GrantGroup, message: string, risk?: Risk): void {
   const binding = g.grants.find((x) => x.binding)?.binding;
+  const ends = g.grants.every((x) => x.expires !== undefined) ? g.grants.map((x) => x.expires!).sort().pop() : undefined;
   report({
     message,
     at: g.at,
+    ...(ends !== undefined && { expires: ends }),
+    grant: `${who(g)} ${where(g)} ${via(g.grants)}`,
     ...(risk !== undefined && { risk }),
     ...(g.employee !== undefined && { employee: g.employee }),
     cluster: g.cluster,

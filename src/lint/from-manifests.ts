@@ -10,7 +10,7 @@ import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/l
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
 import { dataAsKubectlReadsIt, isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
 import type { PolicyRule } from '../model/types.js';
-import { builtinClusterRoles, builtinNamespaceRoles, isPlatformRoleName, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
+import { builtinAccessPolicies, builtinClusterRoles, builtinNamespaceRoles, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
 import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, LintInput, RoleObject, Subject } from './types.js';
 
@@ -130,13 +130,118 @@ function parseTerraform(d: LoadedDocument, out: LintInput): void {
     for (const user of strings(body.users)) userFor(user, where).managedPolicies.push({ arn: String(body.policy_arn ?? ''), at: where });
   }
   out.iamUsers.push(...users.values());
+  parseAccessPolicyAssociations(d, resources.aws_eks_access_policy_association ?? {}, out);
+  parseAccessEntries(d, resources.aws_eks_access_entry ?? {}, out);
+}
+
+/** `aws_eks_access_entry` resources: identity mappings as EKS reads them (username, Kubernetes groups). */
+function parseAccessEntries(d: LoadedDocument, entries: Record<string, Record<string, unknown>>, out: LintInput): void {
+  for (const [name, body] of Object.entries(entries)) {
+    if (!body || typeof body !== 'object') continue;
+    const at = locate(d, ['resource', 'aws_eks_access_entry', name], true);
+    const arn = String(body.principal_arn ?? '');
+    const type = /^arn:[^:]*:iam::[^:]*:(role|user)\//.exec(arn)?.[1];
+    const cluster = typeof body.cluster_name === 'string' && !body.cluster_name.includes('${') ? body.cluster_name : '';
+    const groups = strings(body.kubernetes_groups).map((g, i) => ({ name: g, at: locate(d, ['resource', 'aws_eks_access_entry', name, 'kubernetes_groups', i]) }));
+    out.identities.push({
+      cluster,
+      via: 'access-entry',
+      kind: type === 'user' ? 'user' : 'role',
+      arn,
+      ...(typeof body.user_name === 'string' && { username: body.user_name }),
+      groups,
+      at,
+      employees: [],
+      preserved: false,
+    });
+  }
+}
+
+/**
+ * `aws_eks_access_policy_association` resources: judged like an access entry's grants, the policy
+ * expanded to the rules EKS documents for it, cluster-wide unless `access_scope` names namespaces.
+ */
+function parseAccessPolicyAssociations(d: LoadedDocument, associations: Record<string, Record<string, unknown>>, out: LintInput): void {
+  for (const [name, body] of Object.entries(associations)) {
+    if (!body || typeof body !== 'object') continue;
+    const at = locate(d, ['resource', 'aws_eks_access_policy_association', name], true);
+    const arn = String(body.policy_arn ?? '');
+    const policy = /cluster-access-policy\/([^/]+)$/.exec(arn)?.[1] ?? (arn === '' ? '(no policy_arn)' : arn);
+    const scopes = Array.isArray(body.access_scope) ? body.access_scope : body.access_scope !== undefined ? [body.access_scope] : [];
+    const scope = (scopes[0] ?? {}) as Record<string, unknown>;
+    const namespaces = scope.type === 'namespace' ? strings(scope.namespaces) : undefined;
+    const principal = String(body.principal_arn ?? name);
+    const cluster = typeof body.cluster_name === 'string' && !body.cluster_name.includes('${') ? body.cluster_name : '';
+    out.accessPolicies.push({ cluster, principalArn: principal, policy, ...(namespaces !== undefined && { namespaces }), at });
+    const data = builtinAccessPolicies().get(policy);
+    for (const rule of data?.rules ?? []) {
+      for (const namespace of namespaces ?? [undefined]) {
+        out.grants.push({
+          cluster,
+          subject: { kind: 'User', name: principal },
+          ...(namespace !== undefined && { namespace }),
+          rule,
+          role: { kind: 'AccessPolicy', name: policy, builtin: true },
+          at,
+        });
+      }
+    }
+  }
 }
 
 /* ---------- RBAC ---------- */
 
-function isPlatformBinding(name: string, subjects: Subject[], roleName: string): boolean {
-  if (name.startsWith('system:') || name.startsWith('eks:') || name.startsWith('kubeadm:')) return true;
-  if (name === 'cluster-admin' && roleName === 'cluster-admin') return subjects.every((s) => s.kind === 'Group' && s.name === 'system:masters');
+/** A rule written canonically (sorted lists), so two copies of a role compare equal. */
+function ruleKey(r: PolicyRule): string {
+  const sorted = (v: readonly string[] | undefined) => (v === undefined ? null : [...v].sort());
+  return JSON.stringify([sorted(r.apiGroups), sorted(r.resources), sorted(r.resourceNames), sorted(r.verbs), sorted(r.nonResourceURLs)]);
+}
+
+const shippedKeys = new Map<string, Set<string>>();
+
+/** Does the default rule `d` allow at least what `r` allows (every list of `r` within `d`'s)? */
+function covers(d: PolicyRule, r: PolicyRule): boolean {
+  const within = (a: readonly string[] | undefined, b: readonly string[] | undefined) => (a ?? []).every((x) => (b ?? []).includes(x));
+  const names = (d.resourceNames ?? []).length === 0 || ((r.resourceNames ?? []).length > 0 && within(r.resourceNames, d.resourceNames));
+  return within(r.apiGroups, d.apiGroups) && within(r.resources, d.resources) && within(r.verbs, d.verbs) && within(r.nonResourceURLs, d.nonResourceURLs) && names;
+}
+
+/**
+ * Is this ClusterRole a copy of the Kubernetes default of its name, by content: no rule the shipped
+ * role lacks and the same aggregation? Names alone say nothing: anyone can call a role system:x.
+ */
+function isShippedCopy(name: string, rules: readonly PolicyRule[], aggregationRule: RoleObject['aggregationRule'] | undefined): boolean {
+  const shipped = builtinClusterRoles().get(name);
+  if (!shipped) return false;
+  let keys = shippedKeys.get(name);
+  if (!keys) {
+    keys = new Set(shipped.rules.map(ruleKey));
+    shippedKeys.set(name, keys);
+  }
+  if (JSON.stringify(aggregationRule?.clusterRoleSelectors ?? null) !== JSON.stringify(shipped.aggregationRule?.clusterRoleSelectors ?? null)) return false;
+  return rules.every((r) => keys.has(ruleKey(r)) || shipped.rules.some((d) => covers(d, r)));
+}
+
+const PLATFORM_PREFIX = /^(system|eks|kubeadm):/;
+/** Groups every request or every service account is in: defaults bind only discovery roles to them. */
+const EVERYONE = /^system:(authenticated|unauthenticated|anonymous|serviceaccounts)(:|$)/;
+const DISCOVERY_ROLES = new Set(['system:basic-user', 'system:discovery', 'system:public-info-viewer', 'system:service-account-issuer-discovery']);
+const USER_FACING = new Set(['cluster-admin', 'admin', 'edit', 'view']);
+
+/**
+ * A binding Kubernetes or EKS creates, by content: the default `cluster-admin` binding of the group
+ * system:masters; a `system:`/`eks:`/`kubeadm:` binding of an unchanged default ClusterRole to
+ * platform identities only (discovery roles alone to everyone); the EKS add-on bindings of
+ * kube-system service accounts. A binding of yours called system:x is judged like any other.
+ */
+function isPlatformBinding(name: string, subjects: Subject[], roleRef: { kind: string; name: string }, roleIsDefault: boolean): boolean {
+  if (name === 'cluster-admin' && roleRef.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') return roleIsDefault && subjects.length > 0 && subjects.every((s) => s.kind === 'Group' && s.name === 'system:masters');
+  if (PLATFORM_PREFIX.test(name)) {
+    if ((roleRef.kind !== 'ClusterRole' && roleRef.kind !== 'Role') || !roleIsDefault || USER_FACING.has(roleRef.name)) return false;
+    return subjects.every((s) =>
+      s.kind === 'ServiceAccount' ? s.namespace === 'kube-system' : PLATFORM_PREFIX.test(s.name) && (!EVERYONE.test(s.name) || DISCOVERY_ROLES.has(roleRef.name)) && s.name !== 'system:masters',
+    );
+  }
   return PLATFORM_OBJECTS.has(name) && subjects.every((s) => s.kind === 'ServiceAccount' && s.namespace === 'kube-system');
 }
 
@@ -183,7 +288,9 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
           rules,
           at: at(l),
           // A namespaced Role called `admin` is the user's own; only the ClusterRoles are the defaults.
-          builtin: kind === 'ClusterRole' ? isPlatformRoleName(m.name) || m.name.startsWith('kubeadm:') || PLATFORM_OBJECTS.has(m.name) : m.name.startsWith('system:') || m.name.startsWith('eks:') || PLATFORM_OBJECTS.has(m.name),
+          // Only unchanged copies of the defaults are the platform's; a role named like one is judged as written.
+          builtin: kind === 'ClusterRole' ? isShippedCopy(m.name, rules.map((r) => r.rule), aggregationRule) || PLATFORM_OBJECTS.has(m.name) : PLATFORM_OBJECTS.has(m.name) || (m.namespace === 'kube-system' && PLATFORM_PREFIX.test(m.name)),
+          platformName: PLATFORM_PREFIX.test(m.name) || PLATFORM_OBJECTS.has(m.name) || (kind === 'ClusterRole' && USER_FACING.has(m.name)),
           bound: false,
         };
         roleObjs.push({ l, role });
@@ -211,7 +318,16 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     const roleRef = { kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' };
     const namespace = kind === 'RoleBinding' ? m.namespace ?? 'default' : undefined;
     const subjects = subjectsOf(l, namespace);
-    const builtin = isPlatformBinding(m.name, subjects, roleRef.name);
+    const givenCluster = roleRef.kind === 'ClusterRole' ? clusterData.get(roleRef.name)?.given : undefined;
+    // A platform role the input does not hold grants nothing this lint can see, so it hides nothing.
+    const givenRole = roleRef.kind === 'Role' ? roleObjs.find((x) => x.role.kind === 'Role' && x.role.name === roleRef.name && (x.role.namespace ?? 'default') === namespace)?.role : undefined;
+    const roleIsDefault =
+      roleRef.kind === 'ClusterRole' ? (givenCluster ? givenCluster.builtin : builtinClusterRoles().has(roleRef.name) || PLATFORM_PREFIX.test(roleRef.name)) : roleRef.kind === 'Role' && givenRole !== undefined && givenRole.builtin;
+    // A role named as the platform's that eks-access ships no defaults for (system:controller:*, eks:*
+    // add-ons) cannot be compared by content: bound only to platform identities by a platform binding,
+    // it is taken as the platform's; bound to anyone else, it is judged as written.
+    const unknownPlatformRole = roleRef.kind === 'ClusterRole' && givenCluster !== undefined && !builtinClusterRoles().has(roleRef.name) && PLATFORM_PREFIX.test(roleRef.name);
+    const builtin = isPlatformBinding(m.name, subjects, roleRef, roleIsDefault || unknownPlatformRole);
     let rules: { rule: PolicyRule; at?: Source }[] | undefined;
     let given: RoleObject | undefined;
     if (roleRef.kind === 'ClusterRole') {
@@ -234,6 +350,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
       subjects,
       at: at(l),
       builtin,
+      platformName: PLATFORM_PREFIX.test(m.name) || PLATFORM_OBJECTS.has(m.name) || (m.name === 'cluster-admin' && roleRef.name === 'cluster-admin'),
       roleFound: rules !== undefined,
     };
     input.bindings.push(binding);
@@ -246,7 +363,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
           subject,
           ...(namespace !== undefined && { namespace }),
           rule: r.rule,
-          role: { kind: roleRef.kind === 'Role' ? 'Role' : 'ClusterRole', name: roleRef.name, builtin: roleRef.kind === 'ClusterRole' && isPlatformRoleName(roleRef.name) },
+          role: { kind: roleRef.kind === 'Role' ? 'Role' : 'ClusterRole', name: roleRef.name, builtin: roleIsDefault },
           binding: { kind, name: m.name, ...(namespace !== undefined && { namespace }) },
           at: binding.at,
           ...(r.at && { ruleAt: r.at }),

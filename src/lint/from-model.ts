@@ -77,11 +77,12 @@ function employeeGrants(model: AccessModel, c: Cluster, e: Employee, grants: rea
           made(grant);
         }
         if (roleRef) {
-          out.bindings.push(
+          const binding: BindingObject =
             namespace === undefined
               ? { cluster, kind: 'ClusterRoleBinding', name, roleRef, subjects, at, builtin: false, employee, roleFound: true }
-              : { cluster, kind: 'RoleBinding', name, namespace, roleRef, subjects, at, builtin: false, employee, roleFound: true },
-          );
+              : { cluster, kind: 'RoleBinding', name, namespace, roleRef, subjects, at, builtin: false, employee, roleFound: true };
+          if (expires !== undefined) binding.expires = expires;
+          out.bindings.push(binding);
         }
       }
     }

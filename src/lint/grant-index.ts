@@ -18,6 +18,13 @@ export interface RuleFacts {
   memo: Map<unknown, unknown>;
 }
 
+/** The seven verbs of the resource API (get, list, watch, create, update, patch, delete): as much as `*` on `*`. */
+const SEVEN_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+function allVerbs(verbs: readonly string[]): boolean {
+  return verbs.includes('*') || SEVEN_VERBS.every((v) => verbs.includes(v));
+}
+
 const factsOf = new WeakMap<PolicyRule, RuleFacts>();
 let factsByContent = new Map<string, RuleFacts>();
 /** Distinct rule contents kept before starting afresh (a long-lived process linting many inputs). */
@@ -35,7 +42,7 @@ export function ruleFacts(rule: PolicyRule): RuleFacts {
   facts = factsByContent.get(key);
   if (!facts) {
     if (factsByContent.size >= MAX_CONTENTS) factsByContent = new Map();
-    facts = { fullWildcard: rule.verbs.includes('*') && (rule.resources ?? []).includes('*') && (rule.apiGroups ?? []).includes('*'), memo: new Map() };
+    facts = { fullWildcard: allVerbs(rule.verbs) && (rule.resources ?? []).includes('*') && (rule.apiGroups ?? []).includes('*'), memo: new Map() };
     factsByContent.set(key, facts);
   }
   factsOf.set(rule, facts);

@@ -3,6 +3,7 @@ import type { LintPolicy, Waiver } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { RULES, ruleById } from './rules/index.js';
 import type { Finding, LintInput, LintSeverity, Report, Rule } from './types.js';
+import { modelSeverity } from './severity.js';
 
 import { waiverExpired } from './rules/process/waiver-expired.js';
 import { waiverUnused } from './rules/process/waiver-unused.js';
@@ -24,16 +25,19 @@ function policyOverride(rule: Rule, policy: LintPolicy | undefined): LintSeverit
   return policy?.rules[rule.meta.id] ?? policy?.rules[rule.meta.code];
 }
 
-const RANK: Record<LintSeverity, number> = { info: 0, warning: 1, error: 2 };
-
 /**
- * The rules that can fail a run under `policy`: those whose severity is error (a finding may lower
- * its rule's severity, never raise it), plus those named by expired waivers, whose messages count
- * the findings they no longer waive. `generate`, which only stops on errors, runs just these.
+ * The rules that can fail a run under `policy`: those the policy makes errors, every rule judged by
+ * risk that the policy leaves alone (a finding's risk may make it an error), the process rules
+ * whose severity is error, plus those named by expired waivers, whose messages count the findings
+ * they no longer waive. `generate`, which only stops on errors, runs just these.
  */
 export function rulesThatCanFail(policy: LintPolicy | undefined, today: string): Rule[] {
   const expired = new Set((policy?.waivers ?? []).filter((w) => w.expires < today).map((w) => w.rule));
-  return RULES.filter((r) => severityOf(r, policy) === 'error' || expired.has(r.meta.id) || expired.has(r.meta.code));
+  return RULES.filter((r) => {
+    const override = policyOverride(r, policy);
+    if (override !== undefined) return override === 'error' || expired.has(r.meta.id) || expired.has(r.meta.code);
+    return r.meta.category !== 'process' || r.meta.severity === 'error' || expired.has(r.meta.id) || expired.has(r.meta.code);
+  });
 }
 
 /**
@@ -84,18 +88,20 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
     const overridden = policyOverride(rule, policy) !== undefined;
     rule.check(input, (r: Report) => {
       const at = r.at;
+      const risk = r.risk ?? rule.meta.risk;
       const f = {
         ruleId: rule.meta.id,
         code: rule.meta.code,
-        // A finding may lower its rule's severity, never raise it: rulesThatCanFail relies on that.
-        severity: overridden || r.severity === undefined || RANK[r.severity] > RANK[severity] ? severity : r.severity,
-        risk: r.risk ?? rule.meta.risk,
+        // A LintPolicy's word on the rule wins; otherwise the risk, scope, environment and time box decide.
+        severity: overridden ? severity : modelSeverity(rule, r, risk, input, policy),
+        risk,
         message: r.message,
         file: at.file,
         ...(r.employee !== undefined && { employee: r.employee }),
         ...(r.cluster !== undefined && r.cluster !== '' && { cluster: r.cluster }),
         ...(r.namespace !== undefined && { namespace: r.namespace }),
         ...(r.object !== undefined && { object: r.object }),
+        ...(r.grant !== undefined && { grant: r.grant }),
       } as Finding;
       if (lazy) {
         // Read from the place when first asked, then kept as plain values.

@@ -111,6 +111,8 @@ export interface RoleObject {
   rules: { rule: PolicyRule; at: Source }[];
   at: Source;
   builtin: boolean;
+  /** Named like a platform object (system:, eks:, kubeadm:), whatever its content: what import skips. */
+  platformName?: boolean;
   /** Bound by some binding in the input. */
   bound: boolean;
 }
@@ -125,7 +127,11 @@ export interface BindingObject {
   subjects: (Subject & { at: Source })[];
   at: Source;
   builtin: boolean;
+  /** Named like a platform object (system:, eks:, kubeadm:), whatever its content: what import skips. */
+  platformName?: boolean;
   employee?: string;
+  /** The date the grant behind it ends (access folder only). */
+  expires?: string;
   /** The roleRef resolves to a role in the input or a known default. */
   roleFound: boolean;
 }
@@ -172,8 +178,17 @@ export interface Report {
   at: Source;
   /** Overrides the rule's default risk for this finding (e.g. lower with resourceNames). */
   risk?: Risk;
-  /** Overrides the rule's default severity for this finding; a LintPolicy override still wins. */
+  /**
+   * Overrides the severity the model gives this finding (only for process rules, whose severity is
+   * not a matter of risk); a LintPolicy override still wins.
+   */
   severity?: LintSeverity;
+  /** The cluster would not do what the file says (refuses or ignores it): an error whatever the risk. */
+  misread?: boolean;
+  /** The grant or binding reported, as text output heads it: who, where, through what. */
+  grant?: string;
+  /** The date the reported grant ends (the latest of its grants'), when every grant of it ends. */
+  expires?: string;
   employee?: string;
   cluster?: string;
   namespace?: string;
@@ -202,6 +217,8 @@ export interface Finding extends Source {
   cluster?: string;
   namespace?: string;
   object?: string;
+  /** The grant or binding the finding is about (who, where, through what): text output's heading. */
+  grant?: string;
   /** Present when a waiver accepts the finding: it stays visible but no longer fails. */
   waived?: Waived;
 }

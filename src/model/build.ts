@@ -11,6 +11,7 @@ import {
   roleKubernetesUser,
   stripRolePath,
 } from './identity.js';
+import { unknownPolicyRules } from '../lint/policy-check.js';
 import type { AccessModel, Cluster, Employee, Grant, Identity, LintPolicy, PolicyRule } from './types.js';
 
 export interface ValidDocument {
@@ -22,7 +23,7 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
 /* Plain shapes of schema-valid documents. */
 interface RawCluster {
-  name: string; accountId: string; region: string; authentication: Cluster['authentication']; namespaces: string[];
+  name: string; accountId: string; region: string; authentication: Cluster['authentication']; environment?: Cluster['environment']; namespaces: string[];
   endpoint?: string; certificateAuthorityData?: string; awsProfile?: string;
   awsAuth?: { requireNodeMapping?: boolean; mapRoles?: { rolearn: string; username: string; groups?: string[] }[]; mapUsers?: { userarn: string; username: string; groups?: string[] }[] };
 }
@@ -36,7 +37,7 @@ interface RawEmployee {
   identity: { iamUser?: string; iamUserArn?: string; role?: { arn: string; sessionName?: string } };
   access: RawGrant[];
 }
-interface RawLintPolicy { rules?: Record<string, 'error' | 'warning' | 'off'>; waivers?: { rule: string; employee?: string; file?: string; reason: string; expires: string }[] }
+interface RawLintPolicy { rules?: Record<string, 'error' | 'warning' | 'off'>; timeBoxDays?: number; waivers?: { rule: string; employee?: string; file?: string; reason: string; expires: string }[] }
 
 /**
  * Builds the access model from schema-valid documents and runs the checks that need more than one
@@ -79,6 +80,7 @@ export function buildModel(
         accountId: raw.accountId,
         region: raw.region,
         authentication: raw.authentication,
+        environment: raw.environment ?? 'production',
         namespaces: raw.namespaces,
         ...(raw.endpoint !== undefined && { endpoint: raw.endpoint }),
         ...(raw.awsProfile !== undefined && { awsProfile: raw.awsProfile }),
@@ -128,10 +130,12 @@ export function buildModel(
       }
       const policy: LintPolicy = {
         rules: raw.rules ?? {},
+        ...(raw.timeBoxDays !== undefined && { timeBoxDays: raw.timeBoxDays }),
         waivers: (raw.waivers ?? []).map((w, i) => ({ ...w, at: where(d, ['waivers', i]) })),
         file: d.file,
         at,
       };
+      diagnostics.push(...unknownPolicyRules(policy.rules, (key) => where(d, ['rules', key], true)));
       model.lintPolicy = policy;
     }
   }

@@ -24,11 +24,15 @@ export interface AwsAuthUserMapping {
   at: Source;
 }
 
+export type ClusterEnvironment = 'production' | 'staging' | 'development';
+
 export interface Cluster {
   name: string;
   accountId: string;
   region: string;
   authentication: AuthenticationMode;
+  /** What the cluster runs; the linter's severity model uses it. Default production. */
+  environment: ClusterEnvironment;
   namespaces: string[];
   endpoint?: string;
   certificateAuthorityData?: string;
@@ -107,6 +111,8 @@ export interface Waiver {
 
 export interface LintPolicy {
   rules: Record<string, RuleSeverity>;
+  /** A high-risk grant expiring within this many days is a warning (default 30). */
+  timeBoxDays?: number;
   waivers: Waiver[];
   file: string;
   at: Source;

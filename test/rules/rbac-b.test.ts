@@ -588,10 +588,15 @@ ruleTests('aggregation-label', {
   valid: [
     { name: 'access files generate roles without labels', access: { ...profile('p', pr('""', 'pods', 'get')), [BOB]: employee(profileGrant('p')) } },
     { name: 'manifests: a label set to "false"', manifests: bundle(clusterRole('extra', mrule('""', 'pods', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-edit': 'false' })).files },
-    { name: 'manifests: the platform\'s own system:aggregate-to-edit', manifests: bundle(clusterRole('system:aggregate-to-edit', mrule('""', 'pods', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' })).files },
+    { name: 'manifests: the platform\'s own system:aggregate-to-edit (a rule of the default)', manifests: bundle(clusterRole('system:aggregate-to-edit', mrule('""', 'pods/exec', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' })).files },
     { name: 'manifests: other labels', manifests: bundle(clusterRole('extra', mrule('""', 'pods', 'get'), { 'app.kubernetes.io/name': 'extra' })).files },
   ],
   invalid: [
+    (() => {
+      // Named like the default, but with a rule the default lacks: a name hides nothing.
+      const b = bundle(clusterRole('system:aggregate-to-edit', mrule('""', 'nodes', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' }));
+      return { name: 'manifests: a system:aggregate-to-edit that is no copy of the default', manifests: b.files, errors: [b.at(0)] };
+    })(),
     (() => {
       const b = bundle(clusterRole('crd-viewer', mrule('example.com', 'widgets', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }), clusterRole('widget-editor', mrule('example.com', 'widgets', 'create, update'), { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true', 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' }));
       return {

@@ -84,7 +84,7 @@ ruleTests('full-wildcard', {
       name: 'a profile cluster-wide is cluster-admin by hand, even with expires',
       access: aClusterProfile('{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}'),
       errors: ['access/employees/bob.yaml:8:5'],
-      messages: ['cluster-wide on prod through profile p (apiGroups, resources and verbs all "*"): that is cluster-admin'],
+      messages: ['cluster-wide on prod through profile p (apiGroups and resources "*", every verb): that is cluster-admin'],
     },
     {
       name: 'a custom ClusterRole bound to a group, at the binding',

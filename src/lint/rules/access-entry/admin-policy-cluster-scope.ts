@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { onList, personPolicyGrants } from './util.js';
+import { onList, personPolicyGrants, holder } from './util.js';
 
 const NAMESPACE_POLICIES = ['AmazonEKSAdminPolicy', 'AmazonEKSEditPolicy'];
 
@@ -21,9 +21,9 @@ export const adminPolicyClusterScope: Rule = {
     for (const { at, value, clusters } of personPolicyGrants(input, (p) => NAMESPACE_POLICIES.includes(p.policy) && p.namespaces === undefined)) {
       const what = value.policy === 'AmazonEKSAdminPolicy' ? 'admin' : 'edit';
       report({
-        message: `employee ${value.employee} gets ${value.policy} at cluster scope${onList(clusters)}: the ${what} role (writes, Secrets included) in every namespace, kube-system and namespaces created later included. Add namespaces: [...] to the grant`,
+        message: `${holder(value)} gets ${value.policy} at cluster scope${onList(clusters)}: the ${what} role (writes, Secrets included) in every namespace, kube-system and namespaces created later included. Add namespaces: [...] to the grant`,
         at,
-        employee: value.employee!,
+        ...(value.employee !== undefined && { employee: value.employee }),
         ...(clusters.length === 1 && { cluster: clusters[0]! }),
       });
     }

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { onList, personPolicyGrants } from './util.js';
+import { onList, personPolicyGrants, holder } from './util.js';
 
 /**
  * AmazonEKSClusterAdminPolicy at cluster scope is cluster-admin: every verb on every resource,
@@ -18,9 +18,9 @@ export const clusterAdminAccessPolicy: Rule = {
   check(input, report) {
     for (const { at, value, clusters } of personPolicyGrants(input, (p) => p.policy === 'AmazonEKSClusterAdminPolicy' && p.namespaces === undefined)) {
       report({
-        message: `employee ${value.employee} gets AmazonEKSClusterAdminPolicy at cluster scope${onList(clusters)}: cluster-admin (every verb on every resource, Secrets and RBAC included) granted through the EKS API, where no RoleBinding shows it. Use AmazonEKSAdminPolicy or AmazonEKSEditPolicy with namespaces, or keep it for an incident with expires and a waiver`,
+        message: `${holder(value)} gets AmazonEKSClusterAdminPolicy at cluster scope${onList(clusters)}: cluster-admin (every verb on every resource, Secrets and RBAC included) granted through the EKS API, where no RoleBinding shows it. Use AmazonEKSAdminPolicy or AmazonEKSEditPolicy with namespaces, or keep it for an incident with expires and a waiver`,
         at,
-        employee: value.employee!,
+        ...(value.employee !== undefined && { employee: value.employee }),
         ...(clusters.length === 1 && { cluster: clusters[0]! }),
       });
     }

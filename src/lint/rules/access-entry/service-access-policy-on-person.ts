@@ -1,7 +1,7 @@
 import { PERSON_ACCESS_POLICIES } from '../../../model/identity.js';
 import { builtinAccessPolicies } from '../../../rbac/builtin.js';
 import type { Rule } from '../../types.js';
-import { onList, personPolicyGrants } from './util.js';
+import { onList, personPolicyGrants, holder } from './util.js';
 
 /**
  * EKS ships access policies for its own components too (AmazonEKSAutoNodePolicy for Auto Mode nodes,
@@ -14,7 +14,7 @@ export const serviceAccessPolicyOnPerson: Rule = {
     id: 'service-access-policy-on-person',
     code: 'EKS008',
     description: 'Disallow EKS access policies meant for services on people',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'access-entry',
   },
@@ -23,9 +23,9 @@ export const serviceAccessPolicyOnPerson: Rule = {
     for (const { at, value, clusters } of personPolicyGrants(input, (p) => !people.includes(p.policy))) {
       const known = builtinAccessPolicies().has(value.policy);
       report({
-        message: `employee ${value.employee} gets the access policy ${value.policy}${onList(clusters)}, which is not one of the policies meant for people${known ? '' : ' (eks-access does not know what it grants, so no other rule can judge it)'}: service policies carry a component's permissions and change with EKS releases. Use one of ${PERSON_ACCESS_POLICIES.join(', ')}, or a profile`,
+        message: `${holder(value)} gets the access policy ${value.policy}${onList(clusters)}, which is not one of the policies meant for people${known ? '' : ' (eks-access does not know what it grants, so no other rule can judge it)'}: service policies carry a component's permissions and change with EKS releases. Use one of ${PERSON_ACCESS_POLICIES.join(', ')}, or a profile`,
         at,
-        employee: value.employee!,
+        ...(value.employee !== undefined && { employee: value.employee }),
         ...(clusters.length === 1 && { cluster: clusters[0]! }),
       });
     }

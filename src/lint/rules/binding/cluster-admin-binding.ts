@@ -22,6 +22,16 @@ export const clusterAdminBinding: Rule = {
     category: 'binding',
   },
   check(input, report) {
+    // A RoleBinding to a *Role* called cluster-admin that is not there: meant as admin, granting nothing yet.
+    for (const g of groupBindings(customBindings(input).filter((b) => b.kind === 'RoleBinding' && b.roleRef.kind === 'Role' && b.roleRef.name === 'cluster-admin' && !b.roleFound))) {
+      const b = g.first;
+      reportBinding(
+        report,
+        g,
+        `RoleBinding ${b.namespace ? `${b.namespace}/` : ''}${b.name} binds a Role named cluster-admin to ${whom(b)}: no such Role exists, so it grants nothing now, but it reads as admin of the namespace, and whoever creates a Role of that name decides what they get. Bind the ClusterRole you mean (kind: ClusterRole), or a Role with the permissions needed`,
+        'low',
+      );
+    }
     const toClusterAdmin = customBindings(input).filter((b) => b.roleRef.kind === 'ClusterRole' && b.roleRef.name === 'cluster-admin');
     for (const g of groupBindings(toClusterAdmin)) {
       const b = g.first;

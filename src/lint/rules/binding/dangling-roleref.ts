@@ -18,7 +18,18 @@ export const danglingRoleref: Rule = {
     category: 'binding',
   },
   check(input, report) {
-    for (const g of groupBindings(customBindings(input).filter((b) => !b.roleFound && !((b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace))))) {
+    // A ClusterRoleBinding can only refer to a ClusterRole: the API server refuses one whose roleRef is a Role.
+    for (const g of groupBindings(customBindings(input).filter((b) => b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'Role'))) {
+      const b = g.first;
+      reportBinding(
+        report,
+        g,
+        `${bindingName(b)} is invalid: a ClusterRoleBinding's roleRef must be a ClusterRole, and this one names ${roleRefName(b)}, so the API server refuses it and ${whom(b)} get nothing from it. Refer to a ClusterRole, or make it a RoleBinding in the Role's namespace`,
+        'medium',
+        true,
+      );
+    }
+    for (const g of groupBindings(customBindings(input).filter((b) => !b.roleFound && !(b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'Role') && !((b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace))))) {
       const b = g.first;
       reportBinding(
         report,

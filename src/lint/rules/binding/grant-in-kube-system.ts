@@ -20,7 +20,7 @@ export const grantInKubeSystem: Rule = {
     id: 'grant-in-kube-system',
     code: 'BIND009',
     description: 'Disallow write access scoped to the kube-system namespace',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'binding',
   },

@@ -76,12 +76,15 @@ export function scopeOf(g: BindingGroup): string {
 }
 
 /** Reports a finding about a binding (or a group of them), at the binding. */
-export function reportBinding(report: (r: Report) => void, g: BindingGroup, message: string, risk?: Risk): void {
+export function reportBinding(report: (r: Report) => void, g: BindingGroup, message: string, risk?: Risk, misread = false): void {
   const b = g.first;
   report({
     message,
     at: b.at,
     ...(risk !== undefined && { risk }),
+    ...(misread && { misread: true }),
+    // Time-boxed when every binding of the group ends: the severity model reads it.
+    ...(g.bindings.every((x) => x.expires !== undefined) && { expires: g.bindings.map((x) => x.expires!).sort().pop()! }),
     ...(b.employee !== undefined && { employee: b.employee }),
     cluster: b.cluster,
     ...(g.namespaces.length === 1 && { namespace: g.namespaces[0]! }),
@@ -98,6 +101,7 @@ export function reportSubject(report: (r: Report) => void, b: BindingObject, s: 
     ...(b.employee !== undefined && { employee: b.employee }),
     cluster: b.cluster,
     ...(b.namespace !== undefined && { namespace: b.namespace }),
+    ...(b.expires !== undefined && { expires: b.expires }),
     object: bindingObject(b),
   });
 }

@@ -12,7 +12,7 @@ export const actionWildcard: Rule = {
     id: 'action-wildcard',
     code: 'IAM003',
     description: 'Disallow wildcard actions ("*" or a whole service such as "iam:*") in policies',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'iam',
   },

@@ -11,7 +11,7 @@ export const allowNotactionNotresource: Rule = {
     id: 'allow-notaction-notresource',
     code: 'IAM013',
     description: 'Disallow Allow statements that use NotAction or NotResource',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'iam',
   },

@@ -36,7 +36,7 @@ export const eksWildcardForHumans: Rule = {
     id: 'eks-wildcard-for-humans',
     code: 'IAM019',
     description: 'Disallow eks:* and EKS write actions on every cluster for people',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'iam',
   },

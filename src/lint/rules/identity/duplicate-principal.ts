@@ -14,7 +14,7 @@ export const duplicatePrincipal: Rule = {
     id: 'duplicate-principal',
     code: 'AUTH009',
     description: 'Disallow mapping the same IAM principal twice',
-    severity: 'warning',
+    severity: 'error',
     risk: 'medium',
     category: 'identity',
   },

@@ -12,7 +12,7 @@ export const invalidOrWildcardArn: Rule = {
     id: 'invalid-or-wildcard-arn',
     code: 'AUTH008',
     description: 'Disallow wildcard, session, malformed or misplaced ARNs in identity mappings',
-    severity: 'warning',
+    severity: 'error',
     risk: 'medium',
     category: 'identity',
   },

@@ -11,7 +11,7 @@ export const mapAccounts: Rule = {
     id: 'map-accounts',
     code: 'AUTH006',
     description: 'Disallow mapAccounts entries, which let every principal of an AWS account sign in',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'identity',
   },

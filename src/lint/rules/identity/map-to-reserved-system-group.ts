@@ -21,7 +21,7 @@ export const mapToReservedSystemGroup: Rule = {
     id: 'map-to-reserved-system-group',
     code: 'AUTH002',
     description: 'Disallow mapping an IAM identity into a reserved system: group other than through a node mapping',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'identity',
   },

@@ -14,7 +14,7 @@ export const nodeIdentityMisuse: Rule = {
     id: 'node-identity-misuse',
     code: 'AUTH003',
     description: 'Disallow node usernames and node groups outside a node role mapping',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'identity',
   },

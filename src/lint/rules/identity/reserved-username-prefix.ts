@@ -22,7 +22,7 @@ export const reservedUsernamePrefix: Rule = {
     id: 'reserved-username-prefix',
     code: 'AUTH004',
     description: 'Disallow Kubernetes usernames with a reserved prefix (system:, eks:, aws:, amazon:, iam:)',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'identity',
   },

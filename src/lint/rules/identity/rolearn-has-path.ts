@@ -13,7 +13,7 @@ export const rolearnHasPath: Rule = {
     id: 'rolearn-has-path',
     code: 'AUTH007',
     description: 'Disallow IAM paths in aws-auth role ARNs, which never match',
-    severity: 'warning',
+    severity: 'error',
     risk: 'medium',
     category: 'identity',
   },

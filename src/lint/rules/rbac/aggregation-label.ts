@@ -14,7 +14,7 @@ export const aggregationLabel: Rule = {
     id: 'aggregation-label',
     code: 'RBAC032',
     description: 'Disallow custom ClusterRoles that aggregate into the built-in admin, edit or view roles',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

@@ -2,6 +2,9 @@ import { groupsWhere, isFullWildcard, reportGroup, via, where, who } from '../..
 import type { Grant, LintInput, Rule } from '../../types.js';
 import { grantReach, type Target } from './util-b.js';
 
+/** The verbs that change or remove an existing ConfigMap. */
+const CONFIGMAPS_CHANGE: Target = { verbs: ['update', 'patch', 'delete', 'deletecollection'], group: '', resource: 'configmaps' };
+
 export const CONFIGMAPS_WRITE: Target = { verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'], group: '', resource: 'configmaps' };
 
 /**
@@ -33,6 +36,16 @@ export const awsAuthWrite: Rule = {
   check(input, report) {
     for (const g of groupsWhere(input, (x) => !isFullWildcard(x.rule) && writesAwsAuth(input, x))) {
       const named = g.grants.every((x) => (x.rule.resourceNames ?? []).length > 0);
+      if (g.grants.every((x) => grantReach(x, CONFIGMAPS_CHANGE) === false)) {
+        // create alone cannot change an existing ConfigMap; it writes aws-auth only where there is none yet.
+        reportGroup(
+          report,
+          g,
+          `${who(g)} can create ConfigMaps, but not change or delete them, ${where(g)} ${via(g.grants)}: that cannot touch an existing aws-auth, but on a cluster without one (access entries, or before the first node group) it creates aws-auth with any mapping, system:masters included. Name the ConfigMaps they need with resourceNames, or keep kube-system out of the grant`,
+          'high',
+        );
+        continue;
+      }
       reportGroup(
         report,
         g,

@@ -46,7 +46,8 @@ export const bindVerb: Rule = {
           report,
           g,
           `${who(g)} holds bind on ${which} ${where(g)} ${via(g.grants)}: any grant that lets them create RoleBindings or ClusterRoleBindings turns it into permissions they do not hold. Remove the bind verb; grant the roles people need through eks-access instead`,
-          lowerRisk(named ? 'high' : 'critical'),
+          // Named roles and no way to create bindings: nothing can be granted with it as it stands.
+          named ? 'low' : lowerRisk('critical'),
         );
       }
     }

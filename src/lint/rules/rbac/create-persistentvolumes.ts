@@ -14,7 +14,7 @@ export const createPersistentvolumes: Rule = {
     id: 'create-persistentvolumes',
     code: 'RBAC020',
     description: 'Disallow creating PersistentVolumes',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

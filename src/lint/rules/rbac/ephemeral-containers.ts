@@ -12,7 +12,7 @@ export const ephemeralContainers: Rule = {
     id: 'ephemeral-containers',
     code: 'RBAC011',
     description: 'Disallow adding ephemeral containers to pods (update or patch on pods/ephemeralcontainers)',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

@@ -14,7 +14,8 @@ export const IMPERSONATE_SERVICE_ACCOUNTS: Target = { verbs: ['impersonate'], gr
 /** Extra fields are checked as `userextras/<key>`: a bare `userextras` matches none of them. */
 function reachesUserExtras(g: Grant): boolean {
   if (g.namespace !== undefined || !verbMatches(g.rule, 'impersonate') || !apiGroupMatches(g.rule, AUTHN)) return false;
-  return (g.rule.resources ?? []).some((r) => r === '*' || r.startsWith('userextras/') || r.startsWith('*/'));
+  // `*/scale` and the like would match only an extra of that key: no one sends one, so they are left out.
+  return (g.rule.resources ?? []).some((r) => r === '*' || r.startsWith('userextras/'));
 }
 
 /** What the grant lets its subject impersonate, as findings name it. */
@@ -45,6 +46,17 @@ export const impersonate: Rule = {
       const names = g.grants.flatMap((x) => x.rule.resourceNames ?? []);
       const named = g.grants.every((x) => (x.rule.resourceNames ?? []).length > 0) && !names.some((n) => n.startsWith('system:') || n.startsWith('eks:'));
       const what = g.grants.flatMap(impersonated);
+      // Extra fields go with an impersonated user: without users, groups or service accounts they change nobody.
+      const extrasOnly = what.every((w) => w === 'user extra fields');
+      if (extrasOnly) {
+        reportGroup(
+          report,
+          g,
+          `${who(g)} can impersonate user extra fields only ${where(g)} ${via(g.grants)}: on its own that impersonates no one (extras are sent with an impersonated user), but together with impersonate on users or groups it forges scopes and session data that webhooks trust. Remove the impersonate verb unless a proxy needs it`,
+          'low',
+        );
+        continue;
+      }
       const why = what.some((w) => w === 'users' || w === 'groups' || w === 'uids')
         ? 'they can send any request as another user or group, system:masters included'
         : "they can send requests as the cluster's own controllers and add-ons, which hold far more than this grant";

@@ -1,8 +1,11 @@
 import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
 
-/** Any verb: the kubelet maps GET, POST, PUT, PATCH and DELETE on its API to these. */
-const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+/**
+ * The verbs the API server authorizes a proxied request with: GET is get, POST create, PUT update,
+ * PATCH patch, DELETE delete. list and watch never authorize a proxy request.
+ */
+const VERBS = ['get', 'create', 'update', 'patch', 'delete'];
 
 /**
  * `nodes/proxy` opens the kubelet API of every node through the API server: /run, /exec and /attach
@@ -15,7 +18,7 @@ export const nodesProxy: Rule = {
     id: 'nodes-proxy',
     code: 'RBAC012',
     description: 'Disallow access to the kubelet API through nodes/proxy',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

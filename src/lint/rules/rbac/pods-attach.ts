@@ -10,7 +10,7 @@ export const podsAttach: Rule = {
     id: 'pods-attach',
     code: 'RBAC009',
     description: 'Disallow attaching to running containers (create or get on pods/attach)',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

@@ -10,7 +10,7 @@ export const podsExec: Rule = {
     id: 'pods-exec',
     code: 'RBAC008',
     description: 'Disallow exec into pods (create or get on pods/exec)',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

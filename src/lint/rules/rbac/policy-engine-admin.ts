@@ -43,7 +43,7 @@ export const policyEngineAdmin: Rule = {
     id: 'policy-engine-admin',
     code: 'RBAC030',
     description: 'Disallow writing Kyverno and Gatekeeper policies, templates and exceptions',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

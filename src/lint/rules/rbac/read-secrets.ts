@@ -12,16 +12,16 @@ function riskOf(g: Grant): Risk {
 /**
  * Secrets hold service-account tokens, registry and database credentials and TLS keys: reading
  * them is acting as whoever they belong to. `list` and `watch` return the values too. Without
- * resourceNames a rule covers every Secret, present and future. Severity is 'warning' so that one
- * named Secret granted on purpose does not fail CI; the risk (critical cluster-wide, high in a
- * namespace, medium with resourceNames) tells them apart.
+ * resourceNames a rule covers every Secret, present and future. The risk (critical cluster-wide,
+ * high in a namespace, medium with resourceNames) decides the severity: one named Secret granted
+ * on purpose is a warning that does not fail CI.
  */
 export const readSecrets: Rule = {
   meta: {
     id: 'read-secrets',
     code: 'RBAC005',
     description: 'Disallow reading Secrets (get, list or watch on secrets)',
-    severity: 'warning',
+    severity: 'error',
     risk: 'critical',
     category: 'rbac',
   },

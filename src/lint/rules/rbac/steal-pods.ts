@@ -23,7 +23,7 @@ export const stealPods: Rule = {
     id: 'steal-pods',
     code: 'RBAC026',
     description: 'Disallow updating nodes together with deleting or evicting pods in kube-system',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

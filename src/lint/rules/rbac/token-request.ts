@@ -24,7 +24,7 @@ export const tokenRequest: Rule = {
     id: 'token-request',
     code: 'RBAC019',
     description: 'Disallow obtaining service-account credentials: create on serviceaccounts/token, or impersonating the service accounts of a namespace',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

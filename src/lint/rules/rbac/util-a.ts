@@ -46,12 +46,9 @@ export function namesOf(g: GrantGroup): string {
 }
 
 /**
- * Was the granted role written by the user (so its wildcards are theirs to fix)? Kubernetes ships
- * no namespaced Role called admin, edit, view or cluster-admin, so a Role of that name is the
- * user's even where the input marks it builtin by name alone; only `system:` / `eks:` Roles are
- * the platform's.
+ * Was the granted role written by the user (so its wildcards are theirs to fix)? Whatever it is
+ * called: only roles the input recognises as the platform's by content are not.
  */
 export function authoredRole(g: Grant): boolean {
-  if (g.role.kind === 'Role') return !/^(system|eks):/.test(g.role.name);
   return !g.role.builtin;
 }

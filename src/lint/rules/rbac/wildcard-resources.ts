@@ -21,7 +21,7 @@ export const wildcardResources: Rule = {
     id: 'wildcard-resources',
     code: 'RBAC003',
     description: 'Disallow "*" in the resources of rules that read or change them',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

@@ -38,7 +38,7 @@ export const wildcardVerbs: Rule = {
     id: 'wildcard-verbs',
     code: 'RBAC002',
     description: 'Disallow "*" in the verbs of rules on resources',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },

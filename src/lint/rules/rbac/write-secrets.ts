@@ -29,7 +29,7 @@ export const writeSecrets: Rule = {
     id: 'write-secrets',
     code: 'RBAC006',
     description: 'Disallow creating or changing Secrets (create, update or patch on secrets)',
-    severity: 'warning',
+    severity: 'error',
     risk: 'high',
     category: 'rbac',
   },
