@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { codeSpan, markdownText } from '../src/text.js';
 import { BASE_FILES, HEADER, run, scratch } from './helpers/run.js';
 
 const FILE = 'access/employees/j`| <!--[a](http:%2F%2Fe) @u #?.yaml';
@@ -200,6 +201,26 @@ data:
   } finally {
     s.cleanup();
   }
+});
+
+test('codeSpan: as written for ordinary text, | escaped in a table cell, never a span a backtick closes early', () => {
+  assert.is(codeSpan('access/employees/alice.yaml:7'), '`access/employees/alice.yaml:7`');
+  assert.is(codeSpan('a|b'), '`a|b`');
+  assert.is(codeSpan('a|b', { cell: true }), '`a\\|b`');
+  // A backslash before the pipe would still split the cell: the text is escaped instead.
+  assert.is(codeSpan('a\\|b', { cell: true }), markdownText('a\\|b'));
+  assert.is(codeSpan('x\n<!--'), markdownText('x\n<!--'));
+  for (const text of ['j`| <!--[a](http:%2F%2Fe) @u #?.yaml', '`', '``a`', 'a`', '\u001b[2J`x']) {
+    for (const cell of [false, true]) {
+      const { outside } = parseLine(`${codeSpan(text, { cell })} after`);
+      assert.ok(outside.endsWith(' after'), `${text}: ${codeSpan(text, { cell })}`);
+      assertDefused(codeSpan(text, { cell }), text);
+      if (cell) assert.not.match(codeSpan(text, { cell }).replace(/\\./g, ''), /\|/);
+    }
+  }
+  // An underscore inside a word needs no escape (no emphasis starts there); elsewhere it is escaped.
+  assert.is(markdownText('AWSReservedSSO_Dev_01'), 'AWSReservedSSO_Dev_01');
+  assert.is(markdownText('_x_ a_ _b'), '\\_x\\_ a\\_ \\_b');
 });
 
 test.run();
