@@ -74,20 +74,26 @@ export function printable(text: string): string {
 export function markdownText(text: string): string {
   return printable(text)
     .replace(/[\u200b-\u200f\u2060-\u2064]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/[\\`*_[\]<>|~#&]/g, (c) => `\\${c}`)
+    .replace(/[\\`*[\]<>|~#&]/g, (c) => `\\${c}`)
+    // An underscore between letters or digits never starts or ends emphasis: `AWSReservedSSO_Dev` stays as written.
+    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
     .replace(/(^|[^\w`])@/g, '$1@&#8203;')
     .replace(/\b(https?|ftp)(?=:\/\/)/gi, '$1&#8203;')
     .replace(/\bwww\./gi, 'www&#8203;.');
 }
 
 /**
- * Text from the input as a Markdown code span, shown as written (on one line). Text with backticks
- * or HTML characters is written escaped instead (markdownText), so that nothing an access file holds
- * ever reaches the comment as raw HTML, even should a renderer read a code span differently.
+ * Text from the input as a Markdown code span, shown as written (on one line): control characters and
+ * line breaks escaped (printable), a backtick fence one longer than the longest run of backticks inside,
+ * padded with a space where the text starts or ends with a backtick. Text with backticks or HTML
+ * characters is written escaped instead (markdownText), so that nothing an access file holds ever
+ * reaches the comment as raw HTML, even should a renderer read a code span differently. `cell`: the
+ * span goes into a table cell, where GitHub splits on `|` even inside code spans, so `|` is written
+ * `\|` (text with both a backslash and a `|` is written escaped: `\\|` would still split the cell).
  */
-export function codeSpan(text: string): string {
-  if (/[`<>&]/.test(text)) return markdownText(text);
-  const t = printable(text);
+export function codeSpan(text: string, options: { cell?: boolean } = {}): string {
+  if (/[`<>&]/.test(text) || (options.cell && text.includes('|') && text.includes('\\'))) return markdownText(text);
+  const t = options.cell ? printable(text).replace(/\|/g, '\\|') : printable(text);
   const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
   const pad = t.startsWith('`') || t.endsWith('`') || (t.startsWith(' ') && t.endsWith(' ') && t.trim() !== '') ? ' ' : '';

@@ -13,7 +13,7 @@ import type { Finding, Grant as LintGrant } from '../lint/types.js';
 import { ROLE_USERNAME_TEMPLATE, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant } from '../model/types.js';
 import { userInfoFor } from '../rbac/access-bundle.js';
-import { compareStrings, didYouMean } from '../text.js';
+import { codeSpan, compareStrings, didYouMean, markdownText, printable } from '../text.js';
 import { at, AUTH_MODE, grantKindText, GrantIndex, identityText, isFullWildcard, ruleObjects, sortVerbs, sourceText, verbsText } from './permissions.js';
 
 export interface ExplainOptions {
@@ -93,7 +93,7 @@ export interface Explanation {
 export async function explainEmployee(opts: ExplainOptions): Promise<string> {
   const linted = await lintAccess(opts.dir, { today: opts.today });
   if (!linted.model) throw new InvalidAccessError(linted.diagnostics);
-  const x = explain(linted.model, linted.findings, opts);
+  const x = explain(linted.model, linted.findings, { ...opts, markdown: opts.format === 'markdown' });
   switch (opts.format) {
     case 'json':
       return JSON.stringify(x, null, 2) + '\n';
@@ -123,7 +123,12 @@ function sortFindings(list: Finding[]): Finding[] {
   return list.sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) || compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.ruleId, b.ruleId));
 }
 
-export function explain(model: AccessModel, findings: readonly Finding[], opts: Pick<ExplainOptions, 'employee' | 'cluster' | 'today'>): Explanation {
+/**
+ * `opts.markdown`: the clusters' `mappings` and the permissions' `text`, `objects` and `source` are
+ * written as Markdown (the access files' values escaped); every other field is the text as it is.
+ */
+export function explain(model: AccessModel, findings: readonly Finding[], opts: Pick<ExplainOptions, 'employee' | 'cluster' | 'today'> & { markdown?: boolean }): Explanation {
+  const plain = opts.markdown ? markdownText : asIs;
   const e = model.employees.get(opts.employee);
   if (!e) throw new UsageError(`unknown employee "${opts.employee}"${didYouMean(opts.employee, model.employees.keys())}`);
   if (opts.cluster !== undefined && !model.clusters.has(opts.cluster)) throw new UsageError(`unknown cluster "${opts.cluster}"${didYouMean(opts.cluster, model.clusters.keys())}`);
@@ -143,33 +148,36 @@ export function explain(model: AccessModel, findings: readonly Finding[], opts: 
     kubernetesUser: e.kubernetesUser,
     ...(e.expires !== undefined && { expires: e.expires }),
     ...(e.reason !== undefined && { reason: e.reason }),
-    clusters: clusters.map((c) => explainCluster(model, index, e, c, theirs.filter((f) => f.cluster === c.name))),
+    clusters: clusters.map((c) => explainCluster(model, index, e, c, theirs.filter((f) => f.cluster === c.name), plain)),
     findings: sortFindings(theirs.filter((f) => f.cluster === undefined)).map(findingView),
   };
 }
 
-function mappings(e: Employee, c: Cluster): string[] {
+const asIs = (text: string) => text;
+
+/** `plain` escapes the values of the access files (Markdown). */
+function mappings(e: Employee, c: Cluster, plain: (text: string) => string): string[] {
   const out: string[] = [];
   const role = e.identity.kind === 'role';
   if (c.authentication !== 'access-entries') {
     out.push(role
-      ? `aws-auth mapRoles: ${stripRolePath(principalArn(e, c))} -> username ${ROLE_USERNAME_TEMPLATE} (${e.kubernetesUser} for this person)`
-      : `aws-auth mapUsers: ${principalArn(e, c)} -> username ${e.kubernetesUser}`);
+      ? `aws-auth mapRoles: ${plain(stripRolePath(principalArn(e, c)))} -> username ${ROLE_USERNAME_TEMPLATE} (${plain(e.kubernetesUser)} for this person)`
+      : `aws-auth mapUsers: ${plain(principalArn(e, c))} -> username ${plain(e.kubernetesUser)}`);
   }
   if (c.authentication !== 'aws-auth') {
     out.push(role
-      ? `access entry: ${principalArn(e, c)} -> username ${ROLE_USERNAME_TEMPLATE} (${e.kubernetesUser} for this person)`
-      : `access entry: ${principalArn(e, c)} -> username ${e.kubernetesUser}`);
+      ? `access entry: ${plain(principalArn(e, c))} -> username ${ROLE_USERNAME_TEMPLATE} (${plain(e.kubernetesUser)} for this person)`
+      : `access entry: ${plain(principalArn(e, c))} -> username ${plain(e.kubernetesUser)}`);
   }
   return out;
 }
 
 /** Readable lines for the rules of some grants: one per grant and set of verbs. */
-function permissionLines(model: AccessModel, e: Employee, grants: readonly LintGrant[]): PermissionLine[] {
+function permissionLines(model: AccessModel, e: Employee, grants: readonly LintGrant[], plain: (text: string) => string): PermissionLine[] {
   const lines: PermissionLine[] = [];
   const bySource = new Map<string, LintGrant[]>();
   for (const g of grants) {
-    const source = sourceText(model, g, e.name);
+    const source = sourceText(model, g, e.name, { markdown: plain !== asIs });
     bySource.set(source, [...(bySource.get(source) ?? []), g]);
   }
   for (const [source, list] of bySource) {
@@ -191,13 +199,13 @@ function permissionLines(model: AccessModel, e: Employee, grants: readonly LintG
       const verbs = sortVerbs(g.rule.verbs);
       const key = `${verbs.join(',')}|${(g.rule.resourceNames ?? []).join(',')}|${g.rule.nonResourceURLs ? 'url' : 'res'}`;
       const entry = merged.get(key) ?? { verbs, objects: [] };
-      const what = ruleObjects(g.rule);
+      const what = ruleObjects(g.rule, plain);
       if (!entry.objects.includes(what)) entry.objects.push(what);
       merged.set(key, entry);
     }
     for (const { verbs, objects } of merged.values()) {
       const what = mergeObjects(objects);
-      lines.push({ verbs, objects: what, everything: false, source, ...(expires !== undefined && { expires }), text: `${verbsText(verbs)} ${what} ${suffix}` });
+      lines.push({ verbs, objects: what, everything: false, source, ...(expires !== undefined && { expires }), text: `${verbsText(verbs, plain)} ${what} ${suffix}` });
     }
   }
   return lines;
@@ -210,7 +218,7 @@ function mergeObjects(objects: string[]): string {
   return objects.join('; ');
 }
 
-function explainCluster(model: AccessModel, index: GrantIndex, e: Employee, c: Cluster, findings: Finding[]): ClusterExplanation {
+function explainCluster(model: AccessModel, index: GrantIndex, e: Employee, c: Cluster, findings: Finding[], plain: (text: string) => string): ClusterExplanation {
   const grants = index.for(c, e);
   const user = userInfoFor(model, c, e);
   const groupSources = new Map<string, string>();
@@ -226,7 +234,7 @@ function explainCluster(model: AccessModel, index: GrantIndex, e: Employee, c: C
   const scopes: ClusterExplanation['scopes'] = [];
   const seen = new Map<string, ClusterExplanation['scopes'][number]>();
   for (const ns of [undefined, ...namespaces]) {
-    const permissions = permissionLines(model, e, grants.filter((g) => g.namespace === ns));
+    const permissions = permissionLines(model, e, grants.filter((g) => g.namespace === ns), plain);
     if (permissions.length === 0) continue;
     const key = permissions.map((p) => p.text).join('\n');
     const same = ns === undefined ? undefined : seen.get(key);
@@ -252,7 +260,7 @@ function explainCluster(model: AccessModel, index: GrantIndex, e: Employee, c: C
     accountId: c.accountId,
     region: c.region,
     authentication: c.authentication,
-    mappings: mappings(e, c),
+    mappings: mappings(e, c, plain),
     groups: user.groups.map((name) => ({ name, ...(groupSources.has(name) && { source: groupSources.get(name)! }) })),
     scopes,
     accessPolicies,
@@ -278,13 +286,14 @@ function grantView(g: Grant, e: Employee): ClusterExplanation['grants'][number] 
 // ---------------------------------------------------------------------------------------------
 // Writing.
 
-function findingText(f: FindingView): string {
-  const sev = f.waived ? `${f.severity} (waived until ${f.waived.expires}: ${f.waived.reason})` : f.severity;
-  return `${sev} [${f.risk}] ${f.message} (${f.ruleId}, ${f.file}:${f.line})`;
+/** `plain` escapes the values (Markdown). */
+function findingText(f: FindingView, plain: (text: string) => string = asIs): string {
+  const sev = f.waived ? `${f.severity} (waived until ${plain(f.waived.expires)}: ${plain(f.waived.reason)})` : f.severity;
+  return `${sev} [${f.risk}] ${plain(f.message)} (${plain(f.ruleId)}, ${plain(f.file)}:${f.line})`;
 }
 
-function scopeTitle(namespaces: readonly string[]): string {
-  return namespaces.length === 0 ? 'cluster-wide' : `${namespaces.length === 1 ? 'namespace' : 'namespaces'} ${namespaces.join(', ')}`;
+function scopeTitle(namespaces: readonly string[], plain: (text: string) => string = asIs): string {
+  return namespaces.length === 0 ? 'cluster-wide' : `${namespaces.length === 1 ? 'namespace' : 'namespaces'} ${namespaces.map(plain).join(', ')}`;
 }
 
 function expiryText(expires: string | undefined): string {
@@ -324,43 +333,46 @@ function renderText(x: Explanation): string {
     out.push('', 'lint findings:');
     for (const f of x.findings) out.push(`  ${findingText(f)}`);
   }
-  return out.join('\n') + '\n';
+  // Each line holds values of the access files: line breaks and control characters are shown escaped.
+  return out.map(printable).join('\n') + '\n';
 }
 
+/** Every value of the access files escaped (markdownText) or in a code span (codeSpan); `x` was built with `markdown`. */
 function renderMarkdown(x: Explanation): string {
+  const md = markdownText;
   const out: string[] = [];
-  out.push(`## ${x.employee}`, '');
-  out.push(`- **email**: ${x.email}${x.team !== undefined ? `, team ${x.team}` : ''}`);
-  out.push(`- **file**: \`${x.file}\``);
-  out.push(`- **signs in as**: ${x.signsInAs}`);
-  out.push(`- **Kubernetes user**: \`${x.kubernetesUser}\``);
-  out.push(`- **expires**: ${x.expires ?? 'never'}`);
-  if (x.reason !== undefined) out.push(`- **reason**: ${x.reason}`);
+  out.push(`## ${md(x.employee)}`, '');
+  out.push(`- **email**: ${md(x.email)}${x.team !== undefined ? `, team ${md(x.team)}` : ''}`);
+  out.push(`- **file**: ${codeSpan(x.file)}`);
+  out.push(`- **signs in as**: ${md(x.signsInAs)}`);
+  out.push(`- **Kubernetes user**: ${codeSpan(x.kubernetesUser)}`);
+  out.push(`- **expires**: ${x.expires !== undefined ? md(x.expires) : 'never'}`);
+  if (x.reason !== undefined) out.push(`- **reason**: ${md(x.reason)}`);
   if (x.clusters.length === 0) out.push('', 'No access to any cluster.');
   for (const c of x.clusters) {
-    out.push('', `### ${c.name}`, '');
-    out.push(`Account ${c.accountId}, ${c.region}. Authentication through ${AUTH_MODE[c.authentication]}:`, '');
+    out.push('', `### ${md(c.name)}`, '');
+    out.push(`Account ${md(c.accountId)}, ${md(c.region)}. Authentication through ${AUTH_MODE[c.authentication]}:`, '');
     for (const m of c.mappings) out.push(`- ${m}`);
-    out.push('', `Groups: ${c.groups.map((g) => `\`${g.name}\`${g.source ? ` (${g.source})` : ''}`).join(', ')}`);
+    out.push('', `Groups: ${c.groups.map((g) => `${codeSpan(g.name)}${g.source ? ` (${md(g.source)})` : ''}`).join(', ')}`);
     if (c.scopes.length === 0) out.push('', 'No Kubernetes permissions through eks-access on this cluster.');
     for (const s of c.scopes) {
-      out.push('', `**${scopeTitle(s.namespaces)}**`, '');
+      out.push('', `**${scopeTitle(s.namespaces, md)}**`, '');
       for (const p of s.permissions) out.push(`- ${p.text}`);
     }
     if (c.accessPolicies.length > 0) {
       out.push('', '**access policies**', '');
-      for (const p of c.accessPolicies) out.push(`- ${p.policy} ${p.namespaces ? `in namespaces ${p.namespaces.join(', ')}` : 'cluster-wide'} (${p.source})`);
+      for (const p of c.accessPolicies) out.push(`- ${md(p.policy)} ${p.namespaces ? `in namespaces ${p.namespaces.map(md).join(', ')}` : 'cluster-wide'} (${md(p.source)})`);
     }
     out.push('', '**grants**', '');
-    for (const g of c.grants) out.push(`- ${g.grant}, ${g.where} (\`${g.source}\`): ${expiryText(g.expires)}${g.reason !== undefined ? `; reason: ${g.reason}` : ''}`);
+    for (const g of c.grants) out.push(`- ${md(g.grant)}, ${md(g.where)} (${codeSpan(g.source)}): ${md(expiryText(g.expires))}${g.reason !== undefined ? `; reason: ${md(g.reason)}` : ''}`);
     if (c.findings.length > 0) {
       out.push('', '**lint findings**', '');
-      for (const f of c.findings) out.push(`- ${findingText(f)}`);
+      for (const f of c.findings) out.push(`- ${findingText(f, md)}`);
     }
   }
   if (x.findings.length > 0) {
     out.push('', '### Lint findings', '');
-    for (const f of x.findings) out.push(`- ${findingText(f)}`);
+    for (const f of x.findings) out.push(`- ${findingText(f, md)}`);
   }
   return out.join('\n') + '\n';
 }

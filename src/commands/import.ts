@@ -15,6 +15,7 @@ import { buildAccess } from '../pipeline.js';
 import { lintModel } from '../lint/index.js';
 import type { Finding } from '../lint/types.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
+import { codeSpan, markdownText, printable } from '../text.js';
 import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './import-plan.js';
 import { comparePermissions, type Difference } from './import-verify.js';
 
@@ -47,13 +48,15 @@ export function documentText(data: Record<string, unknown>, schema: string | und
   return header + doc.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false });
 }
 
-/** The import report as Markdown. */
+/** The import report as Markdown: every value of the input escaped (markdownText) or in a code span (codeSpan). */
 export function formatReport(plan: ImportPlan, extra: { outDir: string; verified?: { people: number; requests: number; differences: Difference[] } }): string {
   const r = plan.report;
-  const lines: string[] = [`# Import report: cluster ${r.cluster}`, ''];
+  // The arrows of the notes (`User x -> ClusterRole y`) are the report's own, so they stay as written.
+  const md = (text: string) => text.split(' -> ').map(markdownText).join(' -> ');
+  const lines: string[] = [`# Import report: cluster ${md(r.cluster)}`, ''];
   const count = (kind: string) => plan.documents.filter((d) => d.kind === kind).length;
-  lines.push(`Read ${r.sources.map((s) => `\`${s}\``).join(', ')}: ${r.customObjects} custom RBAC objects; ${r.platformObjects} Kubernetes and EKS default objects (system:*, eks:*) skipped.`);
-  lines.push(`Wrote 1 cluster, ${count('Profile')} profile(s) and ${count('Employee')} employee(s) to \`${extra.outDir}\` (authentication: ${plan.cluster.authentication}).`);
+  lines.push(`Read ${r.sources.map((s) => codeSpan(s)).join(', ')}: ${r.customObjects} custom RBAC objects; ${r.platformObjects} Kubernetes and EKS default objects (system:*, eks:*) skipped.`);
+  lines.push(`Wrote 1 cluster, ${count('Profile')} profile(s) and ${count('Employee')} employee(s) to ${codeSpan(extra.outDir)} (authentication: ${plan.cluster.authentication}).`);
   if (extra.verified) {
     const v = extra.verified;
     lines.push(v.differences.length === 0
@@ -61,12 +64,12 @@ export function formatReport(plan: ImportPlan, extra: { outDir: string; verified
       : `**Permissions differ** for ${v.differences.length} principal(s) (can-i engine, up to ${v.requests} requests each); see below.`);
   }
   lines.push('');
-  const at = (a?: { file: string; line: number; column: number }) => (a ? `${a.file}:${a.line}:${a.column}  ` : '');
+  const at = (a?: { file: string; line: number; column: number }) => (a ? `${md(a.file)}:${a.line}:${a.column}  ` : '');
   if (extra.verified && extra.verified.differences.length > 0) {
     lines.push('## Permission differences', '');
     for (const d of extra.verified.differences) {
-      lines.push(`- ${d.who}:`);
-      for (const p of d.problems.slice(0, 10)) lines.push(`  - ${p}`);
+      lines.push(`- ${md(d.who)}:`);
+      for (const p of d.problems.slice(0, 10)) lines.push(`  - ${md(p)}`);
       if (d.problems.length > 10) lines.push(`  - ... and ${d.problems.length - 10} more`);
     }
     lines.push('');
@@ -79,7 +82,7 @@ export function formatReport(plan: ImportPlan, extra: { outDir: string; verified
     if (id === 'replaced') lines.push('They name the old usernames or the expanded groups; the generated bindings grant the same to the new ones.', '');
     // In input order: by file and position, notes without one last.
     const sorted = [...items].sort((a, b) => (a.at ? 0 : 1) - (b.at ? 0 : 1) || (a.at && b.at ? (a.at.file < b.at.file ? -1 : a.at.file > b.at.file ? 1 : a.at.line - b.at.line || a.at.column - b.at.column) : 0));
-    for (const item of sorted) lines.push(`- ${at(item.at)}${item.text}`);
+    for (const item of sorted) lines.push(`- ${at(item.at)}${md(item.text)}`);
     lines.push('');
   }
   return lines.join('\n').replace(/\n+$/, '\n');
@@ -196,14 +199,15 @@ const WAIVER_TITLE = 'Before generate: findings that need a fix or a waiver';
 export function waiverSection(blocking: readonly Finding[]): string {
   if (blocking.length === 0) return `\n## ${WAIVER_TITLE}\n\nNone: the imported folder passes lint and generates as it is.\n`;
   const lines = ['', `## ${WAIVER_TITLE}`, '', `The imported access reproduces the cluster as it is, including what the linter refuses: \`eks-access generate\` stops on these ${blocking.length} error(s) until each is fixed (the grant narrowed) or waived in a LintPolicy, with a reason and an expiry:`, ''];
-  for (const f of blocking) lines.push(`- \`${f.file}:${f.line}\` **${f.ruleId}**: ${f.message.replace(/\|/g, '\\|')}`);
+  for (const f of blocking) lines.push(`- ${codeSpan(`${f.file}:${f.line}`)} **${markdownText(f.ruleId)}**: ${markdownText(f.message)}`);
   lines.push('', 'A waiver for one of them, to adapt (in `policy.yaml`, `kind: LintPolicy`):', '', '```yaml', 'waivers:');
   const seen = new Set<string>();
   for (const f of blocking) {
     const key = `${f.ruleId}\0${f.employee ?? f.file}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    lines.push(`  - rule: ${f.ruleId}`, f.employee !== undefined ? `    employee: ${f.employee}` : `    file: ${f.file}`, '    reason: TICKET imported as it was; narrow it', '    expires: YYYY-MM-DD');
+    // In the YAML block, each value stays on its line (printable): none can close the block.
+    lines.push(`  - rule: ${printable(f.ruleId)}`, f.employee !== undefined ? `    employee: ${printable(f.employee)}` : `    file: ${printable(f.file)}`, '    reason: TICKET imported as it was; narrow it', '    expires: YYYY-MM-DD');
   }
   lines.push('```', '');
   return lines.join('\n');

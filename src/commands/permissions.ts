@@ -27,8 +27,9 @@ export function code(text: string): string {
   return text.includes('*') ? codeSpan(text) : text;
 }
 
-export function verbsText(verbs: readonly string[]): string {
-  return sortVerbs(verbs).map((v) => (v === '*' ? '`*` (every verb)' : v)).join(', ');
+/** `plain` escapes the verbs (Markdown); the words of `*` are this module's own. */
+export function verbsText(verbs: readonly string[], plain: (text: string) => string = (t) => t): string {
+  return sortVerbs(verbs).map((v) => (v === '*' ? '`*` (every verb)' : plain(v))).join(', ');
 }
 
 /** `pods`, `deployments.apps`, `pods/log`, `roles.rbac.authorization.k8s.io` (kubectl's spelling). */
@@ -41,13 +42,16 @@ export function resourceLabel(group: string, resource: string, plain: (text: str
   return word(group === '' ? resource : `${resource}.${group}`);
 }
 
-/** What a rule applies to, in words: `pods, services`, `secrets named db-password`, `/healthz, /readyz`. */
-export function ruleObjects(rule: PolicyRule): string {
+/**
+ * What a rule applies to, in words: `pods, services`, `secrets named db-password`, `/healthz, /readyz`.
+ * `plain` escapes the names of the rule that are not in a code span (Markdown).
+ */
+export function ruleObjects(rule: PolicyRule, plain: (text: string) => string = (t) => t): string {
   const parts: string[] = [];
   const groups = rule.apiGroups ?? [];
-  for (const res of rule.resources ?? []) for (const g of groups) parts.push(resourceLabel(g, res));
-  const names = rule.resourceNames && rule.resourceNames.length > 0 ? ` named ${rule.resourceNames.join(', ')}` : '';
-  const urls = (rule.nonResourceURLs ?? []).map((u) => code(u));
+  for (const res of rule.resources ?? []) for (const g of groups) parts.push(resourceLabel(g, res, plain));
+  const names = rule.resourceNames && rule.resourceNames.length > 0 ? ` named ${rule.resourceNames.map(plain).join(', ')}` : '';
+  const urls = (rule.nonResourceURLs ?? []).map((u) => (u.includes('*') ? codeSpan(u) : plain(u)));
   const what = [parts.join(', ') + names, urls.length > 0 ? `non-resource URLs ${urls.join(', ')}` : ''].filter((s) => s !== '');
   return what.join('; ') || 'nothing';
 }

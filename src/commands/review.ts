@@ -26,7 +26,7 @@ import { lint, WAIVER_EXPIRED } from '../lint/run.js';
 import type { Finding } from '../lint/types.js';
 import type { AccessModel, Employee, Grant, Waiver } from '../model/types.js';
 import { loadAccess } from '../pipeline.js';
-import { compareStrings } from '../text.js';
+import { codeSpan, compareStrings, markdownText, printable } from '../text.js';
 
 export type ReviewKind = 'expired-access' | 'expired-waiver' | 'expiring-access' | 'expiring-waiver' | 'admin-without-expiry' | 'iam-user' | 'no-grants-left';
 
@@ -293,13 +293,12 @@ export function renderReviewText(r: Review): string {
     }
   }
   if (r.items.length === 0) out.push('', 'Nothing to review.');
-  return out.join('\n') + '\n';
+  // Each line holds values of the access files: line breaks and control characters are shown escaped.
+  return out.map(printable).join('\n') + '\n';
 }
 
-/** Markdown table cell: no pipes or newlines break the table. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
+/** Markdown table cell: the text escaped (markdownText), so that no pipe, line break, HTML, link or mention leaves it. */
+const cell = markdownText;
 
 export function renderReviewMarkdown(r: Review): string {
   const out: string[] = [`## EKS access review, ${r.today}`, '', `${headline(r)}. Window: ${r.within} day(s), until ${r.until}.`];
@@ -308,8 +307,8 @@ export function renderReviewMarkdown(r: Review): string {
     if (list.length === 0) continue;
     out.push('', `### ${s.title}: ${list.length}`, '', '| Employee | Cluster(s) | Date | What | Where | To do |', '|---|---|---|---|---|---|');
     for (const i of list) {
-      const what = `\`${i.what}\`${i.waived ? ` (waived until ${i.waived.expires}: ${i.waived.reason})` : ''}`;
-      out.push(`| ${cell(i.employee ?? '')} | ${cell(i.clusters.join(', '))} | ${cell(when(i))} | ${cell(what)} | \`${cell(`${i.file}:${i.line}`)}\` | ${cell(i.message)} |`);
+      const what = `${codeSpan(i.what, { cell: true })}${i.waived ? ` (waived until ${cell(i.waived.expires)}: ${cell(i.waived.reason)})` : ''}`;
+      out.push(`| ${cell(i.employee ?? '')} | ${cell(i.clusters.join(', '))} | ${cell(when(i))} | ${what} | ${codeSpan(`${i.file}:${i.line}`, { cell: true })} | ${cell(i.message)} |`);
     }
   }
   if (r.items.length === 0) out.push('', 'Nothing to review.');

@@ -1,5 +1,5 @@
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
-import { compareStrings } from '../text.js';
+import { codeSpan, compareStrings, markdownText } from '../text.js';
 import { identityMappings } from './aws-auth.js';
 import { earliest } from './common.js';
 import { peopleOn, type ClusterRbacObjects } from './rbac.js';
@@ -77,7 +77,7 @@ function capabilityCells(bundle: Bundle, who: UserInfo, bindings: readonly Bundl
     const bit = 1 << i;
     if (everywhere & bit) return 'all namespaces';
     const where = namespaces.filter((_, n) => inNamespace[n]! & bit);
-    return where.length === 0 ? '—' : where.join(', ');
+    return where.length === 0 ? '—' : where.map(md).join(', ');
   });
 }
 
@@ -87,51 +87,56 @@ const MODE: Record<Cluster['authentication'], string> = {
   both: 'access entries and aws-auth',
 };
 
-function cell(text: string): string {
-  return text.includes('|') || text.includes('\n') ? text.replace(/\|/g, '\\|').replace(/\n/g, ' ') : text;
-}
+/**
+ * A value of the access files in a table cell: escaped (markdownText), so that no pipe, line break,
+ * HTML comment, link or mention leaves it; `code`: in a code span.
+ */
+const md = markdownText;
+const code = (text: string) => codeSpan(text, { cell: true });
 
 function describeRules(rules: readonly PolicyRule[]): string {
   return rules
     .map((r) => {
       const what = r.nonResourceURLs
-        ? r.nonResourceURLs.join(', ')
+        ? r.nonResourceURLs.map(md).join(', ')
         : (r.resources ?? []).map((res) => {
             const groups = (r.apiGroups ?? []).filter((g) => g !== '');
-            return groups.length > 0 ? `${res}.${groups.join('/')}` : res;
+            return md(groups.length > 0 ? `${res}.${groups.join('/')}` : res);
           }).join(', ');
-      const names = r.resourceNames ? ` named ${r.resourceNames.join(', ')}` : '';
-      return `${r.verbs.join(', ')} ${what}${names}`;
+      const names = r.resourceNames ? ` named ${r.resourceNames.map(md).join(', ')}` : '';
+      return `${r.verbs.map(md).join(', ')} ${what}${names}`;
     })
     .join('; ');
 }
 
+/** What a grant gives and where, in Markdown (the values escaped). */
 function describeGrant(model: AccessModel, g: Grant): { what: string; where: string } {
   switch (g.kind) {
     case 'level':
       return { what: g.level === 'admin' ? '**cluster-admin** (level admin)' : 'view (level read-only)', where: 'whole cluster' };
     case 'profile': {
       const p = model.profiles.get(g.profile);
-      const what = `profile \`${g.profile}\`${p?.builtin ? ' (built-in)' : ''}`;
-      return { what, where: g.scope === 'cluster' ? 'whole cluster' : g.namespaces.join(', ') };
+      const what = `profile ${code(g.profile)}${p?.builtin ? ' (built-in)' : ''}`;
+      return { what, where: g.scope === 'cluster' ? 'whole cluster' : g.namespaces.map(md).join(', ') };
     }
     case 'rules':
-      return { what: `rules: ${describeRules(g.rules)}`, where: g.namespaces.join(', ') };
+      return { what: `rules: ${describeRules(g.rules)}`, where: g.namespaces.map(md).join(', ') };
     case 'groups':
-      return { what: `groups: ${g.groups.map((x) => `\`${x}\``).join(', ')}`, where: 'wherever the groups are bound' };
+      return { what: `groups: ${g.groups.map(code).join(', ')}`, where: 'wherever the groups are bound' };
     case 'accessPolicy':
-      return { what: `EKS access policy ${g.accessPolicy}`, where: g.namespaces ? g.namespaces.join(', ') : 'whole cluster' };
+      return { what: `EKS access policy ${md(g.accessPolicy)}`, where: g.namespaces ? g.namespaces.map(md).join(', ') : 'whole cluster' };
   }
 }
 
+/** How a person signs in, in Markdown (the values escaped). */
 function identityText(e: Employee): string {
   switch (e.identity.kind) {
     case 'iamUser':
-      return `IAM user ${e.identity.userName} (created here)`;
+      return `IAM user ${md(e.identity.userName)} (created here)`;
     case 'iamUserArn':
-      return `IAM user ${e.identity.arn}`;
+      return `IAM user ${md(e.identity.arn)}`;
     case 'role':
-      return `role ${e.identity.arn.replace(/^.*\//, '')} as ${e.identity.sessionName}`;
+      return `role ${md(e.identity.arn.replace(/^.*\//, ''))} as ${md(e.identity.sessionName)}`;
   }
 }
 
@@ -151,12 +156,12 @@ export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, Clu
   const whoCells = new Map<Employee, string>();
   const whoCellsOf = (e: Employee) => {
     let text = whoCells.get(e);
-    if (text === undefined) whoCells.set(e, (text = `| ${cell(e.name)} | \`${cell(e.kubernetesUser)}\` | ${cell(identityText(e))} |`));
+    if (text === undefined) whoCells.set(e, (text = `| ${md(e.name)} | ${code(e.kubernetesUser)} | ${identityText(e)} |`));
     return text;
   };
   for (const c of clusters) {
     const { byName: people, grantsByName } = peopleOn(model, c);
-    lines.push(`## ${c.name}`, '', `Account ${c.accountId}, ${c.region}, authentication through ${MODE[c.authentication]}. ${people.length} ${people.length === 1 ? 'person' : 'people'}.`, '');
+    lines.push(`## ${md(c.name)}`, '', `Account ${md(c.accountId)}, ${md(c.region)}, authentication through ${MODE[c.authentication]}. ${people.length} ${people.length === 1 ? 'person' : 'people'}.`, '');
     if (people.length === 0) {
       lines.push('Nobody has access through eks-access.', '');
       continue;
@@ -167,7 +172,7 @@ export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, Clu
         const { what, where } = describeGrant(model, g);
         const expires = earliest([g.expires, e.expires]) ?? 'never';
         const reason = g.reason ?? e.reason ?? '';
-        lines.push(`${whoCellsOf(e)} ${cell(what)} | ${cell(where)} | ${expires} | ${cell(reason)} |`);
+        lines.push(`${whoCellsOf(e)} ${what} | ${where} | ${md(expires)} | ${md(reason)} |`);
       }
     }
     lines.push('');
@@ -209,12 +214,12 @@ export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, Clu
     for (const [i, e] of people.entries()) {
       const who = userInfoFor(model, c, e, mappings);
       if (who.groups.includes('system:masters')) {
-        lines.push(`| ${cell(e.name)} | ${CAPABILITIES.map(() => 'all namespaces (system:masters)').join(' | ')} |`);
+        lines.push(`| ${md(e.name)} | ${CAPABILITIES.map(() => 'all namespaces (system:masters)').join(' | ')} |`);
         continue;
       }
       const namespaces = grantedNamespaces(grantsByName[i]!);
       const cells = capabilityCells(bundle, who, byUser.get(e.kubernetesUser) ?? [], policiesByUser.get(e.kubernetesUser) ?? [], namespaces, masks);
-      lines.push(`| ${cell(e.name)} | ${cells.join(' | ')} |`);
+      lines.push(`| ${md(e.name)} | ${cells.join(' | ')} |`);
     }
     lines.push('');
   }
