@@ -107,4 +107,42 @@ subjects:
   }
 });
 
+test('lint --manifests: a ClusterRole redefining a bootstrap role is judged with the rules the API server puts back into it', async () => {
+  const role = (annotations: string) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:controller:namespace-controller
+${annotations}rules:
+  - apiGroups: [""]
+    resources: [pods]
+    verbs: [get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: mallory-ns
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: system:controller:namespace-controller
+subjects:
+  - {kind: User, name: mallory, apiGroup: rbac.authorization.k8s.io}
+`;
+  const idsOf = async (text: string) => {
+    const s = scratch({ 'manifests/r.yaml': text });
+    try {
+      const lint = await run(['lint', '--manifests', 'manifests', '--format', 'json'], s.dir);
+      return { code: lint.code, ids: (JSON.parse(lint.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId) };
+    } finally {
+      s.cleanup();
+    }
+  };
+  const reconciled = await idsOf(role(''));
+  assert.ok(reconciled.ids.includes('broad-delete') && reconciled.ids.includes('read-secrets'), reconciled.ids.join(' '));
+  assert.is(reconciled.code, 1);
+  // autoupdate "false": the API server leaves it as written.
+  const kept = await idsOf(role('  annotations:\n    rbac.authorization.kubernetes.io/autoupdate: "false"\n'));
+  assert.not.ok(kept.ids.includes('broad-delete'), kept.ids.join(' '));
+});
+
 test.run();

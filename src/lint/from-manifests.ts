@@ -305,9 +305,18 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
   // ClusterRoles: the defaults first, then the given ones over them; aggregation over both.
   const clusterData = new Map<string, ClusterRoleData & { given?: RoleObject }>();
   for (const [name, r] of builtinClusterRoles()) clusterData.set(name, r);
-  for (const { role } of roleObjs) {
+  for (const { l, role } of roleObjs) {
     if (role.kind !== 'ClusterRole') continue;
-    clusterData.set(role.name, { name: role.name, labels: role.labels, ...(role.aggregationRule && { aggregationRule: role.aggregationRule }), rules: role.rules.map((r) => r.rule), given: role });
+    const rules = role.rules.map((r) => r.rule);
+    // A ClusterRole written under the name of a bootstrap role does not replace it: at every start the
+    // API server puts the bootstrap rules back into it, keeping the extra ones, unless the role is
+    // annotated rbac.authorization.kubernetes.io/autoupdate: "false" (kube-apiserver's
+    // primeClusterRoles with reconciliation's computeReconciledRole, extra permissions not removed).
+    // What a binding to it grants is both.
+    const shipped = builtinClusterRoles().get(role.name);
+    const annotations = ((l.obj.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {}) as Record<string, unknown>;
+    if (shipped && annotations['rbac.authorization.kubernetes.io/autoupdate'] !== 'false') rules.push(...shipped.rules);
+    clusterData.set(role.name, { name: role.name, labels: role.labels, ...((role.aggregationRule ?? shipped?.aggregationRule) && { aggregationRule: role.aggregationRule ?? shipped!.aggregationRule! }), rules, given: role });
   }
   const resolved = resolveAggregation(clusterData);
 
