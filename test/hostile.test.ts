@@ -365,4 +365,16 @@ test('groups and usernames with control characters or YAML 1.1 line breaks are s
   }
 });
 
+test('lint --manifests reports a symbolic link it does not follow, rather than skipping it in silence', async () => {
+  const s = scratch({ 'real.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n', 'manifests/ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n' });
+  try {
+    symlinkSync(join(s.dir, 'real.yaml'), join(s.dir, 'manifests/link.yaml'));
+    const lint = await run(['lint', '--manifests', 'manifests'], s.dir);
+    assert.is(lint.code, 1, lint.stdout + lint.stderr);
+    assert.match(lint.stdout + lint.stderr, /manifests\/link\.yaml:1:1 +error +not read: it is a symbolic link/);
+  } finally {
+    s.cleanup();
+  }
+});
+
 test.run();

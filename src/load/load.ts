@@ -111,7 +111,12 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       throw new UsageError(`file or folder not found: ${p}`);
     }
     if (info.isDirectory()) {
-      for (const f of await fg(['**/*.yaml', '**/*.yml', '**/*.json'], { cwd: resolve(p), absolute: true, onlyFiles: true, followSymbolicLinks: false })) out.add(f);
+      // Symbolic links are listed too, and then refused by the loader with an error naming them:
+      // kubectl and Argo CD apply a link that stays inside the repository, so a silent skip would let
+      // what they apply past the linter.
+      for (const e of await fg(['**/*.yaml', '**/*.yml', '**/*.json'], { cwd: resolve(p), absolute: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true })) {
+        if (e.dirent.isFile() || e.dirent.isSymbolicLink()) out.add(e.path);
+      }
     }
     else out.add(resolve(p));
   }
@@ -399,7 +404,7 @@ function readRegularFile(path: string, root: string | undefined): Buffer | strin
     fd = openSync(path, OPEN_FLAGS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') return 'not read: it is a symbolic link; access files are read as they are in the folder';
+    if (code === 'ELOOP' || code === 'EMLINK') return 'not read: it is a symbolic link, and links are not followed (files are read as they are in the folder); give the file it points to';
     if (code === 'EACCES' || code === 'EPERM') return 'cannot read: permission denied';
     if (code === 'ENOENT') return 'cannot read: it was removed while being read';
     return `cannot read: ${code ?? 'error'}`;
