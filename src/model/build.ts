@@ -11,6 +11,7 @@ import {
   stripRolePath,
 } from './identity.js';
 import type { AccessModel, Cluster, Employee, Grant, Identity, LintPolicy, PolicyRule } from './types.js';
+import { namespaceSet } from './namespaces.js';
 
 export interface ValidDocument {
   d: LoadedDocument;
@@ -258,7 +259,7 @@ function buildGrant(g: RawGrant, index: number, d: LoadedDocument, model: Access
   if (g.namespaces) {
     g.namespaces.forEach((ns, i) => {
       for (const c of clusters) {
-        if (!c.namespaces.includes(ns)) {
+        if (!namespaceSet(c).has(ns)) {
           ok = false;
           error(locate(d, [...base, 'namespaces', i]), `namespace "${ns}" is not listed by cluster "${c.name}" (${c.file})${didYouMean(ns, c.namespaces)}`);
         }
