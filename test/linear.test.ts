@@ -1,0 +1,149 @@
+/**
+ * Validation, lint and generation stay linear in namespaces, grants and files. Nothing here is timed:
+ * a cluster of 64,000 namespaces with grants spread over all of them is validated, linted and
+ * planned while every search of an array (includes, indexOf, find, some, ...) is counted, and the
+ * elements searched must stay within a small multiple of the input; a scan of the cluster's
+ * namespaces per grant namespace (what made 64,000 namespaces take most of a minute) searches
+ * billions. The schema check that ajv can only do pairwise is ruled out by the schemas themselves.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeWideAccess, WIDE_CLUSTER, wideNamespace } from '../bench/wide.js';
+import { planOutput } from '../src/emit/plan.js';
+import { lintModel } from '../src/lint/index.js';
+import { namespaceSet } from '../src/model/namespaces.js';
+import { loadAccess } from '../src/pipeline.js';
+import { lastRepeat, SCHEMA_DIR } from '../src/schema/schemas.js';
+import { run, scratch } from './helpers/run.js';
+
+const SEARCHES = ['includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every'] as const;
+
+/** Lists this long or shorter are searched at a constant cost and not counted. */
+const SHORT = 64;
+
+class OverBudget extends Error {}
+
+/**
+ * Runs `fn` while counting the elements of every search of an array longer than SHORT; throws as soon as more than `budget`
+ * are searched, so quadratic code fails at once instead of running for minutes.
+ */
+async function withSearchBudget<T>(budget: number, fn: () => Promise<T> | T): Promise<{ value: T; searched: number }> {
+  const proto = Array.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const originals = SEARCHES.map((name) => [name, proto[name]!] as const);
+  let searched = 0;
+  for (const [name, original] of originals) {
+    proto[name] = function (this: unknown[], ...args: unknown[]) {
+      // A search of a short list (yaml's tag list for each node it writes) costs a constant.
+      if (this.length > SHORT) searched += this.length;
+      if (searched > budget) throw new OverBudget(`more than ${budget} array elements searched (in ${name} over ${this.length})`);
+      return original.apply(this, args);
+    };
+  }
+  try {
+    const value = await fn();
+    return { value, searched };
+  } finally {
+    for (const [name, original] of originals) proto[name] = original;
+  }
+}
+
+/** validate, lint and plan the output of a wide folder, counting the array elements searched. */
+async function searchedFor(employees: number, namespaces: number): Promise<{ size: number; searched: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-access-linear-'));
+  try {
+    const { files, namespaceGrants } = writeWideAccess(dir, { namespaces, employees, grants: 3, namespacesPerGrant: 100 });
+    const size = namespaces + namespaceGrants + files;
+    // Generous for linear code; one scan of the namespaces per grant namespace searches
+    // namespaceGrants x namespaces and stops here at once.
+    const { value, searched } = await withSearchBudget(20 * size, async () => {
+      const loaded = await loadAccess(dir);
+      assert.equal(loaded.diagnostics.filter((d) => d.severity === 'error'), [], 'the wide folder is valid');
+      const model = loaded.model!;
+      const findings = lintModel(model, dir, '2026-12-01');
+      const plan = planOutput(model);
+      return { model, findings, plan };
+    });
+    assert.is(value.model.clusters.get(WIDE_CLUSTER)!.namespaces.length, namespaces);
+    assert.is(value.findings.filter((f) => f.severity === 'error').length, 0);
+    assert.ok(value.plan.files.some((f) => f.path.endsWith('employees/user-000000.yaml')), 'the first employee has an RBAC file');
+    return { size, searched };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('64,000 namespaces and 60,000 grant namespaces: validate, lint and generate search a bounded number of list elements', async () => {
+  const { size, searched } = await searchedFor(200, 64_000);
+  assert.ok(searched <= 20 * size, `searched ${searched} for ${size} input items`);
+});
+
+test('a grant to a namespace the 64,000-namespace cluster does not list is still an error at that item', async () => {
+  const { dir, cleanup } = scratch();
+  writeWideAccess(join(dir, 'access'), { namespaces: 64_000, employees: 2, grants: 1, namespacesPerGrant: 3 });
+  const file = join(dir, 'access', 'employees', 'user-000001.yaml');
+  const text = readFileSync(file, 'utf8').split('\n');
+  const at = text.findIndex((l) => l.startsWith('      - ns-'));
+  text[at] = '      - nowhere';
+  writeFileSync(file, text.join('\n'));
+  const r = await run(['validate', '--dir', 'access'], dir);
+  cleanup();
+  assert.is(r.code, 1);
+  assert.match(r.stdout + r.stderr, `access/employees/user-000001.yaml:${at + 1}:9  error  namespace "nowhere" is not listed by cluster "${WIDE_CLUSTER}"`);
+});
+
+test('a namespace listed twice among 64,000 is named at its second place, as before', async () => {
+  const { dir, cleanup } = scratch();
+  writeWideAccess(join(dir, 'access'), { namespaces: 64_000, employees: 1, grants: 1, namespacesPerGrant: 1 });
+  const file = join(dir, 'access', 'clusters', `${WIDE_CLUSTER}.yaml`);
+  const text = readFileSync(file, 'utf8').split('\n');
+  const last = text.findIndex((l) => l === `  - ${wideNamespace(63_999)}`);
+  text[last] = `  - ${wideNamespace(5)}`;
+  writeFileSync(file, text.join('\n'));
+  const r = await run(['validate', '--dir', 'access'], dir);
+  cleanup();
+  assert.is(r.code, 1);
+  assert.match(r.stdout + r.stderr, `access/clusters/${WIDE_CLUSTER}.yaml:${last + 1}:5  error  namespaces lists "${wideNamespace(5)}" more than once`);
+});
+
+test('lastRepeat: the last item equal to an earlier one, as the pairwise check reported it', () => {
+  assert.is(lastRepeat(['a', 'b', 'a']), 2);
+  // Two repeated values: the pairwise scan (from the end) met the last a first.
+  assert.is(lastRepeat(['a', 'b', 'b', 'a']), 3);
+  assert.is(lastRepeat(['a', 'a', 'a']), 2);
+  assert.is(lastRepeat(['a', 'b', 'c']), undefined);
+  assert.is(lastRepeat([1, 1, 'x']), undefined, 'only strings: other items are type errors');
+});
+
+test('namespaceSet: one set per namespace list, answering as the list does', () => {
+  const cluster = { namespaces: ['a', 'b', 'c'] };
+  const set = namespaceSet(cluster);
+  assert.is(namespaceSet(cluster), set, 'built once');
+  assert.ok(set.has('b'));
+  assert.not.ok(set.has('d'));
+  assert.not.ok(namespaceSet({ namespaces: ['x'] }).has('a'), 'another list, another set');
+});
+
+test('every uniqueItems list in the schemas has string items, so ajv checks it with a hash, not pairwise', () => {
+  const offenders: string[] = [];
+  const walk = (node: unknown, where: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}/${i}`));
+    const o = node as Record<string, unknown>;
+    if (o.uniqueItems === true) {
+      // ajv hashes the items only when the items schema itself names a scalar type (a $ref is not followed).
+      const type = (o.items as { type?: unknown } | undefined)?.type;
+      const types = Array.isArray(type) ? type : type === undefined ? [] : [type];
+      if (types.length === 0 || types.some((t) => t === 'object' || t === 'array')) offenders.push(where);
+    }
+    for (const [k, v] of Object.entries(o)) walk(v, `${where}/${k}`);
+  };
+  const files = readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json'));
+  assert.ok(files.length > 0);
+  for (const f of files) walk(JSON.parse(readFileSync(join(SCHEMA_DIR, f), 'utf8')), f);
+  assert.equal(offenders, []);
+});
+
+test.run();
