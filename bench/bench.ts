@@ -14,7 +14,10 @@
  *
  * Then usage over a synthetic audit log against reading and JSON.parse-ing its lines (bench/audit.ts).
  *
- *   npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000] [--audit-events 1000000]
+ * Then a wide cluster (bench/wide.ts): one cluster of --namespaces namespaces, with grants spread over
+ * all of them; validate, lint and generate against the floor on the same folder.
+ *
+ *   npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000] [--audit-events 1000000] [--namespaces 64000]
  *
  * Times are the best of --runs rounds; in each round every tool runs once, in turn, so noise on the
  * machine hits all of them alike. Peak memory is the largest seen over the rounds.
@@ -28,8 +31,9 @@ import { parse } from 'yaml';
 import { describeRssMethod, measureCommand, rssMethod, type Measured, type RssMethod } from './child.js';
 import { writeSyntheticRbac } from './synthetic.js';
 import { auditRound, writeAuditLog } from './audit.js';
+import { writeWideAccess } from './wide.js';
 
-const USAGE = 'usage: npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000] [--audit-events 1000000]';
+const USAGE = 'usage: npm run bench -- [--sizes 1000,10000] [--runs 3] [--rbac-objects 4000] [--audit-events 1000000] [--namespaces 64000]';
 const CLUSTERS = 5;
 /** Every command stays under this peak memory. */
 const PEAK_MIB = 1024;
@@ -39,7 +43,7 @@ const NAMESPACES = 40;
 
 class BenchError extends Error {}
 
-function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: number; auditEvents: number } {
+function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: number; auditEvents: number; namespaces: number } {
   const given = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -47,7 +51,7 @@ function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: 
       console.log(USAGE);
       process.exit(0);
     }
-    const m = /^--(sizes|runs|rbac-objects|audit-events)(?:=(.*))?$/.exec(flag);
+    const m = /^--(sizes|runs|rbac-objects|audit-events|namespaces)(?:=(.*))?$/.exec(flag);
     if (!m) throw new BenchError(`unknown option ${flag}\n${USAGE}`);
     const value = m[2] ?? argv[++i];
     if (value === undefined) throw new BenchError(`${flag} needs a value\n${USAGE}`);
@@ -59,7 +63,7 @@ function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: 
     return n;
   };
   const sizes = [...new Set((given.get('sizes') ?? '1000,10000').split(',').map((s) => count('sizes', s.trim(), 2)))].sort((a, b) => a - b);
-  return { sizes, runs: count('runs', given.get('runs') ?? '3', 1), rbacObjects: count('rbac-objects', given.get('rbac-objects') ?? '4000', 0), auditEvents: count('audit-events', given.get('audit-events') ?? '1000000', 0) };
+  return { sizes, runs: count('runs', given.get('runs') ?? '3', 1), rbacObjects: count('rbac-objects', given.get('rbac-objects') ?? '4000', 0), auditEvents: count('audit-events', given.get('audit-events') ?? '1000000', 0), namespaces: count('namespaces', given.get('namespaces') ?? '64000', 0) };
 }
 
 /** dist/bench/bench.js -> the project root. */
@@ -388,8 +392,51 @@ async function auditSection(method: RssMethod, work: string, events: number, run
   rmSync(log, { force: true });
 }
 
+/**
+ * One cluster of `namespaces` namespaces and employees whose grants name 100 namespaces each, spread
+ * over the whole list: validate, lint and generate against the floor on the same folder.
+ */
+async function wideSection(method: RssMethod, work: string, namespaces: number, runs: number, floorScript: string): Promise<void> {
+  const dir = join(work, 'wide');
+  const employees = 500;
+  const { files, namespaceGrants } = writeWideAccess(dir, { namespaces, employees, grants: 3, namespacesPerGrant: 100 });
+  const cli = join(projectRoot, 'dist', 'src', 'bin.js');
+  const list: { name: string; args: (out: string) => string[]; ok: (m: Measured) => boolean }[] = [
+    { name: 'floor', args: (out) => [floorScript, dir, out], ok: (m) => m.code === 0 && new RegExp(`^floor: ${files} files`, 'm').test(m.stdout) },
+    { name: 'validate', args: () => [cli, 'validate', '--dir', dir], ok: (m) => m.code === 0 },
+    { name: 'lint', args: () => [cli, 'lint', '--dir', dir], ok: (m) => m.code === 0 },
+    { name: 'generate', args: (out) => [cli, 'generate', '--dir', dir, '--out', out], ok: (m) => m.code === 0 },
+  ];
+  console.log(`\n== a wide cluster: ${namespaces} namespaces, ${employees} employees with ${namespaceGrants} grant namespaces spread over all of them (${files} YAML files)`);
+  const best = new Map<string, Measured>();
+  for (let round = 1; round <= runs; round++) {
+    const progress: string[] = [];
+    for (const tool of list) {
+      const out = join(work, `wide-out-${tool.name}`);
+      rmSync(out, { recursive: true, force: true });
+      const m = await measureCommand(method, process.execPath, tool.args(out), { cwd: projectRoot, scratch: work });
+      rmSync(out, { recursive: true, force: true });
+      if (!tool.ok(m)) throw failure(`${tool.name} (wide cluster)`, m, 'failed');
+      const prev = best.get(tool.name);
+      best.set(tool.name, prev && prev.ms <= m.ms ? { ...prev, peakMiB: Math.max(prev.peakMiB, m.peakMiB) } : { ...m, peakMiB: Math.max(prev?.peakMiB ?? 0, m.peakMiB) });
+      progress.push(`${tool.name} ${fmt(m.ms)}`);
+    }
+    console.log(`  round ${round}/${runs}, ms: ${progress.join(', ')}`);
+  }
+  const floorMs = best.get('floor')!.ms;
+  console.log(table(
+    ['tool', 'wall ms', 'x floor', 'peak MiB'],
+    list.map(({ name }) => {
+      const r = best.get(name)!;
+      return [name, fmt(r.ms), ratio(r.ms, floorMs), fmt(r.peakMiB)];
+    }),
+  ));
+  console.log('Linear in namespaces and grants: each tool stays a small multiple of the floor however wide the cluster.');
+  rmSync(dir, { recursive: true, force: true });
+}
+
 async function bench(): Promise<void> {
-  const { sizes, runs, rbacObjects, auditEvents } = options(process.argv.slice(2));
+  const { sizes, runs, rbacObjects, auditEvents, namespaces } = options(process.argv.slice(2));
   const scripts = { ...kitScripts(), ajv: ajvCli() };
   const method = rssMethod();
   const cpu = cpus();
@@ -409,6 +456,7 @@ async function bench(): Promise<void> {
     await accessSection(method, work, sizes, runs, scripts);
     if (rbacObjects > 0) await rbacSection(method, work, rbacObjects, runs);
     if (auditEvents > 0) await auditSection(method, work, auditEvents, runs);
+    if (namespaces > 0) await wideSection(method, work, namespaces, runs, scripts.floor);
   } finally {
     cleanUp();
   }

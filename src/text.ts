@@ -17,20 +17,67 @@ export function editDistance(a: string, b: string): number {
   return rows[a.length]![b.length]!;
 }
 
+/**
+ * editDistance(a, b) when it is at most `max`, else max + 1: rows are cut short as soon as every
+ * cell exceeds `max`, so a hopeless candidate costs a few characters, not the whole table.
+ */
+function distanceAtMost(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let least = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      row.push(d);
+      if (d < least) least = d;
+    }
+    if (least > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Work left for hints against large candidate lists (a cluster's 64,000 namespaces): each such
+ * hint costs up to one pass over the list, so past this many candidates compared in a run, names
+ * are reported without a hint and validation stays linear however many names are unknown.
+ */
+const LARGE_LIST_BUDGET = 2_000_000;
+let largeListBudget = LARGE_LIST_BUDGET;
+const LARGE_LIST = 1000;
+
+/** A new run (one validation of a folder) gets the whole budget again. */
+export function resetSuggestBudget(): void {
+  largeListBudget = LARGE_LIST_BUDGET;
+}
+
 /** The closest candidate when it is close enough to be a typo, else undefined. */
 export function suggest(input: string, candidates: Iterable<string>): string | undefined {
+  const list = Array.isArray(candidates) ? (candidates as string[]) : [...candidates];
+  if (list.length > LARGE_LIST) {
+    if (largeListBudget < list.length) return undefined;
+    largeListBudget -= list.length;
+  }
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = input.toLowerCase();
-  for (const c of candidates) {
-    const d = editDistance(lower, c.toLowerCase());
-    if (d < bestDistance) {
+  for (const c of list) {
+    // Only a distance within the typo threshold (a third of the longer name) can be suggested.
+    const limit = Math.min(bestDistance - 1, Math.max(1, Math.floor(Math.max(input.length, c.length) / 3)));
+    if (limit < 0) break;
+    const d = distanceAtMost(lower, c.toLowerCase(), limit);
+    if (d <= limit && d < bestDistance) {
       best = c;
       bestDistance = d;
+      if (d === 0) break;
     }
   }
-  if (best === undefined) return undefined;
-  return bestDistance <= Math.max(1, Math.floor(Math.max(input.length, best.length) / 3)) ? best : undefined;
+  return best;
 }
 
 export function didYouMean(input: string, candidates: Iterable<string>): string {

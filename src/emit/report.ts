@@ -67,10 +67,22 @@ function capabilityCells(bundle: Bundle, who: UserInfo, bindings: readonly Bundl
     else scopedPolicies.push({ policy: p, mask });
   }
   // Whatever applies cluster-wide also applies in each namespace, but those capabilities already read "all namespaces".
+  // A scoped binding is a RoleBinding, applying in its own namespace only; a scoped policy applies in
+  // the namespaces it names, a trailing * matching a prefix: kept by namespace, so that each namespace
+  // costs a lookup, not a pass over the person's bindings (thousands when a grant names thousands).
+  const byNamespace = new Map<string, number>();
+  const add = (ns: string, mask: number) => byNamespace.set(ns, (byNamespace.get(ns) ?? 0) | mask);
+  const prefixes: { prefix: string; mask: number }[] = [];
+  for (const h of scopedBindings) add(h.binding.namespace!, h.mask);
+  for (const a of scopedPolicies) {
+    for (const n of a.policy.namespaces!) {
+      if (n.endsWith('*')) prefixes.push({ prefix: n.slice(0, -1), mask: a.mask });
+      else add(n, a.mask);
+    }
+  }
   const inNamespace = namespaces.map((ns) => {
-    let mask = 0;
-    for (const h of scopedBindings) if (bindingAppliesIn(h.binding, ns)) mask |= h.mask;
-    for (const a of scopedPolicies) if (policyAppliesIn(a.policy, ns)) mask |= a.mask;
+    let mask = byNamespace.get(ns) ?? 0;
+    for (const p of prefixes) if (ns.startsWith(p.prefix)) mask |= p.mask;
     return mask;
   });
   return CAPABILITIES.map((_, i) => {

@@ -52,10 +52,21 @@ function newGroup(g: Grant): GrantGroup {
   return { at: g.at, cluster: g.cluster, subject: g.subject, ...(g.employee !== undefined && { employee: g.employee }), namespaces: [], clusterWide: false, grants: [] };
 }
 
+/** The namespaces of each group as a set, so that adding a grant costs the same however many it has. */
+const namespacesOf = new WeakMap<GrantGroup, Set<string>>();
+
 function addToGroup(group: GrantGroup, g: Grant): void {
   group.grants.push(g);
-  if (g.namespace === undefined) group.clusterWide = true;
-  else if (!group.namespaces.includes(g.namespace)) group.namespaces.push(g.namespace);
+  if (g.namespace === undefined) {
+    group.clusterWide = true;
+    return;
+  }
+  let seen = namespacesOf.get(group);
+  if (!seen) namespacesOf.set(group, (seen = new Set(group.namespaces)));
+  if (!seen.has(g.namespace)) {
+    seen.add(g.namespace);
+    group.namespaces.push(g.namespace);
+  }
 }
 
 /** Groups grants by where they come from, subject and cluster, in a stable order. */

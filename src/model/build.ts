@@ -2,7 +2,7 @@ import { isUnknownPlatformRole } from '../rbac/builtin.js';
 import { diagnostic, type Diagnostic, type Source } from '../diagnostics.js';
 import { locate, type LoadedDocument, type PathSegment } from '../load/load.js';
 import type { Kind } from '../schema/schemas.js';
-import { didYouMean } from '../text.js';
+import { didYouMean, resetSuggestBudget } from '../text.js';
 import {
   BUILTIN_PROFILES,
   PERSON_ACCESS_POLICIES,
@@ -13,6 +13,7 @@ import {
 } from './identity.js';
 import { unknownPolicyRules } from '../lint/policy-check.js';
 import type { AccessModel, Cluster, Employee, Grant, Identity, LintPolicy, PolicyRule } from './types.js';
+import { namespaceSet } from './namespaces.js';
 
 export interface ValidDocument {
   d: LoadedDocument;
@@ -49,6 +50,7 @@ export function buildModel(
   broken: ReadonlySet<string> = new Set(),
 ): { model: AccessModel; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
+  resetSuggestBudget();
   const error = (at: Source, message: string, ruleId = 'reference') => diagnostics.push(diagnostic(at, message, ruleId));
   const warn = (at: Source, message: string, ruleId = 'reference') => diagnostics.push(diagnostic(at, message, ruleId, 'warning'));
   const where = (d: LoadedDocument, path: PathSegment[], key = false) => locate(d, path, key);
@@ -276,7 +278,7 @@ function buildGrant(g: RawGrant, index: number, d: LoadedDocument, model: Access
   if (g.namespaces) {
     g.namespaces.forEach((ns, i) => {
       for (const c of clusters) {
-        if (!c.namespaces.includes(ns)) {
+        if (!namespaceSet(c).has(ns)) {
           ok = false;
           error(locate(d, [...base, 'namespaces', i]), `namespace "${ns}" is not listed by cluster "${c.name}" (${c.file})${didYouMean(ns, c.namespaces)}`);
         }

@@ -190,6 +190,18 @@ export function describeErrors(errors: readonly ErrorObject[]): Described[] {
   return out;
 }
 
+/** Index of the last string of `list` equal to an earlier one, in one pass; undefined when none is. */
+export function lastRepeat(list: readonly unknown[]): number | undefined {
+  const seen = new Set<string>();
+  let last: number | undefined;
+  list.forEach((item, index) => {
+    if (typeof item !== 'string') return;
+    if (seen.has(item)) last = index;
+    else seen.add(item);
+  });
+  return last;
+}
+
 function describe(e: ErrorObject, because: string | undefined): Described {
   if (e.propertyName !== undefined) {
     // An error about a key (from propertyNames): point at that key.
@@ -256,9 +268,13 @@ function describe(e: ErrorObject, because: string | undefined): Described {
     case 'minItems':
       return { path, key: false, message: `${name} must list at least ${(e.params as { limit: number }).limit} item(s)` };
     case 'uniqueItems': {
-      const { i } = e.params as { i: number; j: number };
-      const value = Array.isArray(e.data) ? e.data[i] : undefined;
-      return { path: [...path, i], key: false, message: `${name} lists ${showValue(value)} more than once` };
+      // ajv's params name the pair it met first, in an order that depends on how it checked (a hash
+      // for lists of strings, pairs otherwise): the message points at the last item that repeats an
+      // earlier one, whichever way it was found.
+      const { i, j } = e.params as { i: number; j: number };
+      const at = (Array.isArray(e.data) ? lastRepeat(e.data) : undefined) ?? Math.max(i, j);
+      const value = Array.isArray(e.data) ? e.data[at] : undefined;
+      return { path: [...path, at], key: false, message: `${name} lists ${showValue(value)} more than once` };
     }
     case 'propertyNames': {
       const key = String((e.params as { propertyName: string }).propertyName);

@@ -25,6 +25,7 @@ import { grantsOn, profileRoleName } from '../emit/rbac.js';
 import { describeGrant } from '../lint/rules/process/util.js';
 import { parseIamArn, roleKubernetesUser, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
+import { namespaceSet } from '../model/namespaces.js';
 import { builtinAccessPolicies, builtinClusterRoles, SUPERUSER_RULES } from '../rbac/builtin.js';
 import { policyAppliesIn, rulesAllow, type Request } from '../rbac/engine.js';
 import { compareStrings } from '../text.js';
@@ -589,7 +590,7 @@ function suggestion(model: AccessModel, c: Cluster, j: JudgedGrant, status: Gran
   const grantedNamespaces = j.namespaces;
   let scope: string | undefined;
   if (!clusterWide && grantedNamespaces && usedNamespaces.length < grantedNamespaces.length && !grantedNamespaces.some((n) => n.endsWith('*'))) scope = `namespaces [${usedNamespaces.join(', ')}]`;
-  else if (!clusterWide && !grantedNamespaces && usedNamespaces.every((n) => c.namespaces.includes(n))) scope = `namespaces [${usedNamespaces.join(', ')}] instead of cluster-wide`;
+  else if (!clusterWide && !grantedNamespaces && usedNamespaces.every((n) => namespaceSet(c).has(n))) scope = `namespaces [${usedNamespaces.join(', ')}] instead of cluster-wide`;
 
   // The narrowest profile that allows everything used, if narrower than what the grant gives.
   const requests_ = used.map(requestOf);

@@ -57,13 +57,22 @@ export interface BindingGroup {
 
 export function groupBindings(bindings: readonly BindingObject[]): BindingGroup[] {
   const groups = new Map<string, BindingGroup>();
+  // The namespaces of each group as a set: a grant line over thousands of namespaces is one group.
+  const seen = new Map<string, Set<string>>();
   for (const b of bindings) {
     const key = [placeKey(b.at), b.cluster, b.kind, b.name, b.roleRef.kind, b.roleRef.name, b.employee ?? '', b.subjects.map(subjectName).join(',')].join('|');
     const g = groups.get(key);
     if (g) {
       g.bindings.push(b);
-      if (b.namespace !== undefined && !g.namespaces.includes(b.namespace)) g.namespaces.push(b.namespace);
-    } else groups.set(key, { first: b, bindings: [b], namespaces: b.namespace !== undefined ? [b.namespace] : [] });
+      const namespaces = seen.get(key)!;
+      if (b.namespace !== undefined && !namespaces.has(b.namespace)) {
+        namespaces.add(b.namespace);
+        g.namespaces.push(b.namespace);
+      }
+    } else {
+      groups.set(key, { first: b, bindings: [b], namespaces: b.namespace !== undefined ? [b.namespace] : [] });
+      seen.set(key, new Set(b.namespace !== undefined ? [b.namespace] : []));
+    }
   }
   for (const g of groups.values()) g.namespaces.sort(compareStrings);
   return [...groups.values()];
