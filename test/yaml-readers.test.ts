@@ -143,4 +143,19 @@ test('aws-auth mapRoles with hostile values reads back as a list of string mappi
   }
 });
 
+test('access files written by import quote what go-yaml or PyYAML would misread, as generate does', async () => {
+  const { documentText } = await import('../src/commands/import.js');
+  const text = documentText({ apiVersion: 'eks-access/v1', kind: 'Employee', name: '2001-1-2', access: [{ cluster: 'c1', groups: ['=', '<<', '0X1F', '0o_7', 'ops'] }] }, undefined);
+  assert.equal(plainMisreadings(text, 'import'), []);
+  assert.equal((parseAllDocuments(text)[0]!.toJS() as { access: { groups: string[] }[] }).access[0]!.groups, ['=', '<<', '0X1F', '0o_7', 'ops']);
+});
+
+test('bidirectional overrides and zero-width characters are escaped in generated YAML, so a reviewer reads the value as it is', () => {
+  for (const v of ['a\u202eb', 'x\u200by', 'r\u2066l\u2069']) {
+    const text = toYaml([{ metadata: { annotations: { 'eks-access/reason': v } } }]);
+    assert.not.match(text, /[\u200b-\u200f\u202a-\u202e\u2066-\u2069]/, JSON.stringify(text));
+    assert.is(parseAllDocuments(text)[0]!.toJS().metadata.annotations['eks-access/reason'], v);
+  }
+});
+
 test.run();

@@ -3,6 +3,7 @@
  * reproduce it out (clusters/, profiles/, employees/), with IMPORT-REPORT.md saying what could not be
  * expressed. The plan is in import-plan.ts; this module reads, checks, verifies and writes.
  */
+import { needsQuotes } from '../emit/serialize.js';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
@@ -42,9 +43,14 @@ export function schemaReference(outDir: string, fileDir: string): string | undef
 /** YAML text of one access document, fields in the order people read them. */
 export function documentText(data: Record<string, unknown>, schema: string | undefined): string {
   const header = schema === undefined ? '' : `# yaml-language-server: $schema=${schema}\n`;
-  const doc = new Document(data, { version: '1.1', aliasDuplicateObjects: false });
+  const doc = new Document(data, { version: '1.2', aliasDuplicateObjects: false });
   // Lists of plain values on one line, as people write them: namespaces: [a, b], verbs: [get, list].
-  visit(doc, { Seq: (_key, node) => void (node.flow = node.items.every((i) => isScalar(i))) });
+  visit(doc, {
+    Seq: (_key, node) => void (node.flow = node.items.every((i) => isScalar(i))),
+    // Quoted as generate quotes them, so yq, go-yaml and PyYAML read these files as eks-access does
+    // (`0X1F`, `2001-1-2`, `=` and `<<` stay strings).
+    Scalar: (_key, node) => void (typeof node.value === 'string' && needsQuotes(node.value) && (node.type = 'QUOTE_DOUBLE')),
+  });
   return header + doc.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false });
 }
 

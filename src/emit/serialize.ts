@@ -68,9 +68,10 @@ const NUMBER_LIKE = /^[-+]?[._]*[0-9]/;
 /**
  * Characters that must never stand raw in a scalar: C0 controls but tab, DEL, C1 controls (U+0085
  * is a YAML 1.1 line break), U+2028 and U+2029 (line breaks for YAML 1.1 readers, go-yaml and
- * libyaml among them, though not for YAML 1.2), and the byte order mark.
+ * libyaml among them, though not for YAML 1.2), the byte order mark, and the zero-width and
+ * bidirectional formatting characters that make a reviewer read reordered or hidden text.
  */
-const UNSAFE_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+const UNSAFE_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/;
 
 /** Must `s` be written double-quoted (with escapes) for every YAML reader to read this very string? */
 export function needsQuotes(s: string): boolean {
@@ -81,7 +82,7 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\0': '\\0',
 
 /** A YAML double-quoted scalar of `s`: every character a reader could take for syntax or a line break escaped (the escapes js-yaml writes). */
 export function doubleQuoted(s: string): string {
-  return `"${s.replace(/[\\"\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => ESCAPES[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`))}"`;
+  return `"${s.replace(/[\\"\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (c) => ESCAPES[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`))}"`;
 }
 
 /** Some string (key or value) that must be quoted but js-yaml might write plain: the document is then written by the writer here alone. */
