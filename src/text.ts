@@ -69,7 +69,6 @@ export function suggest(input: string, candidates: Iterable<string>): string | u
   for (const c of list) {
     // Only a distance within the typo threshold (a third of the longer name) can be suggested.
     const limit = Math.min(bestDistance - 1, Math.max(1, Math.floor(Math.max(input.length, c.length) / 3)));
-    if (limit < 0) break;
     const d = distanceAtMost(lower, c.toLowerCase(), limit);
     if (d <= limit && d < bestDistance) {
       best = c;

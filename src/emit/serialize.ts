@@ -36,34 +36,20 @@ export function sortKeys(value: unknown, parentKey?: string): unknown {
 
 /**
  * Plain scalars that a YAML 1.1 resolver (go-yaml v2 in kubectl, kustomize, aws-iam-authenticator;
- * libyaml's users) or a YAML 1.2 core resolver (go-yaml v3) reads as something other than a string:
- * booleans, nulls, integers (binary, octal, hexadecimal, sexagesimal, underscores), floats (`.inf`,
- * `.nan`, exponents, sexagesimal) and timestamps. A string that matches is written quoted.
- */
-const YAML11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-const YAML11_NULL = /^(?:~|null|Null|NULL|)$/;
-const YAML11_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-const YAML11_FLOAT = /^(?:[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const YAML11_TIMESTAMP = /^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$/;
-const YAML12_CORE = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-/** Cheap first test: every non-string spelling above starts with one of these or is a bool word. */
-const MAYBE = /^(?:[-+.~0-9]|[yYnNtTfFoO]|$)/;
-
-/** Whether a plain scalar `value` would be read as anything but this string by a YAML 1.1 or 1.2 reader. */
-export function readsAsNonString(value: string): boolean {
-  if (!MAYBE.test(value)) return false;
-  return YAML11_BOOL.test(value) || YAML11_NULL.test(value) || YAML11_INT.test(value) || YAML11_FLOAT.test(value) || YAML11_TIMESTAMP.test(value) || YAML12_CORE.test(value);
-}
-
-/**
- * go-yaml (v2 `resolve`, v3 `resolve`) goes further than the YAML 1.1 tables: it hands a plain
- * scalar, underscores removed, to Go's `strconv.ParseInt(s, 0, 64)` and `ParseFloat`, which take
- * `0X1F`, `0O7`, `0B1` and underscores anywhere, and its timestamps allow one-digit months and days
- * (`2001-1-2`). Rather than track every spelling Go accepts, a string that starts like a number (an
- * optional sign, dots or underscores, then a digit) is always quoted; so are `=` and `<<`, which
- * YAML 1.1 readers (libyaml, PyYAML) take for the value and merge keys.
+ * libyaml's users) or a YAML 1.2 core resolver (go-yaml v3) reads as something other than a string.
+ *
+ * Numbers and timestamps: go-yaml (v2 and v3 `resolve`) hands a plain scalar, underscores removed,
+ * to Go's `strconv.ParseInt(s, 0, 64)` and `ParseFloat`, which take more than the YAML 1.1 tables
+ * (`0X1F`, `0O7`, `0B1`, underscores anywhere), and its timestamps allow one-digit months and days
+ * (`2001-1-2`). Rather than track every spelling, a string that starts like a number (an optional
+ * sign, dots or underscores, then a digit) is always quoted. That leaves the words: booleans,
+ * nulls, `.inf` and `.nan` (and the digit-less float spellings of the 1.1 table), and `=` and `<<`,
+ * which YAML 1.1 readers (libyaml, PyYAML) take for the value and merge keys.
  */
 const NUMBER_LIKE = /^[-+]?[._]*[0-9]/;
+const YAML11_BOOL = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+const YAML11_NULL = /^(?:~|null|Null|NULL|)$/;
+const YAML11_FLOAT = /^(?:[-+]?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 /**
  * Characters that must never stand raw in a scalar: C0 controls but tab, DEL, C1 controls (U+0085
@@ -75,7 +61,7 @@ const UNSAFE_CHAR = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028
 
 /** Must `s` be written double-quoted (with escapes) for every YAML reader to read this very string? */
 export function needsQuotes(s: string): boolean {
-  return readsAsNonString(s) || NUMBER_LIKE.test(s) || s === '=' || s === '<<' || UNSAFE_CHAR.test(s);
+  return NUMBER_LIKE.test(s) || YAML11_BOOL.test(s) || YAML11_NULL.test(s) || YAML11_FLOAT.test(s) || s === '=' || s === '<<' || UNSAFE_CHAR.test(s);
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\0': '\\0', '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r', '\x1b': '\\e', '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };

@@ -1,4 +1,4 @@
-import { accessPolicyArn, clusterArn, IAM_USER_PATH, parseIamArn, partitionOf, ROLE_USERNAME_TEMPLATE } from '../model/identity.js';
+import { accessPolicyArn, clusterArn, IAM_USER_PATH, parseIamArn, partitionOf, ROLE_USERNAME_TEMPLATE, TAG_VALUE_CHARACTERS } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { type OutputFile, tfId, tfLiteral } from './common.js';
@@ -179,6 +179,8 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
 }
 
 /** A value AWS accepts as a tag: letters, digits, spaces and `_ . : / = + - @`, at most 256 characters; anything else becomes `_`. */
+const NOT_TAG_VALUE_CHARACTER = new RegExp(`[^${TAG_VALUE_CHARACTERS}]`, 'gu');
+
 export function tagValue(text: string): string {
-  return Array.from(text.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_')).slice(0, 256).join('');
+  return Array.from(text.replace(NOT_TAG_VALUE_CHARACTER, '_')).slice(0, 256).join('');
 }

@@ -393,12 +393,29 @@ function realPathOf(fd: number, path: string): string {
   }
 }
 
+/** The folder files must stay inside: as given, and its real path (undefined when it cannot be found). */
+interface Root {
+  dir: string;
+  real: string | undefined;
+}
+
+function rootOf(dir: string | undefined): Root | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    return { dir, real: realpathSync(dir) };
+  } catch {
+    return { dir, real: undefined };
+  }
+}
+
+const TOO_LARGE = `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`;
+
 /**
  * Reads one regular file without following links or blocking: opened with O_NOFOLLOW | O_NONBLOCK,
  * then checked with fstat on the open descriptor (what is read is what was checked, whatever is
  * swapped in meanwhile) and, with `root`, refused when it resolves outside that folder.
  */
-function readRegularFile(path: string, root: string | undefined): Buffer | string {
+function readRegularFile(path: string, root: Root | undefined): Buffer | string {
   let fd: number;
   try {
     fd = openSync(path, OPEN_FLAGS);
@@ -418,16 +435,15 @@ function readRegularFile(path: string, root: string | undefined): Buffer | strin
     if (info.nlink > 1) return 'not read: it is a hard link to a file that has other names, maybe outside the access folder; access files are read as they are in the folder';
     if (root !== undefined) {
       let real: string;
-      let realRoot: string;
       try {
         real = realPathOf(fd, path);
-        realRoot = realpathSync(root);
       } catch {
         return 'cannot read: its real path cannot be determined';
       }
-      if (real !== realRoot && !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) return 'not read: it resolves outside the access folder';
+      const inside = root.real !== undefined && (real === root.real || real.startsWith(root.real.endsWith(sep) ? root.real : root.real + sep));
+      if (!inside) return 'not read: it resolves outside the access folder';
     }
-    if (info.size > MAX_FILE_BYTES) return `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`;
+    if (info.size > MAX_FILE_BYTES) return TOO_LARGE;
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -441,7 +457,7 @@ function readRegularFile(path: string, root: string | undefined): Buffer | strin
       }
       if (n === 0) break;
       total += n;
-      if (total > MAX_FILE_BYTES) return `file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`;
+      if (total > MAX_FILE_BYTES) return TOO_LARGE;
       chunks.push(chunk.subarray(0, n));
     }
     return Buffer.concat(chunks, total);
@@ -451,9 +467,9 @@ function readRegularFile(path: string, root: string | undefined): Buffer | strin
 }
 
 /** One file's text, read from disk and checked, or the one problem that stops it being read. */
-function readText(path: string, root?: string, keep?: (bytes: Buffer) => void): TextOrProblem {
+function readText(path: string, root: Root | undefined, keep?: (bytes: Buffer) => void): TextOrProblem {
   const at = (message: string) => ({ problem: { message, line: 1, column: 1 } });
-  const shownFrom = root === undefined ? path : relative(resolve(root), path);
+  const shownFrom = root === undefined ? path : relative(resolve(root.dir), path);
   if (badPathCharacter(shownFrom)) return at('file name holds a control character, line separator or backslash; rename the file (names are data, and these read as syntax)');
   const read = readRegularFile(path, root);
   if (typeof read === 'string') return at(read);
@@ -464,7 +480,7 @@ function readText(path: string, root?: string, keep?: (bytes: Buffer) => void): 
 /** The text of an access file's bytes, checked (size, encoding, binary, long lines), or the one problem that stops it being read. */
 function checkText(bytes: Buffer): TextOrProblem {
   const at = (message: string, line = 1, column = 1) => ({ problem: { message, line, column } });
-  if (bytes.length > MAX_FILE_BYTES) return at(`file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB; access files are small text files`);
+  if (bytes.length > MAX_FILE_BYTES) return at(TOO_LARGE);
   // What Windows PowerShell's `>` writes.
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return at('file is UTF-16 encoded; save it as UTF-8');
   if (bytes.includes(0)) return at('file is binary (contains NUL bytes), not YAML text');
@@ -521,12 +537,13 @@ function parsedText(r: TextOrProblem, file: string): Result<LoadedDocument[]> {
 export function loadEachFile(paths: readonly string[], options: { cwd?: string; keepBytes?: boolean; root?: string } = {}): LoadedFile[] {
   // One thread: split across two, reading and parsing small files was no faster (measured), as
   // V8's compiler and GC threads then compete for the second core.
+  const root = rootOf(options.root);
   return paths.map((path) => {
     const shown = displayPath(path, options.cwd);
     // A name that holds syntax is shown escaped: it is data, whatever reads the message.
     const file = badPathCharacter(shown) ? printable(shown.replace(/\\/g, '\\\\')) : shown;
     let bytes: Buffer | undefined;
-    const parsed = parsedText(readText(path, options.root, options.keepBytes ? (b) => (bytes = b) : undefined), file);
+    const parsed = parsedText(readText(path, root, options.keepBytes ? (b) => (bytes = b) : undefined), file);
     return { path, file, documents: parsed.value, diagnostics: parsed.diagnostics, ...(bytes !== undefined && { bytes }) };
   });
 }

@@ -9,7 +9,10 @@ import {
   parseIamArn,
   reservedPrefix,
   roleKubernetesUser,
+  iamUserKey,
+  partitionOf,
   stripRolePath,
+  TAG_VALUE_CHARACTERS,
 } from './identity.js';
 import { unknownPolicyRules } from '../lint/policy-check.js';
 import type { AccessModel, Cluster, Employee, Grant, Identity, LintPolicy, PolicyRule } from './types.js';
@@ -232,18 +235,7 @@ export function buildModel(
 type Report = (at: Source, message: string, ruleId?: string) => void;
 
 /** What AWS accepts as a tag value. */
-const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
-
-/** The AWS partition of a region. */
-export function partitionOf(region: string): string {
-  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : region.startsWith('us-isob-') ? 'aws-iso-b' : region.startsWith('us-iso-') ? 'aws-iso' : 'aws';
-}
-
-/** An IAM user ARN as IAM tells users apart: account and name, case-insensitively, path ignored. */
-export function iamUserKey(arn: string): string | undefined {
-  const m = /^arn:[^:]+:iam::(\d{12}):user\/(?:.*\/)?([^/]+)$/.exec(arn);
-  return m ? `${m[1]}:${m[2]!.toLowerCase()}` : undefined;
-}
+const TAG_VALUE = new RegExp(`^[${TAG_VALUE_CHARACTERS}]{0,256}$`, 'u');
 
 function buildIdentity(raw: RawEmployee, d: LoadedDocument, error: Report): Identity | undefined {
   const { identity } = raw;

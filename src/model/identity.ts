@@ -67,6 +67,15 @@ export function stripRolePath(arn: string): string {
   return p && p.type === 'role' ? `arn:${p.partition}:iam::${p.accountId}:role/${p.name}` : arn;
 }
 
+/** The characters AWS accepts in a tag value (at most 256 of them), as a regular-expression class body. */
+export const TAG_VALUE_CHARACTERS = String.raw`\p{L}\p{Z}\p{N}_.:/=+\-@`;
+
+/** An IAM user ARN as IAM tells users apart: account and name, case-insensitively, path ignored. */
+export function iamUserKey(arn: string): string | undefined {
+  const p = parseIamArn(arn);
+  return p && p.type === 'user' ? `${p.accountId}:${p.name.toLowerCase()}` : undefined;
+}
+
 export function iamUserArn(partition: string, accountId: string, userName: string): string {
   return `arn:${partition}:iam::${accountId}:user${IAM_USER_PATH}${userName}`;
 }

@@ -327,7 +327,7 @@ const journalName = (target: string): string => `.${basename(target)}.eks-access
 /**
  * Finishes or undoes a swap that a killed generate left, under the lock: when the output folder is
  * missing, the old output (named by the journal, else the one retired folder left) is put back. Then
- * the journal goes; leftover staging and retired folders are removed by the swap that follows.
+ * the journal goes; removeLeftovers then clears the staging and retired folders left beside it.
  */
 export async function recoverSwap(target: string): Promise<void> {
   const parent = dirname(target);
