@@ -124,14 +124,26 @@ export function isFullWildcard(rule: PolicyRule): boolean {
 }
 
 /**
- * The grant groups in which some grant's rule satisfies `test`, keeping only those grants. Full
- * wildcards are left out unless `includeFullWildcard`: cluster-admin already has its own findings,
- * and repeating "can exec", "can read secrets"... for it would bury them. `test` is asked once per
- * kind of grant, as for `grantsWhere`: pass `judged: 'rule'` when it looks at nothing but the rule
- * and whether the grant is cluster-wide.
+ * The grant groups in which some grant's rule satisfies `test`, keeping only those grants. The full
+ * wildcards of the platform's own roles (cluster-admin) are left out unless `includeFullWildcard`:
+ * they have their own findings, and repeating "can exec", "can read secrets"... for them would bury
+ * those. A full wildcard someone wrote is judged by every rule, as the peers judge it (Trivy's
+ * KSV-0041..0056, Kyverno's and Kubescape's checks all fire on `*`); the text output shows its
+ * findings under one heading. `test` is asked once per kind of grant, as for `grantsWhere`: pass
+ * `judged: 'rule'` when it looks at nothing but the rule and whether the grant is cluster-wide.
  */
+/**
+ * Is the grant a full wildcard of one of the platform's own roles (cluster-admin, system:masters)?
+ * Those are left to the admin rules, whose findings say it once. A full wildcard someone wrote is
+ * judged by every rule. Reads the role: in a `judged: 'rule'` search, use it as the `keep`.
+ */
+export function leftToAdminRules(g: Grant): boolean {
+  return g.role.builtin && isFullWildcard(g.rule);
+}
+
 export function matching(input: LintInput, test: (rule: PolicyRule, g: Grant) => boolean, options: { includeFullWildcard?: boolean; judged?: Judged } = {}): GrantGroup[] {
-  return groupsWhere(input, (g) => (options.includeFullWildcard || !isFullWildcard(g.rule)) && test(g.rule, g), undefined, options.judged);
+  const keep = options.includeFullWildcard ? undefined : (g: Grant) => !leftToAdminRules(g);
+  return groupsWhere(input, (g) => test(g.rule, g), keep, options.judged);
 }
 
 /** All grants of one subject on one cluster in one scope: what must be judged together. */

@@ -68,9 +68,18 @@ export function formatText(findings: readonly Finding[]): string {
   for (const g of ordered) {
     lines.push(`${g.place}  ${printable(g.heading)}`);
     const sorted = [...g.findings].sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message));
+    // Under a full wildcard every other rule fires too (JSON and SARIF list each): one line names them.
+    const wildcard = sorted.some((f) => f.ruleId === 'full-wildcard' && !f.waived);
+    const folded = wildcard ? sorted.filter((f) => f.ruleId !== 'full-wildcard' && !f.waived) : [];
     for (const f of sorted) {
+      if (folded.includes(f)) continue;
       const sev = f.waived ? `${f.severity} (waived until ${f.waived.expires}: ${printable(f.waived.reason)})` : f.severity;
       lines.push(`  ${sev}  [${f.risk}] ${printable(shortMessage(f))}  (${f.ruleId})`);
+    }
+    if (folded.length > 0) {
+      const n = countFindings(folded);
+      const counts = [n.errors > 0 ? `${n.errors} error(s)` : '', n.warnings > 0 ? `${n.warnings} warning(s)` : '', n.info > 0 ? `${n.info} info` : ''].filter((s) => s !== '').join(', ');
+      lines.push(`  and what the wildcard includes, ${counts}: ${[...new Set(folded.map((f) => f.ruleId))].join(', ')}`);
     }
     lines.push('');
   }

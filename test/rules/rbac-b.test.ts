@@ -189,8 +189,6 @@ ruleTests('rbac-write', {
 
 ruleTests('impersonate', {
   valid: [
-    { name: 'manifests: edit bound in a namespace', manifests: bundle(rb('jane-edit', 'payments', 'ClusterRole', 'edit')).files },
-    { name: 'edit in a namespace: service-account impersonation there is token-request', access: { [BOB]: employee(profileGrant('edit', 'payments')) } },
     { name: 'impersonating users through a namespaced grant authorizes nothing', access: { [BOB]: rules(rule('""', 'users, groups', 'impersonate')) } },
     { name: 'a bare userextras matches no extra field', access: { ...profile('extras', pr('authentication.k8s.io', 'userextras', 'impersonate')), [BOB]: employee(profileGrant('extras')) } },
     { name: 'cluster-admin is reported by the admin rules', access: ADMIN },
@@ -204,6 +202,17 @@ ruleTests('impersonate', {
       const b = bundle(rb('jane-edit', 'kube-system', 'ClusterRole', 'edit'));
       return { name: 'manifests: edit bound in kube-system', manifests: b.files, errors: [b.at(0)], messages: ['User jane can impersonate service accounts of kube-system in kube-system'] };
     })(),
+    (() => {
+      // The impersonation filter asks for impersonate on serviceaccounts in the account's namespace.
+      const b = bundle(rb('jane-edit', 'payments', 'ClusterRole', 'edit'));
+      return { name: 'manifests: edit bound in a namespace impersonates its service accounts', manifests: b.files, errors: [b.at(0)], messages: ["User jane can impersonate service accounts of payments in payments through ClusterRole edit bound by RoleBinding payments/jane-edit: they can send requests as that namespace's workloads"] };
+    })(),
+    {
+      name: 'edit in a namespace: its service accounts',
+      access: { [BOB]: employee(profileGrant('edit', 'payments')) },
+      errors: [`${BOB}:8:5`],
+      messages: ['employee bob can impersonate service accounts of payments in payments on prod through ClusterRole edit'],
+    },
     {
       name: 'groups with apiGroups [""] (not only "*")',
       access: { ...profile('impersonator', pr('""', 'groups', 'impersonate')), [BOB]: employee(profileGrant('impersonator')) },
@@ -313,7 +322,7 @@ ruleTests('token-request', {
       name: 'the built-in edit role',
       access: { [BOB]: employee(profileGrant('edit', 'payments')) },
       errors: [`${BOB}:8:5`],
-      messages: ['employee bob can impersonate and create tokens for any service accounts in payments on prod through ClusterRole edit'],
+      messages: ['employee bob can create tokens for any service accounts in payments on prod through ClusterRole edit'],
     },
     {
       name: 'serviceaccounts/token in kube-system',
@@ -612,11 +621,15 @@ ruleTests('aggregation-label', {
 ruleTests('nonresource-wildcard', {
   valid: [
     { name: 'manifests: cluster-admin bound to a person is the admin rules\' finding', manifests: bundle(crb('jane-admin', 'cluster-admin')).files },
-    { name: 'manifests: an unbound copy of cluster-admin', manifests: bundle(clusterRole('my-admin', mrule('"*"', '"*"', '"*"') + '  - nonResourceURLs: ["*"]\n    verbs: ["*"]\n')).files },
     { name: 'named health endpoints', access: { ...profile('health', '  - nonResourceURLs: [/healthz, /livez, "/readyz*"]\n    verbs: [get]\n'), [BOB]: employee(profileGrant('health')) } },
     { name: "cluster-admin's * is the admin rules' finding", access: ADMIN },
   ],
   invalid: [
+    (() => {
+      // A copy of cluster-admin someone wrote is judged by every rule, beside full-wildcard.
+      const b = bundle(clusterRole('my-admin', mrule('"*"', '"*"', '"*"') + '  - nonResourceURLs: ["*"]\n    verbs: ["*"]\n'));
+      return { name: 'manifests: an unbound copy of cluster-admin', manifests: b.files, errors: [b.at(0, 8)], messages: ['anyone bound to ClusterRole my-admin can * every non-resource URL'] };
+    })(),
     (() => {
       const b = bundle(clusterRole('urls', '  - nonResourceURLs: ["*"]\n    verbs: ["*"]\n'));
       return { name: 'manifests: an unbound ClusterRole is judged at its rule', manifests: b.files, errors: [b.at(0, 5)], messages: ['anyone bound to ClusterRole urls can * every non-resource URL'] };

@@ -107,10 +107,15 @@ ruleTests('wildcard-verbs', {
   valid: [
     { name: 'listed verbs', access: inline('{apiGroups: [""], resources: [configmaps], verbs: [get, list, update]}') },
     { name: '"*" on non-resource URLs is HTTP methods on those paths', access: aClusterProfile('{nonResourceURLs: [/healthz], verbs: ["*"]}') },
-    { name: 'full wildcards are reported by full-wildcard', access: inline('{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}') },
     { name: 'built-in roles are judged by what they allow', access: aBob('  - cluster: prod\n    profile: admin\n    namespaces: [payments]\n') },
   ],
   invalid: [
+    {
+      name: 'a full wildcard someone wrote, beside full-wildcard',
+      access: inline('{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}'),
+      errors: ['access/employees/bob.yaml:8:5'],
+      messages: ['employee bob has every verb ("*") on every resource in payments on prod through inline rules'],
+    },
     {
       name: '"*" on configmaps',
       access: inline('{apiGroups: [""], resources: [configmaps], verbs: ["*"]}'),
@@ -169,9 +174,14 @@ ruleTests('read-secrets', {
     { name: 'the built-in view role has no secrets', access: aBob('  - cluster: prod\n    level: read-only\n') },
     { name: 'secrets in the apps group do not exist: apiGroups are matched literally', access: inline('{apiGroups: [apps], resources: [secrets], verbs: [get]}') },
     { name: 'write-only (create) is write-secrets\' finding', access: inline('{apiGroups: [""], resources: [secrets], verbs: [create]}') },
-    { name: 'full wildcards are reported by full-wildcard', access: inline('{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}') },
   ],
   invalid: [
+    {
+      name: 'a full wildcard someone wrote, beside full-wildcard',
+      access: inline('{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}'),
+      errors: ['access/employees/bob.yaml:8:5'],
+      messages: ['employee bob can read every Secret (get, list, watch) in payments on prod through inline rules'],
+    },
     {
       name: 'get without resourceNames means every Secret',
       access: inline('{apiGroups: [""], resources: [secrets], verbs: [get]}'),

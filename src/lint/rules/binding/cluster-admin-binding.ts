@@ -29,7 +29,7 @@ export const clusterAdminBinding: Rule = {
         report,
         g,
         `RoleBinding ${b.namespace ? `${b.namespace}/` : ''}${b.name} binds a Role named cluster-admin to ${whom(b)}: no such Role exists, so it grants nothing now, but it reads as admin of the namespace, and whoever creates a Role of that name decides what they get. Bind the ClusterRole you mean (kind: ClusterRole), or a Role with the permissions needed`,
-        'low',
+        'medium',
       );
     }
     const toClusterAdmin = customBindings(input).filter((b) => b.roleRef.kind === 'ClusterRole' && b.roleRef.name === 'cluster-admin');

@@ -13,8 +13,8 @@ export const danglingRoleref: Rule = {
     id: 'dangling-roleref',
     code: 'BIND007',
     description: 'Disallow bindings to a Role or ClusterRole that is neither in the input nor a Kubernetes default',
-    severity: 'info',
-    risk: 'low',
+    severity: 'warning',
+    risk: 'medium',
     category: 'binding',
   },
   check(input, report) {

@@ -11,8 +11,8 @@ export const defaultServiceaccountBinding: Rule = {
     id: 'default-serviceaccount-binding',
     code: 'BIND008',
     description: 'Disallow bindings to the default service account of a namespace',
-    severity: 'info',
-    risk: 'low',
+    severity: 'warning',
+    risk: 'medium',
     category: 'binding',
   },
   check(input, report) {

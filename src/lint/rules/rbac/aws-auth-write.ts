@@ -1,4 +1,4 @@
-import { groupsWhere, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
+import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import type { Grant, LintInput, Rule } from '../../types.js';
 import { grantReach, type Target } from './util-b.js';
 
@@ -34,7 +34,7 @@ export const awsAuthWrite: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupsWhere(input, (x) => !isFullWildcard(x.rule) && writesAwsAuth(input, x))) {
+    for (const g of groupsWhere(input, (x) => !leftToAdminRules(x) && writesAwsAuth(input, x))) {
       const named = g.grants.every((x) => (x.rule.resourceNames ?? []).length > 0);
       if (g.grants.every((x) => grantReach(x, CONFIGMAPS_CHANGE) === false)) {
         // create alone cannot change an existing ConfigMap; it writes aws-auth only where there is none yet.

@@ -1,4 +1,4 @@
-import { groupsWhere, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
+import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
 import type { Grant, Rule } from '../../types.js';
 import { grantReach, listWords, privilegedScope, type Target } from './util-b.js';
@@ -21,9 +21,9 @@ function reachesUserExtras(g: Grant): boolean {
 /** What the grant lets its subject impersonate, as findings name it. */
 function impersonated(g: Grant): string[] {
   const out = TARGETS.filter((t) => grantReach(g, t) !== false).map((t) => t.resource);
-  // Service accounts of an ordinary namespace: token-request reports them (the reach of the
-  // built-in edit role); cluster-wide or in kube-system they include the controllers'.
-  if (privilegedScope(g) && grantReach(g, IMPERSONATE_SERVICE_ACCOUNTS) !== false) out.push(g.namespace === undefined ? 'service accounts' : `service accounts of ${g.namespace}`);
+  // Service accounts are namespaced: the impersonation filter asks for impersonate on
+  // serviceaccounts in the account's namespace, so a Role grants its own namespace's accounts.
+  if (grantReach(g, IMPERSONATE_SERVICE_ACCOUNTS) !== false) out.push(g.namespace === undefined ? 'service accounts' : `service accounts of ${g.namespace}`);
   if (reachesUserExtras(g)) out.push('user extra fields');
   return out;
 }
@@ -36,13 +36,13 @@ export const impersonate: Rule = {
   meta: {
     id: 'impersonate',
     code: 'RBAC016',
-    description: 'Disallow impersonating users, groups, uids, user extras and privileged service accounts',
+    description: 'Disallow impersonating users, groups, uids, user extras and service accounts',
     severity: 'error',
     risk: 'critical',
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupsWhere(input, (x) => !isFullWildcard(x.rule) && impersonated(x).length > 0)) {
+    for (const g of groupsWhere(input, (x) => !leftToAdminRules(x) && impersonated(x).length > 0)) {
       const names = g.grants.flatMap((x) => x.rule.resourceNames ?? []);
       const named = g.grants.every((x) => (x.rule.resourceNames ?? []).length > 0) && !names.some((n) => n.startsWith('system:') || n.startsWith('eks:'));
       const what = g.grants.flatMap(impersonated);
@@ -57,14 +57,20 @@ export const impersonate: Rule = {
         );
         continue;
       }
-      const why = what.some((w) => w === 'users' || w === 'groups' || w === 'uids')
+      const identities = what.some((w) => w === 'users' || w === 'groups' || w === 'uids');
+      // The service accounts of an ordinary namespace hold what its workloads hold (the reach of
+      // the built-in edit role): high. Cluster-wide or in kube-system they include the controllers'.
+      const privileged = identities || g.grants.some((x) => privilegedScope(x));
+      const why = identities
         ? 'they can send any request as another user or group, system:masters included'
-        : "they can send requests as the cluster's own controllers and add-ons, which hold far more than this grant";
+        : privileged
+          ? "they can send requests as the cluster's own controllers and add-ons, which hold far more than this grant"
+          : "they can send requests as that namespace's workloads, with whatever those service accounts hold";
       reportGroup(
         report,
         g,
         `${who(g)} can impersonate ${listWords(what)}${named ? ` (${[...new Set(names)].sort().join(', ')})` : ''} ${where(g)} ${via(g.grants)}: ${why}. Remove the impersonate verb; grant the permissions themselves through eks-access`,
-        named ? 'high' : 'critical',
+        named ? (privileged ? 'high' : 'medium') : privileged ? 'critical' : 'high',
       );
     }
   },

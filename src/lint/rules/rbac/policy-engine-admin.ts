@@ -1,4 +1,4 @@
-import { groupsWhere, isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
+import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
 import type { Grant, Rule } from '../../types.js';
 import { grantReach, listWords, onlyNamed, WRITE_VERBS, type Target } from './util-b.js';
@@ -48,7 +48,7 @@ export const policyEngineAdmin: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupsWhere(input, (x) => !isFullWildcard(x.rule) && written(x).length > 0, undefined, 'rule')) {
+    for (const g of groupsWhere(input, (x) => written(x).length > 0, (x) => !leftToAdminRules(x), 'rule')) {
       reportGroup(
         report,
         g,

@@ -6,7 +6,7 @@
 import { placeKey, type Source } from '../../../diagnostics.js';
 import type { PolicyRule } from '../../../model/types.js';
 import { ruleAllowsSomeNames } from '../../../rbac/match.js';
-import { groupsAt, groupsWhere, isFullWildcard, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
+import { groupsAt, groupsWhere, isFullWildcard, leftToAdminRules, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
 import { grantIndex, positionsWhere, ruleFacts } from '../../grant-index.js';
 import type { Grant, LintInput, Risk } from '../../types.js';
 
@@ -121,18 +121,23 @@ export function groupKey(g: { at: Source; subject: Grant['subject']; cluster: st
   return `${placeKey(g.at)}|${subjectKey(g.subject)}|${g.cluster}`;
 }
 
-/** Does the grant reach some of the targets (full wildcards aside)? Asked once per kind of grant. */
+/** Does the grant reach some of the targets? Asked once per kind of grant: it reads the rule only. */
 function reachesSome(targets: readonly Target[]): (g: Grant) => boolean {
-  return (g) => !isFullWildcard(g.rule) && targets.some((t) => grantReach(g, t) !== false);
+  return (g) => targets.some((t) => grantReach(g, t) !== false);
+}
+
+/** `keep` and not left to the admin rules. */
+function notAdmin(keep?: (g: Grant) => boolean): (g: Grant) => boolean {
+  return keep ? (g) => !leftToAdminRules(g) && keep(g) : (g) => !leftToAdminRules(g);
 }
 
 /**
  * Grant groups (one per place in the input) whose grants reach some target, keeping those grants.
- * Like `matching`, full wildcards (cluster-admin) are left to the admin rules. `keep` is asked for
- * every grant that reaches a target.
+ * Like `matching`, the platform's full wildcards (cluster-admin) are left to the admin rules. `keep`
+ * is asked for every grant that reaches a target.
  */
 export function groupsReaching(input: LintInput, targets: readonly Target[], keep?: (g: Grant) => boolean): GrantGroup[] {
-  return groupsWhere(input, reachesSome(targets), keep, 'rule');
+  return groupsWhere(input, reachesSome(targets), notAdmin(keep), 'rule');
 }
 
 const FULL_WILDCARD_KEYS = Symbol('full wildcard grants');
@@ -150,7 +155,7 @@ export function besideFullWildcard(input: LintInput, g: Grant): boolean {
   const index = grantIndex(input);
   let keys = index.cache.get(FULL_WILDCARD_KEYS) as Set<string> | undefined;
   if (!keys) {
-    keys = new Set(positionsWhere(index, (x) => isFullWildcard(x.rule), undefined, 'rule').map((i) => besideKey(index.grants[i]!)));
+    keys = new Set(positionsWhere(index, (x) => isFullWildcard(x.rule), leftToAdminRules, 'rule').map((i) => besideKey(index.grants[i]!)));
     index.cache.set(FULL_WILDCARD_KEYS, keys);
   }
   return keys.size > 0 && keys.has(besideKey(g));
@@ -181,7 +186,7 @@ export interface PairResult {
  * For every place that grants some pair's `first`, where the same subject also holds a `second`:
  * the two may come from different roles, bindings or grants, so they are judged over the
  * subject's permission sets (cluster-wide, and each namespace with the cluster-wide grants).
- * Full wildcards count on neither side: whoever holds one has its own findings.
+ * The platform's full wildcards count on neither side: whoever holds one has the admin rules' findings.
  */
 export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: { sets?: (s: PermissionSet) => boolean } = {}): PairResult[] {
   const index = grantIndex(input);
@@ -189,7 +194,7 @@ export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: 
   const cacheKey = options.sets ? undefined : pairs;
   const cached = cacheKey && (index.cache.get(cacheKey) as PairResult[] | undefined);
   if (cached) return cached;
-  const firstPositions = positionsWhere(index, reachesSome(pairs.map((p) => p.first)), undefined, 'rule');
+  const firstPositions = positionsWhere(index, reachesSome(pairs.map((p) => p.first)), notAdmin(), 'rule');
   const groups = groupsAt(input, firstPositions);
   const results = new Map<number, PairResult>();
   const holders = new Set<number>();
@@ -199,7 +204,7 @@ export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: 
   for (const i of firstPositions) holders.add(index.holderOf[i]!);
   const byHolder = holders.size > 0 ? setsByHolder(input) : [];
   const reachesFirst = pairs.map((p) => (g: Grant) => grantReach(g, p.first) !== false);
-  const reachesSecond = pairs.map((p) => reachesSome(p.second));
+  const reachesSecond = pairs.map((p) => { const some = reachesSome(p.second); return (g: Grant) => !leftToAdminRules(g) && some(g); });
   // Each group belongs to one holder, so only that holder's sets (in their order) can complete it.
   for (const holder of holders) {
     for (const { set, positions } of byHolder[holder]!) {
@@ -209,7 +214,7 @@ export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: 
         const id = index.groupOf[i]!;
         if (!results.has(id)) continue;
         const g = index.grants[i]!;
-        if (isFullWildcard(g.rule)) continue;
+        if (leftToAdminRules(g)) continue;
         const list = mine.get(id);
         if (list) list.push(g);
         else mine.set(id, [g]);
