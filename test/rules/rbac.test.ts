@@ -382,17 +382,19 @@ async function aRisk(ruleId: string, files: Record<string, string>): Promise<str
   }
 }
 
-test('read-secrets: risk is critical cluster-wide, high in a namespace, medium with resourceNames', async () => {
+test('read-secrets: risk is critical cluster-wide, high in a namespace; with resourceNames medium cluster-wide, low in a namespace', async () => {
   assert.equal(await aRisk('read-secrets', aClusterProfile('{apiGroups: [""], resources: [secrets], verbs: [list]}')), ['critical']);
   assert.equal(await aRisk('read-secrets', inline('{apiGroups: [""], resources: [secrets], verbs: [list]}')), ['high']);
-  assert.equal(await aRisk('read-secrets', inline('{apiGroups: [""], resources: [secrets], resourceNames: [a], verbs: [get]}')), ['medium']);
+  assert.equal(await aRisk('read-secrets', aClusterProfile('{apiGroups: [""], resources: [secrets], resourceNames: [a], verbs: [get]}')), ['medium']);
+  assert.equal(await aRisk('read-secrets', inline('{apiGroups: [""], resources: [secrets], resourceNames: [a], verbs: [get]}')), ['low']);
 });
 
-test('wildcard-verbs: critical on sensitive resources; workload-write: high cluster-wide', async () => {
+test('wildcard-verbs: critical on sensitive resources; workload-write: high, medium for named workloads', async () => {
   assert.equal(await aRisk('wildcard-verbs', inline('{apiGroups: [""], resources: [secrets], verbs: ["*"]}')), ['critical']);
   assert.equal(await aRisk('wildcard-verbs', inline('{apiGroups: [""], resources: [configmaps], verbs: ["*"]}')), ['high']);
   assert.equal(await aRisk('workload-write', aClusterProfile('{apiGroups: [apps], resources: [deployments], verbs: [patch]}')), ['high']);
-  assert.equal(await aRisk('workload-write', inline('{apiGroups: [apps], resources: [deployments], verbs: [patch]}')), ['medium']);
+  assert.equal(await aRisk('workload-write', inline('{apiGroups: [apps], resources: [deployments], verbs: [patch]}')), ['high']);
+  assert.equal(await aRisk('workload-write', inline('{apiGroups: [apps], resources: [deployments], resourceNames: [web], verbs: [patch]}')), ['medium']);
   assert.equal(await aRisk('full-wildcard', inline('{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}')), ['high']);
 });
 
