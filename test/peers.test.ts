@@ -164,6 +164,16 @@ const CASES: PeerCase[] = [
   // Known gaps closed in eks-access (issue 12)
   { peer: `${P}clusterrolebindingPodExecAttach/success.system_prefix_binding.yaml (a User in a system: binding)`, manifest: all(clusterRole('system:sneaky', [[[''], ['secrets'], ['get']]]), crb('system:sneaky', 'ClusterRole', 'system:sneaky')), rule: 'read-secrets', expect: 'pass', differs: 'a system: name hides nothing' },
   { peer: `${T}any_any_test.rego (a ClusterRoleBinding to a Role)`, manifest: crb('b', 'Role', 'r'), rule: 'dangling-roleref', expect: 'fail', severity: 'error' },
+  // A full wildcard someone wrote is judged by every rule, as the peers' checks are.
+  { peer: 'kubescape/regolibrary rules/exec-into-container-v1/test/role', manifest: all(role('r', 'default', [[['*'], ['*'], ['*']]]), rb('r', 'default', 'Role', 'r')), rule: 'pods-exec', expect: 'fail', severity: 'error' },
+  { peer: 'kubescape/regolibrary rules/rule-can-delete-k8s-events-v1/test/role-rolebinding', manifest: all(role('r', 'default', [[['*'], ['*'], ['*']]]), rb('r', 'default', 'Role', 'r')), rule: 'cover-tracks', expect: 'fail', severity: 'warning' },
+  { peer: `${K}restrict-escalation-verbs-roles/.kyverno-test/resource.yaml badclusterrole02`, manifest: clusterRole('badclusterrole02', [[['*'], ['*'], ['*']]]), rule: 'escalate-verb', expect: 'fail', severity: 'error' },
+  { peer: `${T}any_resource_test.rego test_resource_verb_role_no_any_verb`, manifest: role('r', 'default', [[['*'], ['*'], ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']]]), rule: 'wildcard-resources', expect: 'fail', severity: 'error' },
+  { peer: 'FairwindsOps/polaris test/checks/clusterrolePodExecAttach/success.defaultclusterrole_clusteradmin.yaml (cluster-admin the platform ships)', manifest: crb('admins', 'ClusterRole', 'cluster-admin'), rule: 'pods-exec', expect: 'pass' },
+  // Impersonating a namespace's service accounts is a Role's to grant.
+  { peer: 'bridgecrewio/checkov tests/kubernetes/checks/graph_checks ImpersonatePermissions sa-escalate', manifest: all(role('risky-impersonate-role', 'default', [[['*'], ['groups', 'users', '*'], ['impersonate']]]), rb('sa-escalate', 'default', 'Role', 'risky-impersonate-role', [['ServiceAccount', 'escalating-sa']])), rule: 'impersonate', expect: 'fail', severity: 'error' },
+  { peer: `${C}example_ReadAllSecrets (a Role reading one named Secret)`, manifest: all(role('my-role', 'my-namespace', [[[''], ['secrets'], ['get'], ['my-secret-resource']]]), rb('my-role-binding', 'my-namespace', 'Role', 'my-role', [['ServiceAccount', 'my-service-account']])), rule: 'read-secrets', expect: 'pass', differs: 'named Secrets of one namespace are reported at low risk (info)' },
+  { peer: `${C}example_DefaultServiceAccountBinding (CKV_K8S_42, a ClusterRoleBinding)`, manifest: crb('destroy-k8s', 'ClusterRole', 'view', [['ServiceAccount', 'default']]), rule: 'default-serviceaccount-binding', expect: 'fail', severity: 'warning' },
   { peer: `${T}manage_EKS_IAM_auth_configmap_test.rego test_manageEKSIAMAuthConfigmap_verb_create (kube-system)`, manifest: role('r', 'kube-system', [[[''], ['configmaps'], ['create']]]), rule: 'aws-auth-write', expect: 'fail', severity: 'error' },
 ];
 
