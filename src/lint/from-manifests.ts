@@ -10,6 +10,7 @@ import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/l
 import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
 import { dataAsKubectlReadsIt, isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
 import type { PolicyRule } from '../model/types.js';
+import { apiGroupMatches, nonResourceURLMatches, resourceMatches, verbMatches } from '../rbac/match.js';
 import { builtinAccessPolicies, builtinClusterRoles, builtinNamespaceRoles, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
 import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, LintInput, RoleObject, Subject } from './types.js';
@@ -199,16 +200,32 @@ function ruleKey(r: PolicyRule): string {
 
 const shippedKeys = new Map<string, Set<string>>();
 
-/** Does the default rule `d` allow at least what `r` allows (every list of `r` within `d`'s)? */
+/**
+ * Does the default rule `d` allow at least what `r` allows? Each value of `r` must be matched by
+ * `d` as the RBAC authorizer matches a request (`*`, star-slash-subresource, URL prefixes); a
+ * wildcard in `r` only by the same wildcard or a wider one.
+ */
 function covers(d: PolicyRule, r: PolicyRule): boolean {
+  const has = (list: readonly string[] | undefined, x: string) => (list ?? []).includes(x) || (list ?? []).includes('*');
+  const groups = (r.apiGroups ?? []).every((g) => (g === '*' ? has(d.apiGroups, '*') : apiGroupMatches(d, g)));
+  const verbs = r.verbs.every((v) => (v === '*' ? has(d.verbs, '*') : verbMatches(d, v)));
+  const resources = (r.resources ?? []).every((x) => {
+    if (x === '*' || x.startsWith('*/')) return has(d.resources, x);
+    const slash = x.indexOf('/');
+    return slash < 0 ? resourceMatches(d, x) : resourceMatches(d, x.slice(0, slash), x.slice(slash + 1));
+  });
+  const urls = (r.nonResourceURLs ?? []).every((u) =>
+    u.endsWith('*') ? (d.nonResourceURLs ?? []).some((v) => v === '*' || v === u || (v.endsWith('*') && u.startsWith(v.replace(/\*+$/, '')))) : nonResourceURLMatches(d, u),
+  );
   const within = (a: readonly string[] | undefined, b: readonly string[] | undefined) => (a ?? []).every((x) => (b ?? []).includes(x));
   const names = (d.resourceNames ?? []).length === 0 || ((r.resourceNames ?? []).length > 0 && within(r.resourceNames, d.resourceNames));
-  return within(r.apiGroups, d.apiGroups) && within(r.resources, d.resources) && within(r.verbs, d.verbs) && within(r.nonResourceURLs, d.nonResourceURLs) && names;
+  return groups && verbs && resources && urls && names;
 }
 
 /**
  * Is this ClusterRole a copy of the Kubernetes default of its name, by content: no rule the shipped
- * role lacks and the same aggregation? Names alone say nothing: anyone can call a role system:x.
+ * role (aggregated) lacks, and its aggregation or none? Names alone say nothing: anyone can call a
+ * role system:x.
  */
 function isShippedCopy(name: string, rules: readonly PolicyRule[], aggregationRule: RoleObject['aggregationRule'] | undefined): boolean {
   const shipped = builtinClusterRoles().get(name);
@@ -218,7 +235,9 @@ function isShippedCopy(name: string, rules: readonly PolicyRule[], aggregationRu
     keys = new Set(shipped.rules.map(ruleKey));
     shippedKeys.set(name, keys);
   }
-  if (JSON.stringify(aggregationRule?.clusterRoleSelectors ?? null) !== JSON.stringify(shipped.aggregationRule?.clusterRoleSelectors ?? null)) return false;
+  // Without an aggregationRule the API server puts the default's back (as it does the rules, below);
+  // a different one is a different role.
+  if (aggregationRule !== undefined && JSON.stringify(aggregationRule.clusterRoleSelectors ?? null) !== JSON.stringify(shipped.aggregationRule?.clusterRoleSelectors ?? null)) return false;
   return rules.every((r) => keys.has(ruleKey(r)) || shipped.rules.some((d) => covers(d, r)));
 }
 
