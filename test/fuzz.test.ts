@@ -215,7 +215,7 @@ function restore(dir: string): void {
 
 const LOCATED = /^access\/\S+\.ya?ml:\d+:\d+  (error|warning|info)/;
 /** Lines that are not diagnostics: counts, the outcome of generate. */
-const OTHER = [/^\d+ error\(s\), \d+ warning\(s\)/, /^access\/\S+\.ya?ml:\d+:\d+  \S/, /^  (error|warning|info)\b.*\([a-z0-9-]+\)$/, /^nothing written to out/, /^out: (up to date \(\d+ files\)|\d+ files, \d+ added, \d+ changed, \d+ removed)$/];
+const OTHER = [/^\d+ error\(s\), \d+ warning\(s\)/, /^access\/\S+\.ya?ml:\d+:\d+  \S/, /^  (error|warning|info)\b.*\([a-z0-9-]+\)$/, /^  (error|warning|info)  \[(critical|high|medium|low)\] also \(\d+\): [a-z0-9-]+(, [a-z0-9-]+)*$/, /^nothing written to out/, /^out: (up to date \(\d+ files\)|\d+ files, \d+ added, \d+ changed, \d+ removed)$/];
 
 const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).length;
 

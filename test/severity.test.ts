@@ -111,6 +111,25 @@ test('--manifests on an EKS dump: platform roles eks-access has no defaults for 
   }
 });
 
+test('a full wildcard someone wrote: every rule reports what it includes (JSON), the text names them on one line under full-wildcard', async () => {
+  const everything = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: everything}\nrules:\n- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["*"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: everything}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: everything}\nsubjects: [{kind: User, name: dave, apiGroup: rbac.authorization.k8s.io}]\n';
+  const s = scratch({ 'm/everything.yaml': everything, 'm/admin.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: admins}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\nsubjects: [{kind: User, name: erin, apiGroup: rbac.authorization.k8s.io}]\n' });
+  try {
+    const json = JSON.parse((await run(['lint', '--manifests', 'm', '--format', 'json'], s.dir)).stdout) as Json;
+    const ids = (file: string) => new Set(json.findings.filter((f) => f.file.endsWith(file)).map((f) => f.ruleId));
+    for (const id of ['full-wildcard', 'pods-exec', 'read-secrets', 'escalate-verb', 'impersonate', 'nodes-proxy']) assert.ok(ids('everything.yaml').has(id), id);
+    // The platform's own cluster-admin stays with the admin rules.
+    assert.equal([...ids('admin.yaml')], ['cluster-admin-binding']);
+    const text = (await run(['lint', '--manifests', 'm'], s.dir)).stdout;
+    const block = text.slice(text.indexOf('m/everything.yaml')).split('\n\n')[0]!.split('\n').slice(1);
+    assert.match(block[0]!, /^  error  \[critical\] can do anything .*\(full-wildcard\)$/);
+    assert.ok(block.slice(1).every((l) => / also \(\d+\): /.test(l)), block.join('\n'));
+    assert.ok(block.some((l) => /^  error  \[high\] also \(\d+\): .*\bpods-exec\b/.test(l)), block.join('\n'));
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('text output: one heading per grant with its findings under it, most risky first; JSON has summary counts', async () => {
   const edit = `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nteam: t\nidentity:\n  iamUser: bob\naccess:\n  - cluster: prod\n    profile: edit\n    namespaces: [payments]\n`;
   const s = scratch({ ...BASE_FILES, 'access/employees/bob.yaml': edit });
@@ -122,6 +141,9 @@ test('text output: one heading per grant with its findings under it, most risky 
     const block = text.slice(start).split('\n\n')[0]!.split('\n').slice(1);
     assert.ok(block.length > 5, text);
     const risks = block.map((l) => /\[(critical|high|medium|low)\]/.exec(l)![1]!);
+    // More than three findings: those below the highest risk are named on one line.
+    assert.ok(block.some((l) => /^  warning  \[medium\] also \(\d+\): .*\bbroad-delete\b.*\bpods-portforward\b/.test(l)), text);
+    assert.ok(!block.some((l) => /\[medium\].*\(broad-delete\)$/.test(l)), text);
     const order = ['critical', 'high', 'medium', 'low'];
     assert.equal([...risks].sort((a, b) => order.indexOf(a) - order.indexOf(b)), risks, 'ordered by risk');
     const json = JSON.parse((await run(['lint', '--today', TODAY, '--format', 'json'], s.dir)).stdout) as Json;

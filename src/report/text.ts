@@ -43,6 +43,23 @@ function shortMessage(f: Finding): string {
   return short.includes(rest) ? short.replace(rest, '') : short;
 }
 
+/** More than this many findings under one heading: the less risky ones are named on one line. */
+const FOLD_AFTER = 3;
+
+/**
+ * The findings of a heading (most risky first) that the text output names on one line instead of
+ * one line each: under a full wildcard everything it includes; under a busy heading (a built-in
+ * role like edit) those below its highest risk. Waived ones are always shown. JSON and SARIF keep
+ * one result per finding.
+ */
+function foldedOf(sorted: readonly Finding[]): Finding[] {
+  const open = sorted.filter((f) => !f.waived);
+  if (open.some((f) => f.ruleId === 'full-wildcard')) return open.filter((f) => f.ruleId !== 'full-wildcard');
+  if (open.length <= FOLD_AFTER) return [];
+  const top = Math.min(...open.map((f) => RISK_ORDER[f.risk]));
+  return open.filter((f) => RISK_ORDER[f.risk] > top);
+}
+
 /**
  * One heading per grant or binding (its place, then who, where and through what), its findings
  * under it from the most to the least risky, then the counts. Headings follow the files and lines.
@@ -68,19 +85,19 @@ export function formatText(findings: readonly Finding[]): string {
   for (const g of ordered) {
     lines.push(`${g.place}  ${printable(g.heading)}`);
     const sorted = [...g.findings].sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message));
-    // Under a full wildcard every other rule fires too (JSON and SARIF list each): one line names them.
-    const wildcard = sorted.some((f) => f.ruleId === 'full-wildcard' && !f.waived);
-    const folded = wildcard ? sorted.filter((f) => f.ruleId !== 'full-wildcard' && !f.waived) : [];
+    const folded = foldedOf(sorted);
     for (const f of sorted) {
       if (folded.includes(f)) continue;
       const sev = f.waived ? `${f.severity} (waived until ${f.waived.expires}: ${printable(f.waived.reason)})` : f.severity;
       lines.push(`  ${sev}  [${f.risk}] ${printable(shortMessage(f))}  (${f.ruleId})`);
     }
-    if (folded.length > 0) {
-      const n = countFindings(folded);
-      const counts = [n.errors > 0 ? `${n.errors} error(s)` : '', n.warnings > 0 ? `${n.warnings} warning(s)` : '', n.info > 0 ? `${n.info} info` : ''].filter((s) => s !== '').join(', ');
-      lines.push(`  and what the wildcard includes, ${counts}: ${[...new Set(folded.map((f) => f.ruleId))].join(', ')}`);
+    // One line per severity and risk: `  warning  [medium] also (5): broad-delete, ...`.
+    const byLevel = new Map<string, Finding[]>();
+    for (const f of folded) {
+      const key = `${f.severity}  [${f.risk}]`;
+      byLevel.set(key, [...(byLevel.get(key) ?? []), f]);
     }
+    for (const [key, list] of byLevel) lines.push(`  ${key} also (${list.length}): ${[...new Set(list.map((f) => f.ruleId))].join(', ')}`);
     lines.push('');
   }
   const c = countFindings(findings);
