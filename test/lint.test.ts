@@ -121,6 +121,12 @@ subjects:
   }
 });
 
+test('an option after --manifests is read as a path, and the error says to put it first', async () => {
+  const r = await run(['lint', '--manifests', '--format', 'json', 'test/fixtures'], ROOT);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /file or folder not found: --format \(--manifests takes every word after it as a path: put other options before --manifests\)/);
+});
+
 test('--format json, github and text carry the same findings, waived ones marked', async () => {
   const json = JSON.parse((await run(['lint', '--format', 'json', '--today', '2026-11-28'], ROOT)).stdout) as { findings: { ruleId: string; severity: string; risk: string; file: string; line: number; column: number; waived?: { reason: string } }[] };
   assert.ok(json.findings.length > 0);

@@ -108,6 +108,8 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
     try {
       info = await stat(p);
     } catch {
+      // `--manifests <paths...>` takes every word after it, options included: say so.
+      if (p.startsWith('-')) throw new UsageError(`file or folder not found: ${p} (--manifests takes every word after it as a path: put other options before --manifests)`);
       throw new UsageError(`file or folder not found: ${p}`);
     }
     if (info.isDirectory()) {

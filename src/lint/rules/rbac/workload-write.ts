@@ -1,7 +1,7 @@
 import { matching, reportGroup, ruleGrants, ruleMemo, via, where, who } from '../../analysis.js';
 import type { PolicyRule } from '../../../model/types.js';
 import type { Grant, Risk, Rule } from '../../types.js';
-import { maxRisk, named, shortList } from './util-a.js';
+import { maxRisk, named, shortList, wideOrKubeSystem } from './util-a.js';
 
 /** Pods and the controllers that make pods from a template, by API group. */
 const WORKLOADS: readonly [string, string][] = [
@@ -27,13 +27,8 @@ const writable = ruleMemo((rule: PolicyRule): string[] => {
 /** Does the rule let its subject create workloads of every name? */
 const creates = ruleMemo((rule: PolicyRule): boolean => !named(rule) && WORKLOADS.some(([group, resource]) => ruleGrants(rule, { verbs: ['create'], group, resource })));
 
-/**
- * Writing the workloads of a namespace reaches its service accounts and Secrets (Kubernetes' RBAC
- * good practices, "Workload creation"), as reading its Secrets does: high, as read-secrets is there.
- * Named workloads only (update, patch) keep their own pod template's account in practice: medium.
- */
 function riskOf(g: Grant): Risk {
-  return named(g.rule) ? 'medium' : 'high';
+  return wideOrKubeSystem(g) && !named(g.rule) ? 'high' : 'medium';
 }
 
 /**
@@ -46,8 +41,8 @@ export const workloadWrite: Rule = {
     id: 'workload-write',
     code: 'RBAC007',
     description: 'Disallow creating or changing pods and workload controllers (create, update or patch)',
-    severity: 'error',
-    risk: 'high',
+    severity: 'warning',
+    risk: 'medium',
     category: 'rbac',
   },
   check(input, report) {
