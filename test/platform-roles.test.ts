@@ -145,4 +145,19 @@ subjects:
   assert.not.ok(kept.ids.includes('broad-delete'), kept.ids.join(' '));
 });
 
+test('lint --manifests: a copy of a default with an aggregation label the default lacks is no copy', async () => {
+  const gc = (labels: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: system:controller:generic-garbage-collector\n${labels}rules:\n- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: [delete, get, list, patch, update, watch]\n`;
+  const s = scratch({ 'plain/gc.yaml': gc(''), 'labelled/gc.yaml': gc('  labels:\n    rbac.authorization.k8s.io/aggregate-to-view: "true"\n') });
+  try {
+    const plain = await run(['lint', '--manifests', 'plain', '--format', 'json'], s.dir);
+    assert.is(plain.code, 0, plain.stdout);
+    const labelled = await run(['lint', '--manifests', 'labelled', '--format', 'json'], s.dir);
+    assert.is(labelled.code, 1);
+    const ids = new Set((JSON.parse(labelled.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId));
+    assert.ok(ids.has('aggregation-label') && ids.has('read-secrets'), [...ids].join(', '));
+  } finally {
+    s.cleanup();
+  }
+});
+
 test.run();

@@ -227,9 +227,12 @@ function covers(d: PolicyRule, r: PolicyRule): boolean {
  * role (aggregated) lacks, and its aggregation or none? Names alone say nothing: anyone can call a
  * role system:x.
  */
-function isShippedCopy(name: string, rules: readonly PolicyRule[], aggregationRule: RoleObject['aggregationRule'] | undefined): boolean {
+function isShippedCopy(name: string, rules: readonly PolicyRule[], aggregationRule: RoleObject['aggregationRule'] | undefined, labels: Readonly<Record<string, string>>): boolean {
   const shipped = builtinClusterRoles().get(name);
   if (!shipped) return false;
+  // An aggregation label the default lacks pours its rules into another role (aggregate-to-view:
+  // into what everyone holds): not a copy.
+  if (Object.entries(labels).some(([k, v]) => k.startsWith('rbac.authorization.k8s.io/aggregate-to-') && shipped.labels[k] !== v)) return false;
   let keys = shippedKeys.get(name);
   if (!keys) {
     keys = new Set(shipped.rules.map(ruleKey));
@@ -308,7 +311,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
           at: at(l),
           // A namespaced Role called `admin` is the user's own; only the ClusterRoles are the defaults.
           // Only unchanged copies of the defaults are the platform's; a role named like one is judged as written.
-          builtin: kind === 'ClusterRole' ? isShippedCopy(m.name, rules.map((r) => r.rule), aggregationRule) || PLATFORM_OBJECTS.has(m.name) : PLATFORM_OBJECTS.has(m.name) || (m.namespace === 'kube-system' && PLATFORM_PREFIX.test(m.name)),
+          builtin: kind === 'ClusterRole' ? isShippedCopy(m.name, rules.map((r) => r.rule), aggregationRule, m.labels) || PLATFORM_OBJECTS.has(m.name) : PLATFORM_OBJECTS.has(m.name) || (m.namespace === 'kube-system' && PLATFORM_PREFIX.test(m.name)),
           platformName: PLATFORM_PREFIX.test(m.name) || PLATFORM_OBJECTS.has(m.name) || (kind === 'ClusterRole' && USER_FACING.has(m.name)),
           bound: false,
         };
