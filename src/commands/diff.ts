@@ -14,6 +14,7 @@
  * read and interpreted once for both sides. The Markdown comment fits a GitHub comment whatever the
  * change: it summarises, and says what it left out; the full report is `fullMarkdown`.
  */
+import { groupsOn, identityMappings, employeeBindings, grantsOn, profileRoleName } from '../model/resolve.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError, type Diagnostic } from '../diagnostics.js';
@@ -24,8 +25,7 @@ import type { Finding, Grant as LintGrant, LintInput } from '../lint/types.js';
 import { buildAccess, type LoadedAccess } from '../pipeline.js';
 import { stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant, LintPolicy, PolicyRule, Profile } from '../model/types.js';
-import { groupsOn, identityMappings } from '../emit/aws-auth.js';
-import { emitProfileClusterRole, employeeBindings, grantsOn, profileRoleName } from '../emit/rbac.js';
+import { emitProfileClusterRole } from '../emit/rbac.js';
 import { bundleForCluster } from '../rbac/access-bundle.js';
 import { authorize, makeBundle, type Bundle, type BundleBinding, type Request, type UserInfo } from '../rbac/engine.js';
 import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from '../rbac/match.js';

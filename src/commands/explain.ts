@@ -4,9 +4,8 @@
  * grant gives them (the same rules `generate` writes and the EKS access policies grant), the expiry
  * of each grant and the lint findings about them.
  */
+import { grantsOn, principalArn } from '../model/resolve.js';
 import { formatDiagnostic, UsageError, type Diagnostic } from '../diagnostics.js';
-import { grantsOn } from '../emit/rbac.js';
-import { principalArn } from '../emit/aws-auth.js';
 import { inputFromModel } from '../lint/from-model.js';
 import { lintAccess } from '../lint/index.js';
 import type { Finding, Grant as LintGrant } from '../lint/types.js';

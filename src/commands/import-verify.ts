@@ -4,8 +4,7 @@
  * (generated RBAC + what stays on the cluster, the employee's mapping) answer a vocabulary of requests
  * the same way. Usernames may change; permissions must not.
  */
-import { identityMappings } from '../emit/aws-auth.js';
-import { grantsOn } from '../emit/rbac.js';
+import { identityMappings, grantsOn } from '../model/resolve.js';
 import { awsAuthEntriesFor, bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
 import { authorize, subjectMatches, type Bundle, type BundleBinding, type Request, type UserInfo } from '../rbac/engine.js';
 import { resolveArn, type AwsAuthEntry } from '../rbac/manifest-bundle.js';

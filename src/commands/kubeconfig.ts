@@ -7,11 +7,11 @@
  * users. `KubeConfig.exportConfig()` is not used for the text: it writes `null` for every field a user
  * does not have (`token: null`, `auth-provider: null`...), which kubectl reads as set-but-empty.
  */
+import { grantsOn } from '../model/resolve.js';
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli.js';
 import { diagnostic, formatDiagnostic, UsageError, type Diagnostic } from '../diagnostics.js';
 import { emitKubeconfig, type KubeconfigObject } from '../emit/kubeconfig.js';
-import { grantsOn } from '../emit/rbac.js';
 import { toYaml } from '../emit/serialize.js';
 import type { AccessModel, Employee } from '../model/types.js';
 import { loadAccess } from '../pipeline.js';

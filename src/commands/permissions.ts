@@ -2,7 +2,7 @@
  * Shared by `diff` and `explain`: permissions in words, where a permission comes from, and the fixed
  * vocabulary of capability checks that `diff` asks the RBAC engine about.
  */
-import { principalArn } from '../emit/aws-auth.js';
+import { principalArn } from '../model/resolve.js';
 import type { Grant as LintGrant } from '../lint/types.js';
 import { stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';

@@ -17,13 +17,6 @@ export interface OutputFile {
   content: string;
 }
 
-/** Name prefix of every RBAC object eks-access creates, so they never collide with others. */
-export const NAME_PREFIX = 'eks-access:';
-
-export function profileClusterRoleName(profile: string): string {
-  return `${NAME_PREFIX}profile:${profile}`;
-}
-
 /** Metadata for an object that belongs to one employee. */
 export function employeeMeta(name: string, e: Employee, extra: { namespace?: string; grants?: readonly Grant[] } = {}): V1ObjectMeta {
   // Written once per emitted object: plain loops, no intermediate arrays.

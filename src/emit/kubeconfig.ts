@@ -1,8 +1,8 @@
+import { grantsOn, hasGrantOn } from '../model/resolve.js';
 import { diagnostic, type Diagnostic } from '../diagnostics.js';
 import { clusterArn, partitionOf } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee } from '../model/types.js';
 import { compareStrings } from '../text.js';
-import { grantsOn, hasGrantOn } from './rbac.js';
 
 export interface KubeconfigObject {
   apiVersion: 'v1';

@@ -1,8 +1,7 @@
+import { identityMappings, peopleOn } from '../model/resolve.js';
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
 import { codeSpan, compareStrings, markdownText } from '../text.js';
-import { identityMappings } from './aws-auth.js';
 import { earliest } from './common.js';
-import { peopleOn, type ClusterRbacObjects } from './rbac.js';
 import { bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
 import { bindingAppliesIn, policyAppliesIn, policyHolds, rulesAllow, rulesOf, subjectMatches, type Bundle, type BundleBinding, type PolicyGrant, type UserInfo } from '../rbac/engine.js';
 import type { ResourceRequest } from '../rbac/match.js';
@@ -152,11 +151,8 @@ function identityText(e: Employee): string {
   }
 }
 
-/**
- * The Markdown access report: per cluster, who can do what, where and until when. `emitted`: the RBAC
- * objects `generate` already emitted, by cluster name, so they are read rather than emitted again.
- */
-export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, ClusterRbacObjects>): string {
+/** The Markdown access report: per cluster, who can do what, where and until when. */
+export function emitReport(model: AccessModel): string {
   const lines = [
     '# Access report',
     '',
@@ -189,7 +185,7 @@ export function emitReport(model: AccessModel, emitted?: ReadonlyMap<string, Clu
     }
     lines.push('');
     // The same answers as `eks-access can-i`, from the objects generate writes and the access policies.
-    const bundle = bundleForCluster(model, c, emitted?.get(c.name));
+    const bundle = bundleForCluster(model, c);
     const byUser = new Map<string, BundleBinding[]>();
     for (const b of bundle.bindings) for (const s of b.subjects) if (s.kind === 'User') append(byUser, s.name, b);
     const policiesByUser = new Map<string, PolicyGrant[]>();

@@ -1,9 +1,8 @@
+import { groupsOn, grantsOn, peopleOn } from '../model/resolve.js';
 import { accessPolicyArn, clusterArn, IAM_USER_PATH, parseIamArn, partitionOf, ROLE_USERNAME_TEMPLATE, TAG_VALUE_CHARACTERS } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { type OutputFile, tfId, tfLiteral } from './common.js';
-import { groupsOn } from './aws-auth.js';
-import { grantsOn, peopleOn } from './rbac.js';
 import { toJson } from './serialize.js';
 
 /**

@@ -2,6 +2,7 @@
  * Shared helpers for rules: which grants allow what, grouped the way findings are reported
  * (once per place in the input that causes them), and the words findings use.
  */
+import { INLINE_RULES_ROLE } from '../model/resolve.js';
 import type { Source } from '../diagnostics.js';
 import type { PolicyRule } from '../model/types.js';
 import { ruleAllowsSomeNames } from '../rbac/match.js';
@@ -236,7 +237,7 @@ export function via(grants: readonly Grant[]): string {
     if (g.binding) parts.add(`${g.role.kind} ${g.role.name} bound by ${g.binding.kind} ${g.binding.namespace ? `${g.binding.namespace}/` : ''}${g.binding.name}`);
     else if (g.role.kind === 'AccessPolicy') parts.add(`access policy ${g.role.name}`);
     else if (g.role.name.startsWith('eks-access:profile:')) parts.add(`profile ${g.role.name.slice('eks-access:profile:'.length)}`);
-    else if (g.role.name === 'eks-access:<employee>') parts.add('inline rules');
+    else if (g.role.name === INLINE_RULES_ROLE) parts.add('inline rules');
     else parts.add(`${g.role.kind} ${g.role.name}`);
   }
   return `through ${[...parts].sort().join(', ')}`;

@@ -1,70 +1,25 @@
+import { employeeRbac, grantPermissions, identityMappings, principalArn, profileRoleName, roleMembers } from '../model/resolve.js';
 import type { Source } from '../diagnostics.js';
-import { identityMappings, principalArn, roleMembers } from '../emit/aws-auth.js';
-import { profileRoleName } from '../emit/rbac.js';
 import { describePolicy } from '../emit/terraform.js';
 import { IAM_USER_PATH, ROLE_USERNAME_TEMPLATE, clusterArn, partitionOf } from '../model/identity.js';
-import type { AccessModel, Cluster, Employee, Grant as ModelGrant, PolicyRule } from '../model/types.js';
-import { builtinAccessPolicies, builtinClusterRoles, SUPERUSER_RULES } from '../rbac/builtin.js';
+import type { AccessModel, Cluster, Employee, Grant as ModelGrant } from '../model/types.js';
 import { indexAsMade } from './grant-index.js';
-import type { BindingObject, Grant, IamUserView, IdentityMapping, LintInput, RoleObject, RoleRef, Subject } from './types.js';
-
-interface Bound {
-  role: RoleRef;
-  rules: PolicyRule[];
-  rulesAt?: Source[];
-}
-
-const roleRefs = new Map<string, RoleRef>();
-
-/** One RoleRef object per role: grants share it, which lets the grant index tell them alike at a glance. */
-function roleRef(kind: RoleRef['kind'], name: string, builtin: boolean): RoleRef {
-  const key = `${kind}\u0000${name}\u0000${builtin}`;
-  let ref = roleRefs.get(key);
-  if (!ref) roleRefs.set(key, (ref = { kind, name, builtin }));
-  return ref;
-}
-
-/** The rules a profile (or `level`) binds, and where they are written when eks-access knows. */
-function boundByProfile(model: AccessModel, name: string): Bound {
-  const p = model.profiles.get(name)!;
-  if (p.rules) return { role: roleRef('ClusterRole', profileRoleName(p), false), rules: p.rules, ...(p.rulesAt && { rulesAt: p.rulesAt }) };
-  const data = builtinClusterRoles().get(p.clusterRole!);
-  return { role: roleRef('ClusterRole', p.clusterRole!, true), rules: data?.rules ?? [] };
-}
-
-/** What one grant of the access file binds: a role, its rules, and the namespaces (none: cluster-wide). */
-function bindingsOf(model: AccessModel, g: ModelGrant): { bound: Bound; namespaces?: string[] }[] {
-  switch (g.kind) {
-    case 'level':
-      return [{ bound: boundByProfile(model, g.level === 'admin' ? 'cluster-admin' : 'view') }];
-    case 'profile':
-      return [{ bound: boundByProfile(model, g.profile), ...(g.scope === 'namespaces' && { namespaces: g.namespaces }) }];
-    case 'rules':
-      return [{ bound: { role: roleRef('Role', 'eks-access:<employee>', false), rules: g.rules, rulesAt: g.rulesAt }, namespaces: g.namespaces }];
-    case 'groups':
-      // system:masters bypasses RBAC altogether; other groups are bound outside eks-access's view.
-      return g.groups.includes('system:masters') ? [{ bound: { role: roleRef('ClusterRole', 'system:masters', true), rules: SUPERUSER_RULES } }] : [];
-    case 'accessPolicy': {
-      const data = builtinAccessPolicies().get(g.accessPolicy);
-      return [{ bound: { role: roleRef('AccessPolicy', g.accessPolicy, true), rules: data?.rules ?? [] }, ...(g.namespaces && { namespaces: g.namespaces }) }];
-    }
-  }
-}
+import type { BindingObject, Grant, IamUserView, IdentityMapping, LintInput, RoleObject, Subject } from './types.js';
 
 function employeeGrants(model: AccessModel, c: Cluster, e: Employee, grants: readonly ModelGrant[], out: { grants: Grant[]; bindings: BindingObject[] }, made: (g: Grant) => void, boundRoles: Set<string>): void {
   const subject: Subject = { kind: 'User', name: e.kubernetesUser };
   const cluster = c.name;
   const employee = e.name;
-  const name = `eks-access:${employee}`;
+  // The bindings as generate writes them, named as written: one per grant and namespace here, so a
+  // finding points at the grant line that asks for it.
+  const { byGrant } = employeeRbac(model, c, e);
   // The same for every binding of the employee on this cluster; nothing changes them after.
   const subjects = [{ ...subject, at: e.identity.at }];
   for (const g of grants) {
     const expires = [g.expires, e.expires].filter((x): x is string => x !== undefined).sort()[0];
     const at = g.at;
-    for (const { bound, namespaces } of bindingsOf(model, g)) {
-      const { role, rules, rulesAt } = bound;
+    for (const { role, rules, rulesAt, namespaces } of grantPermissions(model, g)) {
       if (rules.length > 0) boundRoles.add(role.name);
-      const roleRef = role.kind !== 'AccessPolicy' && g.kind !== 'groups' ? { kind: g.kind === 'rules' ? 'Role' : 'ClusterRole', name: role.name === 'eks-access:<employee>' ? name : role.name } : undefined;
       for (const namespace of namespaces ?? [undefined]) {
         for (let i = 0; i < rules.length; i++) {
           const rule = rules[i]!;
@@ -76,15 +31,16 @@ function employeeGrants(model: AccessModel, c: Cluster, e: Employee, grants: rea
           out.grants.push(grant);
           made(grant);
         }
-        if (roleRef) {
-          const binding: BindingObject =
-            namespace === undefined
-              ? { cluster, kind: 'ClusterRoleBinding', name, roleRef, subjects, at, builtin: false, employee, roleFound: true }
-              : { cluster, kind: 'RoleBinding', name, namespace, roleRef, subjects, at, builtin: false, employee, roleFound: true };
-          if (expires !== undefined) binding.expires = expires;
-          out.bindings.push(binding);
-        }
       }
+    }
+    for (const b of byGrant.get(g) ?? []) {
+      const roleRef = { kind: b.roleKind, name: b.roleName };
+      const binding: BindingObject =
+        b.namespace === undefined
+          ? { cluster, kind: 'ClusterRoleBinding', name: b.name, roleRef, subjects, at, builtin: false, employee, roleFound: true }
+          : { cluster, kind: 'RoleBinding', name: b.name, namespace: b.namespace, roleRef, subjects, at, builtin: false, employee, roleFound: true };
+      if (expires !== undefined) binding.expires = expires;
+      out.bindings.push(binding);
     }
   }
 }

@@ -1,42 +1,32 @@
-import { emitAwsAuth, groupsOn, identityMappings, principalArn } from '../emit/aws-auth.js';
+import { employeeRbac, groupsOn, identityMappings, peopleOn, principalArn, profileClusterRoleName, profilesUsedOn } from '../model/resolve.js';
+import { emitAwsAuth } from '../emit/aws-auth.js';
 import { readAwsAuth } from './aws-auth.js';
-import { emitEmployeeRbac, emitProfileClusterRole, peopleOn, profilesUsedOn, type ClusterRbacObjects } from '../emit/rbac.js';
 import { stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, PolicyRule } from '../model/types.js';
 import { builtinAccessPolicies } from './builtin.js';
 import { makeBundle, type Bundle, type BundleBinding, type PolicyGrant, type UserInfo } from './engine.js';
 import type { AwsAuthEntry } from './manifest-bundle.js';
 
-/** The fields of the emitted RBAC objects this module reads. */
-interface EmittedRbac {
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  rules?: PolicyRule[];
-  roleRef?: { kind: string; name: string };
-  subjects?: { kind: 'User'; name: string }[];
-}
-
 /**
- * The RBAC bundle of one cluster exactly as `generate` writes it (the same emitters), plus the EKS
- * access policies associated with each person's principal, so answers match what will be applied.
- * `emitted`: the objects `generate` already emitted for this cluster, read instead of emitting again.
+ * The RBAC bundle of one cluster as \`generate\` writes it (read from the resolved model the emitters
+ * write it from), plus the EKS access policies associated with each person's principal, so answers
+ * match what will be applied.
  */
-export function bundleForCluster(model: AccessModel, c: Cluster, emitted?: ClusterRbacObjects): Bundle {
-  const clusterRoles = (emitted?.clusterRoles ?? profilesUsedOn(model, c).map((p) => emitProfileClusterRole(p))).map((o) => ({ name: o.metadata!.name!, labels: {}, rules: (o.rules ?? []) as PolicyRule[] }));
+export function bundleForCluster(model: AccessModel, c: Cluster): Bundle {
+  const clusterRoles = profilesUsedOn(model, c).map((p) => ({ name: profileClusterRoleName(p.name), labels: {}, rules: p.rules ?? [] }));
   const roles: { namespace: string; name: string; rules: PolicyRule[] }[] = [];
   const bindings: BundleBinding[] = [];
   // Only people with a grant on the cluster have objects there; the model's order, as generate emits.
   const people = peopleOn(model, c);
   for (const e of people.grants.keys()) {
-    const objects = emitted?.employees.get(e) ?? emitEmployeeRbac(model, c, e);
-    for (const o of objects as EmittedRbac[]) {
-      if (o.kind === 'Role') roles.push({ namespace: o.metadata.namespace!, name: o.metadata.name, rules: o.rules ?? [] });
-      else {
-        const b: BundleBinding = { kind: o.kind as BundleBinding['kind'], name: o.metadata.name, roleRef: o.roleRef!, subjects: o.subjects! };
-        if (o.metadata.namespace !== undefined) b.namespace = o.metadata.namespace;
-        bindings.push(b);
-      }
+    const rbac = employeeRbac(model, c, e);
+    const subjects = [{ kind: 'User' as const, name: e.kubernetesUser }];
+    for (const b of rbac.bindings) {
+      const binding: BundleBinding = { kind: b.namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding', name: b.name, roleRef: { kind: b.roleKind, name: b.roleName }, subjects };
+      if (b.namespace !== undefined) binding.namespace = b.namespace;
+      bindings.push(binding);
     }
+    for (const r of rbac.roles) roles.push({ namespace: r.namespace, name: r.name, rules: r.rules });
   }
   const policies: PolicyGrant[] = [];
   if (c.authentication !== 'aws-auth') {

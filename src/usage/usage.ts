@@ -19,9 +19,8 @@
  * - Events are counted per distinct request (user, verb, resource, namespace, decision) as they are
  *   read, so memory depends on how varied the requests are, not on how many there are.
  */
+import { principalArn, grantsOn, profileRoleName } from '../model/resolve.js';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { principalArn } from '../emit/aws-auth.js';
-import { grantsOn, profileRoleName } from '../emit/rbac.js';
 import { describeGrant } from '../lint/rules/process/util.js';
 import { parseIamArn, roleKubernetesUser, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
