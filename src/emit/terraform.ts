@@ -1,5 +1,5 @@
-import { groupsOn, grantsOn, peopleOn } from '../model/resolve.js';
-import { accessPolicyArn, clusterArn, IAM_USER_PATH, parseIamArn, partitionOf, ROLE_USERNAME_TEMPLATE, TAG_VALUE_CHARACTERS } from '../model/identity.js';
+import { DESCRIBE_POLICY_NAME, describeClustersPolicy, groupsOn, grantsOn, peopleOn } from '../model/resolve.js';
+import { accessPolicyArn, IAM_USER_PATH, parseIamArn, partitionOf, ROLE_USERNAME_TEMPLATE, TAG_VALUE_CHARACTERS } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { type OutputFile, tfId, tfLiteral } from './common.js';
@@ -74,14 +74,6 @@ function addAccessEntry(
   }
 }
 
-/** The inline policy eks-access gives each IAM user it creates: describe exactly their clusters. */
-export function describePolicy(arns: readonly string[]): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Sid: 'DescribeOwnClusters', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: [...arns] }],
-  });
-}
-
 /**
  * Terraform JSON per AWS account: the IAM users this repository creates (with an inline policy that
  * allows `eks:DescribeCluster` on exactly their clusters, never access keys), and the access entries
@@ -141,9 +133,9 @@ export function emitTerraform(model: AccessModel): OutputFile[] {
           tags: { 'managed-by': 'eks-access', employee: e.name, email: tfLiteral(e.email), ...(e.team !== undefined && { team: tagValue(e.team) }) },
         });
         add(resources, 'aws_iam_user_policy', `${id}__eks_describe`, {
-          name: 'eks-access-describe-clusters',
+          name: DESCRIBE_POLICY_NAME,
           user: `\${aws_iam_user.${id}.name}`,
-          policy: tfLiteral(describePolicy(theirs.map((c) => clusterArn(partitionOf(c.region), c.region, c.accountId, c.name)))),
+          policy: tfLiteral(describeClustersPolicy(theirs).document),
         });
         principal = `\${aws_iam_user.${id}.arn}`;
       } else {

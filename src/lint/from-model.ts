@@ -1,7 +1,6 @@
-import { employeeRbac, grantPermissions, identityMappings, principalArn, profileRoleName, roleMembers } from '../model/resolve.js';
+import { DESCRIBE_POLICY_NAME, describeClustersPolicy, employeeRbac, grantPermissions, identityMappings, principalArn, profileRoleName, roleMembers } from '../model/resolve.js';
 import type { Source } from '../diagnostics.js';
-import { describePolicy } from '../emit/terraform.js';
-import { IAM_USER_PATH, ROLE_USERNAME_TEMPLATE, clusterArn, partitionOf } from '../model/identity.js';
+import { IAM_USER_PATH, ROLE_USERNAME_TEMPLATE } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant as ModelGrant } from '../model/types.js';
 import { indexAsMade } from './grant-index.js';
 import type { BindingObject, Grant, IamUserView, IdentityMapping, LintInput, RoleObject, Subject } from './types.js';
@@ -167,13 +166,13 @@ export function inputFromModel(model: AccessModel, today: string): LintInput {
   for (const e of employees) {
     if (e.identity.kind !== 'iamUser') continue;
     const theirs = clusters.filter((c) => byCluster.get(c.name)?.has(e));
-    const arns = theirs.map((c) => clusterArn(partitionOf(c.region), c.region, c.accountId, c.name));
+    const { arns, document } = describeClustersPolicy(theirs);
     const user: IamUserView = {
       name: `${IAM_USER_PATH}${e.identity.userName}`,
       employee: e.name,
       at: e.identity.at,
       managedPolicies: [],
-      inlinePolicies: [{ name: 'eks-access-describe-clusters', text: describePolicy(arns), statements: [{ effect: 'Allow', actions: ['eks:DescribeCluster'], notActions: [], resources: arns, notResources: [], hasCondition: false, at: e.identity.at }], at: e.identity.at }],
+      inlinePolicies: [{ name: DESCRIBE_POLICY_NAME, text: document, statements: [{ effect: 'Allow', actions: ['eks:DescribeCluster'], notActions: [], resources: arns, notResources: [], hasCondition: false, at: e.identity.at }], at: e.identity.at }],
     };
     input.iamUsers.push(user);
   }

@@ -8,7 +8,7 @@
 import type { Source } from '../diagnostics.js';
 import { builtinAccessPolicies, builtinClusterRoles, SUPERUSER_RULES } from '../rbac/builtin.js';
 import { compareStrings } from '../text.js';
-import { iamUserArn, partitionOf, ROLE_USERNAME_TEMPLATE, stripRolePath } from './identity.js';
+import { clusterArn, iamUserArn, partitionOf, ROLE_USERNAME_TEMPLATE, stripRolePath } from './identity.js';
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule, Profile } from './types.js';
 
 /** Name prefix of every RBAC object eks-access creates, so they never collide with others. */
@@ -118,6 +118,19 @@ export function principalArn(e: Employee, c: Cluster): string {
   const id = e.identity;
   if (id.kind === 'iamUser') return iamUserArn(partitionOf(c.region), c.accountId, id.userName);
   return id.arn;
+}
+
+/** The inline policy of an IAM user this repository creates: `eks:DescribeCluster` on exactly their clusters. */
+export const DESCRIBE_POLICY_NAME = 'eks-access-describe-clusters';
+
+/** The ARNs of some clusters, and the policy document of DESCRIBE_POLICY_NAME that allows describing them. */
+export function describeClustersPolicy(clusters: readonly Cluster[]): { arns: string[]; document: string } {
+  const arns = clusters.map((c) => clusterArn(partitionOf(c.region), c.region, c.accountId, c.name));
+  const document = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'DescribeOwnClusters', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: arns }],
+  });
+  return { arns, document };
 }
 
 /** Kubernetes groups from `groups` grants, sorted and unique. */
