@@ -247,10 +247,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .action(async (employee: string, opts: { cluster?: string; format: string; dir: string; today?: string }) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected text, markdown or json`);
       try {
-        const { explainEmployee } = await import('./commands/explain.js');
+        const { explainEmployee } = await import('./explain/explain.js');
         io.stdout.write(await explainEmployee({ dir: opts.dir, employee, ...(opts.cluster !== undefined && { cluster: opts.cluster }), format: opts.format as 'text', today: checkDate(opts.today) }));
       } catch (e) {
-        if (!(e instanceof (await import('./commands/explain.js')).InvalidAccessError)) throw e;
+        if (!(e instanceof (await import('./explain/explain.js')).InvalidAccessError)) throw e;
         printDiagnostics(io, e.diagnostics);
         code = EXIT.problems;
       }
@@ -266,7 +266,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD)')
     .action(async (opts: { base: string; dir: string; format: string; output?: string; today?: string }) => {
       if (!['markdown', 'json'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected markdown or json`);
-      const { diffAccess, diffJson, writeReport } = await import('./commands/diff.js');
+      const { diffAccess, diffJson, writeReport } = await import('./diff/diff.js');
       const result = await diffAccess({ dir: opts.dir, base: opts.base, today: checkDate(opts.today) });
       if (opts.output !== undefined) writeReport(opts.output, opts.format === 'json' ? diffJson(result, opts.base) : result.fullMarkdown);
       io.stdout.write(opts.format === 'json' ? diffJson(result, opts.base) : result.markdown);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { dnsLabel, normalizeRules, planImport, type ImportPlan } from '../src/commands/import-plan.js';
+import { dnsLabel, normalizeRules, planImport, type ImportPlan } from '../src/import/plan.js';
 import { REPORT_FILE, schemaReference } from '../src/commands/import.js';
 import { expandPaths, loadFiles } from '../src/load/load.js';
 import type { AccessModel, Cluster, Employee } from '../src/model/types.js';

@@ -19,8 +19,8 @@ import { RULES } from '../lint/rules/index.js';
 import { failing, lint } from '../lint/run.js';
 import type { Finding } from '../lint/types.js';
 import { formatText } from '../report/text.js';
-import { compareTrees, diffJson, readBaseTree, readWorkingTree, writeReport, type DiffResult } from './diff.js';
-import { locateInRepository, resolveCommit } from './git.js';
+import { compareTrees, diffJson, readBaseTree, readWorkingTree, writeReport, type DiffResult } from '../diff/diff.js';
+import { locateInRepository, resolveCommit } from '../git/git.js';
 import { checkToday } from './review.js';
 
 export interface CheckOptions {

@@ -12,9 +12,9 @@ import { formatDiagnostic, hasErrors, UsageError } from '../diagnostics.js';
 import { discoverFiles, displayPath, loadFiles } from '../load/load.js';
 import { objectsOf } from '../rbac/objects.js';
 import { suggest } from '../text.js';
-import { compareObjects, formatDriftJson, formatDriftText, hasDrift, type GeneratedObject } from './drift-compare.js';
+import { compareObjects, formatDriftJson, formatDriftText, hasDrift, type GeneratedObject } from '../drift/compare.js';
 // The Kubernetes client is loaded only when drift runs: every other command starts faster without it.
-import type { Connection } from './drift-fetch.js';
+import type { Connection } from '../drift/fetch.js';
 
 export interface DriftOptions {
   context: string;
@@ -104,7 +104,7 @@ export async function runDrift(opts: DriftOptions, io: Io): Promise<number> {
   const format = opts.format;
   if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format "${format}"; expected text or json`);
   const timeoutMs = parseTimeout(opts.timeout);
-  const { fetchLive, openContext } = await import('./drift-fetch.js');
+  const { fetchLive, openContext } = await import('../drift/fetch.js');
   const conn = openContext(opts.kubeconfig, opts.context);
   const redact = conn.redact;
   const out: Io = { stdout: { write: (s: string) => io.stdout.write(redact(s)) }, stderr: { write: (s: string) => io.stderr.write(redact(s)) } };

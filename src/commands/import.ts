@@ -17,10 +17,10 @@ import { lintModel } from '../lint/index.js';
 import type { Finding } from '../lint/types.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
 import { codeSpan, markdownText, printable } from '../text.js';
-import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './import-plan.js';
-import { comparePermissions, type Difference } from './import-verify.js';
+import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from '../import/plan.js';
+import { comparePermissions, type Difference } from '../import/verify.js';
 
-export { planImport, type ImportPlan, type ImportOptions } from './import-plan.js';
+export { planImport, type ImportPlan, type ImportOptions } from '../import/plan.js';
 
 const AUTHENTICATION: readonly AuthenticationMode[] = ['aws-auth', 'both', 'access-entries'];
 export const REPORT_FILE = 'IMPORT-REPORT.md';
