@@ -63,4 +63,34 @@ test('can-i reads kubectl -o json dumps too; a broken JSON file is reported with
   }
 });
 
+test('every --format rejects an unknown value with exit 2, naming the values it takes; can-i has no --format', async () => {
+  const cases: [string[], string][] = [
+    [['who-can', 'get', 'pods'], 'text, json'],
+    [['lint'], 'text, json, sarif, github'],
+    [['rules'], 'text, json'],
+    [['explain', 'alice'], 'text, markdown, json'],
+    [['diff', '--base', 'HEAD'], 'markdown, json'],
+    [['review'], 'text, json, markdown'],
+    [['usage', '--audit-log', 'none.log'], 'text, markdown, json'],
+    [['drift', '--context', 'none'], 'text, json'],
+    [['check', '--base', 'HEAD'], 'text, github'],
+  ];
+  for (const [args, expected] of cases) {
+    const r = await run([...args, '--format', 'bogus'], ROOT);
+    assert.is(r.code, 2, `${args[0]}: ${r.stderr}`);
+    assert.is(r.stdout, '', args[0]);
+    assert.is(r.stderr, `eks-access: unknown --format "bogus"; expected ${expected}\n`, args[0]);
+  }
+  const output = await run(['check', '--base', 'HEAD', '--output-format', 'yaml'], ROOT);
+  assert.equal([output.code, output.stderr], [2, 'eks-access: unknown --output-format "yaml"; expected markdown, json\n']);
+  const canI = await run(['can-i', 'get', 'pods', '--as', 'x', '--format', 'json'], ROOT);
+  assert.is(canI.code, 2);
+  assert.is(canI.stdout, '');
+  assert.match(canI.stderr, "unknown option '--format'");
+  // The values it takes still work.
+  const json = await run(['who-can', 'get', 'pods', '--cluster', 'prod-eu', '--format', 'json'], ROOT);
+  assert.is(json.code, 0, json.stderr);
+  assert.ok(Array.isArray((JSON.parse(json.stdout) as { holders: unknown[] }).holders));
+});
+
 test.run();

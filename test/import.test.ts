@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
 import { dnsLabel, normalizeRules, planImport, type ImportPlan } from '../src/import/plan.js';
-import { REPORT_FILE, schemaReference } from '../src/commands/import.js';
+import { REPORT_FILE, schemaReference } from '../src/import/import.js';
 import { expandPaths, loadFiles } from '../src/load/load.js';
 import type { AccessModel, Cluster, Employee } from '../src/model/types.js';
 import { loadAccess } from '../src/pipeline.js';

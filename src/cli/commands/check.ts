@@ -11,17 +11,15 @@
  */
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { VERSION, type CommandContext } from '../cli.js';
-import { formatDiagnostic, hasErrors, sortDiagnostics, UsageError } from '../diagnostics.js';
-import { inputFromModel } from '../lint/from-model.js';
-import { diagnosticsAsFindings } from '../lint/index.js';
-import { RULES } from '../lint/rules/index.js';
-import { failing, lint } from '../lint/run.js';
-import type { Finding } from '../lint/types.js';
-import { formatText } from '../report/text.js';
-import { compareTrees, diffJson, readBaseTree, readWorkingTree, writeReport, type DiffResult } from '../diff/diff.js';
-import { locateInRepository, resolveCommit } from '../git/git.js';
-import { checkToday } from './review.js';
+import { formatDiagnostic, hasErrors, sortDiagnostics } from '../../diagnostics.js';
+import { compareTrees, diffJson, readBaseTree, readWorkingTree, writeReport, type DiffResult } from '../../diff/diff.js';
+import { locateInRepository, resolveCommit } from '../../git/git.js';
+import { inputFromModel } from '../../lint/from-model.js';
+import { diagnosticsAsFindings } from '../../lint/index.js';
+import { failing, lint } from '../../lint/run.js';
+import type { Finding } from '../../lint/types.js';
+import { formatFindings as formatAs } from '../../report/format.js';
+import { dirOption, parseFormat, parseToday, VERSION, type CommandContext } from '../context.js';
 
 export interface CheckOptions {
   base: string;
@@ -36,11 +34,7 @@ export interface CheckOptions {
   outputFormat: 'markdown' | 'json';
 }
 
-async function formatFindings(findings: readonly Finding[], format: 'text' | 'github' | 'sarif'): Promise<string> {
-  if (format === 'sarif') return (await import('../report/sarif.js')).formatSarif(findings, RULES, VERSION);
-  if (format === 'github') return (await import('../report/github.js')).formatGithub(findings);
-  return formatText(findings);
-}
+const formatFindings = (findings: readonly Finding[], as: 'text' | 'github' | 'sarif') => formatAs(findings, as, VERSION);
 
 /** Runs the job; prints to `ctx.io` and returns the exit code. */
 export async function runCheck(opts: CheckOptions, ctx: CommandContext): Promise<number> {
@@ -65,7 +59,7 @@ export async function runCheck(opts: CheckOptions, ctx: CommandContext): Promise
   }
 
   // The worker renders the output files while this thread lints and compares with the base.
-  const [{ beginPlanOutput }, { checkOutputFolder, compareWithFolder, patchOf }] = await Promise.all([import('../emit/plan.js'), import('../write/writer.js')]);
+  const [{ beginPlanOutput }, { checkOutputFolder, compareWithFolder, patchOf }] = await Promise.all([import('../../emit/plan.js'), import('../../write/writer.js')]);
   checkOutputFolder(opts.out, [opts.dir]);
   const plan = beginPlanOutput(model);
 
@@ -111,12 +105,12 @@ function describe(d: DiffResult): string {
   return `${s.shared} shared definition(s) reaching ${s.sharedPeople} people, ${s.people} people's own; ${s.newFindings} new and ${s.resolvedFindings} resolved lint finding(s)${d.truncated ? '; the comment is summarised' : ''}`;
 }
 
-export function registerCheck(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command('check')
     .description('the pull-request job from one read of each tree: lint, check the output folder, and write what access changes since --base')
     .requiredOption('--base <ref>', 'the git revision to compare with, e.g. origin/main')
-    .option('--dir <dir>', 'the access folder', 'access')
+    .addOption(dirOption())
     .option('--out <dir>', 'the output folder to check, as generate --check does', 'generated')
     .option('--sarif <file>', 'write the lint findings as SARIF 2.1.0 (for GitHub code scanning)')
     .option('--comment <file>', 'write the access changes as Markdown that fits a GitHub comment')
@@ -125,16 +119,16 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     .option('--format <format>', 'how findings are printed: text or github (workflow annotations)', 'text')
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD); default: today in UTC')
     .action(async (opts: { base: string; dir: string; out: string; sarif?: string; comment?: string; output?: string; outputFormat: string; format: string; today?: string }) => {
-      if (!['text', 'github'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected text or github`);
-      if (!['markdown', 'json'].includes(opts.outputFormat)) throw new UsageError(`unknown --output-format "${opts.outputFormat}"; expected markdown or json`);
+      const format = parseFormat(opts.format, ['text', 'github']);
+      const outputFormat = parseFormat(opts.outputFormat, ['markdown', 'json'], '--output-format');
       const code = await runCheck(
         {
           base: opts.base,
           dir: opts.dir,
           out: opts.out,
-          today: checkToday(opts.today),
-          format: opts.format as 'text',
-          outputFormat: opts.outputFormat as 'markdown',
+          today: parseToday(opts.today),
+          format,
+          outputFormat,
           ...(opts.sarif !== undefined && { sarif: opts.sarif }),
           ...(opts.comment !== undefined && { comment: opts.comment }),
           ...(opts.output !== undefined && { output: opts.output }),
