@@ -5,7 +5,7 @@
  * checks, verifies and writes. src/cli/commands/import.ts prints what it returns.
  */
 import { needsQuotes } from '../emit/serialize.js';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
 import { formatDiagnostic, hasErrors, UsageError, type Diagnostic } from '../diagnostics.js';
@@ -16,6 +16,7 @@ import { lintModel } from '../lint/index.js';
 import type { Finding } from '../lint/types.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
 import { codeSpan, markdownText, printable } from '../text.js';
+import { addFiles, WriteError } from '../write/writer.js';
 import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './plan.js';
 import { comparePermissions, type Difference } from './verify.js';
 
@@ -178,12 +179,11 @@ export async function importAccess(opts: ImportCommandOptions): Promise<ImportOu
   const report = formatReport(plan, { outDir: displayPath(resolve(outDir)), verified: { people: plan.people.length + plan.preservedPrincipals.length, ...verified } }) + waiverSection(blocking);
   files.push({ path: join(outDir, REPORT_FILE), content: report });
   try {
-    for (const f of files) {
-      mkdirSync(dirname(f.path), { recursive: true });
-      writeFileSync(f.path, f.content);
-    }
+    // All or nothing, through the writer: the files of the access folder that are not ours stay as they are.
+    await addFiles(outDir, files.map((f) => ({ path: relative(outDir, f.path).split(sep).join('/'), content: f.content })));
   } catch (e) {
-    throw new UsageError(`cannot write to ${outDir}: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof WriteError) throw new UsageError(e.message);
+    throw e;
   }
   const notes = [`${displayPath(resolve(outDir))}: wrote ${files.length} files (${plan.documents.length} access documents and ${REPORT_FILE})${verified.differences.length > 0 ? '; permissions differ, see the report' : ''}`];
   notes.push(...loaded.diagnostics.map(formatDiagnostic));
