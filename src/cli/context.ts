@@ -23,7 +23,7 @@ export interface CommandContext {
 /** Exit codes of SPEC §3. */
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../version.js';
 
 /** `--dir <dir>`: the access folder, `access` by default. */
 export function dirOption(): Option {
