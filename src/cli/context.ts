@@ -3,7 +3,7 @@
  * several commands use (`--dir`, `--today`, `--format`). Nothing here loads a command.
  */
 import { Option } from 'commander';
-import { formatDiagnostic, UsageError, type Diagnostic } from '../diagnostics.js';
+import { formatDiagnostic, formatDiagnostics, UsageError, type Diagnostic } from '../diagnostics.js';
 import { todayUtc } from '../lint/index.js';
 import type { AccessModel } from '../model/types.js';
 import { loadAccess } from '../pipeline.js';
@@ -48,10 +48,8 @@ export function parseFormat<T extends string>(value: string, allowed: readonly T
 
 /** Each diagnostic on stderr, then the count of errors and warnings when there are any. */
 export function printDiagnostics(io: Io, diagnostics: readonly Diagnostic[]): void {
-  for (const d of diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  if (errors + warnings > 0) io.stderr.write(`${errors} error(s), ${warnings} warning(s)\n`);
+  const text = formatDiagnostics(diagnostics);
+  if (text !== '') io.stderr.write(text);
 }
 
 /**
