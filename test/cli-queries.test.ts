@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -91,6 +91,22 @@ test('every --format rejects an unknown value with exit 2, naming the values it 
   const json = await run(['who-can', 'get', 'pods', '--cluster', 'prod-eu', '--format', 'json'], ROOT);
   assert.is(json.code, 0, json.stderr);
   assert.ok(Array.isArray((JSON.parse(json.stdout) as { holders: unknown[] }).holders));
+});
+
+test('commands load lazily: running one imports its module only; help lists every command of the map, in its order', async () => {
+  const { COMMANDS } = await import('../src/cli/index.js');
+  const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('/cli/commands/')) process.stderr.write('LOADED ' + r.url.split('/cli/commands/')[1] + '\\n'); return r; }`;
+  const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
+  const loaded = (args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, join(ROOT, 'dist', 'src', 'bin.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length)).sort();
+  };
+  assert.equal(loaded(['validate']), ['validate.js']);
+  assert.equal(loaded(['who-can', 'get', 'pods', '--cluster', 'prod-eu']), ['who-can.js']);
+  assert.equal(loaded(['--help']).length, Object.keys(COMMANDS).length);
+  const help = await run(['--help'], ROOT);
+  const listed = [...help.stdout.matchAll(/^  ([a-z-]+) /gm)].map((m) => m[1]).filter((n) => n !== 'help');
+  assert.equal(listed, Object.keys(COMMANDS));
 });
 
 test.run();
