@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from './cli.js';
+import { main } from './cli/index.js';
 
 // A reader that stops early (`eks-access lint | head`) closes the pipe: end quietly, as other
 // command-line tools do, instead of an unhandled EPIPE with a stack trace.

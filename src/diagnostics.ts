@@ -55,6 +55,13 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${printable(d.file)}:${d.line}:${d.column}  ${d.severity}  ${printable(d.message)}  (${d.ruleId})`;
 }
 
+/** Each diagnostic on a line, then the count of errors and warnings when there are any: what commands print on stderr. */
+export function formatDiagnostics(list: readonly Diagnostic[]): string {
+  const errors = list.filter((d) => d.severity === 'error').length;
+  const warnings = list.filter((d) => d.severity === 'warning').length;
+  return list.map((d) => formatDiagnostic(d) + '\n').join('') + (errors + warnings > 0 ? `${errors} error(s), ${warnings} warning(s)\n` : '');
+}
+
 /**
  * The command was used wrongly or could not run (exit code 2): a missing folder, a bad flag value.
  * Input problems are diagnostics, not this.

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -61,6 +61,52 @@ test('can-i reads kubectl -o json dumps too; a broken JSON file is reported with
   } finally {
     s.cleanup();
   }
+});
+
+test('every --format rejects an unknown value with exit 2, naming the values it takes; can-i has no --format', async () => {
+  const cases: [string[], string][] = [
+    [['who-can', 'get', 'pods'], 'text, json'],
+    [['lint'], 'text, json, sarif, github'],
+    [['rules'], 'text, json'],
+    [['explain', 'alice'], 'text, markdown, json'],
+    [['diff', '--base', 'HEAD'], 'markdown, json'],
+    [['review'], 'text, json, markdown'],
+    [['usage', '--audit-log', 'none.log'], 'text, markdown, json'],
+    [['drift', '--context', 'none'], 'text, json'],
+    [['check', '--base', 'HEAD'], 'text, github'],
+  ];
+  for (const [args, expected] of cases) {
+    const r = await run([...args, '--format', 'bogus'], ROOT);
+    assert.is(r.code, 2, `${args[0]}: ${r.stderr}`);
+    assert.is(r.stdout, '', args[0]);
+    assert.is(r.stderr, `eks-access: unknown --format "bogus"; expected ${expected}\n`, args[0]);
+  }
+  const output = await run(['check', '--base', 'HEAD', '--output-format', 'yaml'], ROOT);
+  assert.equal([output.code, output.stderr], [2, 'eks-access: unknown --output-format "yaml"; expected markdown, json\n']);
+  const canI = await run(['can-i', 'get', 'pods', '--as', 'x', '--format', 'json'], ROOT);
+  assert.is(canI.code, 2);
+  assert.is(canI.stdout, '');
+  assert.match(canI.stderr, "unknown option '--format'");
+  // The values it takes still work.
+  const json = await run(['who-can', 'get', 'pods', '--cluster', 'prod-eu', '--format', 'json'], ROOT);
+  assert.is(json.code, 0, json.stderr);
+  assert.ok(Array.isArray((JSON.parse(json.stdout) as { holders: unknown[] }).holders));
+});
+
+test('commands load lazily: running one imports its module only; help lists every command of the map, in its order', async () => {
+  const { COMMANDS } = await import('../src/cli/index.js');
+  const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('/cli/commands/')) process.stderr.write('LOADED ' + r.url.split('/cli/commands/')[1] + '\\n'); return r; }`;
+  const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
+  const loaded = (args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, join(ROOT, 'dist', 'src', 'bin.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length)).sort();
+  };
+  assert.equal(loaded(['validate']), ['validate.js']);
+  assert.equal(loaded(['who-can', 'get', 'pods', '--cluster', 'prod-eu']), ['who-can.js']);
+  assert.equal(loaded(['--help']).length, Object.keys(COMMANDS).length);
+  const help = await run(['--help'], ROOT);
+  const listed = [...help.stdout.matchAll(/^  ([a-z-]+) /gm)].map((m) => m[1]).filter((n) => n !== 'help');
+  assert.equal(listed, Object.keys(COMMANDS));
 });
 
 test.run();

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { diffAccess, GITHUB_COMMENT_LIMIT } from '../src/commands/diff.js';
+import { diffAccess, GITHUB_COMMENT_LIMIT } from '../src/diff/diff.js';
 import { BASE_FILES, HEADER, run, scratch } from './helpers/run.js';
 
 const TODAY = '2026-06-01';

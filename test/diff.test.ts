@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { diffAccess, type DiffResult } from '../src/commands/diff.js';
+import { diffAccess, type DiffResult } from '../src/diff/diff.js';
 import { UsageError } from '../src/diagnostics.js';
 import { BASE_FILES, HEADER, scratch } from './helpers/run.js';
 

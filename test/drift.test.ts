@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
-import { compareAwsAuth, compareObjects, describeMapping, hasDrift, normalize, parseAwsAuth, type KubeObject } from '../src/commands/drift-compare.js';
-import { makeRedactor, safeUrl } from '../src/commands/drift-fetch.js';
-import { parseTimeout, pickCluster } from '../src/commands/drift.js';
+import { compareAwsAuth, compareObjects, describeMapping, hasDrift, normalize, parseAwsAuth, type KubeObject } from '../src/drift/compare.js';
+import { makeRedactor, safeUrl } from '../src/drift/fetch.js';
+import { parseTimeout, pickCluster } from '../src/drift/generated.js';
 import { UsageError } from '../src/diagnostics.js';
 import { BASE_FILES, HEADER, run, scratch, type RunResult } from './helpers/run.js';
 

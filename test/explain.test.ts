@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { explainEmployee, InvalidAccessError, type ExplainOptions, type Explanation } from '../src/commands/explain.js';
+import { explainEmployee, InvalidAccessError, type ExplainOptions, type Explanation } from '../src/explain/explain.js';
 import { UsageError } from '../src/diagnostics.js';
 import { BASE_FILES, ROOT, scratch } from './helpers/run.js';
 

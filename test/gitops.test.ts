@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse, parseAllDocuments } from 'yaml';
-import { diffAccess } from '../src/commands/diff.js';
+import { diffAccess } from '../src/diff/diff.js';
 import { isTerraformOwnFile } from '../src/write/writer.js';
 import { BASE_FILES, HEADER, run, scratch, snapshotTree } from './helpers/run.js';
 

@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
-import { dnsLabel, normalizeRules, planImport, type ImportPlan } from '../src/commands/import-plan.js';
-import { REPORT_FILE, schemaReference } from '../src/commands/import.js';
+import { dnsLabel, normalizeRules, planImport, type ImportPlan } from '../src/import/plan.js';
+import { REPORT_FILE, schemaReference } from '../src/import/import.js';
 import { expandPaths, loadFiles } from '../src/load/load.js';
 import type { AccessModel, Cluster, Employee } from '../src/model/types.js';
 import { loadAccess } from '../src/pipeline.js';
@@ -284,6 +284,23 @@ test('existing files without --force: exit 2, the file named, nothing written', 
     assert.is(forced.code, 0, forced.stderr);
     assert.match(readFileSync(join(s.dir, 'access/employees/alice.yaml'), 'utf8'), /kind: Employee/);
     assert.is(readFileSync(join(s.dir, 'access/notes.txt'), 'utf8'), 'keep\n');
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a write that fails part way leaves the access folder as it was: no file, no folder, no staging copy', async () => {
+  // employees/ cannot be made (a file has its name): clusters/ and profiles/ were written before it.
+  const s = scratch({ 'access/employees': 'not a folder\n', 'access/notes.txt': 'keep\n' });
+  try {
+    const before = snapshotTree(s.dir);
+    const r = await run([...ARGS, '--out-dir', join(s.dir, 'access')]);
+    assert.is(r.code, 2);
+    assert.match(r.stderr, /cannot write .*access: .*; .*access is as it was/);
+    assert.is(r.stdout, '');
+    assert.equal(snapshotTree(s.dir), before);
+    assert.equal(readdirSync(join(s.dir, 'access')).sort(), ['employees', 'notes.txt']);
+    assert.equal(readdirSync(s.dir), ['access']);
   } finally {
     s.cleanup();
   }

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseWithin, type Review, type ReviewItem } from '../src/commands/review.js';
+import { parseWithin, type Review, type ReviewItem } from '../src/review/review.js';
 import { BASE_FILES, HEADER, ROOT, run, scratch } from './helpers/run.js';
 
 const TODAY = '2026-02-01';

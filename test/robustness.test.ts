@@ -8,7 +8,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, re
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../src/cli.js';
+import { main } from '../src/cli/index.js';
 import { OUTPUT_MARKER, OUTPUT_MARKER_TEXT } from '../src/emit/plan.js';
 import { readTree, writeOutput, WriteError } from '../src/write/writer.js';
 import { BASE_FILES, ROOT, run, scratch, snapshotTree, type RunResult } from './helpers/run.js';

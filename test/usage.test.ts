@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseWindow } from '../src/commands/usage.js';
+import { parseWindow } from '../src/usage/window.js';
 import { readAuditText } from '../src/usage/audit-log.js';
 import { sameCaller, type GrantUsage, type UsageReport } from '../src/usage/usage.js';
 import { markdownText } from '../src/text.js';

@@ -144,7 +144,7 @@ test('aws-auth mapRoles with hostile values reads back as a list of string mappi
 });
 
 test('access files written by import quote what go-yaml or PyYAML would misread, as generate does', async () => {
-  const { documentText } = await import('../src/commands/import.js');
+  const { documentText } = await import('../src/import/import.js');
   const text = documentText({ apiVersion: 'eks-access/v1', kind: 'Employee', name: '2001-1-2', access: [{ cluster: 'c1', groups: ['=', '<<', '0X1F', '0o_7', 'ops'] }] }, undefined);
   assert.equal(plainMisreadings(text, 'import'), []);
   assert.equal((parseAllDocuments(text)[0]!.toJS() as { access: { groups: string[] }[] }).access[0]!.groups, ['=', '<<', '0X1F', '0o_7', 'ops']);

@@ -1,6 +1,6 @@
-import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { UsageError } from '../diagnostics.js';
@@ -416,6 +416,70 @@ export async function writeOutput(dir: string, files: readonly OutputFile[], opt
     await swapIn(dir, files, { target, staging, retired });
     return changes;
   } finally {
+    await unlock().catch(() => undefined);
+  }
+}
+
+/**
+ * Adds `files` (paths relative to `dir`, `/`-separated) to the folder `dir`, created if missing,
+ * leaving everything else in it as it is: for folders eks-access writes into but does not own, such
+ * as the access folder `import` fills. Under the same lock as writeOutput, every file is written to a
+ * staging folder beside `dir` first; only when all are written are the missing folders made and the
+ * files renamed into place, so a failure while writing (a full disk, a file where a folder must go)
+ * leaves `dir` as it was. Existing files among `files` are replaced. Problems are WriteErrors.
+ */
+export async function addFiles(dir: string, files: readonly OutputFile[]): Promise<void> {
+  const target = realOrResolved(dir);
+  if (dirname(target) === target) throw new WriteError(`refusing to write to ${dir}: it is the root of the file system`);
+  let info;
+  try {
+    info = lstatSync(target);
+  } catch {
+    // Does not exist yet: made with the files.
+  }
+  if (info && !info.isDirectory()) throw new WriteError(`cannot write to ${dir}: it is not a folder`);
+  const parent = dirname(target);
+  const staging = join(parent, `.${basename(target)}.eks-access-new-${process.pid}`);
+  const paths = new Set<string>();
+  for (const f of files) {
+    checkEntryPath(f.path, target);
+    if (paths.has(f.path)) throw new WriteError(`refusing to write ${JSON.stringify(f.path)} twice`);
+    paths.add(f.path);
+  }
+  try {
+    await mkdir(parent, { recursive: true });
+  } catch (e) {
+    throw new WriteError(`cannot write ${dir}: ${reason(e)}`);
+  }
+  let unlock: () => Promise<void>;
+  try {
+    unlock = await lockOutput(dir, join(parent, lockName(target)));
+  } catch (e) {
+    throw e instanceof WriteError ? e : new WriteError(`cannot write ${dir}: ${reason(e)}`);
+  }
+  const made: string[] = [];
+  let renaming = false;
+  try {
+    await removeLeftovers(target).catch(() => undefined);
+    writeFiles(staging, files.map((f): [string, string] => [f.path, f.content]));
+    for (const folder of [...new Set(files.map((f) => dirname(checkEntryPath(f.path, target))))].sort()) {
+      const first = await mkdir(folder, { recursive: true });
+      if (first !== undefined) made.push(first);
+      await access(folder, constants.W_OK);
+    }
+    for (const f of files) {
+      const at = checkEntryPath(f.path, target);
+      if (existsSync(at) && lstatSync(at).isDirectory()) throw new Error(`${f.path} is a folder`);
+    }
+    renaming = true;
+    for (const f of files) await rename(checkEntryPath(f.path, staging), checkEntryPath(f.path, target));
+  } catch (e) {
+    if (renaming) throw new WriteError(`cannot write ${dir}: ${reason(e)}; some of the files may have been written`);
+    // Nothing was renamed into place: the folders made for the files go again, and `dir` is as it was.
+    for (const folder of made.reverse()) await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    throw new WriteError(`cannot write ${dir}: ${reason(e)}; ${dir} is as it was`);
+  } finally {
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
     await unlock().catch(() => undefined);
   }
 }

@@ -30,7 +30,7 @@ import { bundleForCluster } from '../rbac/access-bundle.js';
 import { authorize, makeBundle, type Bundle, type BundleBinding, type Request, type UserInfo } from '../rbac/engine.js';
 import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from '../rbac/match.js';
 import { codeSpan, compareStrings, markdownText } from '../text.js';
-import { blobId, loadAtCommit, locateInRepository, resolveCommit, type ReadFile } from './git.js';
+import { blobId, loadAtCommit, locateInRepository, resolveCommit, type ReadFile } from '../git/git.js';
 import {
   at,
   CHECKS,
@@ -49,7 +49,7 @@ import {
   sourceText,
   verbsText,
   type IndexedBundle,
-} from './permissions.js';
+} from '../permissions/permissions.js';
 
 export type AccessChangeKind =
   | 'employee-added'

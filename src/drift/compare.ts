@@ -1,6 +1,6 @@
 /**
  * The pure half of `eks-access drift`: generated objects against the objects read from a cluster, as
- * a drift report. No I/O here; the fetching layer (drift-fetch.ts) hands in plain objects.
+ * a drift report. No I/O here; the fetching layer (fetch.ts) hands in plain objects.
  *
  * Before comparing, both sides lose what the API server (or the tool applying the folder) sets by
  * itself: uid, resourceVersion, creationTimestamp, managedFields, generation, selfLink, deletion

@@ -1,14 +1,13 @@
 /**
  * `eks-access import`: an existing cluster's aws-auth ConfigMap and RBAC dump in, the access files that
  * reproduce it out (clusters/, profiles/, employees/), with IMPORT-REPORT.md saying what could not be
- * expressed. The plan is in import-plan.ts; this module reads, checks, verifies and writes.
+ * expressed. The plan is in plan.ts, the check of the permissions in verify.ts; this module reads,
+ * checks, verifies and writes. src/cli/commands/import.ts prints what it returns.
  */
 import { needsQuotes } from '../emit/serialize.js';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { Command } from 'commander';
 import { Document, isScalar, visit } from 'yaml';
-import type { CommandContext } from '../cli.js';
 import { formatDiagnostic, hasErrors, UsageError, type Diagnostic } from '../diagnostics.js';
 import { discoverFiles, displayPath, expandPaths, loadFiles, parseYamlText, type LoadedDocument } from '../load/load.js';
 import type { AuthenticationMode } from '../model/types.js';
@@ -17,12 +16,13 @@ import { lintModel } from '../lint/index.js';
 import type { Finding } from '../lint/types.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
 import { codeSpan, markdownText, printable } from '../text.js';
-import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './import-plan.js';
-import { comparePermissions, type Difference } from './import-verify.js';
+import { addFiles, WriteError } from '../write/writer.js';
+import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './plan.js';
+import { comparePermissions, type Difference } from './verify.js';
 
-export { planImport, type ImportPlan, type ImportOptions } from './import-plan.js';
+export { planImport, type ImportPlan, type ImportOptions } from './plan.js';
 
-const AUTHENTICATION: readonly AuthenticationMode[] = ['aws-auth', 'both', 'access-entries'];
+export const AUTHENTICATION: readonly AuthenticationMode[] = ['aws-auth', 'both', 'access-entries'];
 export const REPORT_FILE = 'IMPORT-REPORT.md';
 
 /**
@@ -108,20 +108,23 @@ export interface ImportCommandOptions extends Omit<ImportOptions, 'authenticatio
   emailDomain: string;
 }
 
-/** Runs the whole command; returns the exit code. */
-export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandContext, 'io'>): Promise<number> {
-  const { io } = ctx;
+/**
+ * What an import did: the report (IMPORT-REPORT.md, also for stdout) and the lines for stderr, or,
+ * when nothing was written, the lines saying why (exit 1).
+ */
+export type ImportOutcome = { ok: true; report: string; notes: string[] } | { ok: false; notes: string[] };
+
+const refused = (diagnostics: readonly Diagnostic[], why: string): ImportOutcome => ({ ok: false, notes: [...diagnostics.map(formatDiagnostic), why] });
+
+/** Runs the whole import. Wrong usage, missing input files and files that exist without `force` are UsageErrors. */
+export async function importAccess(opts: ImportCommandOptions): Promise<ImportOutcome> {
   if (!(AUTHENTICATION as readonly string[]).includes(opts.authentication)) throw new UsageError(`unknown --authentication "${opts.authentication}"; expected ${AUTHENTICATION.join(', ')}`);
   if (!opts.awsAuth && !opts.manifests?.length) throw new UsageError('give the cluster to import: --aws-auth FILE and --manifests PATH..');
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(opts.emailDomain)) throw new UsageError(`--email-domain must be a domain such as example.com, got "${opts.emailDomain}"`);
   const awsAuth = opts.awsAuth ? await load([opts.awsAuth]) : { documents: [], diagnostics: [] };
   const manifests = opts.manifests?.length ? await load(opts.manifests) : { documents: [], diagnostics: [] };
   const loadProblems = [...awsAuth.diagnostics, ...manifests.diagnostics].filter((d) => d.severity === 'error');
-  if (loadProblems.length > 0) {
-    for (const d of loadProblems) io.stderr.write(formatDiagnostic(d) + '\n');
-    io.stderr.write(`nothing imported: the input has errors\n`);
-    return 1;
-  }
+  if (loadProblems.length > 0) return refused(loadProblems, 'nothing imported: the input has errors');
   const result = planImport(awsAuth.documents, manifests.documents, {
     ...(opts.cluster !== undefined && { cluster: opts.cluster }),
     ...(opts.account !== undefined && { account: opts.account }),
@@ -130,11 +133,7 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
     emailDomain: opts.emailDomain,
     today: new Date().toISOString().slice(0, 10),
   });
-  if (!result.ok) {
-    for (const d of result.problems) io.stderr.write(formatDiagnostic(d) + '\n');
-    io.stderr.write('nothing imported: the aws-auth ConfigMap is malformed\n');
-    return 1;
-  }
+  if (!result.ok) return refused(result.problems, 'nothing imported: the aws-auth ConfigMap is malformed');
   const plan = result.plan;
   const outDir = opts.outDir;
   // Every file gets a modeline: to the nearest schemas/, or, without one, to where eks-access init
@@ -160,11 +159,9 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
   const parsed = [...before.value, ...files.flatMap((f) => parseYamlText(f.content, displayPath(f.path)).value)];
   const loaded = buildAccess(parsed, before.diagnostics);
   if (!loaded.model || hasErrors(loaded.diagnostics)) {
-    for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
-    io.stderr.write(others.length > 0
-      ? `nothing written: with the access files already in ${outDir}, the folder would not validate; import into an empty folder and merge by hand\n`
-      : `nothing written: the imported files would not validate (please report this with the input)\n`);
-    return 1;
+    return refused(loaded.diagnostics, others.length > 0
+      ? `nothing written: with the access files already in ${outDir}, the folder would not validate; import into an empty folder and merge by hand`
+      : `nothing written: the imported files would not validate (please report this with the input)`);
   }
   // The input side of the comparison: RBAC from the dump, identities from the imported aws-auth.
   const inputAuth = bundleFromDocuments(awsAuth.documents.length > 0 ? awsAuth.documents : manifests.documents);
@@ -182,21 +179,19 @@ export async function runImport(opts: ImportCommandOptions, ctx: Pick<CommandCon
   const report = formatReport(plan, { outDir: displayPath(resolve(outDir)), verified: { people: plan.people.length + plan.preservedPrincipals.length, ...verified } }) + waiverSection(blocking);
   files.push({ path: join(outDir, REPORT_FILE), content: report });
   try {
-    for (const f of files) {
-      mkdirSync(dirname(f.path), { recursive: true });
-      writeFileSync(f.path, f.content);
-    }
+    // All or nothing, through the writer: the files of the access folder that are not ours stay as they are.
+    await addFiles(outDir, files.map((f) => ({ path: relative(outDir, f.path).split(sep).join('/'), content: f.content })));
   } catch (e) {
-    throw new UsageError(`cannot write to ${outDir}: ${e instanceof Error ? e.message : String(e)}`);
+    if (e instanceof WriteError) throw new UsageError(e.message);
+    throw e;
   }
-  io.stdout.write(report);
-  io.stderr.write(`${displayPath(resolve(outDir))}: wrote ${files.length} files (${plan.documents.length} access documents and ${REPORT_FILE})${verified.differences.length > 0 ? '; permissions differ, see the report' : ''}\n`);
-  for (const d of loaded.diagnostics) io.stderr.write(formatDiagnostic(d) + '\n');
-  if (noSchemas) io.stderr.write(`the files' $schema modelines point at ${displayPath(fallbackSchema)}, which does not exist yet: copy this release's schemas there (eks-access init writes them)\n`);
+  const notes = [`${displayPath(resolve(outDir))}: wrote ${files.length} files (${plan.documents.length} access documents and ${REPORT_FILE})${verified.differences.length > 0 ? '; permissions differ, see the report' : ''}`];
+  notes.push(...loaded.diagnostics.map(formatDiagnostic));
+  if (noSchemas) notes.push(`the files' $schema modelines point at ${displayPath(fallbackSchema)}, which does not exist yet: copy this release's schemas there (eks-access init writes them)`);
   if (blocking.length > 0) {
-    io.stderr.write(`before ${displayPath(resolve(outDir))} generates, ${blocking.length} lint error(s) need a fix or a waiver (a LintPolicy with waivers: rule, employee, reason, expires); see "${WAIVER_TITLE}" in ${REPORT_FILE}\n`);
+    notes.push(`before ${displayPath(resolve(outDir))} generates, ${blocking.length} lint error(s) need a fix or a waiver (a LintPolicy with waivers: rule, employee, reason, expires); see "${WAIVER_TITLE}" in ${REPORT_FILE}`);
   }
-  return 0;
+  return { ok: true, report, notes };
 }
 
 const WAIVER_TITLE = 'Before generate: findings that need a fix or a waiver';
@@ -217,32 +212,4 @@ export function waiverSection(blocking: readonly Finding[]): string {
   }
   lines.push('```', '');
   return lines.join('\n');
-}
-
-export function registerImport(program: Command, ctx: CommandContext): void {
-  program
-    .command('import')
-    .description("write the access files that reproduce an existing cluster's aws-auth ConfigMap and RBAC, with a report of what they cannot express")
-    .option('--aws-auth <file>', 'the aws-auth ConfigMap (kubectl -n kube-system get configmap aws-auth -o yaml)')
-    .option('--manifests <paths...>', 'the RBAC dump: kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml (files or folders)')
-    .option('--cluster <name>', 'the cluster name (default: derived from eksctl role names)')
-    .option('--account <id>', 'the AWS account id (default: the account of the node roles)')
-    .option('--region <region>', 'the AWS region (required unless an IAM Identity Center role ARN names it)')
-    .option('--authentication <mode>', `the cluster's authentication: ${AUTHENTICATION.join(', ')}`, 'aws-auth')
-    .option('--email-domain <domain>', 'domain of placeholder emails for people whose email cannot be derived', 'unknown.invalid')
-    .requiredOption('--out-dir <dir>', 'the access folder to write into (clusters/, profiles/, employees/)')
-    .option('--force', 'overwrite files that already exist')
-    .addHelpText('after', `
-Example:
-  kubectl -n kube-system get configmap aws-auth -o yaml > aws-auth.yaml
-  kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml > rbac.yaml
-  eks-access import --aws-auth aws-auth.yaml --manifests rbac.yaml --cluster prod-eu --region eu-west-1 --out-dir access
-
-Writes clusters/<name>.yaml, profiles/<name>.yaml, employees/<name>.yaml and ${REPORT_FILE}; refuses to
-overwrite existing files without --force. Exit codes: 0 written; 1 the input is invalid (malformed
-aws-auth, YAML errors); 2 wrong usage, a missing file, or files that already exist.
-`)
-    .action(async (opts: ImportCommandOptions) => {
-      ctx.setCode(await runImport(opts, ctx));
-    });
 }

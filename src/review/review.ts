@@ -14,18 +14,14 @@
  * (`iam-user-mapping` leaves out the users this repository creates, which `iam-users-exist` reports),
  * and employees whose grants have all ended (`orphan-employee` only sees files with no grant at all).
  */
-import type { Command } from 'commander';
-import type { CommandContext } from '../cli.js';
-import { formatDiagnostic, UsageError, type Source } from '../diagnostics.js';
+import { UsageError, type Source } from '../diagnostics.js';
 import { inputFromModel } from '../lint/from-model.js';
-import { todayUtc } from '../lint/index.js';
 import { expiredAccess } from '../lint/rules/process/expired-access.js';
 import { requireExpiryForAdmin } from '../lint/rules/process/require-expiry-for-admin.js';
 import { addDays, describeGrant } from '../lint/rules/process/util.js';
 import { lint, WAIVER_EXPIRED } from '../lint/run.js';
 import type { Finding } from '../lint/types.js';
 import type { AccessModel, Employee, Grant, Waiver } from '../model/types.js';
-import { loadAccess } from '../pipeline.js';
 import { codeSpan, compareStrings, markdownText, printable } from '../text.js';
 
 export type ReviewKind = 'expired-access' | 'expired-waiver' | 'expiring-access' | 'expiring-waiver' | 'admin-without-expiry' | 'iam-user' | 'no-grants-left';
@@ -80,32 +76,6 @@ export function parseWithin(value: string): number {
   const m = /^(\d{1,5})([dw]?)$/.exec(value.trim());
   if (!m) throw new UsageError(`--within must be a number of days or weeks such as 30d or 4w, got "${value}"`);
   return Number(m[1]) * (m[2] === 'w' ? 7 : 1);
-}
-
-/** A real calendar day written YYYY-MM-DD (not 2026-02-30). */
-export function isCalendarDate(value: string): boolean {
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
-}
-
-/** `--today`: a date, default today in UTC. */
-export function checkToday(value: string | undefined): string {
-  if (value === undefined) return todayUtc();
-  if (!isCalendarDate(value)) throw new UsageError(`--today must be a date written YYYY-MM-DD, got "${value}"`);
-  return value;
-}
-
-/**
- * The valid model of `dir`, or undefined after printing its diagnostics and `<nothing>: <dir> has
- * errors` (exit code 1): what every command that needs a valid folder does first.
- */
-export async function loadValidModel(dir: string, ctx: CommandContext, nothing: string): Promise<AccessModel | undefined> {
-  const loaded = await loadAccess(dir);
-  if (loaded.model) return loaded.model;
-  for (const d of loaded.diagnostics) ctx.io.stderr.write(formatDiagnostic(d) + '\n');
-  ctx.io.stderr.write(`${nothing}: ${dir} has errors; fix them first (eks-access validate)\n`);
-  ctx.setCode(1);
-  return undefined;
 }
 
 function daysBetween(from: string, to: string): number {
@@ -324,24 +294,4 @@ export function renderReview(r: Review, format: ReviewFormat): string {
     case 'text':
       return renderReviewText(r);
   }
-}
-
-export function registerReview(program: Command, ctx: CommandContext): void {
-  program
-    .command('review')
-    .description('access review: expired and soon-expiring access and waivers, cluster-admin without expires, IAM users, employees with no grants left (exit 1 when anything has expired)')
-    .option('--dir <dir>', 'the access folder', 'access')
-    .option('--within <window>', 'how far ahead to look for expiring access and waivers: Nd (days) or Nw (weeks)', '30d')
-    .option('--format <format>', `output format: ${REVIEW_FORMATS.join(', ')}`, 'text')
-    .option('--today <date>', 'review as of this day (YYYY-MM-DD); default: today in UTC')
-    .action(async (opts: { dir: string; within: string; format: string; today?: string }) => {
-      if (!(REVIEW_FORMATS as readonly string[]).includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected ${REVIEW_FORMATS.join(', ')}`);
-      const within = parseWithin(opts.within);
-      const today = checkToday(opts.today);
-      const model = await loadValidModel(opts.dir, ctx, 'no review');
-      if (!model) return;
-      const r = review(model, { today, within, accessDir: opts.dir });
-      ctx.io.stdout.write(renderReview(r, opts.format as ReviewFormat));
-      ctx.setCode(reviewExitCode(r));
-    });
 }

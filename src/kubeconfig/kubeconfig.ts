@@ -8,13 +8,10 @@
  * does not have (`token: null`, `auth-provider: null`...), which kubectl reads as set-but-empty.
  */
 import { grantsOn } from '../model/resolve.js';
-import type { Command } from 'commander';
-import type { CommandContext } from '../cli.js';
-import { diagnostic, formatDiagnostic, UsageError, type Diagnostic } from '../diagnostics.js';
+import { diagnostic, UsageError, type Diagnostic } from '../diagnostics.js';
 import { emitKubeconfig, type KubeconfigObject } from '../emit/kubeconfig.js';
 import { toYaml } from '../emit/serialize.js';
 import type { AccessModel, Employee } from '../model/types.js';
-import { loadAccess } from '../pipeline.js';
 import { compareStrings, didYouMean } from '../text.js';
 
 /** What the exec plugin of every user must be: `aws eks get-token`, as `aws eks update-kubeconfig` writes it. */
@@ -111,31 +108,4 @@ async function throughKubeConfig(emitted: KubeconfigObject, context?: string): P
   }
   if (!config.contexts.some((x) => x.name === config['current-context'])) throw new Error('kubeconfig current-context names no context');
   return config;
-}
-
-export function registerKubeconfig(program: Command, ctx: CommandContext): void {
-  program
-    .command('kubeconfig')
-    .description("print an employee's kubeconfig (one context per cluster, aws eks get-token), ready for KUBECONFIG=")
-    .argument('<employee>', 'the employee name')
-    .option('--cluster <name>', 'only the context of this cluster')
-    .option('--dir <dir>', 'the access folder', 'access')
-    .addHelpText('after', '\nExample:\n  eks-access kubeconfig alice > ~/.kube/eks-access-alice && KUBECONFIG=~/.kube/eks-access-alice kubectl get pods\n')
-    .action(async (employee: string, opts: { cluster?: string; dir: string }) => {
-      const loaded = await loadAccess(opts.dir);
-      if (!loaded.model) {
-        for (const d of loaded.diagnostics) ctx.io.stderr.write(formatDiagnostic(d) + '\n');
-        ctx.io.stderr.write(`no kubeconfig: ${opts.dir} has errors; fix them first (eks-access validate)\n`);
-        ctx.setCode(1);
-        return;
-      }
-      const result = await kubeconfigFor(loaded.model, employee, opts.cluster);
-      if (!result.ok) {
-        for (const d of result.problems) ctx.io.stderr.write(formatDiagnostic(d) + '\n');
-        ctx.setCode(1);
-        return;
-      }
-      for (const d of result.warnings) ctx.io.stderr.write(formatDiagnostic(d) + '\n');
-      ctx.io.stdout.write(result.text);
-    });
 }

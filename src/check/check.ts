@@ -10,18 +10,16 @@
  * (a bad ref, no repository, an output folder eks-access did not write).
  */
 import { basename, resolve } from 'node:path';
-import type { Command } from 'commander';
-import { VERSION, type CommandContext } from '../cli.js';
-import { formatDiagnostic, hasErrors, sortDiagnostics, UsageError } from '../diagnostics.js';
+import { formatDiagnostic, hasErrors, sortDiagnostics } from '../diagnostics.js';
+import { compareTrees, diffJson, readBaseTree, readWorkingTree, writeReport, type DiffResult } from '../diff/diff.js';
+import { locateInRepository, resolveCommit } from '../git/git.js';
 import { inputFromModel } from '../lint/from-model.js';
 import { diagnosticsAsFindings } from '../lint/index.js';
-import { RULES } from '../lint/rules/index.js';
 import { failing, lint } from '../lint/run.js';
 import type { Finding } from '../lint/types.js';
-import { formatText } from '../report/text.js';
-import { compareTrees, diffJson, readBaseTree, readWorkingTree, writeReport, type DiffResult } from './diff.js';
-import { locateInRepository, resolveCommit } from './git.js';
-import { checkToday } from './review.js';
+import { formatFindings as formatAs } from '../report/format.js';
+import type { Io } from '../cli/context.js';
+import { VERSION } from '../version.js';
 
 export interface CheckOptions {
   base: string;
@@ -36,15 +34,10 @@ export interface CheckOptions {
   outputFormat: 'markdown' | 'json';
 }
 
-async function formatFindings(findings: readonly Finding[], format: 'text' | 'github' | 'sarif'): Promise<string> {
-  if (format === 'sarif') return (await import('../report/sarif.js')).formatSarif(findings, RULES, VERSION);
-  if (format === 'github') return (await import('../report/github.js')).formatGithub(findings);
-  return formatText(findings);
-}
+const formatFindings = (findings: readonly Finding[], as: 'text' | 'github' | 'sarif') => formatAs(findings, as, VERSION);
 
-/** Runs the job; prints to `ctx.io` and returns the exit code. */
-export async function runCheck(opts: CheckOptions, ctx: CommandContext): Promise<number> {
-  const { io } = ctx;
+/** Runs the job; prints to `io` and returns the exit code. */
+export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
   const cwd = process.cwd();
   // A bad folder, no repository or a bad ref is said before any work.
   resolveCommit(locateInRepository(resolve(cwd, opts.dir), opts.dir).root, opts.base);
@@ -109,38 +102,4 @@ function describe(d: DiffResult): string {
   const s = d.summary;
   if (s.people === 0 && s.shared === 0) return 'none';
   return `${s.shared} shared definition(s) reaching ${s.sharedPeople} people, ${s.people} people's own; ${s.newFindings} new and ${s.resolvedFindings} resolved lint finding(s)${d.truncated ? '; the comment is summarised' : ''}`;
-}
-
-export function registerCheck(program: Command, ctx: CommandContext): void {
-  program
-    .command('check')
-    .description('the pull-request job from one read of each tree: lint, check the output folder, and write what access changes since --base')
-    .requiredOption('--base <ref>', 'the git revision to compare with, e.g. origin/main')
-    .option('--dir <dir>', 'the access folder', 'access')
-    .option('--out <dir>', 'the output folder to check, as generate --check does', 'generated')
-    .option('--sarif <file>', 'write the lint findings as SARIF 2.1.0 (for GitHub code scanning)')
-    .option('--comment <file>', 'write the access changes as Markdown that fits a GitHub comment')
-    .option('--output <file>', 'write the full access-change report (not cut to fit a comment)')
-    .option('--output-format <format>', 'markdown or json, for --output', 'markdown')
-    .option('--format <format>', 'how findings are printed: text or github (workflow annotations)', 'text')
-    .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD); default: today in UTC')
-    .action(async (opts: { base: string; dir: string; out: string; sarif?: string; comment?: string; output?: string; outputFormat: string; format: string; today?: string }) => {
-      if (!['text', 'github'].includes(opts.format)) throw new UsageError(`unknown --format "${opts.format}"; expected text or github`);
-      if (!['markdown', 'json'].includes(opts.outputFormat)) throw new UsageError(`unknown --output-format "${opts.outputFormat}"; expected markdown or json`);
-      const code = await runCheck(
-        {
-          base: opts.base,
-          dir: opts.dir,
-          out: opts.out,
-          today: checkToday(opts.today),
-          format: opts.format as 'text',
-          outputFormat: opts.outputFormat as 'markdown',
-          ...(opts.sarif !== undefined && { sarif: opts.sarif }),
-          ...(opts.comment !== undefined && { comment: opts.comment }),
-          ...(opts.output !== undefined && { output: opts.output }),
-        },
-        ctx,
-      );
-      ctx.setCode(code);
-    });
 }

@@ -14,10 +14,8 @@
  * Nothing is overwritten without `--force`: every target is checked before the first file is written.
  */
 import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, normalize, posix, relative, sep } from 'node:path';
+import { join, normalize, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
-import type { CommandContext } from '../cli.js';
 import { UsageError } from '../diagnostics.js';
 import { SCHEMA_DIR } from '../schema/schemas.js';
 import { compareStrings } from '../text.js';
@@ -117,7 +115,7 @@ async function kindOf(path: string): Promise<'file' | 'dir' | 'missing'> {
 }
 
 /** How a path in DIR is shown: relative to the working directory. */
-function shown(dir: string, path: string): string {
+export function shown(dir: string, path: string): string {
   const p = normalize(join(dir, path));
   const r = relative(process.cwd(), p);
   return (r === '' || r.startsWith('..') ? p : r).split(sep).join('/');
@@ -152,29 +150,4 @@ export async function writeScaffold(dir: string, files: readonly ScaffoldFile[],
   } catch (e) {
     throw new UsageError(`cannot write the scaffold into ${dir}: ${(e as Error).message}`);
   }
-}
-
-export function registerInit(program: Command, ctx: CommandContext): void {
-  program
-    .command('init')
-    .description('scaffold an access repository: an example access/ folder, the schemas, a README, GitHub workflows (pull-request checks, weekly review, daily expiry), a Terraform root per account, CODEOWNERS, .gitignore, editor settings and Argo CD / Flux examples')
-    .argument('[dir]', 'the folder to scaffold (created if missing)', '.')
-    .option('--force', 'overwrite files that already exist')
-    .action(async (dir: string, opts: { force?: boolean }) => {
-      const files = await scaffoldFiles();
-      await writeScaffold(dir, files, { force: opts.force === true });
-      for (const f of files) ctx.io.stdout.write(`wrote ${shown(dir, f.path)}\n`);
-      const cd = normalize(dir) === '.' ? '' : `cd ${posix.normalize(dir.split(sep).join('/'))} && `;
-      ctx.io.stdout.write(
-        [
-          '',
-          'Next steps:',
-          '  1. describe your clusters in access/clusters/ and replace the example employee and profile',
-          `  2. ${cd}eks-access lint && eks-access generate`,
-          '  3. set the state backend in terraform/<account>/main.tf (one folder per account) and run terraform there',
-          '  4. replace the teams in .github/CODEOWNERS; commit everything; point Argo CD or Flux at generated/clusters/<cluster> (see deploy/)',
-          '',
-        ].join('\n'),
-      );
-    });
 }

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ApiException, CoreV1Api, KubeConfig, Observable, RbacAuthorizationV1Api, type ConfigurationOptions, type ObservableMiddleware, type RequestContext, type ResponseContext, type User } from '@kubernetes/client-node';
 import { UsageError } from '../diagnostics.js';
-import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from './drift-compare.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from './compare.js';
 
 export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 

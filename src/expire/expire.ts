@@ -11,16 +11,12 @@
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { isMap, isSeq, parseAllDocuments, Parser, type Document } from 'yaml';
-import type { CommandContext } from '../cli.js';
 import { UsageError } from '../diagnostics.js';
 import { describeGrant } from '../lint/rules/process/util.js';
 import { findExpired } from '../model/expiry.js';
 import type { AccessModel } from '../model/types.js';
 import { compareStrings } from '../text.js';
-import { patchOf } from '../write/writer.js';
-import { checkToday, loadValidModel } from './review.js';
 
 /** One thing removed from one file. */
 export interface Removal {
@@ -193,12 +189,12 @@ export async function planExpire(model: AccessModel, today: string): Promise<Exp
   return { removals, files };
 }
 
-function describe(r: Removal): string {
+export function describeRemoval(r: Removal): string {
   return r.grant === undefined ? `employee ${r.employee} (expired on ${r.expired})` : `${r.employee}'s grant ${r.grant} (expired on ${r.expired})`;
 }
 
 /** Writes each changed file through a temporary file and a rename; deleted files last. */
-async function applyPlan(plan: ExpirePlan): Promise<void> {
+export async function applyPlan(plan: ExpirePlan): Promise<void> {
   for (const [file, { after }] of plan.files) {
     if (after === undefined) continue;
     const tmp = `${resolve(file)}.eks-access-expire-${process.pid}`;
@@ -206,33 +202,4 @@ async function applyPlan(plan: ExpirePlan): Promise<void> {
     await rename(tmp, resolve(file));
   }
   for (const [file, { after }] of plan.files) if (after === undefined) await rm(resolve(file));
-}
-
-export function registerExpire(program: Command, ctx: CommandContext): void {
-  program
-    .command('expire')
-    .description('remove expired grants and people from the access files, keeping comments and formatting (prints the changes; --write makes them)')
-    .option('--dir <dir>', 'the access folder', 'access')
-    .option('--write', 'edit the access files (default: only print what would change)')
-    .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD); default: today in UTC')
-    .action(async (opts: { dir: string; write?: boolean; today?: string }) => {
-      const today = checkToday(opts.today);
-      const model = await loadValidModel(opts.dir, ctx, 'nothing changed');
-      if (!model) return;
-      const plan = await planExpire(model, today);
-      if (plan.removals.length === 0) {
-        ctx.io.stdout.write(`nothing has expired in ${opts.dir} as of ${today}\n`);
-        return;
-      }
-      for (const r of plan.removals) ctx.io.stdout.write(`${r.file}:${r.line}:${r.column}: ${opts.write ? 'removed' : 'would remove'} ${describe(r)}\n`);
-      if (!opts.write) {
-        for (const [file, { before, after }] of plan.files) {
-          ctx.io.stdout.write(patchOf({ path: file, status: after === undefined ? 'removed' : 'changed', before, ...(after !== undefined && { after }) }, '.').replace(/^(---|\+\+\+) ([ab])\/\.\//gm, '$1 $2/'));
-        }
-        ctx.io.stdout.write(`${plan.removals.length} expired grant(s) or people; run eks-access expire --write to remove them\n`);
-        return;
-      }
-      await applyPlan(plan);
-      ctx.io.stdout.write(`${plan.removals.length} expired grant(s) or people removed from ${plan.files.size} file(s); run eks-access generate and commit both\n`);
-    });
 }

@@ -13,7 +13,7 @@ import { ROLE_USERNAME_TEMPLATE, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant } from '../model/types.js';
 import { userInfoFor } from '../rbac/access-bundle.js';
 import { codeSpan, compareStrings, didYouMean, markdownText, printable } from '../text.js';
-import { at, AUTH_MODE, grantKindText, GrantIndex, identityText, isFullWildcard, ruleObjects, sortVerbs, sourceText, verbsText } from './permissions.js';
+import { at, AUTH_MODE, grantKindText, GrantIndex, identityText, isFullWildcard, ruleObjects, sortVerbs, sourceText, verbsText } from '../permissions/permissions.js';
 
 export interface ExplainOptions {
   dir: string;
