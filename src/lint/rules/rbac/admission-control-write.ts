@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { groupsReaching, listWords, onlyNamed, reachedLabels, WRITE_VERBS, type Target } from './util-b.js';
+import { groupsReaching, listWords, onlyNamed, reachedLabels, WRITE_VERBS, type Target } from './util.js';
 
 const GROUP = 'admissionregistration.k8s.io';
 const TARGETS: readonly Target[] = [

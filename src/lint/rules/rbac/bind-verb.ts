@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { lowerRisk, onlyNamed, pairedGroups, pairWhere, partnersElsewhere, RBAC_GROUP, type Pair, type Target } from './util-b.js';
+import { lowerRisk, onlyNamed, pairedGroups, pairWhere, partnersElsewhere, RBAC_GROUP, type Pair, type Target } from './util.js';
 
 const WRITE = ['create', 'update', 'patch'];
 const BIND_ROLES: Target = { verbs: ['bind'], group: RBAC_GROUP, resource: 'roles' };

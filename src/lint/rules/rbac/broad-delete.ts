@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { groupsReaching, listWords, onlyNamed, reachedLabels, type Target } from './util-b.js';
+import { groupsReaching, listWords, onlyNamed, reachedLabels, type Target } from './util.js';
 
 const DELETE = ['delete', 'deletecollection'];
 const TARGETS: readonly Target[] = [

@@ -1,7 +1,7 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
 import { CONFIGMAPS_WRITE, writesAwsAuth } from './aws-auth-write.js';
-import { groupsReaching, onlyNamed } from './util-b.js';
+import { groupsReaching, onlyNamed } from './util.js';
 
 /**
  * ConfigMaps configure workloads and add-ons (CoreDNS, proxies, feature flags, scripts mounted

@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { groupsReaching, onlyNamed, WRITE_VERBS, type Target } from './util-b.js';
+import { groupsReaching, onlyNamed, WRITE_VERBS, type Target } from './util.js';
 
 const TARGETS: readonly Target[] = [{ verbs: WRITE_VERBS, group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', clusterScoped: true }];
 

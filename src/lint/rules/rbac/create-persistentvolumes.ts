@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { groupsReaching, type Target } from './util-b.js';
+import { groupsReaching, type Target } from './util.js';
 
 const TARGETS: readonly Target[] = [{ verbs: ['create'], group: '', resource: 'persistentvolumes', clusterScoped: true }];
 

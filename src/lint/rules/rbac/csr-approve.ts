@@ -1,6 +1,6 @@
 import { reportGroup, via, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { pairedGroups, pairWhere, partnersElsewhere, type Pair, type Target } from './util-b.js';
+import { pairedGroups, pairWhere, partnersElsewhere, type Pair, type Target } from './util.js';
 
 const GROUP = 'certificates.k8s.io';
 const APPROVE_SIGNERS: Target = { verbs: ['approve'], group: GROUP, resource: 'signers', clusterScoped: true };

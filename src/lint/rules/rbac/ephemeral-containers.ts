@@ -1,5 +1,8 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
+import { groupsReaching, type Target } from './util.js';
+
+const TARGETS: readonly Target[] = [{ verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers' }];
 
 /**
  * `kubectl debug` adds an ephemeral container through `update`/`patch` on
@@ -17,7 +20,7 @@ export const ephemeralContainers: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers' }), { judged: 'rule' })) {
+    for (const g of groupsReaching(input, TARGETS)) {
       reportGroup(report, g, `${who(g)} can add ephemeral containers to running pods (kubectl debug) ${where(g)} ${via(g.grants)}: a container of any image inside the pod, with its service-account token, volumes and network. Grant it for an incident with expires, or debug from a copy of the pod (kubectl debug --copy-to) in a sandbox namespace`);
     }
   },

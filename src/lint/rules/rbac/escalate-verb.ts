@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { lowerRisk, onlyNamed, pairedGroups, pairWhere, partnersElsewhere, RBAC_GROUP, type Pair } from './util-b.js';
+import { lowerRisk, onlyNamed, pairedGroups, pairWhere, partnersElsewhere, RBAC_GROUP, type Pair } from './util.js';
 
 const WRITE = ['create', 'update', 'patch'];
 

@@ -1,7 +1,7 @@
 import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
 import type { Grant, Rule } from '../../types.js';
-import { grantReach, listWords, privilegedScope, type Target } from './util-b.js';
+import { grantReach, listWords, privilegedScope, type Target } from './util.js';
 
 const AUTHN = 'authentication.k8s.io';
 const TARGETS: readonly Target[] = [

@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { groupsReaching, onlyNamed, type Target } from './util-b.js';
+import { groupsReaching, onlyNamed, type Target } from './util.js';
 
 // Namespaced on purpose: a RoleBinding in a namespace authorizes updating that namespace object.
 const TARGETS: readonly Target[] = [{ verbs: ['update', 'patch'], group: '', resource: 'namespaces' }];

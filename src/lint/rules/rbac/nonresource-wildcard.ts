@@ -1,6 +1,6 @@
 import { groupsWhere, reportGroup, via, who } from '../../analysis.js';
 import type { Grant, Rule } from '../../types.js';
-import { besideFullWildcard } from './util-b.js';
+import { besideFullWildcard } from './util.js';
 
 /** `*` and `/*` match every path; nonResourceURLs mean nothing in a namespace. */
 function wildcardUrls(g: Grant): boolean {

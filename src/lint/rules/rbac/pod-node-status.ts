@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { groupsReaching, listWords, reachedLabels, type Target } from './util-b.js';
+import { groupsReaching, listWords, reachedLabels, type Target } from './util.js';
 
 const TARGETS: readonly Target[] = [
   { verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'status' },

@@ -1,5 +1,8 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
+import { groupsReaching, type Target } from './util.js';
+
+const TARGETS: readonly Target[] = [{ verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'attach' }];
 
 /**
  * `kubectl attach` is `create` (or `get` over websockets) on `pods/attach`: the terminal of a
@@ -15,7 +18,7 @@ export const podsAttach: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'attach' }), { judged: 'rule' })) {
+    for (const g of groupsReaching(input, TARGETS)) {
       reportGroup(report, g, `${who(g)} can attach to running containers ${where(g)} ${via(g.grants)}: their stdin and terminal, often a shell, with the pod's service-account token and Secrets. Grant it for an incident with expires, or use a profile without pods/attach`);
     }
   },

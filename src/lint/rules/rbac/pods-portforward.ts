@@ -1,5 +1,8 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
+import { groupsReaching, type Target } from './util.js';
+
+const TARGETS: readonly Target[] = [{ verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'portforward' }];
 
 /**
  * `kubectl port-forward` is `create` (or `get` over websockets) on `pods/portforward`: a tunnel
@@ -16,7 +19,7 @@ export const podsPortforward: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'portforward' }), { judged: 'rule' })) {
+    for (const g of groupsReaching(input, TARGETS)) {
       reportGroup(report, g, `${who(g)} can port-forward into pods ${where(g)} ${via(g.grants)}: a tunnel to any port of those pods that bypasses NetworkPolicies and reaches databases and admin endpoints that trust the pod network. Grant it for an incident with expires, or expose what is needed through a Service with authentication`);
     }
   },

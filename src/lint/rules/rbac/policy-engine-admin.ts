@@ -1,7 +1,7 @@
 import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
 import type { Grant, Rule } from '../../types.js';
-import { grantReach, listWords, onlyNamed, WRITE_VERBS, type Target } from './util-b.js';
+import { grantReach, listWords, onlyNamed, WRITE_VERBS, type Target } from './util.js';
 
 const target = (group: string, resource: string, clusterScoped: boolean, engine: string): Target => ({ verbs: WRITE_VERBS, group, resource, clusterScoped, label: `${engine} ${resource}` });
 

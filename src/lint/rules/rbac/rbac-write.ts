@@ -2,7 +2,7 @@ import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
 import { BIND_PAIRS } from './bind-verb.js';
 import { ESCALATE_PAIRS } from './escalate-verb.js';
-import { grantReach, groupsReaching, listWords, onlyNamed, pairedGroups, RBAC_GROUP, reachedLabels, type Target } from './util-b.js';
+import { grantReach, groupsReaching, listWords, onlyNamed, pairedGroups, RBAC_GROUP, reachedLabels, type Target } from './util.js';
 
 const WRITE = ['create', 'update', 'patch'];
 const TARGETS: readonly Target[] = [

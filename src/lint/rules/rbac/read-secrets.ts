@@ -1,8 +1,9 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Grant, Risk, Rule } from '../../types.js';
-import { allNamed, maxRisk, named, namesOf } from './util-a.js';
+import { allNamed, groupsReaching, maxRisk, named, namesOf, reachedLabels, type Target } from './util.js';
 
-const READ = ['get', 'list', 'watch'] as const;
+/** One target per verb, labelled with it: findings list the read verbs granted. */
+const READ: readonly Target[] = ['get', 'list', 'watch'].map((verb) => ({ verbs: [verb], group: '', resource: 'secrets', label: verb }));
 
 /** Named Secrets of one namespace are the narrow way (an app's own credentials): low, info. */
 function riskOf(g: Grant): Risk {
@@ -28,8 +29,8 @@ export const readSecrets: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: READ, group: '', resource: 'secrets' }), { judged: 'rule' })) {
-      const verbs = READ.filter((verb) => g.grants.some((x) => ruleGrants(x.rule, { verbs: [verb], group: '', resource: 'secrets' })));
+    for (const g of groupsReaching(input, READ)) {
+      const verbs = reachedLabels(g.grants, READ);
       const risk = maxRisk(g.grants.map(riskOf));
       const message = allNamed(g)
         ? `${who(g)} can read the Secrets ${namesOf(g)} (${verbs.join(', ')}) ${where(g)} ${via(g.grants)}. Named Secrets are the narrow way to do it; keep the list short and the grant time-boxed with expires`

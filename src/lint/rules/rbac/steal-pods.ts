@@ -1,6 +1,6 @@
 import { reportGroup, via, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { pairedGroups, partnersElsewhere, PRIVILEGED_NAMESPACES, type Pair } from './util-b.js';
+import { pairedGroups, partnersElsewhere, PRIVILEGED_NAMESPACES, type Pair } from './util.js';
 
 const PAIRS: readonly Pair[] = [
   {

@@ -1,6 +1,6 @@
 import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import type { Grant, Rule } from '../../types.js';
-import { grantReach, listWords, lowerRisk, privilegedScope, type Target } from './util-b.js';
+import { grantReach, listWords, lowerRisk, privilegedScope, type Target } from './util.js';
 
 const TOKEN: Target = { verbs: ['create'], group: '', resource: 'serviceaccounts', subresource: 'token' };
 

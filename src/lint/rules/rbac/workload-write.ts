@@ -1,7 +1,6 @@
-import { matching, reportGroup, ruleGrants, ruleMemo, via, where, who } from '../../analysis.js';
-import type { PolicyRule } from '../../../model/types.js';
+import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Grant, Risk, Rule } from '../../types.js';
-import { maxRisk, named, shortList, wideOrKubeSystem } from './util-a.js';
+import { groupsReaching, maxRisk, named, reach, reachedLabels, shortList, wideOrKubeSystem, type Target } from './util.js';
 
 /** Pods and the controllers that make pods from a template, by API group. */
 const WORKLOADS: readonly [string, string][] = [
@@ -18,14 +17,10 @@ const WORKLOADS: readonly [string, string][] = [
   ['extensions', 'replicasets'],
 ];
 
-/** The workload kinds the rule lets its subject create or change (create never applies to named rules). */
-const writable = ruleMemo((rule: PolicyRule): string[] => {
-  const verbs = named(rule) ? ['update', 'patch'] : ['create', 'update', 'patch'];
-  return [...new Set(WORKLOADS.filter(([group, resource]) => ruleGrants(rule, { verbs, group, resource })).map(([, resource]) => resource))];
-});
-
-/** Does the rule let its subject create workloads of every name? */
-const creates = ruleMemo((rule: PolicyRule): boolean => !named(rule) && WORKLOADS.some(([group, resource]) => ruleGrants(rule, { verbs: ['create'], group, resource })));
+/** Creating or changing workloads (create never applies to named rules: see `reach`). */
+const WRITE: readonly Target[] = WORKLOADS.map(([group, resource]) => ({ verbs: ['create', 'update', 'patch'], group, resource }));
+/** Creating workloads of every name. */
+const CREATE: readonly Target[] = WORKLOADS.map(([group, resource]) => ({ verbs: ['create'], group, resource }));
 
 function riskOf(g: Grant): Risk {
   return wideOrKubeSystem(g) && !named(g.rule) ? 'high' : 'medium';
@@ -46,9 +41,9 @@ export const workloadWrite: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => writable(rule).length > 0, { judged: 'rule' })) {
-      const kinds = shortList(g.grants.flatMap((x) => writable(x.rule)), 8);
-      const createsAny = g.grants.some((x) => creates(x.rule));
+    for (const g of groupsReaching(input, WRITE)) {
+      const kinds = shortList(reachedLabels(g.grants, WRITE), 8);
+      const createsAny = g.grants.some((x) => CREATE.some((t) => reach(x.rule, t) !== false));
       reportGroup(
         report,
         g,

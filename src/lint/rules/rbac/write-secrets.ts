@@ -1,17 +1,12 @@
-import { matching, reportGroup, ruleGrants, ruleGrantsAllNames, via, where, who } from '../../analysis.js';
-import type { PolicyRule } from '../../../model/types.js';
+import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Grant, Risk, Rule } from '../../types.js';
-import { allNamed, maxRisk, named, namesOf, wideOrKubeSystem } from './util-a.js';
+import { allNamed, groupsReaching, maxRisk, named, namesOf, wideOrKubeSystem, type Target } from './util.js';
 
 /**
- * Does the rule let its subject create or change Secrets? `create` is never limited by
- * resourceNames (the name is not known when it is authorized), so a named rule only counts for
- * update and patch.
+ * Creating or changing Secrets. `create` is never limited by resourceNames (the name is not known
+ * when it is authorized), so a named rule only counts for update and patch (see `reach`).
  */
-function writesSecrets(rule: PolicyRule): boolean {
-  if (named(rule)) return ruleGrants(rule, { verbs: ['update', 'patch'], group: '', resource: 'secrets' });
-  return ruleGrantsAllNames(rule, { verbs: ['create', 'update', 'patch'], group: '', resource: 'secrets' });
-}
+const TARGETS: readonly Target[] = [{ verbs: ['create', 'update', 'patch'], group: '', resource: 'secrets' }];
 
 function riskOf(g: Grant): Risk {
   if (named(g.rule)) return 'medium';
@@ -34,7 +29,7 @@ export const writeSecrets: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule) => writesSecrets(rule), { judged: 'rule' })) {
+    for (const g of groupsReaching(input, TARGETS)) {
       const message = allNamed(g)
         ? `${who(g)} can change the Secrets ${namesOf(g)} ${where(g)} ${via(g.grants)}: workloads that mount them trust whatever is written there. Keep the list short and the grant time-boxed with expires, or rotate them from a pipeline`
         : `${who(g)} can create or change Secrets ${where(g)} ${via(g.grants)}: a new Secret of type kubernetes.io/service-account-token gets a token for any service account there, and changed credentials or certificates redirect the workloads that use them. Name the Secrets with resourceNames (update, patch), or manage them from a pipeline`;

@@ -1,14 +1,17 @@
 /**
- * Helpers shared by the RBAC013-RBAC033 rules: exact request matching (including the cases where
- * `resourceNames` cannot restrict a verb), the scope in which a grant of a cluster-scoped resource
- * means anything, and the words their findings use.
+ * Helpers of the RBAC rules. One vocabulary for what a rule looks for: a `Target` (these verbs on
+ * this group/resource[/subresource]), with `reach` telling how much of it a rule allows (every
+ * object, only named ones, or nothing, including the cases where `resourceNames` cannot restrict a
+ * verb). Around it: grant groups that reach targets, pairs of permissions judged together, the
+ * scope in which a grant of a cluster-scoped resource means anything, risk per finding, and the
+ * words findings use.
  */
 import { placeKey, type Source } from '../../../diagnostics.js';
 import type { PolicyRule } from '../../../model/types.js';
 import { ruleAllowsSomeNames } from '../../../rbac/match.js';
-import { groupsAt, groupsWhere, isFullWildcard, leftToAdminRules, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
+import { groupsAt, groupsWhere, isFullWildcard, leftToAdminRules, reportGroup, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
 import { grantIndex, positionsWhere, ruleFacts } from '../../grant-index.js';
-import type { Grant, LintInput, Risk } from '../../types.js';
+import type { Grant, LintInput, Risk, Rule, RuleMeta } from '../../types.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -133,11 +136,61 @@ function notAdmin(keep?: (g: Grant) => boolean): (g: Grant) => boolean {
 
 /**
  * Grant groups (one per place in the input) whose grants reach some target, keeping those grants.
- * Like `matching`, the platform's full wildcards (cluster-admin) are left to the admin rules. `keep`
- * is asked for every grant that reaches a target.
+ * The platform's full wildcards (cluster-admin) are left to the admin rules (see
+ * `leftToAdminRules`). `keep` is asked for every grant that reaches a target.
  */
 export function groupsReaching(input: LintInput, targets: readonly Target[], keep?: (g: Grant) => boolean): GrantGroup[] {
   return groupsWhere(input, reachesSome(targets), notAdmin(keep), 'rule');
+}
+
+/**
+ * Grant groups of the roles and rules someone wrote (see `authoredRole`) whose rule satisfies
+ * `test`, keeping those grants: how a rule is written (its wildcards) is judged on those only.
+ * `test` is asked once per kind of grant and must look at nothing but the rule.
+ */
+export function authoredGroups(input: LintInput, test: (rule: PolicyRule) => boolean): GrantGroup[] {
+  return groupsWhere(input, (g) => authoredRole(g) && test(g.rule));
+}
+
+/** A rule that reports access to resources: see `resourceAccessRule`. */
+export interface ResourceAccess {
+  meta: RuleMeta;
+  /** What the rule looks for: every grant group that reaches one of these is reported, once. */
+  targets: readonly Target[];
+  /**
+   * The finding's message. `reached`: what findings call the targets the group reaches, in the
+   * order of `targets`; `named`: every grant of the group reaches them for named objects only.
+   */
+  message: (g: GrantGroup, reached: string[], named: boolean) => string;
+  /** The risk when `named`; otherwise the rule's. Without it (and without `risk`), always the rule's. */
+  namedRisk?: Risk;
+  /** The risk of each finding, when it depends on more than `named` (scope, resource names). */
+  risk?: (g: GrantGroup, named: boolean) => Risk;
+  /**
+   * Grants that reach a target but are left to other rules. Called once per lint run; the test it
+   * returns is asked for every grant that reaches a target.
+   */
+  skip?: (input: LintInput) => (g: Grant) => boolean;
+}
+
+/**
+ * A rule whose whole logic is "these verbs on these resources": it reports each grant group that
+ * reaches `targets` (see `groupsReaching`), with `message`, at a lower risk when only named
+ * objects are reached. The rule file is then its metadata, its targets and its message.
+ */
+export function resourceAccessRule(spec: ResourceAccess): Rule {
+  const { meta, targets, message, namedRisk, risk, skip } = spec;
+  return {
+    meta,
+    check(input, report) {
+      const skipped = skip?.(input);
+      for (const g of groupsReaching(input, targets, skipped && ((x) => !skipped(x)))) {
+        const named = onlyNamed(g.grants, targets);
+        const level = risk ? risk(g, named) : namedRisk !== undefined ? (named ? namedRisk : meta.risk) : undefined;
+        reportGroup(report, g, message(g, reachedLabels(g.grants, targets), named), level);
+      }
+    },
+  };
 }
 
 const FULL_WILDCARD_KEYS = Symbol('full wildcard grants');
@@ -251,4 +304,54 @@ export function partnersElsewhere(r: PairResult): string {
   if (others.length === 0) return '';
   const places = [...new Set(others.map((g) => `${g.at.file}:${g.at.line}`))].sort();
   return `, together with ${via(others).replace(/^through /, '')} (${places.join(', ')})`;
+}
+
+/* ---------- risk, and short lists for messages ---------- */
+
+const ORDER: readonly Risk[] = ['low', 'medium', 'high', 'critical'];
+
+/** The highest of the risks (a group is as dangerous as its worst grant). */
+export function maxRisk(risks: Iterable<Risk>): Risk {
+  let best: Risk = 'low';
+  for (const r of risks) if (ORDER.indexOf(r) > ORDER.indexOf(best)) best = r;
+  return best;
+}
+
+/** Does the rule name objects (`resourceNames`), which limits it to those objects? */
+export function named(rule: PolicyRule): boolean {
+  return (rule.resourceNames?.length ?? 0) > 0;
+}
+
+/** "a, b, c" with at most `max` items, then "...". */
+export function shortList(items: Iterable<string>, max = 6): string {
+  const all = [...new Set(items)].sort();
+  return all.length > max ? `${all.slice(0, max).join(', ')}, ...` : all.join(', ');
+}
+
+/** Quoted, for values like `*` and `""` that read badly bare. */
+export function quoted(items: Iterable<string>): string {
+  return [...new Set(items)].sort().map((s) => JSON.stringify(s)).join(', ');
+}
+
+/** The resource names the group's rules are limited to, if every rule is limited. */
+export function allNamed(g: GrantGroup): boolean {
+  return g.grants.every((x) => named(x.rule));
+}
+
+/** Is the grant in the cluster-wide scope or in kube-system (the privileged namespace)? */
+export function wideOrKubeSystem(g: Grant): boolean {
+  return g.namespace === undefined || g.namespace === 'kube-system';
+}
+
+/** Names from resourceNames across the group, for messages. */
+export function namesOf(g: GrantGroup): string {
+  return shortList(g.grants.flatMap((x) => x.rule.resourceNames ?? []));
+}
+
+/**
+ * Was the granted role written by the user (so its wildcards are theirs to fix)? Whatever it is
+ * called: only roles the input recognises as the platform's by content are not.
+ */
+export function authoredRole(g: Grant): boolean {
+  return !g.role.builtin;
 }
