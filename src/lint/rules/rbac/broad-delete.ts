@@ -1,6 +1,5 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
-import { groupsReaching, listWords, onlyNamed, reachedLabels, type Target } from './util.js';
+import { via, where, who } from '../../analysis.js';
+import { listWords, resourceAccessRule, type Target } from './util.js';
 
 const DELETE = ['delete', 'deletecollection'];
 const TARGETS: readonly Target[] = [
@@ -14,7 +13,7 @@ const TARGETS: readonly Target[] = [
  * Deleting Secrets, pods or workloads is an outage in one command (deletecollection takes a whole
  * namespace's worth), and a deleted Secret is often unrecoverable.
  */
-export const broadDelete: Rule = {
+export const broadDelete = resourceAccessRule({
   meta: {
     id: 'broad-delete',
     code: 'RBAC028',
@@ -23,14 +22,8 @@ export const broadDelete: Rule = {
     risk: 'medium',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsReaching(input, TARGETS)) {
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can delete ${listWords(reachedLabels(g.grants, TARGETS))} ${where(g)} ${via(g.grants)}: one command takes the application down, and deleted Secrets may not come back. Let the delivery pipeline delete objects, or grant delete on named objects only`,
-        onlyNamed(g.grants, TARGETS) ? 'low' : 'medium',
-      );
-    }
-  },
-};
+  targets: TARGETS,
+  message: (g, reached) =>
+    `${who(g)} can delete ${listWords(reached)} ${where(g)} ${via(g.grants)}: one command takes the application down, and deleted Secrets may not come back. Let the delivery pipeline delete objects, or grant delete on named objects only`,
+  namedRisk: 'low',
+});

@@ -1,6 +1,6 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Grant, Risk, Rule } from '../../types.js';
-import { groupsReaching, maxRisk, named, reach, reachedLabels, shortList, wideOrKubeSystem, type Target } from './util.js';
+import { via, where, who } from '../../analysis.js';
+import type { Grant, Risk } from '../../types.js';
+import { maxRisk, named, reach, resourceAccessRule, shortList, wideOrKubeSystem, type Target } from './util.js';
 
 /** Pods and the controllers that make pods from a template, by API group. */
 const WORKLOADS: readonly [string, string][] = [
@@ -31,7 +31,7 @@ function riskOf(g: Grant): Risk {
  * create or change pods, or the controllers that stamp them out, can run anything as any service
  * account of the namespace and read the Secrets it can mount. Deletion is left to broad-delete.
  */
-export const workloadWrite: Rule = {
+export const workloadWrite = resourceAccessRule({
   meta: {
     id: 'workload-write',
     code: 'RBAC007',
@@ -40,16 +40,8 @@ export const workloadWrite: Rule = {
     risk: 'medium',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsReaching(input, WRITE)) {
-      const kinds = shortList(reachedLabels(g.grants, WRITE), 8);
-      const createsAny = g.grants.some((x) => CREATE.some((t) => reach(x.rule, t) !== false));
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can ${createsAny ? 'create or change' : 'change'} ${kinds} ${where(g)} ${via(g.grants)}: a pod template picks the image, the command and any service account there, and mounts its Secrets, so this is everything those service accounts can do. Let a deployment pipeline make these changes, and give people read access plus */scale`,
-        maxRisk(g.grants.map(riskOf)),
-      );
-    }
-  },
-};
+  targets: WRITE,
+  message: (g, kinds) =>
+    `${who(g)} can ${g.grants.some((x) => CREATE.some((t) => reach(x.rule, t) !== false)) ? 'create or change' : 'change'} ${shortList(kinds, 8)} ${where(g)} ${via(g.grants)}: a pod template picks the image, the command and any service account there, and mounts its Secrets, so this is everything those service accounts can do. Let a deployment pipeline make these changes, and give people read access plus */scale`,
+  risk: (g) => maxRisk(g.grants.map(riskOf)),
+});
