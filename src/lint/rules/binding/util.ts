@@ -4,7 +4,7 @@
  */
 import { compareStrings } from '../../../text.js';
 import { placeKey, type Source } from '../../../diagnostics.js';
-import type { BindingObject, Grant, LintInput, Report, Risk, Subject } from '../../types.js';
+import type { BindingObject, Grant, LintInput, Report, Risk, Rule, RuleMeta, Subject } from '../../types.js';
 
 /** Bindings the input defines; Kubernetes and EKS defaults (`builtin`) are not the user's to fix. */
 export function customBindings(input: LintInput): BindingObject[] {
@@ -113,6 +113,24 @@ export function reportSubject(report: (r: Report) => void, b: BindingObject, s: 
     ...(b.expires !== undefined && { expires: b.expires }),
     object: bindingObject(b),
   });
+}
+
+/**
+ * A rule about whom bindings bind: it reports, at the subject, every subject of the bindings the
+ * input defines (`customBindings`) for which `message` returns a message.
+ */
+export function subjectRule(meta: RuleMeta, message: (b: BindingObject, s: BindingObject['subjects'][number]) => string | undefined): Rule {
+  return {
+    meta,
+    check(input, report) {
+      for (const b of customBindings(input)) {
+        for (const s of b.subjects) {
+          const text = message(b, s);
+          if (text !== undefined) reportSubject(report, b, s, text);
+        }
+      }
+    },
+  };
 }
 
 const firstGrants = new WeakMap<LintInput, Map<Source, Map<string | undefined, Grant>>>();

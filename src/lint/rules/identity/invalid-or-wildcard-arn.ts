@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { arnProblem, OncePerPlace, onClusters, reportAt, sourceKey } from './util.js';
+import { arnProblem, OncePerPlace, onClusters, sourceKey } from './util.js';
 
 /**
  * The authenticator compares the caller's canonical ARN with each entry exactly (case aside): no
@@ -31,9 +31,6 @@ export const invalidOrWildcardArn: Rule = {
       vias.set(key, seen);
       found.add(m.at, m.cluster, { problem, vias: seen }, problem);
     }
-    for (const { at, value, clusters } of found.entries()) {
-      const what = [...value.vias].sort().join(' and ');
-      reportAt(report, input, at, clusters, `the ${what}${onClusters(clusters)} cannot work: ${value.problem}`);
-    }
+    found.reportEach(report, input, (value, clusters) => `the ${[...value.vias].sort().join(' and ')}${onClusters(clusters)} cannot work: ${value.problem}`);
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { describeMapping, OncePerPlace, onClusters, reportAt } from './util.js';
+import { describeMapping, OncePerPlace, onClusters } from './util.js';
 
 /**
  * `system:masters` is the API server's superuser group: it bypasses RBAC and every authorization
@@ -28,8 +28,6 @@ export const mapToSystemMasters: Rule = {
       input.mode === 'access'
         ? 'Use level: admin (a visible cluster-admin binding) with expires, or a named group'
         : 'Map it to a named group and bind that group to the ClusterRole it needs, where RBAC audits see it';
-    for (const { at, value: whom, clusters } of found.entries()) {
-      reportAt(report, input, at, clusters, `${whom} is mapped into system:masters${onClusters(clusters)}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. ${instead}`);
-    }
+    found.reportEach(report, input, (whom, clusters) => `${whom} is mapped into system:masters${onClusters(clusters)}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. ${instead}`);
   },
 };

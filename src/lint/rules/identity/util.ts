@@ -106,6 +106,14 @@ export class OncePerPlace<T> {
   entries(): { at: Source; value: T; clusters: string[] }[] {
     return [...this.items.values()].map((i) => ({ at: i.at, value: i.value, clusters: [...i.clusters].sort(compareStrings) }));
   }
+
+  /**
+   * Reports every place once, in input order (see `reportAt`), with the message made of its value
+   * and its clusters (sorted), and the fields `extra` adds.
+   */
+  reportEach(report: (r: Report) => void, input: LintInput, message: (value: T, clusters: string[]) => string, extra?: (value: T) => Partial<Report>): void {
+    for (const { at, value, clusters } of this.entries()) reportAt(report, input, at, clusters, message(value, clusters), extra?.(value));
+  }
 }
 
 const sharedAt = new WeakMap<LintInput, Map<string, readonly string[]>>();
