@@ -1,12 +1,10 @@
 import { via, where, who } from '../../analysis.js';
-import { listWords, resourceAccessRule, type Target } from './util.js';
+import { listWords, resourceAccessRule, WORKLOADS, type Target } from './util.js';
 
 const DELETE = ['delete', 'deletecollection'];
 const TARGETS: readonly Target[] = [
   // Services are network-write's (deleting one is rerouting traffic), so they are not reported twice.
-  ...['secrets', 'pods', 'replicationcontrollers'].map((resource) => ({ verbs: DELETE, group: '', resource })),
-  ...['deployments', 'daemonsets', 'statefulsets', 'replicasets'].map((resource) => ({ verbs: DELETE, group: 'apps', resource })),
-  ...['jobs', 'cronjobs'].map((resource) => ({ verbs: DELETE, group: 'batch', resource })),
+  ...[['', 'secrets'] as const, ...WORKLOADS].map(([group, resource]) => ({ verbs: DELETE, group, resource })),
 ];
 
 /**

@@ -18,6 +18,18 @@ export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /** The verbs that change or remove objects. */
 export const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
 
+/** Pods and the controllers that stamp pods out of a template, by API group (`extensions` aside). */
+export const WORKLOADS: readonly (readonly [string, string])[] = [
+  ['', 'pods'],
+  ['', 'replicationcontrollers'],
+  ['apps', 'deployments'],
+  ['apps', 'daemonsets'],
+  ['apps', 'statefulsets'],
+  ['apps', 'replicasets'],
+  ['batch', 'jobs'],
+  ['batch', 'cronjobs'],
+];
+
 /** The namespaces whose service accounts and objects run the cluster itself. */
 export const PRIVILEGED_NAMESPACES: readonly string[] = ['kube-system'];
 
@@ -83,6 +95,11 @@ export function listWords(words: readonly string[]): string {
   const unique = [...new Set(words)];
   if (unique.length <= 1) return unique.join('');
   return `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]!}`;
+}
+
+/** The labels of the targets the grant reaches, in the order of `targets`. */
+export function reachedBy(g: Grant, targets: readonly Target[]): string[] {
+  return targets.filter((t) => grantReach(g, t) !== false).map(label);
 }
 
 /** The labels of every target some grant of the group reaches. */

@@ -1,21 +1,14 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { PolicyRule } from '../../../model/types.js';
 import type { Risk, Rule } from '../../types.js';
-import { authoredGroups, maxRisk, named, reach, shortList, type Target } from './util.js';
+import { authoredGroups, maxRisk, named, reach, shortList, WORKLOADS, type Target } from './util.js';
 
 /** Resources on which `*` verbs are critical (Trivy KSV-0045's list), by API group. */
-const SENSITIVE: readonly [string, string][] = [
+const SENSITIVE: readonly (readonly [string, string])[] = [
   ['', 'secrets'],
-  ['', 'pods'],
-  ['', 'replicationcontrollers'],
   ['', 'users'],
   ['', 'groups'],
-  ['apps', 'deployments'],
-  ['apps', 'daemonsets'],
-  ['apps', 'statefulsets'],
-  ['apps', 'replicasets'],
-  ['batch', 'jobs'],
-  ['batch', 'cronjobs'],
+  ...WORKLOADS,
   ['rbac.authorization.k8s.io', 'roles'],
   ['rbac.authorization.k8s.io', 'clusterroles'],
   ['rbac.authorization.k8s.io', 'rolebindings'],

@@ -1,26 +1,14 @@
 import { via, where, who } from '../../analysis.js';
 import type { Grant, Risk } from '../../types.js';
-import { maxRisk, named, reach, resourceAccessRule, shortList, wideOrKubeSystem, type Target } from './util.js';
+import { maxRisk, named, reach, resourceAccessRule, shortList, wideOrKubeSystem, WORKLOADS, type Target } from './util.js';
 
 /** Pods and the controllers that make pods from a template, by API group. */
-const WORKLOADS: readonly [string, string][] = [
-  ['', 'pods'],
-  ['', 'replicationcontrollers'],
-  ['apps', 'deployments'],
-  ['apps', 'daemonsets'],
-  ['apps', 'statefulsets'],
-  ['apps', 'replicasets'],
-  ['batch', 'jobs'],
-  ['batch', 'cronjobs'],
-  ['extensions', 'deployments'],
-  ['extensions', 'daemonsets'],
-  ['extensions', 'replicasets'],
-];
+const KINDS: readonly (readonly [string, string])[] = [...WORKLOADS, ['extensions', 'deployments'], ['extensions', 'daemonsets'], ['extensions', 'replicasets']];
 
 /** Creating or changing workloads (create never applies to named rules: see `reach`). */
-const WRITE: readonly Target[] = WORKLOADS.map(([group, resource]) => ({ verbs: ['create', 'update', 'patch'], group, resource }));
+const WRITE: readonly Target[] = KINDS.map(([group, resource]) => ({ verbs: ['create', 'update', 'patch'], group, resource }));
 /** Creating workloads of every name. */
-const CREATE: readonly Target[] = WORKLOADS.map(([group, resource]) => ({ verbs: ['create'], group, resource }));
+const CREATE: readonly Target[] = KINDS.map(([group, resource]) => ({ verbs: ['create'], group, resource }));
 
 function riskOf(g: Grant): Risk {
   return wideOrKubeSystem(g) && !named(g.rule) ? 'high' : 'medium';
