@@ -18,7 +18,7 @@ export const duplicatePrincipal: Rule = {
     risk: 'medium',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<{ message: (on: string) => string }>();
     const firsts = new Map<string, IdentityMapping>();
     for (const m of input.identities) {
@@ -53,6 +53,6 @@ export const duplicatePrincipal: Rule = {
         sourceKey(first.at),
       );
     }
-    found.reportEach(report, input, (value, clusters) => value.message(onClusters(clusters)));
+    found.reportEach(report, context, (value, clusters) => value.message(onClusters(clusters)));
   },
 };

@@ -15,7 +15,7 @@ export const iamUserMapping: Rule = {
     risk: 'low',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     // IAM users this repository creates are already reported, at the same line, by iam-users-exist.
     const created = new Set(input.iamUsers.map((u) => u.employee).filter((e): e is string => e !== undefined));
     // One finding per person (or entry), however many clusters and authentication paths map it.
@@ -24,7 +24,7 @@ export const iamUserMapping: Rule = {
       if (m.kind !== 'user' || m.employees.some((e) => created.has(e))) continue;
       found.add(m.at, m.cluster, { whom: describeMapping(m), person: m.employees.length > 0 });
     }
-    found.reportEach(report, input, (value, clusters) => {
+    found.reportEach(report, context, (value, clusters) => {
       const instead = value.person ? 'Give them identity.role with an IAM Identity Center (AWS SSO) role instead' : 'If a person uses it, map their IAM Identity Center (AWS SSO) role instead; for automation, prefer an IAM role';
       return `${value.whom} signs in${onClusters(clusters)} as an IAM user, with long-lived access keys that outlive a laptop or a job. ${instead}`;
     });

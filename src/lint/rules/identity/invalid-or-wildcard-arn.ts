@@ -16,7 +16,7 @@ export const invalidOrWildcardArn: Rule = {
     risk: 'medium',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     // Entries the authenticator drops altogether are aws-auth-ignored-entry's.
     const dropped = new Set(input.awsAuth.flatMap((v) => v.invalidEntries.filter((e) => !e.kept).map((e) => sourceKey(e.at))));
     const found = new OncePerPlace<{ problem: string; vias: Set<string> }>();
@@ -31,6 +31,6 @@ export const invalidOrWildcardArn: Rule = {
       vias.set(key, seen);
       found.add(m.at, m.cluster, { problem, vias: seen }, problem);
     }
-    found.reportEach(report, input, (value, clusters) => `the ${[...value.vias].sort().join(' and ')}${onClusters(clusters)} cannot work: ${value.problem}`);
+    found.reportEach(report, context, (value, clusters) => `the ${[...value.vias].sort().join(' and ')}${onClusters(clusters)} cannot work: ${value.problem}`);
   },
 };

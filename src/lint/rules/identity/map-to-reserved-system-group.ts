@@ -25,7 +25,7 @@ export const mapToReservedSystemGroup: Rule = {
     risk: 'high',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<{ group: string; whom: string }>();
     for (const m of input.identities) {
       // Node and Fargate mappings legitimately carry system:node-proxier and the like.
@@ -37,7 +37,7 @@ export const mapToReservedSystemGroup: Rule = {
     }
     found.reportEach(
       report,
-      input,
+      context,
       (value, clusters) => `${value.whom} is mapped into the reserved group ${value.group}${onClusters(clusters)}: ${meaning(value.group).why}. Map it to a group of your own (e.g. team-readers) and bind that group to the role it needs`,
       (value) => ({ risk: meaning(value.group).risk }),
     );

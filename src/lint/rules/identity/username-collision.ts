@@ -40,7 +40,7 @@ export const usernameCollision: Rule = {
     risk: 'medium',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<{ message: (on: string) => string }>();
     const byCluster = new Map<string, Map<string, Named>>();
     for (const m of input.identities) {
@@ -65,6 +65,6 @@ export const usernameCollision: Rule = {
         );
       }
     }
-    found.reportEach(report, input, (value, clusters) => value.message(onClusters(clusters)));
+    found.reportEach(report, context, (value, clusters) => value.message(onClusters(clusters)));
   },
 };

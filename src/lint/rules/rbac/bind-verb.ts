@@ -29,8 +29,8 @@ export const bindVerb: Rule = {
     risk: 'critical',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const r of pairedGroups(input, BIND_PAIRS)) {
+  check(input, report, context) {
+    for (const r of pairedGroups(context, BIND_PAIRS)) {
       const g = r.group;
       const named = onlyNamed(g.grants, [BIND_ROLES, BIND_CLUSTER_ROLES]);
       const which = named ? 'the roles named in resourceNames' : 'any role (cluster-admin included)';

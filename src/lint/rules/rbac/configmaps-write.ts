@@ -16,7 +16,7 @@ export const configmapsWrite = resourceAccessRule({
     category: 'rbac',
   },
   targets: [CONFIGMAPS_WRITE],
-  skip: (input) => (x) => writesAwsAuth(input, x),
+  skip: (context) => (x) => writesAwsAuth(context.input, x),
   message: (g, _, named) =>
     `${who(g)} can create, change or delete ${named ? 'the named ConfigMaps' : 'ConfigMaps'} ${where(g)} ${via(g.grants)}: the configuration workloads read, and scripts mounted into pods, change what runs. Deploy configuration through the delivery pipeline, or name the ConfigMaps with resourceNames`,
   namedRisk: 'low',

@@ -26,8 +26,8 @@ export const csrApprove: Rule = {
     risk: 'critical',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const r of pairedGroups(input, PAIRS)) {
+  check(input, report, context) {
+    for (const r of pairedGroups(context, PAIRS)) {
       if (r.scopes.length === 0) continue;
       const g = r.group;
       const names = g.grants.flatMap((x) => x.rule.resourceNames ?? []);

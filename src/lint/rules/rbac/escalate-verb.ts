@@ -27,8 +27,8 @@ export const escalateVerb: Rule = {
     risk: 'critical',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const r of pairedGroups(input, ESCALATE_PAIRS)) {
+  check(input, report, context) {
+    for (const r of pairedGroups(context, ESCALATE_PAIRS)) {
       const g = r.group;
       const named = onlyNamed(g.grants, ESCALATE_PAIRS.map((p) => p.first));
       const which = named ? 'the named roles' : 'any role';

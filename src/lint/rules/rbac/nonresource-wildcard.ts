@@ -22,8 +22,8 @@ export const nonresourceWildcard: Rule = {
     risk: 'low',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsWhere(input, wildcardUrls, (x) => !besideFullWildcard(input, x), 'rule')) {
+  check(input, report, context) {
+    for (const g of groupsWhere(input, wildcardUrls, (x) => !besideFullWildcard(context, x), 'rule')) {
       const verbs = [...new Set(g.grants.flatMap((x) => x.rule.verbs))].sort().join(', ');
       reportGroup(
         report,

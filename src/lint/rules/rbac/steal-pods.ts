@@ -27,9 +27,9 @@ export const stealPods: Rule = {
     risk: 'high',
     category: 'rbac',
   },
-  check(input, report) {
+  check(input, report, context) {
     const sets = (s: { namespace?: string | undefined }) => s.namespace === undefined || PRIVILEGED_NAMESPACES.includes(s.namespace);
-    for (const r of pairedGroups(input, PAIRS, { sets })) {
+    for (const r of pairedGroups(context, PAIRS, { sets })) {
       if (r.scopes.length === 0) continue;
       const g = r.group;
       reportGroup(

@@ -11,7 +11,7 @@ import type { PolicyRule } from '../../../model/types.js';
 import { ruleAllowsSomeNames } from '../../../rbac/match.js';
 import { groupsAt, groupsWhere, isFullWildcard, leftToAdminRules, reportGroup, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
 import { grantIndex, positionsWhere, ruleFacts } from '../../grant-index.js';
-import type { Grant, LintInput, Risk, Rule, RuleMeta } from '../../types.js';
+import type { Grant, LintInput, Risk, Rule, RuleContext, RuleMeta } from '../../types.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
@@ -187,7 +187,7 @@ export interface ResourceAccess {
    * Grants that reach a target but are left to other rules. Called once per lint run; the test it
    * returns is asked for every grant that reaches a target.
    */
-  skip?: (input: LintInput) => (g: Grant) => boolean;
+  skip?: (context: RuleContext) => (g: Grant) => boolean;
 }
 
 /**
@@ -199,8 +199,8 @@ export function resourceAccessRule(spec: ResourceAccess): Rule {
   const { meta, targets, message, namedRisk, risk, skip } = spec;
   return {
     meta,
-    check(input, report) {
-      const skipped = skip?.(input);
+    check(input, report, context) {
+      const skipped = skip?.(context);
       for (const g of groupsReaching(input, targets, skipped && ((x) => !skipped(x)))) {
         const named = onlyNamed(g.grants, targets);
         const level = risk ? risk(g, named) : namedRisk !== undefined ? (named ? namedRisk : meta.risk) : undefined;
@@ -209,8 +209,6 @@ export function resourceAccessRule(spec: ResourceAccess): Rule {
     },
   };
 }
-
-const FULL_WILDCARD_KEYS = Symbol('full wildcard grants');
 
 /** What `besideFullWildcard` compares: subject, scope, role and binding on one cluster. */
 function besideKey(g: Grant): string {
@@ -221,13 +219,11 @@ function besideKey(g: Grant): string {
  * Does the same role, granted to the same subject in the same scope, also give everything
  * (cluster-admin, system:masters)? Then its other rules add nothing worth a finding.
  */
-export function besideFullWildcard(input: LintInput, g: Grant): boolean {
-  const index = grantIndex(input);
-  let keys = index.cache.get(FULL_WILDCARD_KEYS) as Set<string> | undefined;
-  if (!keys) {
-    keys = new Set(positionsWhere(index, (x) => isFullWildcard(x.rule), leftToAdminRules, 'rule').map((i) => besideKey(index.grants[i]!)));
-    index.cache.set(FULL_WILDCARD_KEYS, keys);
-  }
+export function besideFullWildcard(context: RuleContext, g: Grant): boolean {
+  const keys = context.once(besideFullWildcard, () => {
+    const index = grantIndex(context.input);
+    return new Set(positionsWhere(index, (x) => isFullWildcard(x.rule), leftToAdminRules, 'rule').map((i) => besideKey(index.grants[i]!)));
+  });
   return keys.size > 0 && keys.has(besideKey(g));
 }
 
@@ -258,12 +254,14 @@ export interface PairResult {
  * subject's permission sets (cluster-wide, and each namespace with the cluster-wide grants).
  * The platform's full wildcards count on neither side: whoever holds one has the admin rules' findings.
  */
-export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: { sets?: (s: PermissionSet) => boolean } = {}): PairResult[] {
+export function pairedGroups(context: RuleContext, pairs: readonly Pair[], options: { sets?: (s: PermissionSet) => boolean } = {}): PairResult[] {
+  // The same pairs are asked by several rules (escalate-verb, bind-verb, rbac-write): once per run.
+  if (options.sets) return findPairs(context.input, pairs, options.sets);
+  return context.once(pairs, () => findPairs(context.input, pairs));
+}
+
+function findPairs(input: LintInput, pairs: readonly Pair[], sets?: (s: PermissionSet) => boolean): PairResult[] {
   const index = grantIndex(input);
-  // The same pairs are asked by several rules (escalate-verb, bind-verb, rbac-write).
-  const cacheKey = options.sets ? undefined : pairs;
-  const cached = cacheKey && (index.cache.get(cacheKey) as PairResult[] | undefined);
-  if (cached) return cached;
   const firstPositions = positionsWhere(index, reachesSome(pairs.map((p) => p.first)), notAdmin(), 'rule');
   const groups = groupsAt(input, firstPositions);
   const results = new Map<number, PairResult>();
@@ -278,7 +276,7 @@ export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: 
   // Each group belongs to one holder, so only that holder's sets (in their order) can complete it.
   for (const holder of holders) {
     for (const { set, positions } of byHolder[holder]!) {
-      if (options.sets && !options.sets(set)) continue;
+      if (sets && !sets(set)) continue;
       const mine = new Map<number, Grant[]>();
       for (const i of positions) {
         const id = index.groupOf[i]!;
@@ -303,9 +301,7 @@ export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: 
       }
     }
   }
-  const out = [...results.values()];
-  if (cacheKey) index.cache.set(cacheKey, out);
-  return out;
+  return [...results.values()];
 }
 
 /** "cluster-wide on prod" when the pair holds cluster-wide, else "in a, b on prod". */
