@@ -5,35 +5,9 @@
 import { INLINE_RULES_ROLE } from '../model/resolve.js';
 import type { Source } from '../diagnostics.js';
 import type { PolicyRule } from '../model/types.js';
-import { ruleAllowsSomeNames } from '../rbac/match.js';
 import { compareStrings } from '../text.js';
 import { grantIndex, positionsWhere, ruleFacts, sourceKey, subjectKey, type Judged } from './grant-index.js';
 import type { Grant, LintInput, Report, Risk, Subject } from './types.js';
-
-export interface Want {
-  /** Any of these verbs. */
-  verbs: readonly string[];
-  group: string;
-  resource: string;
-  subresource?: string;
-}
-
-/** Does `rule` allow any of the wanted verbs on the resource, for some names? */
-export function ruleGrants(rule: PolicyRule, want: Want): boolean {
-  const memo = ruleFacts(rule).memo;
-  const key = `grants\u0001${want.verbs.join('\u0000')}\u0001${want.group}\u0001${want.resource}\u0001${want.subresource ?? '\u0000'}`;
-  let answer = memo.get(key) as boolean | undefined;
-  if (answer === undefined) {
-    answer = want.verbs.some((verb) => ruleAllowsSomeNames(rule, { verb, group: want.group, resource: want.resource, ...(want.subresource !== undefined && { subresource: want.subresource }) }));
-    memo.set(key, answer);
-  }
-  return answer;
-}
-
-/** ... and for every name (no resourceNames), which is what makes most grants dangerous. */
-export function ruleGrantsAllNames(rule: PolicyRule, want: Want): boolean {
-  return ruleGrants(rule, want) && !(rule.resourceNames && rule.resourceNames.length > 0);
-}
 
 /** Grants from one place in the input (one grant line, one binding) to one subject on one cluster. */
 export interface GrantGroup {
@@ -125,26 +99,15 @@ export function isFullWildcard(rule: PolicyRule): boolean {
 }
 
 /**
- * The grant groups in which some grant's rule satisfies `test`, keeping only those grants. The full
- * wildcards of the platform's own roles (cluster-admin) are left out unless `includeFullWildcard`:
- * they have their own findings, and repeating "can exec", "can read secrets"... for them would bury
- * those. A full wildcard someone wrote is judged by every rule, as the peers judge it (Trivy's
- * KSV-0041..0056, Kyverno's and Kubescape's checks all fire on `*`); the text output shows its
- * findings under one heading. `test` is asked once per kind of grant, as for `grantsWhere`: pass
- * `judged: 'rule'` when it looks at nothing but the rule and whether the grant is cluster-wide.
- */
-/**
  * Is the grant a full wildcard of one of the platform's own roles (cluster-admin, system:masters)?
- * Those are left to the admin rules, whose findings say it once. A full wildcard someone wrote is
- * judged by every rule. Reads the role: in a `judged: 'rule'` search, use it as the `keep`.
+ * Those are left to the admin rules, whose findings say it once: repeating "can exec", "can read
+ * secrets"... for them would bury those. A full wildcard someone wrote is judged by every rule, as
+ * the peers judge it (Trivy's KSV-0041..0056, Kyverno's and Kubescape's checks all fire on `*`);
+ * the text output shows its findings under one heading. Reads the role: in a `judged: 'rule'`
+ * search, use it as the `keep`.
  */
 export function leftToAdminRules(g: Grant): boolean {
   return g.role.builtin && isFullWildcard(g.rule);
-}
-
-export function matching(input: LintInput, test: (rule: PolicyRule, g: Grant) => boolean, options: { includeFullWildcard?: boolean; judged?: Judged } = {}): GrantGroup[] {
-  const keep = options.includeFullWildcard ? undefined : (g: Grant) => !leftToAdminRules(g);
-  return groupsWhere(input, (g) => test(g.rule, g), keep, options.judged);
 }
 
 /** All grants of one subject on one cluster in one scope: what must be judged together. */

@@ -124,7 +124,7 @@ export interface GrantIndex {
   /** Per grant: its holder (one subject on one cluster), numbered by first appearance. */
   holderOf: Int32Array;
   holders: number;
-  /** Anything else computed once per input (pair results, permission sets...). */
+  /** Anything else computed once per input (permission sets...). */
   cache: Map<unknown, unknown>;
 }
 

@@ -2,7 +2,7 @@ import type { Source } from '../diagnostics.js';
 import type { LintPolicy, Waiver } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { RULES, ruleById } from './rules/index.js';
-import type { Finding, LintInput, LintSeverity, Report, Rule } from './types.js';
+import type { Finding, LintInput, LintSeverity, Report, Rule, RuleContext } from './types.js';
 import { modelSeverity } from './severity.js';
 
 import { waiverExpired } from './rules/process/waiver-expired.js';
@@ -57,6 +57,20 @@ function waives(w: Waiver, f: Finding, accessDir: string | undefined, sharedFile
   return false;
 }
 
+/** A fresh context for one lint run over `input`: what rules work out once for the run lives here. */
+export function ruleContext(input: LintInput): RuleContext {
+  const values = new Map<object, unknown>();
+  return {
+    input,
+    once<T>(key: object, compute: () => T): T {
+      if (values.has(key)) return values.get(key) as T;
+      const value = compute();
+      values.set(key, value);
+      return value;
+    },
+  };
+}
+
 export interface LintOptions {
   /** The access folder as given, to resolve waivers' `file`. */
   accessDir?: string;
@@ -82,6 +96,7 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
   // Repeats (same rule, place and message) are dropped. The place is compared only between findings
   // that agree on the rest, so a finding's line is worked out only when something reads it.
   const seen = new Map<string, Finding[]>();
+  const context = ruleContext(input);
   for (const rule of options.rules ?? RULES) {
     const severity = severityOf(rule, policy);
     if (severity === 'off') continue;
@@ -118,7 +133,7 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
         same.push(f);
       } else seen.set(key, [f]);
       findings.push(f);
-    });
+    }, context);
   }
   if (policy) applyWaivers(findings, policy, input.today, options, input);
   return lazy ? findings : findings.sort(compareFindings);

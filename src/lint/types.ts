@@ -196,9 +196,19 @@ export interface Report {
   object?: string;
 }
 
+/**
+ * What the runner gives every rule for one lint run, as ESLint gives a rule its context: the input,
+ * and values worked out once per run and shared by the rules that ask for them.
+ */
+export interface RuleContext {
+  readonly input: LintInput;
+  /** `compute()`, run the first time `key` is asked for in this lint run. Keys are module constants. */
+  once<T>(key: object, compute: () => T): T;
+}
+
 export interface Rule {
   meta: RuleMeta;
-  check(input: LintInput, report: (r: Report) => void): void;
+  check(input: LintInput, report: (r: Report) => void, context: RuleContext): void;
 }
 
 export interface Waived {

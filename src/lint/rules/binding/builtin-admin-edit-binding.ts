@@ -15,8 +15,8 @@ export const builtinAdminEditBinding: Rule = {
     risk: 'medium',
     category: 'binding',
   },
-  check(input, report) {
-    const wide = customBindings(input).filter((b) => b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'ClusterRole' && (b.roleRef.name === 'admin' || b.roleRef.name === 'edit'));
+  check(input, report, context) {
+    const wide = customBindings(context).filter((b) => b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'ClusterRole' && (b.roleRef.name === 'admin' || b.roleRef.name === 'edit'));
     for (const g of groupBindings(wide)) {
       const b = g.first;
       const role = b.roleRef.name;

@@ -21,9 +21,9 @@ export const clusterAdminBinding: Rule = {
     risk: 'critical',
     category: 'binding',
   },
-  check(input, report) {
+  check(input, report, context) {
     // A RoleBinding to a *Role* called cluster-admin that is not there: meant as admin, granting nothing yet.
-    for (const g of groupBindings(customBindings(input).filter((b) => b.kind === 'RoleBinding' && b.roleRef.kind === 'Role' && b.roleRef.name === 'cluster-admin' && !b.roleFound))) {
+    for (const g of groupBindings(customBindings(context).filter((b) => b.kind === 'RoleBinding' && b.roleRef.kind === 'Role' && b.roleRef.name === 'cluster-admin' && !b.roleFound))) {
       const b = g.first;
       reportBinding(
         report,
@@ -32,12 +32,12 @@ export const clusterAdminBinding: Rule = {
         'medium',
       );
     }
-    const toClusterAdmin = customBindings(input).filter((b) => b.roleRef.kind === 'ClusterRole' && b.roleRef.name === 'cluster-admin');
+    const toClusterAdmin = customBindings(context).filter((b) => b.roleRef.kind === 'ClusterRole' && b.roleRef.name === 'cluster-admin');
     for (const g of groupBindings(toClusterAdmin)) {
       const b = g.first;
       if (b.kind === 'ClusterRoleBinding') {
         if (input.mode === 'access') {
-          const expires = grantAt(input, b.at, b.employee)?.expires;
+          const expires = grantAt(context, b.at, b.employee)?.expires;
           if (expires === undefined) continue;
           report({
             message: `${whom(b)} has cluster-admin ${scopeOf(g)} until ${expires} (time-boxed): every verb on every resource and URL until then. Keep it no longer than the task needs`,

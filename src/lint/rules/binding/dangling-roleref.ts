@@ -17,9 +17,9 @@ export const danglingRoleref: Rule = {
     risk: 'medium',
     category: 'binding',
   },
-  check(input, report) {
+  check(input, report, context) {
     // A ClusterRoleBinding can only refer to a ClusterRole: the API server refuses one whose roleRef is a Role.
-    for (const g of groupBindings(customBindings(input).filter((b) => b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'Role'))) {
+    for (const g of groupBindings(customBindings(context).filter((b) => b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'Role'))) {
       const b = g.first;
       reportBinding(
         report,
@@ -29,7 +29,7 @@ export const danglingRoleref: Rule = {
         true,
       );
     }
-    for (const g of groupBindings(customBindings(input).filter((b) => !b.roleFound && !(b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'Role') && !((b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace))))) {
+    for (const g of groupBindings(customBindings(context).filter((b) => !b.roleFound && !(b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'Role') && !((b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace))))) {
       const b = g.first;
       reportBinding(
         report,

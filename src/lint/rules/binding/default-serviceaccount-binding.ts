@@ -1,13 +1,12 @@
-import type { Rule } from '../../types.js';
-import { bindingName, customBindings, reportSubject, roleRefName } from './util.js';
+import { bindingName, roleRefName, subjectRule } from './util.js';
 
 /**
  * Every pod that names no service account runs as its namespace's `default` one, so a role bound
  * to `default` goes to every such workload, present and future, including ones started by anyone
  * who can create pods there.
  */
-export const defaultServiceaccountBinding: Rule = {
-  meta: {
+export const defaultServiceaccountBinding = subjectRule(
+  {
     id: 'default-serviceaccount-binding',
     code: 'BIND008',
     description: 'Disallow bindings to the default service account of a namespace',
@@ -15,18 +14,9 @@ export const defaultServiceaccountBinding: Rule = {
     risk: 'medium',
     category: 'binding',
   },
-  check(input, report) {
-    for (const b of customBindings(input)) {
-      for (const s of b.subjects) {
-        if (s.kind !== 'ServiceAccount' || s.name !== 'default') continue;
-        const ns = s.namespace ?? b.namespace ?? '';
-        reportSubject(
-          report,
-          b,
-          s,
-          `${bindingName(b)} binds ${roleRefName(b)} to ServiceAccount ${ns}/default, which every pod in ${ns} runs as unless it names another: all of them get the role, including pods created later by anyone who can. Create a dedicated ServiceAccount for the workload that needs the role and bind that`,
-        );
-      }
-    }
+  (b, s) => {
+    if (s.kind !== 'ServiceAccount' || s.name !== 'default') return undefined;
+    const ns = s.namespace ?? b.namespace ?? '';
+    return `${bindingName(b)} binds ${roleRefName(b)} to ServiceAccount ${ns}/default, which every pod in ${ns} runs as unless it names another: all of them get the role, including pods created later by anyone who can. Create a dedicated ServiceAccount for the workload that needs the role and bind that`;
   },
-};
+);

@@ -1,4 +1,4 @@
-import { matching, reportGroup, via, who } from '../../analysis.js';
+import { groupsWhere, leftToAdminRules, reportGroup, via, who } from '../../analysis.js';
 import type { PolicyRule } from '../../../model/types.js';
 import type { Rule } from '../../types.js';
 
@@ -25,7 +25,7 @@ export const grantInKubeSystem: Rule = {
     category: 'binding',
   },
   check(input, report) {
-    for (const g of matching(input, (rule, grant) => grant.namespace === 'kube-system' && writes(rule))) {
+    for (const g of groupsWhere(input, (g) => g.namespace === 'kube-system' && writes(g.rule), (g) => !leftToAdminRules(g))) {
       const resources = [...new Set(g.grants.flatMap((x) => x.rule.resources ?? []))].sort();
       const verbs = [...new Set(g.grants.flatMap((x) => x.rule.verbs.filter((v) => WRITE_VERBS.includes(v))))].sort();
       reportGroup(

@@ -1,13 +1,12 @@
-import type { Rule } from '../../types.js';
-import { bindingName, customBindings, reportSubject, roleRefName } from './util.js';
+import { bindingName, roleRefName, subjectRule } from './util.js';
 
 /**
  * Members of `system:masters` bypass RBAC and every authorization webhook, so a binding to the
  * group grants nothing they lack. What it does show is a cluster that relies on the superuser
  * group (which no binding can take away), and it keeps working for whoever is mapped there later.
  */
-export const subjectSystemMasters: Rule = {
-  meta: {
+export const subjectSystemMasters = subjectRule(
+  {
     id: 'subject-system-masters',
     code: 'BIND001',
     description: 'Disallow bindings whose subject is the system:masters group',
@@ -15,17 +14,8 @@ export const subjectSystemMasters: Rule = {
     risk: 'critical',
     category: 'binding',
   },
-  check(input, report) {
-    for (const b of customBindings(input)) {
-      for (const s of b.subjects) {
-        if (s.kind === 'ServiceAccount' || s.name !== 'system:masters') continue;
-        reportSubject(
-          report,
-          b,
-          s,
-          `${bindingName(b)} binds ${roleRefName(b)} to system:masters, the superuser group that bypasses RBAC: the binding adds nothing for its members and signals that people are mapped into it, which no RBAC change can revoke. Remove the subject, and give people a named group bound to the role they need`,
-        );
-      }
-    }
+  (b, s) => {
+    if (s.kind === 'ServiceAccount' || s.name !== 'system:masters') return undefined;
+    return `${bindingName(b)} binds ${roleRefName(b)} to system:masters, the superuser group that bypasses RBAC: the binding adds nothing for its members and signals that people are mapped into it, which no RBAC change can revoke. Remove the subject, and give people a named group bound to the role they need`;
   },
-};
+);

@@ -18,8 +18,8 @@ export const unknownPlatformRole: Rule = {
     risk: 'high',
     category: 'binding',
   },
-  check(input, report) {
-    const unknown = customBindings(input).filter((b) => !b.roleFound && (b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace));
+  check(input, report, context) {
+    const unknown = customBindings(context).filter((b) => !b.roleFound && (b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace));
     for (const g of groupBindings(unknown)) {
       const b = g.first;
       reportBinding(

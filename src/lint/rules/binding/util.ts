@@ -4,19 +4,15 @@
  */
 import { compareStrings } from '../../../text.js';
 import { placeKey, type Source } from '../../../diagnostics.js';
-import type { BindingObject, Grant, LintInput, Report, Risk, Subject } from '../../types.js';
+import type { BindingObject, Grant, Report, Risk, Rule, RuleContext, RuleMeta, Subject } from '../../types.js';
 
-/** Bindings the input defines; Kubernetes and EKS defaults (`builtin`) are not the user's to fix. */
-export function customBindings(input: LintInput): BindingObject[] {
-  const cached = custom.get(input);
-  if (cached && cached.from === input.bindings && cached.length === input.bindings.length) return cached.bindings;
-  const bindings = input.bindings.filter((b) => !b.builtin);
-  custom.set(input, { from: input.bindings, length: input.bindings.length, bindings });
-  return bindings;
+/**
+ * Bindings the input defines; Kubernetes and EKS defaults (`builtin`) are not the user's to fix.
+ * Asked by every binding rule: worked out once per lint run.
+ */
+export function customBindings(context: RuleContext): BindingObject[] {
+  return context.once(customBindings, () => context.input.bindings.filter((b) => !b.builtin));
 }
-
-/** customBindings, asked by every binding rule: computed once per lint run. */
-const custom = new WeakMap<LintInput, { from: readonly BindingObject[]; length: number; bindings: BindingObject[] }>();
 
 /** "ClusterRoleBinding ops" or "RoleBinding payments/ops". */
 export function bindingName(b: Pick<BindingObject, 'kind' | 'name' | 'namespace'>): string {
@@ -115,19 +111,34 @@ export function reportSubject(report: (r: Report) => void, b: BindingObject, s: 
   });
 }
 
-const firstGrants = new WeakMap<LintInput, Map<Source, Map<string | undefined, Grant>>>();
+/**
+ * A rule about whom bindings bind: it reports, at the subject, every subject of the bindings the
+ * input defines (`customBindings`) for which `message` returns a message.
+ */
+export function subjectRule(meta: RuleMeta, message: (b: BindingObject, s: BindingObject['subjects'][number]) => string | undefined): Rule {
+  return {
+    meta,
+    check(input, report, context) {
+      for (const b of customBindings(context)) {
+        for (const s of b.subjects) {
+          const text = message(b, s);
+          if (text !== undefined) reportSubject(report, b, s, text);
+        }
+      }
+    },
+  };
+}
 
 /** The first grant written at `at` (the same Source object) for `employee`, through an index built once per lint run. */
-export function grantAt(input: LintInput, at: Source, employee: string | undefined): Grant | undefined {
-  let byPlace = firstGrants.get(input);
-  if (!byPlace) {
-    byPlace = new Map();
-    for (const g of input.grants) {
-      let byEmployee = byPlace.get(g.at);
-      if (!byEmployee) byPlace.set(g.at, (byEmployee = new Map()));
+export function grantAt(context: RuleContext, at: Source, employee: string | undefined): Grant | undefined {
+  const byPlace = context.once(grantAt, () => {
+    const out = new Map<Source, Map<string | undefined, Grant>>();
+    for (const g of context.input.grants) {
+      let byEmployee = out.get(g.at);
+      if (!byEmployee) out.set(g.at, (byEmployee = new Map()));
       if (!byEmployee.has(g.employee)) byEmployee.set(g.employee, g);
     }
-    firstGrants.set(input, byPlace);
-  }
+    return out;
+  });
   return byPlace.get(at)?.get(employee);
 }

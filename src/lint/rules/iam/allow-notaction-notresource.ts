@@ -1,13 +1,12 @@
-import type { Rule } from '../../types.js';
-import { isAllActions, isAllow, userLabel } from './util.js';
+import { isAllActions, isAllow, onStarResource, statementRule, userLabel } from './util.js';
 
 /**
  * `Allow` with NotAction or NotResource is a deny-list: it allows everything not named, including
  * every action and resource AWS adds later. `NotAction: iam:*` on `*` is PowerUserAccess, i.e.
  * nearly full admin.
  */
-export const allowNotactionNotresource: Rule = {
-  meta: {
+export const allowNotactionNotresource = statementRule(
+  {
     id: 'allow-notaction-notresource',
     code: 'IAM013',
     description: 'Disallow Allow statements that use NotAction or NotResource',
@@ -15,26 +14,18 @@ export const allowNotactionNotresource: Rule = {
     risk: 'high',
     category: 'iam',
   },
-  check(input, report) {
-    for (const u of input.iamUsers) {
-      for (const p of u.inlinePolicies) {
-        for (const s of p.statements) {
-          if (!isAllow(s) || (s.notActions.length === 0 && s.notResources.length === 0)) continue;
-          const parts: string[] = [];
-          if (s.notActions.length > 0) parts.push(`every action except ${s.notActions.join(', ')}`);
-          else parts.push(s.actions.join(', '));
-          if (s.notResources.length > 0) parts.push(`on every resource except ${s.notResources.join(', ')}`);
-          else parts.push(`on ${s.resources.join(', ')}`);
-          // A deny-list over everything is close to administrator.
-          const nearlyAll = (s.notActions.length > 0 && s.resources.some((r) => r.trim() === '*')) || (s.notResources.length > 0 && s.actions.some(isAllActions));
-          report({
-            message: `${userLabel(u)}'s inline policy ${p.name} allows ${parts.join(' ')} (${s.notActions.length > 0 ? 'NotAction' : 'NotResource'} with Allow): it grants whatever it does not name, including what AWS adds later. Allow the actions and resources the person needs by name, and use a Deny statement for exceptions`,
-            at: s.at,
-            ...(nearlyAll && { risk: 'critical' as const }),
-            ...(u.employee !== undefined && { employee: u.employee }),
-          });
-        }
-      }
-    }
+  (s, p, u) => {
+    if (!isAllow(s) || (s.notActions.length === 0 && s.notResources.length === 0)) return undefined;
+    const parts: string[] = [];
+    if (s.notActions.length > 0) parts.push(`every action except ${s.notActions.join(', ')}`);
+    else parts.push(s.actions.join(', '));
+    if (s.notResources.length > 0) parts.push(`on every resource except ${s.notResources.join(', ')}`);
+    else parts.push(`on ${s.resources.join(', ')}`);
+    // A deny-list over everything is close to administrator.
+    const nearlyAll = (s.notActions.length > 0 && onStarResource(s)) || (s.notResources.length > 0 && s.actions.some(isAllActions));
+    return {
+      message: `${userLabel(u)}'s inline policy ${p.name} allows ${parts.join(' ')} (${s.notActions.length > 0 ? 'NotAction' : 'NotResource'} with Allow): it grants whatever it does not name, including what AWS adds later. Allow the actions and resources the person needs by name, and use a Deny statement for exceptions`,
+      risk: nearlyAll ? 'critical' : undefined,
+    };
   },
-};
+);

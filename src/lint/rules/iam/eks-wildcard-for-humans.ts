@@ -1,5 +1,4 @@
-import type { Rule } from '../../types.js';
-import { iamGlob, isAllow, isAllResources, serviceWildcard, userLabel } from './util.js';
+import { iamGlob, isAllResources, isPlainAllow, serviceWildcard, statementRule, userLabel } from './util.js';
 
 /**
  * EKS actions that change a cluster or who can use it. The access-entry and cluster-config ones are
@@ -31,8 +30,8 @@ function eksWrites(action: string): string[] {
  * endpoint and authentication mode, and give themselves cluster-admin through access entries,
  * whatever their Kubernetes grants say.
  */
-export const eksWildcardForHumans: Rule = {
-  meta: {
+export const eksWildcardForHumans = statementRule(
+  {
     id: 'eks-wildcard-for-humans',
     code: 'IAM019',
     description: 'Disallow eks:* and EKS write actions on every cluster for people',
@@ -40,25 +39,15 @@ export const eksWildcardForHumans: Rule = {
     risk: 'high',
     category: 'iam',
   },
-  check(input, report) {
-    for (const u of input.iamUsers) {
-      for (const p of u.inlinePolicies) {
-        for (const s of p.statements) {
-          // `*` is star-star-allow's or action-wildcard's, NotAction/NotResource allow-notaction-notresource's.
-          if (!isAllow(s) || s.notActions.length > 0 || s.notResources.length > 0) continue;
-          const service = s.actions.filter((a) => serviceWildcard(a) === 'eks');
-          const broad = s.resources.some(isAllResources);
-          const writes = broad ? [...new Set(s.actions.filter((a) => serviceWildcard(a) !== 'eks').flatMap(eksWrites))] : [];
-          if (service.length === 0 && writes.length === 0) continue;
-          const access = service.length > 0 || writes.some((w) => /AccessEntry|AccessPolicy|UpdateClusterConfig/.test(w));
-          const what = service.length > 0 ? `"${service[0]}" on ${s.resources.join(', ')}` : `EKS write actions (${writes.join(', ')}) on ${s.resources.join(', ')}`;
-          report({
-            message: `${userLabel(u)}'s inline policy ${p.name} allows ${what}: the person can change or delete clusters${access ? ' and give themselves cluster-admin through access entries or the authentication mode' : ''}, whatever its Kubernetes grants say. Allow eks:DescribeCluster on the person's clusters and leave cluster changes to the platform pipeline`,
-            at: s.at,
-            ...(u.employee !== undefined && { employee: u.employee }),
-          });
-        }
-      }
-    }
+  (s, p, u) => {
+    // `*` is star-star-allow's or action-wildcard's, NotAction/NotResource allow-notaction-notresource's.
+    if (!isPlainAllow(s)) return undefined;
+    const service = s.actions.filter((a) => serviceWildcard(a) === 'eks');
+    const broad = s.resources.some(isAllResources);
+    const writes = broad ? [...new Set(s.actions.filter((a) => serviceWildcard(a) !== 'eks').flatMap(eksWrites))] : [];
+    if (service.length === 0 && writes.length === 0) return undefined;
+    const access = service.length > 0 || writes.some((w) => /AccessEntry|AccessPolicy|UpdateClusterConfig/.test(w));
+    const what = service.length > 0 ? `"${service[0]}" on ${s.resources.join(', ')}` : `EKS write actions (${writes.join(', ')}) on ${s.resources.join(', ')}`;
+    return `${userLabel(u)}'s inline policy ${p.name} allows ${what}: the person can change or delete clusters${access ? ' and give themselves cluster-admin through access entries or the authentication mode' : ''}, whatever its Kubernetes grants say. Allow eks:DescribeCluster on the person's clusters and leave cluster changes to the platform pipeline`;
   },
-};
+);

@@ -1,5 +1,4 @@
-import type { Rule } from '../../types.js';
-import { awsManagedPolicy, userLabel } from './util.js';
+import { awsManagedPolicy, managedPolicyRule, userLabel } from './util.js';
 
 /** AWS managed policies written for a service or node role, and the role each one is for. */
 export const SERVICE_ROLE_POLICIES: Readonly<Record<string, string>> = {
@@ -28,8 +27,8 @@ export const SERVICE_ROLE_POLICIES: Readonly<Record<string, string>> = {
  * misreading of AmazonEKSClusterPolicy as "lets you manage the cluster". AWS managed policies under
  * the service-role/ and aws-service-role/ paths are, by AWS's own convention, for service roles too.
  */
-export const serviceRolePolicyOnHuman: Rule = {
-  meta: {
+export const serviceRolePolicyOnHuman = managedPolicyRule(
+  {
     id: 'service-role-policy-on-human',
     code: 'IAM018',
     description: 'Disallow AWS managed policies meant for service or node roles (such as AmazonEKSClusterPolicy) on people',
@@ -37,21 +36,13 @@ export const serviceRolePolicyOnHuman: Rule = {
     risk: 'high',
     category: 'iam',
   },
-  check(input, report) {
-    for (const u of input.iamUsers) {
-      for (const p of u.managedPolicies) {
-        const managed = awsManagedPolicy(p.arn);
-        if (!managed) continue;
-        const meantFor =
-          SERVICE_ROLE_POLICIES[managed.name] ??
-          (managed.path.startsWith('/aws-service-role/') ? 'a service-linked role' : managed.path.startsWith('/service-role/') ? 'a service role' : undefined);
-        if (meantFor === undefined) continue;
-        report({
-          message: `${userLabel(u)} has the AWS managed policy ${managed.name} attached, which is meant for ${meantFor}: it gives a person the infrastructure rights that role needs and no Kubernetes access. Detach it; a person needs eks:DescribeCluster (which eks-access generates) and an eks-access grant`,
-          at: p.at,
-          ...(u.employee !== undefined && { employee: u.employee }),
-        });
-      }
-    }
+  (p, u) => {
+    const managed = awsManagedPolicy(p.arn);
+    if (!managed) return undefined;
+    const meantFor =
+      SERVICE_ROLE_POLICIES[managed.name] ??
+      (managed.path.startsWith('/aws-service-role/') ? 'a service-linked role' : managed.path.startsWith('/service-role/') ? 'a service role' : undefined);
+    if (meantFor === undefined) return undefined;
+    return `${userLabel(u)} has the AWS managed policy ${managed.name} attached, which is meant for ${meantFor}: it gives a person the infrastructure rights that role needs and no Kubernetes access. Detach it; a person needs eks:DescribeCluster (which eks-access generates) and an eks-access grant`;
   },
-};
+);

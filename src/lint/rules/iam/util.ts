@@ -1,5 +1,9 @@
-/** Helpers shared by the IAM rules: IAM's own wildcard matching, and how a user is named in messages. */
-import type { IamStatement, IamUserView } from '../../types.js';
+/**
+ * Helpers shared by the IAM rules: IAM's own wildcard matching, how a user is named in messages,
+ * and the two shapes of IAM rule (one that judges each statement of a person's inline policies,
+ * one that judges each managed policy attached to a person).
+ */
+import type { IamStatement, IamUserView, Risk, Rule, RuleMeta } from '../../types.js';
 
 /**
  * Does an IAM pattern (`*`, `?` wildcards; actions compare case-insensitively) match `value`?
@@ -23,6 +27,21 @@ export function serviceWildcard(action: string): string | undefined {
 
 export function isAllow(s: IamStatement): boolean {
   return s.effect.toLowerCase() === 'allow';
+}
+
+/** An Allow that names what it allows: no NotAction, no NotResource (those are allow-notaction-notresource's). */
+export function isPlainAllow(s: IamStatement): boolean {
+  return isAllow(s) && s.notActions.length === 0 && s.notResources.length === 0;
+}
+
+/** Resource `*` among the statement's resources. */
+export function onStarResource(s: IamStatement): boolean {
+  return s.resources.some((r) => r.trim() === '*');
+}
+
+/** Every action on Resource `*` (whatever the effect). */
+export function isStarStar(s: IamStatement): boolean {
+  return s.actions.some(isAllActions) && onStarResource(s);
 }
 
 /** A Resource element that covers every resource (of the service the action targets). */
@@ -62,9 +81,7 @@ export function isGeneratedDescribePolicy(p: IamUserView['inlinePolicies'][numbe
     p.statements.length > 0 &&
     p.statements.every(
       (s) =>
-        isAllow(s) &&
-        s.notActions.length === 0 &&
-        s.notResources.length === 0 &&
+        isPlainAllow(s) &&
         s.actions.length > 0 &&
         s.actions.every((a) => a.toLowerCase() === 'eks:describecluster') &&
         s.resources.length > 0 &&
@@ -100,4 +117,47 @@ export function policyText(p: IamUserView['inlinePolicies'][number]): string {
 /** IAM's size: characters other than white space. */
 export function policyCharacters(text: string): number {
   return text.replace(/\s+/g, '').length;
+}
+
+type InlinePolicy = IamUserView['inlinePolicies'][number];
+type ManagedPolicy = IamUserView['managedPolicies'][number];
+
+/** What a rule finds: a message, and a risk when not the rule's. */
+export type IamFinding = string | { message: string; risk?: Risk | undefined };
+
+function reportFor(report: Parameters<Rule['check']>[1], u: IamUserView, at: IamStatement['at'], found: IamFinding): void {
+  const { message, risk } = typeof found === 'string' ? { message: found, risk: undefined } : found;
+  report({ message, at, ...(risk !== undefined && { risk }), ...(u.employee !== undefined && { employee: u.employee }) });
+}
+
+/** A rule that judges every statement of every person's inline policies, and reports at the statement. */
+export function statementRule(meta: RuleMeta, judge: (s: IamStatement, p: InlinePolicy, u: IamUserView) => IamFinding | undefined): Rule {
+  return {
+    meta,
+    check(input, report) {
+      for (const u of input.iamUsers) {
+        for (const p of u.inlinePolicies) {
+          for (const s of p.statements) {
+            const found = judge(s, p, u);
+            if (found !== undefined) reportFor(report, u, s.at, found);
+          }
+        }
+      }
+    },
+  };
+}
+
+/** A rule that judges every managed policy attached to a person, and reports at the attachment. */
+export function managedPolicyRule(meta: RuleMeta, judge: (p: ManagedPolicy, u: IamUserView) => IamFinding | undefined): Rule {
+  return {
+    meta,
+    check(input, report) {
+      for (const u of input.iamUsers) {
+        for (const p of u.managedPolicies) {
+          const found = judge(p, u);
+          if (found !== undefined) reportFor(report, u, p.at, found);
+        }
+      }
+    },
+  };
 }

@@ -16,14 +16,14 @@ export const awsAuthDeprecated: Rule = {
     risk: 'low',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     for (const view of input.awsAuth) {
       if (input.mode === 'access') {
         const c = input.model?.clusters.get(view.cluster);
         if (c?.authentication !== 'aws-auth') continue;
         reportAt(
           report,
-          input,
+          context,
           view.at,
           [view.cluster],
           `cluster ${view.cluster} authenticates people through the aws-auth ConfigMap, which EKS has deprecated: one malformed edit by anyone who can write kube-system ConfigMaps locks the cluster out, and changes bypass IAM and CloudTrail. Move to access entries: set authentication: both, check the access entries, then access-entries`,

@@ -17,14 +17,14 @@ export const awsAuthIgnoredEntry: Rule = {
     risk: 'high',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     for (const view of input.awsAuth) {
       const object = { object: 'ConfigMap/kube-system/aws-auth' };
       for (const k of view.ignoredKeys) {
         const right = ['mapRoles', 'mapUsers', 'mapAccounts'].find((x) => x.toLowerCase() === k.key.toLowerCase());
         reportAt(
           report,
-          input,
+          context,
           k.at,
           [view.cluster],
           `aws-auth key ${k.key} is ignored: the authenticator reads only mapRoles, mapUsers and mapAccounts, spelled exactly, so none of its entries can sign in${right ? `. Rename it ${right}` : ''}`,
@@ -33,11 +33,11 @@ export const awsAuthIgnoredEntry: Rule = {
       }
       for (const e of view.invalidEntries) {
         if (e.refused) {
-          reportAt(report, input, e.at, [view.cluster], `${e.reason}. Fix it before applying`, object);
+          reportAt(report, context, e.at, [view.cluster], `${e.reason}. Fix it before applying`, object);
           continue;
         }
         const effect = e.kept ? 'the entry still maps its ARN, without what was skipped' : e.wholeSection ? 'none of those entries maps anyone' : 'the entry maps no one';
-        reportAt(report, input, e.at, [view.cluster], `${e.reason}. Fix it: the authenticator only logs this on the control plane, where nobody sees it, and ${effect}`, object);
+        reportAt(report, context, e.at, [view.cluster], `${e.reason}. Fix it: the authenticator only logs this on the control plane, where nobody sees it, and ${effect}`, object);
       }
     }
   },

@@ -25,7 +25,7 @@ export const awsAuthLockout: Rule = {
     risk: 'critical',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     for (const view of input.awsAuth) {
       if (view.nodeMappingNotRequired) continue;
       const object = { object: 'ConfigMap/kube-system/aws-auth' };
@@ -33,7 +33,7 @@ export const awsAuthLockout: Rule = {
       if (!view.hasNodeMapping) {
         reportAt(
           report,
-          input,
+          context,
           view.at,
           [view.cluster],
           `${whose} maps no node role (a mapRoles entry with groups system:bootstrappers, system:nodes and username system:node:{{EC2PrivateDNSName}}): once applied, every node that authenticates through aws-auth is locked out and the cluster stops running pods. Keep the node group and Fargate role mappings, or give those roles EKS access entries first`,
@@ -52,7 +52,7 @@ export const awsAuthLockout: Rule = {
       if (reasons.some((r) => r === undefined)) continue;
       reportAt(
         report,
-        input,
+        context,
         view.at,
         [view.cluster],
         `${whose} has node role mappings, but none of them works (${reasons.join('; ')}): once applied, every node that authenticates through aws-auth is locked out and the cluster stops running pods. Map each node role once, as arn:<partition>:iam::<account>:role/<name> without path`,

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { describeMapping, OncePerPlace, reportAt } from './util.js';
+import { describeMapping, OncePerPlace } from './util.js';
 
 /**
  * A group that no binding names grants nothing today, but it is a loaded gun: whoever later creates
@@ -17,7 +17,7 @@ export const danglingGroup: Rule = {
     risk: 'low',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     if (input.mode !== 'manifests') return;
     const bound = new Set(input.bindings.flatMap((b) => b.subjects.filter((s) => s.kind === 'Group').map((s) => s.name)));
     const found = new OncePerPlace<{ group: string; whom: string }>();
@@ -27,14 +27,8 @@ export const danglingGroup: Rule = {
         found.add(g.at, m.cluster, { group: g.name, whom: describeMapping(m) }, g.name);
       }
     }
-    for (const { at, value, clusters } of found.entries()) {
-      reportAt(
-        report,
-        input,
-        at,
-        clusters,
-        `${value.whom} is mapped into the group ${value.group}, which no RoleBinding or ClusterRoleBinding in the input names: it grants nothing here, and whoever later binds that name hands its permissions to this identity too. Remove the group, or add the binding it is meant for (ignore this if that binding lives elsewhere)`,
-      );
-    }
+    found.reportEach(report, context, (value) =>
+      `${value.whom} is mapped into the group ${value.group}, which no RoleBinding or ClusterRoleBinding in the input names: it grants nothing here, and whoever later binds that name hands its permissions to this identity too. Remove the group, or add the binding it is meant for (ignore this if that binding lives elsewhere)`,
+    );
   },
 };

@@ -1,5 +1,5 @@
 import type { IdentityMapping, Rule } from '../../types.js';
-import { describeMapping, OncePerPlace, onClusters, reportAt, sourceKey } from './util.js';
+import { describeMapping, OncePerPlace, onClusters, sourceKey } from './util.js';
 
 /**
  * IAM ARNs are case-insensitive. The authenticator stores aws-auth roles under the lower-cased ARN
@@ -18,7 +18,7 @@ export const duplicatePrincipal: Rule = {
     risk: 'medium',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<{ message: (on: string) => string }>();
     const firsts = new Map<string, IdentityMapping>();
     for (const m of input.identities) {
@@ -53,6 +53,6 @@ export const duplicatePrincipal: Rule = {
         sourceKey(first.at),
       );
     }
-    for (const { at, value, clusters } of found.entries()) reportAt(report, input, at, clusters, value.message(onClusters(clusters)));
+    found.reportEach(report, context, (value, clusters) => value.message(onClusters(clusters)));
   },
 };

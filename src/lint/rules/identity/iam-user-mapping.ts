@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { describeMapping, OncePerPlace, onClusters, reportAt } from './util.js';
+import { describeMapping, OncePerPlace, onClusters } from './util.js';
 
 /**
  * An IAM user signs in with access keys that live until someone rotates or deletes them, on laptops
@@ -15,7 +15,7 @@ export const iamUserMapping: Rule = {
     risk: 'low',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     // IAM users this repository creates are already reported, at the same line, by iam-users-exist.
     const created = new Set(input.iamUsers.map((u) => u.employee).filter((e): e is string => e !== undefined));
     // One finding per person (or entry), however many clusters and authentication paths map it.
@@ -24,9 +24,9 @@ export const iamUserMapping: Rule = {
       if (m.kind !== 'user' || m.employees.some((e) => created.has(e))) continue;
       found.add(m.at, m.cluster, { whom: describeMapping(m), person: m.employees.length > 0 });
     }
-    for (const { at, value, clusters } of found.entries()) {
+    found.reportEach(report, context, (value, clusters) => {
       const instead = value.person ? 'Give them identity.role with an IAM Identity Center (AWS SSO) role instead' : 'If a person uses it, map their IAM Identity Center (AWS SSO) role instead; for automation, prefer an IAM role';
-      reportAt(report, input, at, clusters, `${value.whom} signs in${onClusters(clusters)} as an IAM user, with long-lived access keys that outlive a laptop or a job. ${instead}`);
-    }
+      return `${value.whom} signs in${onClusters(clusters)} as an IAM user, with long-lived access keys that outlive a laptop or a job. ${instead}`;
+    });
   },
 };

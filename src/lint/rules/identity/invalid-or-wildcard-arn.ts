@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { arnProblem, OncePerPlace, onClusters, reportAt, sourceKey } from './util.js';
+import { arnProblem, OncePerPlace, onClusters, sourceKey } from './util.js';
 
 /**
  * The authenticator compares the caller's canonical ARN with each entry exactly (case aside): no
@@ -16,7 +16,7 @@ export const invalidOrWildcardArn: Rule = {
     risk: 'medium',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     // Entries the authenticator drops altogether are aws-auth-ignored-entry's.
     const dropped = new Set(input.awsAuth.flatMap((v) => v.invalidEntries.filter((e) => !e.kept).map((e) => sourceKey(e.at))));
     const found = new OncePerPlace<{ problem: string; vias: Set<string> }>();
@@ -31,9 +31,6 @@ export const invalidOrWildcardArn: Rule = {
       vias.set(key, seen);
       found.add(m.at, m.cluster, { problem, vias: seen }, problem);
     }
-    for (const { at, value, clusters } of found.entries()) {
-      const what = [...value.vias].sort().join(' and ');
-      reportAt(report, input, at, clusters, `the ${what}${onClusters(clusters)} cannot work: ${value.problem}`);
-    }
+    found.reportEach(report, context, (value, clusters) => `the ${[...value.vias].sort().join(' and ')}${onClusters(clusters)} cannot work: ${value.problem}`);
   },
 };

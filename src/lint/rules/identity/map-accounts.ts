@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { OncePerPlace, onClusters, reportAt } from './util.js';
+import { OncePerPlace, onClusters } from './util.js';
 
 /**
  * A `mapAccounts` entry lets every IAM user and every role of that account sign in, each with its
@@ -15,18 +15,12 @@ export const mapAccounts: Rule = {
     risk: 'high',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<string>();
     // A malformed account id matches nothing (invalid-or-wildcard-arn reports it).
     for (const m of input.identities) if (m.kind === 'account' && /^\d{12}$/.test(m.arn)) found.add(m.at, m.cluster, m.arn);
-    for (const { at, value: account, clusters } of found.entries()) {
-      reportAt(
-        report,
-        input,
-        at,
-        clusters,
-        `aws-auth maps the whole account ${account}${onClusters(clusters)}: every IAM user and role in it (CI, service roles, anyone who can create a role there) can sign in to the cluster with its ARN as username. Map the specific roles under mapRoles instead`,
-      );
-    }
+    found.reportEach(report, context, (account, clusters) =>
+      `aws-auth maps the whole account ${account}${onClusters(clusters)}: every IAM user and role in it (CI, service roles, anyone who can create a role there) can sign in to the cluster with its ARN as username. Map the specific roles under mapRoles instead`,
+    );
   },
 };

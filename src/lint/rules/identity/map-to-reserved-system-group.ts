@@ -1,5 +1,5 @@
 import type { Risk, Rule } from '../../types.js';
-import { describeMapping, isNodeMapping, NODE_GROUPS, OncePerPlace, onClusters, reportAt } from './util.js';
+import { describeMapping, isNodeMapping, NODE_GROUPS, OncePerPlace, onClusters } from './util.js';
 
 /** What membership of a reserved group means, and how bad it is. */
 function meaning(group: string): { why: string; risk: Risk } {
@@ -25,7 +25,7 @@ export const mapToReservedSystemGroup: Rule = {
     risk: 'high',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<{ group: string; whom: string }>();
     for (const m of input.identities) {
       // Node and Fargate mappings legitimately carry system:node-proxier and the like.
@@ -35,16 +35,11 @@ export const mapToReservedSystemGroup: Rule = {
         found.add(g.at, m.cluster, { group: g.name, whom: describeMapping(m) }, g.name);
       }
     }
-    for (const { at, value, clusters } of found.entries()) {
-      const { why, risk } = meaning(value.group);
-      reportAt(
-        report,
-        input,
-        at,
-        clusters,
-        `${value.whom} is mapped into the reserved group ${value.group}${onClusters(clusters)}: ${why}. Map it to a group of your own (e.g. team-readers) and bind that group to the role it needs`,
-        { risk },
-      );
-    }
+    found.reportEach(
+      report,
+      context,
+      (value, clusters) => `${value.whom} is mapped into the reserved group ${value.group}${onClusters(clusters)}: ${meaning(value.group).why}. Map it to a group of your own (e.g. team-readers) and bind that group to the role it needs`,
+      (value) => ({ risk: meaning(value.group).risk }),
+    );
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { describeMapping, OncePerPlace, onClusters, reportAt } from './util.js';
+import { describeMapping, OncePerPlace, onClusters } from './util.js';
 
 /**
  * `system:masters` is the API server's superuser group: it bypasses RBAC and every authorization
@@ -15,7 +15,7 @@ export const mapToSystemMasters: Rule = {
     risk: 'critical',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     // One finding per place that names the group, however many clusters the grant lists.
     const found = new OncePerPlace<string>();
     for (const m of input.identities) {
@@ -28,8 +28,6 @@ export const mapToSystemMasters: Rule = {
       input.mode === 'access'
         ? 'Use level: admin (a visible cluster-admin binding) with expires, or a named group'
         : 'Map it to a named group and bind that group to the ClusterRole it needs, where RBAC audits see it';
-    for (const { at, value: whom, clusters } of found.entries()) {
-      reportAt(report, input, at, clusters, `${whom} is mapped into system:masters${onClusters(clusters)}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. ${instead}`);
-    }
+    found.reportEach(report, context, (whom, clusters) => `${whom} is mapped into system:masters${onClusters(clusters)}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. ${instead}`);
   },
 };

@@ -1,6 +1,6 @@
 import type { Source } from '../../../diagnostics.js';
 import type { Risk, Rule } from '../../types.js';
-import { carriesNodeIdentity, describeMapping, isNodeMapping, isNodeUsername, isPersonMapping, NODE_GROUPS, OncePerPlace, onClusters, reportAt } from './util.js';
+import { carriesNodeIdentity, describeMapping, isNodeMapping, isNodeUsername, isPersonMapping, NODE_GROUPS, OncePerPlace, onClusters } from './util.js';
 
 /**
  * The kubelet's identity is a username `system:node:<node name>` in group `system:nodes`, and new
@@ -18,7 +18,7 @@ export const nodeIdentityMisuse: Rule = {
     risk: 'high',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<{ message: (on: string) => string; risk: Risk }>();
     for (const m of input.identities) {
       if (m.kind === 'account' || !carriesNodeIdentity(m) || isNodeMapping(m)) continue;
@@ -42,8 +42,6 @@ export const nodeIdentityMisuse: Rule = {
         : `${describeMapping(m)} has ${parts.join(' and ')} but the username ${m.username ?? '(none)'} is not a per-node template (system:node:{{EC2PrivateDNSName}}, or system:node:{{SessionName}} for Fargate and hybrid nodes)${on}: either it is not a node role and must not be in node groups, or every node shares one identity. Use EKS's node mapping, or drop the node groups`;
       found.add(m.at, m.cluster, { message, risk: 'high' });
     }
-    for (const { at, value, clusters } of found.entries()) {
-      reportAt(report, input, at, clusters, value.message(onClusters(clusters)), { risk: value.risk });
-    }
+    found.reportEach(report, context, (value, clusters) => value.message(onClusters(clusters)), (value) => ({ risk: value.risk }));
   },
 };

@@ -1,6 +1,6 @@
 import { reservedPrefix } from '../../../model/identity.js';
 import type { Rule } from '../../types.js';
-import { describeMapping, isNodeUsername, OncePerPlace, onClusters, reportAt } from './util.js';
+import { describeMapping, isNodeUsername, OncePerPlace, onClusters } from './util.js';
 
 /** What a reserved username gives away. */
 function consequence(username: string): string {
@@ -26,21 +26,15 @@ export const reservedUsernamePrefix: Rule = {
     risk: 'high',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<{ username: string; prefix: string; whom: string }>();
     for (const m of input.identities) {
       if (m.username === undefined || isNodeUsername(m.username)) continue;
       const prefix = reservedPrefix(m.username);
       if (prefix) found.add(m.at, m.cluster, { username: m.username, prefix, whom: describeMapping(m) });
     }
-    for (const { at, value, clusters } of found.entries()) {
-      reportAt(
-        report,
-        input,
-        at,
-        clusters,
-        `${value.whom} is mapped to the username ${value.username}${onClusters(clusters)}, under the reserved prefix ${value.prefix}: ${consequence(value.username)}. Choose a username of your own (e.g. break-glass, or admin:{{SessionName}} on an AWS SSO role) and bind it explicitly`,
-      );
-    }
+    found.reportEach(report, context, (value, clusters) =>
+      `${value.whom} is mapped to the username ${value.username}${onClusters(clusters)}, under the reserved prefix ${value.prefix}: ${consequence(value.username)}. Choose a username of your own (e.g. break-glass, or admin:{{SessionName}} on an AWS SSO role) and bind it explicitly`,
+    );
   },
 };

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { describeMapping, OncePerPlace, onClusters, reportAt, rolePath } from './util.js';
+import { describeMapping, OncePerPlace, onClusters, rolePath } from './util.js';
 
 /**
  * The authenticator turns the caller's `assumed-role/<name>/<session>` ARN into `role/<name>`, with
@@ -17,21 +17,15 @@ export const rolearnHasPath: Rule = {
     risk: 'medium',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<{ whom: string; path: string; bare: string; name: string }>();
     for (const m of input.identities) {
       if (m.via !== 'aws-auth' || m.kind !== 'role') continue;
       const p = rolePath(m.arn);
       if (p) found.add(m.at, m.cluster, { whom: describeMapping(m), ...p });
     }
-    for (const { at, value, clusters } of found.entries()) {
-      reportAt(
-        report,
-        input,
-        at,
-        clusters,
-        `aws-auth entry for ${value.whom}${onClusters(clusters)} has the path ${value.path} in its rolearn: the authenticator looks roles up as role/${value.name}, without path, so this entry never matches and its username and groups apply to no one. Write ${value.bare} (and make sure no other role named ${value.name} exists on another path, since it would match too)`,
-      );
-    }
+    found.reportEach(report, context, (value, clusters) =>
+      `aws-auth entry for ${value.whom}${onClusters(clusters)} has the path ${value.path} in its rolearn: the authenticator looks roles up as role/${value.name}, without path, so this entry never matches and its username and groups apply to no one. Write ${value.bare} (and make sure no other role named ${value.name} exists on another path, since it would match too)`,
+    );
   },
 };

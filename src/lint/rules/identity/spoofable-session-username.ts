@@ -25,7 +25,7 @@ export const spoofableSessionUsername: Rule = {
     risk: 'medium',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     // One finding per role (however many clusters and people): an employee's role is keyed by its
     // ARN, since it is the same trust policy to fix; other mappings by their place.
     const found = new Map<string, { at: Source; m: IdentityMapping; employees: Set<string>; clusters: Set<string> }>();
@@ -52,7 +52,7 @@ export const spoofableSessionUsername: Rule = {
       const anyone = username.startsWith(ROLE_USERNAME_PREFIX) ? ' (every role mapping shares that prefix, so it can be the name of any employee, whatever role they sign in with)' : '';
       reportAt(
         report,
-        input,
+        context,
         at,
         [...clusters],
         `${whom} maps to the username ${username}${onClusters(clusters)}, but it is not an AWS SSO role: whoever may assume it directly (an IAM user, another role) chooses the session name and so their Kubernetes username${anyone}, and receives that person's RBAC bindings. Sign people in through IAM Identity Center roles (AWSReservedSSO_...), whose session name AWS sets; if only SAML or OIDC federation can assume this role, say so in a waiver`,

@@ -1,7 +1,7 @@
 import type { Source } from '../../../diagnostics.js';
 import { stripRolePath } from '../../../model/identity.js';
 import type { IdentityMapping, LintInput, Rule } from '../../types.js';
-import { describeMapping, OncePerPlace, onClusters, reportAt, sourceKey } from './util.js';
+import { describeMapping, OncePerPlace, onClusters, sourceKey } from './util.js';
 
 interface Named {
   /** The principal, whatever path it is mapped through. */
@@ -40,7 +40,7 @@ export const usernameCollision: Rule = {
     risk: 'medium',
     category: 'identity',
   },
-  check(input, report) {
+  check(input, report, context) {
     const found = new OncePerPlace<{ message: (on: string) => string }>();
     const byCluster = new Map<string, Map<string, Named>>();
     for (const m of input.identities) {
@@ -65,6 +65,6 @@ export const usernameCollision: Rule = {
         );
       }
     }
-    for (const { at, value, clusters } of found.entries()) reportAt(report, input, at, clusters, value.message(onClusters(clusters)));
+    found.reportEach(report, context, (value, clusters) => value.message(onClusters(clusters)));
   },
 };

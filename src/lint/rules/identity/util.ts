@@ -7,7 +7,7 @@ import { placeKey, type Source } from '../../../diagnostics.js';
 import { parseIamArn, partitionOf } from '../../../model/identity.js';
 import type { Employee } from '../../../model/types.js';
 import { compareStrings } from '../../../text.js';
-import type { AwsAuthView, IdentityMapping, LintInput, Report } from '../../types.js';
+import type { AwsAuthView, IdentityMapping, LintInput, Report, RuleContext } from '../../types.js';
 
 /** The groups the kubelet's identity carries; they belong to node and Fargate roles only. */
 export const NODE_GROUPS: readonly string[] = ['system:nodes', 'system:bootstrappers'];
@@ -54,29 +54,25 @@ export function describeMapping(m: IdentityMapping): string {
   return `${what} (${m.employees.length === 1 ? 'employee' : 'employees'} ${m.employees.join(', ')})`;
 }
 
-const byFile = new WeakMap<LintInput, Map<string, Employee[]>>();
-
-/** The employees of each file, in line order (asked for every finding: computed once per lint run). */
-function employeesByFile(input: LintInput): Map<string, Employee[]> {
-  let files = byFile.get(input);
-  if (!files) {
-    files = new Map();
-    for (const e of input.model?.employees.values() ?? []) {
+/** The employees of each file, in line order (asked for every finding: worked out once per lint run). */
+function employeesByFile(context: RuleContext): Map<string, Employee[]> {
+  return context.once(employeesByFile, () => {
+    const files = new Map<string, Employee[]>();
+    for (const e of context.input.model?.employees.values() ?? []) {
       const list = files.get(e.file);
       if (list) list.push(e);
       else files.set(e.file, [e]);
     }
     // Only files with several documents need lines (which cost a positioned parse).
     for (const list of files.values()) if (list.length > 1) list.sort((a, b) => a.at.line - b.at.line);
-    byFile.set(input, files);
-  }
-  return files;
+    return files;
+  });
 }
 
 /** The employee whose file holds `at`, so waivers by employee apply to findings reported there. */
-export function employeeAt(input: LintInput, at: Source): string | undefined {
-  if (!input.model) return undefined;
-  const inFile = employeesByFile(input).get(at.file) ?? [];
+export function employeeAt(context: RuleContext, at: Source): string | undefined {
+  if (!context.input.model) return undefined;
+  const inFile = employeesByFile(context).get(at.file) ?? [];
   if (inFile.length <= 1) return inFile[0]?.name;
   // Several documents in one file: the employee whose name comes last before `at`.
   return (inFile.filter((e) => e.at.line <= at.line).pop() ?? inFile[0]!).name;
@@ -106,19 +102,23 @@ export class OncePerPlace<T> {
   entries(): { at: Source; value: T; clusters: string[] }[] {
     return [...this.items.values()].map((i) => ({ at: i.at, value: i.value, clusters: [...i.clusters].sort(compareStrings) }));
   }
+
+  /**
+   * Reports every place once, in input order (see `reportAt`), with the message made of its value
+   * and its clusters (sorted), and the fields `extra` adds.
+   */
+  reportEach(report: (r: Report) => void, context: RuleContext, message: (value: T, clusters: string[]) => string, extra?: (value: T) => Partial<Report>): void {
+    for (const { at, value, clusters } of this.entries()) reportAt(report, context, at, clusters, message(value, clusters), extra?.(value));
+  }
 }
 
-const sharedAt = new WeakMap<LintInput, Map<string, readonly string[]>>();
-
 /** The people of each role mapping several employees sign in through, by the mapping's place (its first member's identity). */
-function sharedMappings(input: LintInput): Map<string, readonly string[]> {
-  let out = sharedAt.get(input);
-  if (!out) {
-    out = new Map();
-    for (const m of input.identities) if (!m.preserved && m.employees.length > 1) out.set(sourceKey(m.at), m.employees);
-    sharedAt.set(input, out);
-  }
-  return out;
+function sharedMappings(context: RuleContext): Map<string, readonly string[]> {
+  return context.once(sharedMappings, () => {
+    const out = new Map<string, readonly string[]>();
+    for (const m of context.input.identities) if (!m.preserved && m.employees.length > 1) out.set(sourceKey(m.at), m.employees);
+    return out;
+  });
 }
 
 /**
@@ -126,10 +126,11 @@ function sharedMappings(input: LintInput): Map<string, readonly string[]> {
  * role several employees share is reported once per person, at that person's identity, so that each
  * file shows it and a waiver for one person never waives it for the others.
  */
-export function reportAt(report: (r: Report) => void, input: LintInput, at: Source, clusters: readonly string[], message: string, extra: Partial<Report> = {}): void {
+export function reportAt(report: (r: Report) => void, context: RuleContext, at: Source, clusters: readonly string[], message: string, extra: Partial<Report> = {}): void {
+  const input = context.input;
   const named = clusters.filter((c) => c !== '');
   const cluster = named.length === 1 ? { cluster: named[0]! } : {};
-  const members = input.model ? sharedMappings(input).get(sourceKey(at)) : undefined;
+  const members = input.model ? sharedMappings(context).get(sourceKey(at)) : undefined;
   if (members) {
     for (const name of members) {
       const e = input.model!.employees.get(name);
@@ -137,7 +138,7 @@ export function reportAt(report: (r: Report) => void, input: LintInput, at: Sour
     }
     return;
   }
-  const employee = employeeAt(input, at);
+  const employee = employeeAt(context, at);
   report({ message, at, ...(employee !== undefined && { employee }), ...cluster, ...extra });
 }
 

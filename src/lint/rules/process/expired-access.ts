@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { clustersOf, describeGrant, employeeAt } from './util.js';
+import { clustersOf, describeGrant, employeeAt, employeesByName } from './util.js';
 
 /**
  * An expiry date is a promise that access ends. generate leaves expired grants and people out of
@@ -16,10 +16,7 @@ export const expiredAccess: Rule = {
     category: 'process',
   },
   check(input, report) {
-    const model = input.model;
-    if (!model) return;
-    const employees = [...model.employees.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of employees) {
+    for (const e of employeesByName(input)) {
       if (e.grants.length === 0) continue;
       if (e.expires !== undefined && e.expires < input.today) {
         // The whole person expired: one finding, not one per grant.

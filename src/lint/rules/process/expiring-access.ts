@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { addDays, clustersOf, describeGrant, employeeAt } from './util.js';
+import { addDays, clustersOf, describeGrant, employeeAt, employeesByName } from './util.js';
 
 /** How far ahead access that is about to end is announced. */
 export const EXPIRING_WITHIN_DAYS = 30;
@@ -19,12 +19,10 @@ export const expiringAccess: Rule = {
     category: 'process',
   },
   check(input, report) {
-    const model = input.model;
-    if (!model) return;
+    if (!input.model) return;
     const until = addDays(input.today, EXPIRING_WITHIN_DAYS);
     const soon = (d: string | undefined): d is string => d !== undefined && d >= input.today && d <= until;
-    const employees = [...model.employees.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of employees) {
+    for (const e of employeesByName(input)) {
       if (e.grants.length === 0) continue;
       // Already past: expired-access reports it.
       if (e.expires !== undefined && e.expires < input.today) continue;

@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { employeeAt } from './util.js';
+import { employeeAt, employeesByName } from './util.js';
 
 /**
  * Access reviews go team by team: a person with no team has nobody to confirm they still need
@@ -16,10 +16,7 @@ export const orphanEmployee: Rule = {
     category: 'process',
   },
   check(input, report) {
-    const model = input.model;
-    if (!model) return;
-    const employees = [...model.employees.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of employees) {
+    for (const e of employeesByName(input)) {
       const problems: string[] = [];
       if (e.team === undefined) problems.push('no team (nobody reviews their access)');
       if (e.grants.length === 0) problems.push('no grant (the file grants nothing)');

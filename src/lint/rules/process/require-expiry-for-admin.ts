@@ -1,7 +1,7 @@
 import { placeKey } from '../../../diagnostics.js';
 import { grantsWhere, isFullWildcard } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { describeGrant } from './util.js';
+import { describeGrant, employeesByName } from './util.js';
 
 /**
  * Cluster-admin is meant to be just-in-time: a permanent grant outlives the incident or migration
@@ -18,8 +18,7 @@ export const requireExpiryForAdmin: Rule = {
     category: 'process',
   },
   check(input, report) {
-    const model = input.model;
-    if (!model) return;
+    if (!input.model) return;
     // Which grant lines give everything cluster-wide, and on which clusters: judged on what the
     // grant really binds (level: admin, profile cluster-admin, system:masters, a custom profile
     // of `*`, AmazonEKSClusterAdminPolicy at cluster scope), not on its spelling.
@@ -30,8 +29,7 @@ export const requireExpiryForAdmin: Rule = {
       clusters.add(g.cluster);
       adminClusters.set(key, clusters);
     }
-    const employees = [...model.employees.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of employees) {
+    for (const e of employeesByName(input)) {
       if (e.expires !== undefined) continue;
       for (const g of e.grants) {
         if (g.expires !== undefined) continue;

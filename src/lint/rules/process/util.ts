@@ -1,6 +1,7 @@
 /** Helpers shared by the process rules: dates, and how a grant of the access file reads. */
 import type { Source } from '../../../diagnostics.js';
 import type { Employee, Grant as ModelGrant } from '../../../model/types.js';
+import type { LintInput } from '../../types.js';
 
 /** `date` plus `days` whole days, as YYYY-MM-DD (dates are UTC days, like `today`). */
 export function addDays(date: string, days: number): string {
@@ -37,4 +38,11 @@ export function describeGrant(g: ModelGrant): string {
 /** Where findings about the whole person's expiry go: their `expires` line, else their name. */
 export function employeeAt(e: Employee): Source {
   return e.expiresAt ?? e.at;
+}
+
+/** The employees of the access folder, by name; none with `--manifests`. */
+export function employeesByName(input: LintInput): Employee[] {
+  const model = input.model;
+  if (!model) return [];
+  return [...model.employees.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

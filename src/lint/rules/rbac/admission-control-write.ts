@@ -1,23 +1,14 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
-import { groupsReaching, listWords, onlyNamed, reachedLabels, WRITE_VERBS, type Target } from './util-b.js';
+import { via, where, who } from '../../analysis.js';
+import { listWords, resourceAccessRule, WRITE_VERBS } from './util.js';
 
 const GROUP = 'admissionregistration.k8s.io';
-const TARGETS: readonly Target[] = [
-  'mutatingwebhookconfigurations',
-  'validatingwebhookconfigurations',
-  'validatingadmissionpolicies',
-  'validatingadmissionpolicybindings',
-  'mutatingadmissionpolicies',
-  'mutatingadmissionpolicybindings',
-].map((resource) => ({ verbs: WRITE_VERBS, group: GROUP, resource, clusterScoped: true }));
 
 /**
  * Admission webhooks and policies see, and can rewrite or block, every object written to the
  * cluster: a mutating webhook can add a privileged container to every pod or read every Secret
  * as it is created; deleting a validating one removes a guardrail.
  */
-export const admissionControlWrite: Rule = {
+export const admissionControlWrite = resourceAccessRule({
   meta: {
     id: 'admission-control-write',
     code: 'RBAC017',
@@ -26,14 +17,15 @@ export const admissionControlWrite: Rule = {
     risk: 'critical',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsReaching(input, TARGETS)) {
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can change ${listWords(reachedLabels(g.grants, TARGETS))} ${where(g)} ${via(g.grants)}: a webhook or admission policy they control can rewrite or reject every object sent to the API server, and see the Secrets in them. Leave admission control to the platform's deployment pipeline`,
-        onlyNamed(g.grants, TARGETS) ? 'high' : 'critical',
-      );
-    }
-  },
-};
+  targets: [
+    'mutatingwebhookconfigurations',
+    'validatingwebhookconfigurations',
+    'validatingadmissionpolicies',
+    'validatingadmissionpolicybindings',
+    'mutatingadmissionpolicies',
+    'mutatingadmissionpolicybindings',
+  ].map((resource) => ({ verbs: WRITE_VERBS, group: GROUP, resource, clusterScoped: true })),
+  message: (g, reached) =>
+    `${who(g)} can change ${listWords(reached)} ${where(g)} ${via(g.grants)}: a webhook or admission policy they control can rewrite or reject every object sent to the API server, and see the Secrets in them. Leave admission control to the platform's deployment pipeline`,
+  namedRisk: 'high',
+});

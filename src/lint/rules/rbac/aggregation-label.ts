@@ -1,5 +1,5 @@
 import type { Rule } from '../../types.js';
-import { listWords } from './util-b.js';
+import { listWords } from './util.js';
 
 const LABELS = ['admin', 'edit', 'view'].map((r) => `rbac.authorization.k8s.io/aggregate-to-${r}`);
 

@@ -1,6 +1,6 @@
 import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import type { Grant, LintInput, Rule } from '../../types.js';
-import { grantReach, type Target } from './util-b.js';
+import { grantReach, type Target } from './util.js';
 
 /** The verbs that change or remove an existing ConfigMap. */
 const CONFIGMAPS_CHANGE: Target = { verbs: ['update', 'patch', 'delete', 'deletecollection'], group: '', resource: 'configmaps' };

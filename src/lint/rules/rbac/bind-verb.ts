@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { lowerRisk, onlyNamed, pairedGroups, pairWhere, partnersElsewhere, RBAC_GROUP, type Pair, type Target } from './util-b.js';
+import { lowerRisk, onlyNamed, pairedGroups, pairWhere, partnersElsewhere, RBAC_GROUP, type Pair, type Target } from './util.js';
 
 const WRITE = ['create', 'update', 'patch'];
 const BIND_ROLES: Target = { verbs: ['bind'], group: RBAC_GROUP, resource: 'roles' };
@@ -29,8 +29,8 @@ export const bindVerb: Rule = {
     risk: 'critical',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const r of pairedGroups(input, BIND_PAIRS)) {
+  check(input, report, context) {
+    for (const r of pairedGroups(context, BIND_PAIRS)) {
       const g = r.group;
       const named = onlyNamed(g.grants, [BIND_ROLES, BIND_CLUSTER_ROLES]);
       const which = named ? 'the roles named in resourceNames' : 'any role (cluster-admin included)';

@@ -1,13 +1,12 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
+import { via, where, who } from '../../analysis.js';
 import { CONFIGMAPS_WRITE, writesAwsAuth } from './aws-auth-write.js';
-import { groupsReaching, onlyNamed } from './util-b.js';
+import { resourceAccessRule } from './util.js';
 
 /**
  * ConfigMaps configure workloads and add-ons (CoreDNS, proxies, feature flags, scripts mounted
  * into pods): changing one changes what runs. Grants that reach aws-auth are aws-auth-write's.
  */
-export const configmapsWrite: Rule = {
+export const configmapsWrite = resourceAccessRule({
   meta: {
     id: 'configmaps-write',
     code: 'RBAC022',
@@ -16,15 +15,9 @@ export const configmapsWrite: Rule = {
     risk: 'medium',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsReaching(input, [CONFIGMAPS_WRITE], (x) => !writesAwsAuth(input, x))) {
-      const named = onlyNamed(g.grants, [CONFIGMAPS_WRITE]);
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can create, change or delete ${named ? 'the named ConfigMaps' : 'ConfigMaps'} ${where(g)} ${via(g.grants)}: the configuration workloads read, and scripts mounted into pods, change what runs. Deploy configuration through the delivery pipeline, or name the ConfigMaps with resourceNames`,
-        named ? 'low' : 'medium',
-      );
-    }
-  },
-};
+  targets: [CONFIGMAPS_WRITE],
+  skip: (context) => (x) => writesAwsAuth(context.input, x),
+  message: (g, _, named) =>
+    `${who(g)} can create, change or delete ${named ? 'the named ConfigMaps' : 'ConfigMaps'} ${where(g)} ${via(g.grants)}: the configuration workloads read, and scripts mounted into pods, change what runs. Deploy configuration through the delivery pipeline, or name the ConfigMaps with resourceNames`,
+  namedRisk: 'low',
+});

@@ -1,6 +1,5 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
-import { groupsReaching, listWords, reachedLabels, type Target } from './util-b.js';
+import { via, where, who } from '../../analysis.js';
+import { listWords, resourceAccessRule, type Target } from './util.js';
 
 const DELETE = ['delete', 'deletecollection'];
 const TARGETS: readonly Target[] = [
@@ -10,7 +9,7 @@ const TARGETS: readonly Target[] = [
 ];
 
 /** Events and logs are what an incident responder reads first; deleting them hides what happened. */
-export const coverTracks: Rule = {
+export const coverTracks = resourceAccessRule({
   meta: {
     id: 'cover-tracks',
     code: 'RBAC027',
@@ -19,13 +18,7 @@ export const coverTracks: Rule = {
     risk: 'medium',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsReaching(input, TARGETS)) {
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can delete ${listWords(reachedLabels(g.grants, TARGETS))} ${where(g)} ${via(g.grants)}: they can erase the record of what they or others did. Grant read access to events and logs only`,
-      );
-    }
-  },
-};
+  targets: TARGETS,
+  message: (g, reached) =>
+    `${who(g)} can delete ${listWords(reached)} ${where(g)} ${via(g.grants)}: they can erase the record of what they or others did. Grant read access to events and logs only`,
+});

@@ -1,15 +1,12 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
-import { groupsReaching, onlyNamed, WRITE_VERBS, type Target } from './util-b.js';
-
-const TARGETS: readonly Target[] = [{ verbs: WRITE_VERBS, group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', clusterScoped: true }];
+import { via, where, who } from '../../analysis.js';
+import { resourceAccessRule, WRITE_VERBS } from './util.js';
 
 /**
  * A CustomResourceDefinition defines an API for the whole cluster: replacing or deleting one
  * deletes every object of that kind (certificates, policies, backups), and a conversion webhook
  * in it sees every such object.
  */
-export const crdWrite: Rule = {
+export const crdWrite = resourceAccessRule({
   meta: {
     id: 'crd-write',
     code: 'RBAC029',
@@ -18,14 +15,8 @@ export const crdWrite: Rule = {
     risk: 'medium',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsReaching(input, TARGETS)) {
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can create, change or delete CustomResourceDefinitions ${where(g)} ${via(g.grants)}: deleting one deletes every object of its kind, and a conversion webhook sees them all. Install CRDs with the add-ons that own them, through the platform pipeline`,
-        onlyNamed(g.grants, TARGETS) ? 'low' : 'medium',
-      );
-    }
-  },
-};
+  targets: [{ verbs: WRITE_VERBS, group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', clusterScoped: true }],
+  message: (g) =>
+    `${who(g)} can create, change or delete CustomResourceDefinitions ${where(g)} ${via(g.grants)}: deleting one deletes every object of its kind, and a conversion webhook sees them all. Install CRDs with the add-ons that own them, through the platform pipeline`,
+  namedRisk: 'low',
+});

@@ -1,6 +1,6 @@
 import { reportGroup, via, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { pairedGroups, pairWhere, partnersElsewhere, type Pair, type Target } from './util-b.js';
+import { pairedGroups, pairWhere, partnersElsewhere, type Pair, type Target } from './util.js';
 
 const GROUP = 'certificates.k8s.io';
 const APPROVE_SIGNERS: Target = { verbs: ['approve'], group: GROUP, resource: 'signers', clusterScoped: true };
@@ -26,8 +26,8 @@ export const csrApprove: Rule = {
     risk: 'critical',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const r of pairedGroups(input, PAIRS)) {
+  check(input, report, context) {
+    for (const r of pairedGroups(context, PAIRS)) {
       if (r.scopes.length === 0) continue;
       const g = r.group;
       const names = g.grants.flatMap((x) => x.rule.resourceNames ?? []);

@@ -1,5 +1,5 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
+import { via, where, who } from '../../analysis.js';
+import { resourceAccessRule } from './util.js';
 
 /**
  * `kubectl debug` adds an ephemeral container through `update`/`patch` on
@@ -7,7 +7,7 @@ import type { Rule } from '../../types.js';
  * service account, volumes and network, and its process namespace if asked. It is exec without
  * needing a shell in the image, and it is not covered by pods/exec rules.
  */
-export const ephemeralContainers: Rule = {
+export const ephemeralContainers = resourceAccessRule({
   meta: {
     id: 'ephemeral-containers',
     code: 'RBAC011',
@@ -16,9 +16,7 @@ export const ephemeralContainers: Rule = {
     risk: 'high',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers' }), { judged: 'rule' })) {
-      reportGroup(report, g, `${who(g)} can add ephemeral containers to running pods (kubectl debug) ${where(g)} ${via(g.grants)}: a container of any image inside the pod, with its service-account token, volumes and network. Grant it for an incident with expires, or debug from a copy of the pod (kubectl debug --copy-to) in a sandbox namespace`);
-    }
-  },
-};
+  targets: [{ verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers' }],
+  message: (g) =>
+    `${who(g)} can add ephemeral containers to running pods (kubectl debug) ${where(g)} ${via(g.grants)}: a container of any image inside the pod, with its service-account token, volumes and network. Grant it for an incident with expires, or debug from a copy of the pod (kubectl debug --copy-to) in a sandbox namespace`,
+});

@@ -1,6 +1,6 @@
 import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { lowerRisk, onlyNamed, pairedGroups, pairWhere, partnersElsewhere, RBAC_GROUP, type Pair } from './util-b.js';
+import { lowerRisk, onlyNamed, pairedGroups, pairWhere, partnersElsewhere, RBAC_GROUP, type Pair } from './util.js';
 
 const WRITE = ['create', 'update', 'patch'];
 
@@ -27,8 +27,8 @@ export const escalateVerb: Rule = {
     risk: 'critical',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const r of pairedGroups(input, ESCALATE_PAIRS)) {
+  check(input, report, context) {
+    for (const r of pairedGroups(context, ESCALATE_PAIRS)) {
       const g = r.group;
       const named = onlyNamed(g.grants, ESCALATE_PAIRS.map((p) => p.first));
       const which = named ? 'the named roles' : 'any role';

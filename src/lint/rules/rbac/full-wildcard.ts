@@ -1,6 +1,6 @@
-import { isFullWildcard, matching, reportGroup, via, where, who } from '../../analysis.js';
+import { isFullWildcard, reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { authoredRole } from './util-a.js';
+import { authoredGroups } from './util.js';
 
 /**
  * `*` verbs on `*` resources in `*` API groups is cluster-admin written by hand (or namespace admin
@@ -18,7 +18,7 @@ export const fullWildcard: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule, grant) => isFullWildcard(rule) && authoredRole(grant), { includeFullWildcard: true })) {
+    for (const g of authoredGroups(input, isFullWildcard)) {
       const clusterWide = g.clusterWide;
       const consequence = clusterWide
         ? 'that is cluster-admin: every Secret, RBAC, nodes, webhooks and every resource added later'

@@ -1,7 +1,7 @@
 import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
 import type { Grant, Rule } from '../../types.js';
-import { grantReach, listWords, privilegedScope, type Target } from './util-b.js';
+import { grantReach, listWords, privilegedScope, reachedBy, type Target } from './util.js';
 
 const AUTHN = 'authentication.k8s.io';
 const TARGETS: readonly Target[] = [
@@ -20,7 +20,7 @@ function reachesUserExtras(g: Grant): boolean {
 
 /** What the grant lets its subject impersonate, as findings name it. */
 function impersonated(g: Grant): string[] {
-  const out = TARGETS.filter((t) => grantReach(g, t) !== false).map((t) => t.resource);
+  const out = reachedBy(g, TARGETS);
   // Service accounts are namespaced: the impersonation filter asks for impersonate on
   // serviceaccounts in the account's namespace, so a Role grants its own namespace's accounts.
   if (grantReach(g, IMPERSONATE_SERVICE_ACCOUNTS) !== false) out.push(g.namespace === undefined ? 'service accounts' : `service accounts of ${g.namespace}`);

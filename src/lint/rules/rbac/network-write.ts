@@ -1,6 +1,5 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
-import { groupsReaching, listWords, onlyNamed, reachedLabels, WRITE_VERBS, type Target } from './util-b.js';
+import { via, where, who } from '../../analysis.js';
+import { listWords, resourceAccessRule, WRITE_VERBS, type Target } from './util.js';
 
 const GATEWAY = 'gateway.networking.k8s.io';
 const TARGETS: readonly Target[] = [
@@ -20,7 +19,7 @@ const TARGETS: readonly Target[] = [
  * may reach what: pointing a Service's endpoints elsewhere intercepts its traffic, deleting a
  * NetworkPolicy opens the namespace.
  */
-export const networkWrite: Rule = {
+export const networkWrite = resourceAccessRule({
   meta: {
     id: 'network-write',
     code: 'RBAC023',
@@ -29,14 +28,8 @@ export const networkWrite: Rule = {
     risk: 'medium',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsReaching(input, TARGETS)) {
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can create, change or delete ${listWords(reachedLabels(g.grants, TARGETS))} ${where(g)} ${via(g.grants)}: they can redirect or intercept traffic and remove network isolation. Deploy networking objects through the delivery pipeline, or grant read access only`,
-        onlyNamed(g.grants, TARGETS) ? 'low' : 'medium',
-      );
-    }
-  },
-};
+  targets: TARGETS,
+  message: (g, reached) =>
+    `${who(g)} can create, change or delete ${listWords(reached)} ${where(g)} ${via(g.grants)}: they can redirect or intercept traffic and remove network isolation. Deploy networking objects through the delivery pipeline, or grant read access only`,
+  namedRisk: 'low',
+});

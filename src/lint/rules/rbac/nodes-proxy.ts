@@ -1,5 +1,5 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
+import { via, where, who } from '../../analysis.js';
+import { resourceAccessRule } from './util.js';
 
 /**
  * The verbs the API server authorizes a proxied request with: GET is get, POST create, PUT update,
@@ -13,7 +13,7 @@ const VERBS = ['get', 'create', 'update', 'patch', 'delete'];
  * with little in the audit log. Nodes are cluster-scoped, so only cluster-wide grants give it; in
  * a RoleBinding the rule grants nothing and is not reported.
  */
-export const nodesProxy: Rule = {
+export const nodesProxy = resourceAccessRule({
   meta: {
     id: 'nodes-proxy',
     code: 'RBAC012',
@@ -22,9 +22,7 @@ export const nodesProxy: Rule = {
     risk: 'high',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of matching(input, (rule, grant) => grant.namespace === undefined && ruleGrants(rule, { verbs: VERBS, group: '', resource: 'nodes', subresource: 'proxy' }), { judged: 'rule' })) {
-      reportGroup(report, g, `${who(g)} can reach the kubelet API of every node through nodes/proxy ${where(g)} ${via(g.grants)}: it runs commands in any pod on those nodes, past pods/exec RBAC and with little in the audit log. Read node metrics through metrics.k8s.io or a monitoring agent instead`);
-    }
-  },
-};
+  targets: [{ verbs: VERBS, group: '', resource: 'nodes', subresource: 'proxy', clusterScoped: true }],
+  message: (g) =>
+    `${who(g)} can reach the kubelet API of every node through nodes/proxy ${where(g)} ${via(g.grants)}: it runs commands in any pod on those nodes, past pods/exec RBAC and with little in the audit log. Read node metrics through metrics.k8s.io or a monitoring agent instead`,
+});

@@ -1,6 +1,6 @@
 import { groupsWhere, reportGroup, via, who } from '../../analysis.js';
 import type { Grant, Rule } from '../../types.js';
-import { besideFullWildcard } from './util-b.js';
+import { besideFullWildcard } from './util.js';
 
 /** `*` and `/*` match every path; nonResourceURLs mean nothing in a namespace. */
 function wildcardUrls(g: Grant): boolean {
@@ -22,8 +22,8 @@ export const nonresourceWildcard: Rule = {
     risk: 'low',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsWhere(input, wildcardUrls, (x) => !besideFullWildcard(input, x), 'rule')) {
+  check(input, report, context) {
+    for (const g of groupsWhere(input, wildcardUrls, (x) => !besideFullWildcard(context, x), 'rule')) {
       const verbs = [...new Set(g.grants.flatMap((x) => x.rule.verbs))].sort().join(', ');
       reportGroup(
         report,

@@ -1,18 +1,12 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
-import { groupsReaching, listWords, reachedLabels, type Target } from './util-b.js';
-
-const TARGETS: readonly Target[] = [
-  { verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'status' },
-  { verbs: ['update', 'patch'], group: '', resource: 'nodes', subresource: 'status', clusterScoped: true },
-];
+import { via, where, who } from '../../analysis.js';
+import { listWords, resourceAccessRule } from './util.js';
 
 /**
  * Status is what the kubelet reports: forging a pod's status (its IP, readiness) pulls traffic to
  * other addresses or out of rotation; forging a node's status (capacity, conditions, addresses)
  * steers the scheduler and the API server's connections to the kubelet.
  */
-export const podNodeStatus: Rule = {
+export const podNodeStatus = resourceAccessRule({
   meta: {
     id: 'pod-node-status',
     code: 'RBAC025',
@@ -21,13 +15,10 @@ export const podNodeStatus: Rule = {
     risk: 'low',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsReaching(input, TARGETS)) {
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can update ${listWords(reachedLabels(g.grants, TARGETS))} ${where(g)} ${via(g.grants)}: forged status moves traffic and scheduling decisions. Leave status to the kubelet and controllers`,
-      );
-    }
-  },
-};
+  targets: [
+    { verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'status' },
+    { verbs: ['update', 'patch'], group: '', resource: 'nodes', subresource: 'status', clusterScoped: true },
+  ],
+  message: (g, reached) =>
+    `${who(g)} can update ${listWords(reached)} ${where(g)} ${via(g.grants)}: forged status moves traffic and scheduling decisions. Leave status to the kubelet and controllers`,
+});

@@ -1,11 +1,11 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
+import { via, where, who } from '../../analysis.js';
+import { resourceAccessRule } from './util.js';
 
 /**
  * `kubectl exec` is `create` (and, over websockets, `get`) on `pods/exec`: a shell in any container
  * of the namespace, with its service-account token, mounted Secrets and network position.
  */
-export const podsExec: Rule = {
+export const podsExec = resourceAccessRule({
   meta: {
     id: 'pods-exec',
     code: 'RBAC008',
@@ -14,9 +14,7 @@ export const podsExec: Rule = {
     risk: 'high',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'exec' }), { judged: 'rule' })) {
-      reportGroup(report, g, `${who(g)} can exec into pods ${where(g)} ${via(g.grants)}: a shell with the pod's service-account token and Secrets. Grant it for an incident with expires, or use a profile without pods/exec`);
-    }
-  },
-};
+  targets: [{ verbs: ['create', 'get'], group: '', resource: 'pods', subresource: 'exec' }],
+  message: (g) =>
+    `${who(g)} can exec into pods ${where(g)} ${via(g.grants)}: a shell with the pod's service-account token and Secrets. Grant it for an incident with expires, or use a profile without pods/exec`,
+});

@@ -1,7 +1,7 @@
 import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
 import type { Grant, Rule } from '../../types.js';
-import { grantReach, listWords, onlyNamed, WRITE_VERBS, type Target } from './util-b.js';
+import { listWords, onlyNamed, reachedBy, WRITE_VERBS, type Target } from './util.js';
 
 const target = (group: string, resource: string, clusterScoped: boolean, engine: string): Target => ({ verbs: WRITE_VERBS, group, resource, clusterScoped, label: `${engine} ${resource}` });
 
@@ -28,7 +28,7 @@ function writesConstraints(g: Grant): boolean {
 }
 
 function written(g: Grant): string[] {
-  const out = TARGETS.filter((t) => grantReach(g, t) !== false).map((t) => t.label!);
+  const out = reachedBy(g, TARGETS);
   if (writesConstraints(g)) out.push('Gatekeeper constraints');
   return out;
 }

@@ -1,8 +1,7 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
+import { via, where, who } from '../../analysis.js';
 import { BIND_PAIRS } from './bind-verb.js';
 import { ESCALATE_PAIRS } from './escalate-verb.js';
-import { grantReach, groupsReaching, listWords, onlyNamed, pairedGroups, RBAC_GROUP, reachedLabels, type Target } from './util-b.js';
+import { grantReach, listWords, pairedGroups, RBAC_GROUP, resourceAccessRule, type Target } from './util.js';
 
 const WRITE = ['create', 'update', 'patch'];
 const TARGETS: readonly Target[] = [
@@ -19,7 +18,7 @@ const ESCALATION = [...ESCALATE_PAIRS, ...BIND_PAIRS].map((p) => p.first);
  * outlive the grant that allowed it. Rules that carry escalate or bind, and the writes that complete
  * such a path, are left to escalate-verb and bind-verb.
  */
-export const rbacWrite: Rule = {
+export const rbacWrite = resourceAccessRule({
   meta: {
     id: 'rbac-write',
     code: 'RBAC015',
@@ -28,17 +27,14 @@ export const rbacWrite: Rule = {
     risk: 'medium',
     category: 'rbac',
   },
-  check(input, report) {
+  targets: TARGETS,
+  skip: (context) => {
     // The other half of an escalate or bind path is part of that finding.
-    const partners = new Set([...pairedGroups(input, ESCALATE_PAIRS), ...pairedGroups(input, BIND_PAIRS)].filter((r) => r.scopes.length > 0).flatMap((r) => r.partners));
-    for (const g of groupsReaching(input, TARGETS, (x) => !partners.has(x) && !ESCALATION.some((t) => grantReach(x, t) !== false))) {
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can create or change ${listWords(reachedLabels(g.grants, TARGETS))} ${where(g)} ${via(g.grants)}: they can pass their permissions to anyone, and what they create outlives this grant. Let eks-access generate RBAC objects from the access files instead`,
-        // The API server's escalation check caps what they can write at what they hold: sharing, not escalation.
-        onlyNamed(g.grants, TARGETS) ? 'low' : 'medium',
-      );
-    }
+    const partners = new Set([...pairedGroups(context, ESCALATE_PAIRS), ...pairedGroups(context, BIND_PAIRS)].filter((r) => r.scopes.length > 0).flatMap((r) => r.partners));
+    return (x) => partners.has(x) || ESCALATION.some((t) => grantReach(x, t) !== false);
   },
-};
+  message: (g, reached) =>
+    `${who(g)} can create or change ${listWords(reached)} ${where(g)} ${via(g.grants)}: they can pass their permissions to anyone, and what they create outlives this grant. Let eks-access generate RBAC objects from the access files instead`,
+  // The API server's escalation check caps what they can write at what they hold: sharing, not escalation.
+  namedRisk: 'low',
+});

@@ -1,8 +1,9 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
-import type { Grant, Risk, Rule } from '../../types.js';
-import { allNamed, maxRisk, named, namesOf } from './util-a.js';
+import { via, where, who } from '../../analysis.js';
+import type { Grant, Risk } from '../../types.js';
+import { maxRisk, named, namesOf, resourceAccessRule, type Target } from './util.js';
 
-const READ = ['get', 'list', 'watch'] as const;
+/** One target per verb, labelled with it: findings list the read verbs granted. */
+const READ: readonly Target[] = ['get', 'list', 'watch'].map((verb) => ({ verbs: [verb], group: '', resource: 'secrets', label: verb }));
 
 /** Named Secrets of one namespace are the narrow way (an app's own credentials): low, info. */
 function riskOf(g: Grant): Risk {
@@ -18,7 +19,7 @@ function riskOf(g: Grant): Risk {
  * namespace, and low in one namespace) decides the severity: a named Secret granted on purpose
  * does not fail CI (Checkov's ReadAllSecrets passes it too).
  */
-export const readSecrets: Rule = {
+export const readSecrets = resourceAccessRule({
   meta: {
     id: 'read-secrets',
     code: 'RBAC005',
@@ -27,14 +28,10 @@ export const readSecrets: Rule = {
     risk: 'critical',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of matching(input, (rule) => ruleGrants(rule, { verbs: READ, group: '', resource: 'secrets' }), { judged: 'rule' })) {
-      const verbs = READ.filter((verb) => g.grants.some((x) => ruleGrants(x.rule, { verbs: [verb], group: '', resource: 'secrets' })));
-      const risk = maxRisk(g.grants.map(riskOf));
-      const message = allNamed(g)
-        ? `${who(g)} can read the Secrets ${namesOf(g)} (${verbs.join(', ')}) ${where(g)} ${via(g.grants)}. Named Secrets are the narrow way to do it; keep the list short and the grant time-boxed with expires`
-        : `${who(g)} can read every Secret (${verbs.join(', ')}) ${where(g)} ${via(g.grants)}: service-account tokens, database and registry passwords, TLS keys, now and in future. Name the Secrets needed with resourceNames, or use a role without secrets (the built-in view role has none)`;
-      reportGroup(report, g, message, risk);
-    }
-  },
-};
+  targets: READ,
+  message: (g, verbs, allNamed) =>
+    allNamed
+      ? `${who(g)} can read the Secrets ${namesOf(g)} (${verbs.join(', ')}) ${where(g)} ${via(g.grants)}. Named Secrets are the narrow way to do it; keep the list short and the grant time-boxed with expires`
+      : `${who(g)} can read every Secret (${verbs.join(', ')}) ${where(g)} ${via(g.grants)}: service-account tokens, database and registry passwords, TLS keys, now and in future. Name the Secrets needed with resourceNames, or use a role without secrets (the built-in view role has none)`,
+  risk: (g) => maxRisk(g.grants.map(riskOf)),
+});

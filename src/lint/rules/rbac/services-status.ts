@@ -1,15 +1,12 @@
-import { reportGroup, via, where, who } from '../../analysis.js';
-import type { Rule } from '../../types.js';
-import { groupsReaching, onlyNamed, type Target } from './util-b.js';
-
-const TARGETS: readonly Target[] = [{ verbs: ['update', 'patch'], group: '', resource: 'services', subresource: 'status' }];
+import { via, where, who } from '../../analysis.js';
+import { resourceAccessRule } from './util.js';
 
 /**
  * Writing services/status sets a LoadBalancer's ingress IP, which kube-proxy then routes to the
  * Service on every node: traffic for that IP anywhere in the cluster is intercepted
  * (CVE-2020-8554, unfixed by design).
  */
-export const servicesStatus: Rule = {
+export const servicesStatus = resourceAccessRule({
   meta: {
     id: 'services-status',
     code: 'RBAC024',
@@ -18,14 +15,8 @@ export const servicesStatus: Rule = {
     risk: 'medium',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of groupsReaching(input, TARGETS)) {
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can update services/status ${where(g)} ${via(g.grants)}: a forged LoadBalancer ingress IP makes every node send traffic for that IP to their Service (CVE-2020-8554). Leave Service status to the load-balancer controller`,
-        onlyNamed(g.grants, TARGETS) ? 'low' : 'medium',
-      );
-    }
-  },
-};
+  targets: [{ verbs: ['update', 'patch'], group: '', resource: 'services', subresource: 'status' }],
+  message: (g) =>
+    `${who(g)} can update services/status ${where(g)} ${via(g.grants)}: a forged LoadBalancer ingress IP makes every node send traffic for that IP to their Service (CVE-2020-8554). Leave Service status to the load-balancer controller`,
+  namedRisk: 'low',
+});

@@ -1,6 +1,6 @@
 import { reportGroup, via, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { pairedGroups, partnersElsewhere, PRIVILEGED_NAMESPACES, type Pair } from './util-b.js';
+import { pairedGroups, partnersElsewhere, PRIVILEGED_NAMESPACES, type Pair } from './util.js';
 
 const PAIRS: readonly Pair[] = [
   {
@@ -27,9 +27,9 @@ export const stealPods: Rule = {
     risk: 'high',
     category: 'rbac',
   },
-  check(input, report) {
+  check(input, report, context) {
     const sets = (s: { namespace?: string | undefined }) => s.namespace === undefined || PRIVILEGED_NAMESPACES.includes(s.namespace);
-    for (const r of pairedGroups(input, PAIRS, { sets })) {
+    for (const r of pairedGroups(context, PAIRS, { sets })) {
       if (r.scopes.length === 0) continue;
       const g = r.group;
       reportGroup(

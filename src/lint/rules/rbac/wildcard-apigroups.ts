@@ -1,6 +1,6 @@
-import { matching, reportGroup, via, where, who } from '../../analysis.js';
+import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Rule } from '../../types.js';
-import { authoredRole, shortList } from './util-a.js';
+import { authoredGroups, shortList } from './util.js';
 
 /**
  * `*` in apiGroups applies the rule to every group that has a resource of that name, including
@@ -18,7 +18,7 @@ export const wildcardApigroups: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    const hits = matching(input, (rule, grant) => authoredRole(grant) && (rule.apiGroups ?? []).includes('*') && (rule.resources ?? []).length > 0 && !(rule.resources ?? []).includes('*'));
+    const hits = authoredGroups(input, (rule) => (rule.apiGroups ?? []).includes('*') && (rule.resources ?? []).length > 0 && !(rule.resources ?? []).includes('*'));
     for (const g of hits) {
       const resources = shortList(g.grants.flatMap((x) => x.rule.resources ?? []));
       reportGroup(

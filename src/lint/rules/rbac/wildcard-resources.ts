@@ -1,6 +1,6 @@
-import { matching, reportGroup, via, where, who } from '../../analysis.js';
+import { reportGroup, via, where, who } from '../../analysis.js';
 import type { Grant, Risk, Rule } from '../../types.js';
-import { authoredRole, maxRisk, named, quoted, shortList } from './util-a.js';
+import { authoredGroups, maxRisk, named, quoted, shortList } from './util.js';
 
 /** Verbs that make `*` resources dangerous: reading everything (secrets) or changing anything. */
 const VERBS = ['*', 'get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'impersonate'];
@@ -26,7 +26,7 @@ export const wildcardResources: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    const hits = matching(input, (rule, grant) => authoredRole(grant) && (rule.resources ?? []).includes('*') && rule.verbs.some((v) => VERBS.includes(v)));
+    const hits = authoredGroups(input, (rule) => (rule.resources ?? []).includes('*') && rule.verbs.some((v) => VERBS.includes(v)));
     for (const g of hits) {
       const groups = quoted(g.grants.flatMap((x) => x.rule.apiGroups ?? []));
       const verbList = g.grants.flatMap((x) => x.rule.verbs.filter((v) => VERBS.includes(v)));

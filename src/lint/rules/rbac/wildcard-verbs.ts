@@ -1,30 +1,24 @@
-import { matching, reportGroup, ruleGrants, via, where, who } from '../../analysis.js';
+import { reportGroup, via, where, who } from '../../analysis.js';
 import type { PolicyRule } from '../../../model/types.js';
 import type { Risk, Rule } from '../../types.js';
-import { authoredRole, maxRisk, named, shortList } from './util-a.js';
+import { authoredGroups, maxRisk, named, reach, shortList, WORKLOADS, type Target } from './util.js';
 
 /** Resources on which `*` verbs are critical (Trivy KSV-0045's list), by API group. */
-const SENSITIVE: readonly [string, string][] = [
+const SENSITIVE: readonly (readonly [string, string])[] = [
   ['', 'secrets'],
-  ['', 'pods'],
-  ['', 'replicationcontrollers'],
   ['', 'users'],
   ['', 'groups'],
-  ['apps', 'deployments'],
-  ['apps', 'daemonsets'],
-  ['apps', 'statefulsets'],
-  ['apps', 'replicasets'],
-  ['batch', 'jobs'],
-  ['batch', 'cronjobs'],
+  ...WORKLOADS,
   ['rbac.authorization.k8s.io', 'roles'],
   ['rbac.authorization.k8s.io', 'clusterroles'],
   ['rbac.authorization.k8s.io', 'rolebindings'],
   ['rbac.authorization.k8s.io', 'clusterrolebindings'],
 ];
+const SENSITIVE_TARGETS: readonly Target[] = SENSITIVE.map(([group, resource]) => ({ verbs: ['*'], group, resource }));
 
 function riskOf(rule: PolicyRule): Risk {
   if (named(rule)) return 'medium';
-  return SENSITIVE.some(([group, resource]) => ruleGrants(rule, { verbs: ['*'], group, resource })) ? 'critical' : 'high';
+  return SENSITIVE_TARGETS.some((t) => reach(rule, t) !== false) ? 'critical' : 'high';
 }
 
 /**
@@ -43,7 +37,7 @@ export const wildcardVerbs: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of matching(input, (rule, grant) => authoredRole(grant) && rule.verbs.includes('*') && (rule.resources ?? []).length > 0)) {
+    for (const g of authoredGroups(input, (rule) => rule.verbs.includes('*') && (rule.resources ?? []).length > 0)) {
       const listed = g.grants.flatMap((x) => x.rule.resources ?? []);
       const resources = listed.includes('*') ? 'every resource' : shortList(listed);
       reportGroup(

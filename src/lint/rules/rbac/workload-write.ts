@@ -1,31 +1,14 @@
-import { matching, reportGroup, ruleGrants, ruleMemo, via, where, who } from '../../analysis.js';
-import type { PolicyRule } from '../../../model/types.js';
-import type { Grant, Risk, Rule } from '../../types.js';
-import { maxRisk, named, shortList, wideOrKubeSystem } from './util-a.js';
+import { via, where, who } from '../../analysis.js';
+import type { Grant, Risk } from '../../types.js';
+import { maxRisk, named, reach, resourceAccessRule, shortList, wideOrKubeSystem, WORKLOADS, type Target } from './util.js';
 
 /** Pods and the controllers that make pods from a template, by API group. */
-const WORKLOADS: readonly [string, string][] = [
-  ['', 'pods'],
-  ['', 'replicationcontrollers'],
-  ['apps', 'deployments'],
-  ['apps', 'daemonsets'],
-  ['apps', 'statefulsets'],
-  ['apps', 'replicasets'],
-  ['batch', 'jobs'],
-  ['batch', 'cronjobs'],
-  ['extensions', 'deployments'],
-  ['extensions', 'daemonsets'],
-  ['extensions', 'replicasets'],
-];
+const KINDS: readonly (readonly [string, string])[] = [...WORKLOADS, ['extensions', 'deployments'], ['extensions', 'daemonsets'], ['extensions', 'replicasets']];
 
-/** The workload kinds the rule lets its subject create or change (create never applies to named rules). */
-const writable = ruleMemo((rule: PolicyRule): string[] => {
-  const verbs = named(rule) ? ['update', 'patch'] : ['create', 'update', 'patch'];
-  return [...new Set(WORKLOADS.filter(([group, resource]) => ruleGrants(rule, { verbs, group, resource })).map(([, resource]) => resource))];
-});
-
-/** Does the rule let its subject create workloads of every name? */
-const creates = ruleMemo((rule: PolicyRule): boolean => !named(rule) && WORKLOADS.some(([group, resource]) => ruleGrants(rule, { verbs: ['create'], group, resource })));
+/** Creating or changing workloads (create never applies to named rules: see `reach`). */
+const WRITE: readonly Target[] = KINDS.map(([group, resource]) => ({ verbs: ['create', 'update', 'patch'], group, resource }));
+/** Creating workloads of every name. */
+const CREATE: readonly Target[] = KINDS.map(([group, resource]) => ({ verbs: ['create'], group, resource }));
 
 function riskOf(g: Grant): Risk {
   return wideOrKubeSystem(g) && !named(g.rule) ? 'high' : 'medium';
@@ -36,7 +19,7 @@ function riskOf(g: Grant): Risk {
  * create or change pods, or the controllers that stamp them out, can run anything as any service
  * account of the namespace and read the Secrets it can mount. Deletion is left to broad-delete.
  */
-export const workloadWrite: Rule = {
+export const workloadWrite = resourceAccessRule({
   meta: {
     id: 'workload-write',
     code: 'RBAC007',
@@ -45,16 +28,8 @@ export const workloadWrite: Rule = {
     risk: 'medium',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of matching(input, (rule) => writable(rule).length > 0, { judged: 'rule' })) {
-      const kinds = shortList(g.grants.flatMap((x) => writable(x.rule)), 8);
-      const createsAny = g.grants.some((x) => creates(x.rule));
-      reportGroup(
-        report,
-        g,
-        `${who(g)} can ${createsAny ? 'create or change' : 'change'} ${kinds} ${where(g)} ${via(g.grants)}: a pod template picks the image, the command and any service account there, and mounts its Secrets, so this is everything those service accounts can do. Let a deployment pipeline make these changes, and give people read access plus */scale`,
-        maxRisk(g.grants.map(riskOf)),
-      );
-    }
-  },
-};
+  targets: WRITE,
+  message: (g, kinds) =>
+    `${who(g)} can ${g.grants.some((x) => CREATE.some((t) => reach(x.rule, t) !== false)) ? 'create or change' : 'change'} ${shortList(kinds, 8)} ${where(g)} ${via(g.grants)}: a pod template picks the image, the command and any service account there, and mounts its Secrets, so this is everything those service accounts can do. Let a deployment pipeline make these changes, and give people read access plus */scale`,
+  risk: (g) => maxRisk(g.grants.map(riskOf)),
+});

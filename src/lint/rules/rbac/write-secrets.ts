@@ -1,17 +1,6 @@
-import { matching, reportGroup, ruleGrants, ruleGrantsAllNames, via, where, who } from '../../analysis.js';
-import type { PolicyRule } from '../../../model/types.js';
-import type { Grant, Risk, Rule } from '../../types.js';
-import { allNamed, maxRisk, named, namesOf, wideOrKubeSystem } from './util-a.js';
-
-/**
- * Does the rule let its subject create or change Secrets? `create` is never limited by
- * resourceNames (the name is not known when it is authorized), so a named rule only counts for
- * update and patch.
- */
-function writesSecrets(rule: PolicyRule): boolean {
-  if (named(rule)) return ruleGrants(rule, { verbs: ['update', 'patch'], group: '', resource: 'secrets' });
-  return ruleGrantsAllNames(rule, { verbs: ['create', 'update', 'patch'], group: '', resource: 'secrets' });
-}
+import { via, where, who } from '../../analysis.js';
+import type { Grant, Risk } from '../../types.js';
+import { maxRisk, named, namesOf, resourceAccessRule, wideOrKubeSystem } from './util.js';
 
 function riskOf(g: Grant): Risk {
   if (named(g.rule)) return 'medium';
@@ -24,7 +13,7 @@ function riskOf(g: Grant): Risk {
  * credentials or certificates that workloads trust. Cluster-wide or in kube-system it reaches the
  * control components' service accounts: critical.
  */
-export const writeSecrets: Rule = {
+export const writeSecrets = resourceAccessRule({
   meta: {
     id: 'write-secrets',
     code: 'RBAC006',
@@ -33,12 +22,12 @@ export const writeSecrets: Rule = {
     risk: 'high',
     category: 'rbac',
   },
-  check(input, report) {
-    for (const g of matching(input, (rule) => writesSecrets(rule), { judged: 'rule' })) {
-      const message = allNamed(g)
-        ? `${who(g)} can change the Secrets ${namesOf(g)} ${where(g)} ${via(g.grants)}: workloads that mount them trust whatever is written there. Keep the list short and the grant time-boxed with expires, or rotate them from a pipeline`
-        : `${who(g)} can create or change Secrets ${where(g)} ${via(g.grants)}: a new Secret of type kubernetes.io/service-account-token gets a token for any service account there, and changed credentials or certificates redirect the workloads that use them. Name the Secrets with resourceNames (update, patch), or manage them from a pipeline`;
-      reportGroup(report, g, message, maxRisk(g.grants.map(riskOf)));
-    }
-  },
-};
+  // `create` is never limited by resourceNames (the name is not known when it is authorized), so a
+  // named rule only counts for update and patch (see `reach`).
+  targets: [{ verbs: ['create', 'update', 'patch'], group: '', resource: 'secrets' }],
+  message: (g, _, allNamed) =>
+    allNamed
+      ? `${who(g)} can change the Secrets ${namesOf(g)} ${where(g)} ${via(g.grants)}: workloads that mount them trust whatever is written there. Keep the list short and the grant time-boxed with expires, or rotate them from a pipeline`
+      : `${who(g)} can create or change Secrets ${where(g)} ${via(g.grants)}: a new Secret of type kubernetes.io/service-account-token gets a token for any service account there, and changed credentials or certificates redirect the workloads that use them. Name the Secrets with resourceNames (update, patch), or manage them from a pipeline`,
+  risk: (g) => maxRisk(g.grants.map(riskOf)),
+});

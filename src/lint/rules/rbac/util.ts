@@ -1,19 +1,34 @@
 /**
- * Helpers shared by the RBAC013-RBAC033 rules: exact request matching (including the cases where
- * `resourceNames` cannot restrict a verb), the scope in which a grant of a cluster-scoped resource
- * means anything, and the words their findings use.
+ * Helpers of the RBAC rules. One vocabulary for what a rule looks for: a `Target` (these verbs on
+ * this group/resource[/subresource]), with `reach` telling how much of it a rule allows (every
+ * object, only named ones, or nothing, including the cases where `resourceNames` cannot restrict a
+ * verb). Around it: grant groups that reach targets, pairs of permissions judged together, the
+ * scope in which a grant of a cluster-scoped resource means anything, risk per finding, and the
+ * words findings use.
  */
 import { placeKey, type Source } from '../../../diagnostics.js';
 import type { PolicyRule } from '../../../model/types.js';
 import { ruleAllowsSomeNames } from '../../../rbac/match.js';
-import { groupsAt, groupsWhere, isFullWildcard, leftToAdminRules, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
+import { groupsAt, groupsWhere, isFullWildcard, leftToAdminRules, reportGroup, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
 import { grantIndex, positionsWhere, ruleFacts } from '../../grant-index.js';
-import type { Grant, LintInput, Risk } from '../../types.js';
+import type { Grant, LintInput, Risk, Rule, RuleContext, RuleMeta } from '../../types.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** The verbs that change or remove objects. */
 export const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'] as const;
+
+/** Pods and the controllers that stamp pods out of a template, by API group (`extensions` aside). */
+export const WORKLOADS: readonly (readonly [string, string])[] = [
+  ['', 'pods'],
+  ['', 'replicationcontrollers'],
+  ['apps', 'deployments'],
+  ['apps', 'daemonsets'],
+  ['apps', 'statefulsets'],
+  ['apps', 'replicasets'],
+  ['batch', 'jobs'],
+  ['batch', 'cronjobs'],
+];
 
 /** The namespaces whose service accounts and objects run the cluster itself. */
 export const PRIVILEGED_NAMESPACES: readonly string[] = ['kube-system'];
@@ -82,6 +97,11 @@ export function listWords(words: readonly string[]): string {
   return `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]!}`;
 }
 
+/** The labels of the targets the grant reaches, in the order of `targets`. */
+export function reachedBy(g: Grant, targets: readonly Target[]): string[] {
+  return targets.filter((t) => grantReach(g, t) !== false).map(label);
+}
+
 /** The labels of every target some grant of the group reaches. */
 export function reachedLabels(grants: readonly Grant[], targets: readonly Target[]): string[] {
   const kinds = judgedAlike(grants);
@@ -133,14 +153,62 @@ function notAdmin(keep?: (g: Grant) => boolean): (g: Grant) => boolean {
 
 /**
  * Grant groups (one per place in the input) whose grants reach some target, keeping those grants.
- * Like `matching`, the platform's full wildcards (cluster-admin) are left to the admin rules. `keep`
- * is asked for every grant that reaches a target.
+ * The platform's full wildcards (cluster-admin) are left to the admin rules (see
+ * `leftToAdminRules`). `keep` is asked for every grant that reaches a target.
  */
 export function groupsReaching(input: LintInput, targets: readonly Target[], keep?: (g: Grant) => boolean): GrantGroup[] {
   return groupsWhere(input, reachesSome(targets), notAdmin(keep), 'rule');
 }
 
-const FULL_WILDCARD_KEYS = Symbol('full wildcard grants');
+/**
+ * Grant groups of the roles and rules someone wrote (see `authoredRole`) whose rule satisfies
+ * `test`, keeping those grants: how a rule is written (its wildcards) is judged on those only.
+ * `test` is asked once per kind of grant and must look at nothing but the rule.
+ */
+export function authoredGroups(input: LintInput, test: (rule: PolicyRule) => boolean): GrantGroup[] {
+  return groupsWhere(input, (g) => authoredRole(g) && test(g.rule));
+}
+
+/** A rule that reports access to resources: see `resourceAccessRule`. */
+export interface ResourceAccess {
+  meta: RuleMeta;
+  /** What the rule looks for: every grant group that reaches one of these is reported, once. */
+  targets: readonly Target[];
+  /**
+   * The finding's message. `reached`: what findings call the targets the group reaches, in the
+   * order of `targets`; `named`: every grant of the group reaches them for named objects only.
+   */
+  message: (g: GrantGroup, reached: string[], named: boolean) => string;
+  /** The risk when `named`; otherwise the rule's. Without it (and without `risk`), always the rule's. */
+  namedRisk?: Risk;
+  /** The risk of each finding, when it depends on more than `named` (scope, resource names). */
+  risk?: (g: GrantGroup, named: boolean) => Risk;
+  /**
+   * Grants that reach a target but are left to other rules. Called once per lint run; the test it
+   * returns is asked for every grant that reaches a target.
+   */
+  skip?: (context: RuleContext) => (g: Grant) => boolean;
+}
+
+/**
+ * A rule whose whole logic is "these verbs on these resources": it reports each grant group that
+ * reaches `targets` (see `groupsReaching`), with `message`, at a lower risk when only named
+ * objects are reached. The rule file is then its metadata, its targets and its message.
+ */
+export function resourceAccessRule(spec: ResourceAccess): Rule {
+  const { meta, targets, message, namedRisk, risk, skip } = spec;
+  return {
+    meta,
+    check(input, report, context) {
+      const skipped = skip?.(context);
+      for (const g of groupsReaching(input, targets, skipped && ((x) => !skipped(x)))) {
+        const named = onlyNamed(g.grants, targets);
+        const level = risk ? risk(g, named) : namedRisk !== undefined ? (named ? namedRisk : meta.risk) : undefined;
+        reportGroup(report, g, message(g, reachedLabels(g.grants, targets), named), level);
+      }
+    },
+  };
+}
 
 /** What `besideFullWildcard` compares: subject, scope, role and binding on one cluster. */
 function besideKey(g: Grant): string {
@@ -151,13 +219,11 @@ function besideKey(g: Grant): string {
  * Does the same role, granted to the same subject in the same scope, also give everything
  * (cluster-admin, system:masters)? Then its other rules add nothing worth a finding.
  */
-export function besideFullWildcard(input: LintInput, g: Grant): boolean {
-  const index = grantIndex(input);
-  let keys = index.cache.get(FULL_WILDCARD_KEYS) as Set<string> | undefined;
-  if (!keys) {
-    keys = new Set(positionsWhere(index, (x) => isFullWildcard(x.rule), leftToAdminRules, 'rule').map((i) => besideKey(index.grants[i]!)));
-    index.cache.set(FULL_WILDCARD_KEYS, keys);
-  }
+export function besideFullWildcard(context: RuleContext, g: Grant): boolean {
+  const keys = context.once(besideFullWildcard, () => {
+    const index = grantIndex(context.input);
+    return new Set(positionsWhere(index, (x) => isFullWildcard(x.rule), leftToAdminRules, 'rule').map((i) => besideKey(index.grants[i]!)));
+  });
   return keys.size > 0 && keys.has(besideKey(g));
 }
 
@@ -188,12 +254,14 @@ export interface PairResult {
  * subject's permission sets (cluster-wide, and each namespace with the cluster-wide grants).
  * The platform's full wildcards count on neither side: whoever holds one has the admin rules' findings.
  */
-export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: { sets?: (s: PermissionSet) => boolean } = {}): PairResult[] {
+export function pairedGroups(context: RuleContext, pairs: readonly Pair[], options: { sets?: (s: PermissionSet) => boolean } = {}): PairResult[] {
+  // The same pairs are asked by several rules (escalate-verb, bind-verb, rbac-write): once per run.
+  if (options.sets) return findPairs(context.input, pairs, options.sets);
+  return context.once(pairs, () => findPairs(context.input, pairs));
+}
+
+function findPairs(input: LintInput, pairs: readonly Pair[], sets?: (s: PermissionSet) => boolean): PairResult[] {
   const index = grantIndex(input);
-  // The same pairs are asked by several rules (escalate-verb, bind-verb, rbac-write).
-  const cacheKey = options.sets ? undefined : pairs;
-  const cached = cacheKey && (index.cache.get(cacheKey) as PairResult[] | undefined);
-  if (cached) return cached;
   const firstPositions = positionsWhere(index, reachesSome(pairs.map((p) => p.first)), notAdmin(), 'rule');
   const groups = groupsAt(input, firstPositions);
   const results = new Map<number, PairResult>();
@@ -208,7 +276,7 @@ export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: 
   // Each group belongs to one holder, so only that holder's sets (in their order) can complete it.
   for (const holder of holders) {
     for (const { set, positions } of byHolder[holder]!) {
-      if (options.sets && !options.sets(set)) continue;
+      if (sets && !sets(set)) continue;
       const mine = new Map<number, Grant[]>();
       for (const i of positions) {
         const id = index.groupOf[i]!;
@@ -233,9 +301,7 @@ export function pairedGroups(input: LintInput, pairs: readonly Pair[], options: 
       }
     }
   }
-  const out = [...results.values()];
-  if (cacheKey) index.cache.set(cacheKey, out);
-  return out;
+  return [...results.values()];
 }
 
 /** "cluster-wide on prod" when the pair holds cluster-wide, else "in a, b on prod". */
@@ -251,4 +317,54 @@ export function partnersElsewhere(r: PairResult): string {
   if (others.length === 0) return '';
   const places = [...new Set(others.map((g) => `${g.at.file}:${g.at.line}`))].sort();
   return `, together with ${via(others).replace(/^through /, '')} (${places.join(', ')})`;
+}
+
+/* ---------- risk, and short lists for messages ---------- */
+
+const ORDER: readonly Risk[] = ['low', 'medium', 'high', 'critical'];
+
+/** The highest of the risks (a group is as dangerous as its worst grant). */
+export function maxRisk(risks: Iterable<Risk>): Risk {
+  let best: Risk = 'low';
+  for (const r of risks) if (ORDER.indexOf(r) > ORDER.indexOf(best)) best = r;
+  return best;
+}
+
+/** Does the rule name objects (`resourceNames`), which limits it to those objects? */
+export function named(rule: PolicyRule): boolean {
+  return (rule.resourceNames?.length ?? 0) > 0;
+}
+
+/** "a, b, c" with at most `max` items, then "...". */
+export function shortList(items: Iterable<string>, max = 6): string {
+  const all = [...new Set(items)].sort();
+  return all.length > max ? `${all.slice(0, max).join(', ')}, ...` : all.join(', ');
+}
+
+/** Quoted, for values like `*` and `""` that read badly bare. */
+export function quoted(items: Iterable<string>): string {
+  return [...new Set(items)].sort().map((s) => JSON.stringify(s)).join(', ');
+}
+
+/** The resource names the group's rules are limited to, if every rule is limited. */
+export function allNamed(g: GrantGroup): boolean {
+  return g.grants.every((x) => named(x.rule));
+}
+
+/** Is the grant in the cluster-wide scope or in kube-system (the privileged namespace)? */
+export function wideOrKubeSystem(g: Grant): boolean {
+  return g.namespace === undefined || g.namespace === 'kube-system';
+}
+
+/** Names from resourceNames across the group, for messages. */
+export function namesOf(g: GrantGroup): string {
+  return shortList(g.grants.flatMap((x) => x.rule.resourceNames ?? []));
+}
+
+/**
+ * Was the granted role written by the user (so its wildcards are theirs to fix)? Whatever it is
+ * called: only roles the input recognises as the platform's by content are not.
+ */
+export function authoredRole(g: Grant): boolean {
+  return !g.role.builtin;
 }
