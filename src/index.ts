@@ -36,7 +36,8 @@ export type { OutputFile } from './emit/common.js';
 export { addFiles, checkOutputFolder, compareOutput, compareWithFolder, patchOf, readTree, writeOutput, WriteError, type Change, type WriteOptions } from './write/writer.js';
 
 // can-i and who-can: the offline authorizer, over the access folder's RBAC or over manifests.
-export { authorize, makeBundle, whoCan, type Bundle, type BundleBinding, type Decision, type Holder, type Request, type UserInfo } from './rbac/engine.js';
+export { authorize, bundleOf, makeBundle, whoCan, type Bundle, type Decision, type Holder, type Request, type UserInfo } from './rbac/engine.js';
+export { graphFromDocuments, graphFromModel, type AuthzGraph, type GraphBinding, type GraphPolicy, type GraphRole, type Subject } from './rbac/graph.js';
 export { bundleForCluster, userInfoFor } from './rbac/access-bundle.js';
 export { clusterOf, resolveWho, targetForCluster, targetForManifests, type QueryTarget, type Who } from './rbac/query.js';
 export { describeRequest, parseRequest, prepareRequest, type RequestArgs } from './rbac/request.js';

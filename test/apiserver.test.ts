@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PolicyRule } from '../src/model/types.js';
-import { authorize, makeBundle, whoCan, withAuthenticatedGroup, withImplicitGroups, type BundleBinding, type Request } from '../src/rbac/engine.js';
+import { authorize, makeBundle, whoCan, withAuthenticatedGroup, withImplicitGroups, type Request } from '../src/rbac/engine.js';
+import type { GraphBinding } from '../src/rbac/graph.js';
 import { ruleAllows, ruleAllowsNonResource } from '../src/rbac/match.js';
 import { prepareRequest } from '../src/rbac/request.js';
 import { ROOT, run, scratch } from './helpers/run.js';
@@ -15,8 +16,8 @@ import { ROOT, run, scratch } from './helpers/run.js';
 /** newRule(verbs, apiGroups, resources, nonResourceURLs) of rbac_test.go. */
 const rule = (verbs: string, apiGroups: string, resources: string, urls: string): PolicyRule => ({ verbs: verbs.split(','), apiGroups: apiGroups.split(','), resources: resources.split(','), nonResourceURLs: urls.split(',') });
 const subjects = (...s: string[]) => s.map((x) => ({ kind: x.split(':')[0] as 'User' | 'Group', name: x.slice(x.indexOf(':') + 1) }));
-const rb = (namespace: string, role: string, kind: 'Role' | 'ClusterRole', ...s: string[]): BundleBinding => ({ kind: 'RoleBinding', name: `rb-${role}`, namespace, roleRef: { kind, name: role }, subjects: subjects(...s) });
-const crb = (role: string, ...s: string[]): BundleBinding => ({ kind: 'ClusterRoleBinding', name: `crb-${role}`, roleRef: { kind: 'ClusterRole', name: role }, subjects: subjects(...s) });
+const rb = (namespace: string, role: string, kind: 'Role' | 'ClusterRole', ...s: string[]): GraphBinding => ({ kind: 'RoleBinding', name: `rb-${role}`, namespace, roleRef: { kind, name: role }, subjects: subjects(...s) });
+const crb = (role: string, ...s: string[]): GraphBinding => ({ kind: 'ClusterRoleBinding', name: `crb-${role}`, roleRef: { kind: 'ClusterRole', name: role }, subjects: subjects(...s) });
 /** defaultAttributes{user, groups, verb, resource, subresource, namespace, apiGroup}. */
 const attrs = (user: string, groups: string, verb: string, resource: string, subresource: string, namespace: string, group: string): [{ user: string; groups: string[] }, Request] => [
   { user, groups: groups === '' ? [] : groups.split(',') },

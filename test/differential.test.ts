@@ -6,7 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PolicyRule } from '../src/model/types.js';
-import { authorize, makeBundle, type BundleBinding, type BundleSubject, type Request } from '../src/rbac/engine.js';
+import { authorize, makeBundle, type Request } from '../src/rbac/engine.js';
+import type { GraphBinding, Subject } from '../src/rbac/graph.js';
 
 /** mulberry32. */
 function rng(seed: number): () => number {
@@ -37,7 +38,7 @@ function randomRule(pick: Pick, r: () => number): PolicyRule {
   return { verbs: some(VERBS), apiGroups: some(GROUPS), resources: some(RESOURCES), ...(r() < 0.3 && { resourceNames: some(NAMES) }) };
 }
 
-function randomSubject(pick: Pick, r: () => number): BundleSubject {
+function randomSubject(pick: Pick, r: () => number): Subject {
   const x = r();
   if (x < 0.4) return { kind: 'User', name: pick(USERS) };
   if (x < 0.8) return { kind: 'Group', name: pick(GROUP_NAMES) };
@@ -79,14 +80,14 @@ function ruleAllows(rule: PolicyRule, req: Request): boolean {
   const combined = sub ? `${req.resource}/${sub}` : req.resource;
   return verbMatches(rule, req.verb) && groupMatches(rule, req.group) && resourceMatches(rule, combined, sub) && nameMatches(rule, req.name ?? '');
 }
-function appliesToUser(user: { user: string; groups: string[] }, s: BundleSubject, namespace: string): boolean {
+function appliesToUser(user: { user: string; groups: string[] }, s: Subject, namespace: string): boolean {
   if (s.kind === 'User') return user.user === s.name;
   if (s.kind === 'Group') return user.groups.includes(s.name);
   const ns = s.namespace && s.namespace.length > 0 ? s.namespace : namespace;
   if (ns.length === 0) return false;
   return user.user === `system:serviceaccount:${ns}:${s.name}`;
 }
-function independent(roles: Map<string, PolicyRule[]>, clusterRoles: Map<string, PolicyRule[]>, bindings: BundleBinding[], user: { user: string; groups: string[] }, req: Request): boolean {
+function independent(roles: Map<string, PolicyRule[]>, clusterRoles: Map<string, PolicyRule[]>, bindings: GraphBinding[], user: { user: string; groups: string[] }, req: Request): boolean {
   if (user.groups.includes('system:masters')) return true;
   const namespace = 'path' in req ? '' : (req.namespace ?? '');
   for (const b of bindings) {
@@ -109,7 +110,7 @@ test('random differential: the engine agrees with a plain transcription of the R
     const roles = new Map<string, PolicyRule[]>();
     for (let i = 0; i < 3; i++) clusterRoles.set(`cr${i}`, Array.from({ length: 1 + Math.floor(r() * 3) }, () => randomRule(pick, r)));
     for (const ns of NAMESPACES) roles.set(`${ns}/role`, Array.from({ length: 1 + Math.floor(r() * 2) }, () => randomRule(pick, r)));
-    const bindings: BundleBinding[] = Array.from({ length: 2 + Math.floor(r() * 4) }, (_, i) => {
+    const bindings: GraphBinding[] = Array.from({ length: 2 + Math.floor(r() * 4) }, (_, i) => {
       const subjects = Array.from({ length: 1 + Math.floor(r() * 2) }, () => randomSubject(pick, r));
       if (r() < 0.4) return { kind: 'ClusterRoleBinding', name: `crb${i}`, roleRef: { kind: r() < 0.9 ? 'ClusterRole' : 'Role', name: r() < 0.9 ? `cr${Math.floor(r() * 3)}` : 'role' }, subjects };
       return { kind: 'RoleBinding', name: `rb${i}`, namespace: pick(NAMESPACES), roleRef: r() < 0.6 ? { kind: 'ClusterRole', name: `cr${Math.floor(r() * 4)}` } : { kind: 'Role', name: r() < 0.8 ? 'role' : 'missing' }, subjects };

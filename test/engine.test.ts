@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { loadFiles } from '../src/load/load.js';
 import type { PolicyRule } from '../src/model/types.js';
 import { bundleForCluster, userInfoFor } from '../src/rbac/access-bundle.js';
-import { authorize, makeBundle, whoCan, withImplicitGroups, type BundleBinding, type Request } from '../src/rbac/engine.js';
+import { authorize, makeBundle, whoCan, withImplicitGroups, type Request } from '../src/rbac/engine.js';
+import type { GraphBinding } from '../src/rbac/graph.js';
 import { bundleFromDocuments, canonicalizeArn, resolveArn } from '../src/rbac/manifest-bundle.js';
 import { ruleAllows, ruleAllowsNonResource } from '../src/rbac/match.js';
 import { parseRequest } from '../src/rbac/request.js';
@@ -51,7 +52,7 @@ test('match: non-resource URLs, exact, * and prefix*', () => {
 
 /* Bindings and scope. */
 const podsReader = { name: 'pods-reader', labels: {}, rules: [r({ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] })] };
-const bindings: BundleBinding[] = [
+const bindings: GraphBinding[] = [
   { kind: 'RoleBinding', name: 'rb', namespace: 'a', roleRef: { kind: 'ClusterRole', name: 'pods-reader' }, subjects: [{ kind: 'User', name: 'ann' }] },
   { kind: 'ClusterRoleBinding', name: 'crb', roleRef: { kind: 'ClusterRole', name: 'pods-reader' }, subjects: [{ kind: 'Group', name: 'readers' }] },
   { kind: 'RoleBinding', name: 'local', namespace: 'b', roleRef: { kind: 'Role', name: 'secret-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'ci' }] },

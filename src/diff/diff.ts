@@ -27,7 +27,8 @@ import { stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant, LintPolicy, PolicyRule, Profile } from '../model/types.js';
 import { emitProfileClusterRole } from '../emit/rbac.js';
 import { bundleForCluster } from '../rbac/access-bundle.js';
-import { authorize, makeBundle, type Bundle, type BundleBinding, type Request, type UserInfo } from '../rbac/engine.js';
+import { authorize, makeBundle, type Bundle, type Request, type UserInfo } from '../rbac/engine.js';
+import type { GraphBinding } from '../rbac/graph.js';
 import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from '../rbac/match.js';
 import { codeSpan, compareStrings, markdownText } from '../text.js';
 import { blobId, loadAtCommit, locateInRepository, resolveCommit, type ReadFile } from '../git/git.js';
@@ -900,7 +901,7 @@ function rulesJson(rules: PolicyRule[]): string {
   return t;
 }
 
-function bindingRules(bundle: Bundle, b: BundleBinding): PolicyRule[] {
+function bindingRules(bundle: Bundle, b: GraphBinding): PolicyRule[] {
   if (b.roleRef.kind === 'ClusterRole') return bundle.clusterRoles.get(b.roleRef.name)?.rules ?? NO_RULES;
   if (b.roleRef.kind === 'Role' && b.kind === 'RoleBinding') return bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? NO_RULES;
   return NO_RULES;

@@ -3,7 +3,8 @@ import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model
 import { codeSpan, compareStrings, markdownText } from '../text.js';
 import { earliest } from './common.js';
 import { bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
-import { bindingAppliesIn, policyAppliesIn, policyHolds, rulesAllow, rulesOf, subjectMatches, type Bundle, type BundleBinding, type PolicyGrant, type UserInfo } from '../rbac/engine.js';
+import { bindingAppliesIn, policyAppliesIn, policyHolds, rulesAllow, rulesOf, subjectMatches, type Bundle, type UserInfo } from '../rbac/engine.js';
+import type { GraphBinding, GraphPolicy } from '../rbac/graph.js';
 import type { ResourceRequest } from '../rbac/match.js';
 
 /** The questions reviewers ask first, answered by the RBAC engine for every person. */
@@ -45,12 +46,12 @@ function capabilityMasks(): (rules: readonly PolicyRule[]) => number {
  * namespaces (of `namespaces`) where one is. The same decisions as `authorize` over the person's
  * bindings and policies: each applies where the engine says, and allows what its rules allow.
  */
-function capabilityCells(bundle: Bundle, who: UserInfo, bindings: readonly BundleBinding[], policies: readonly PolicyGrant[], namespaces: readonly string[], masks: (rules: readonly PolicyRule[]) => number): string[] {
+function capabilityCells(bundle: Bundle, who: UserInfo, bindings: readonly GraphBinding[], policies: readonly GraphPolicy[], namespaces: readonly string[], masks: (rules: readonly PolicyRule[]) => number): string[] {
   // What each binding and policy of the person allows is found once; what applies cluster-wide goes
   // into `everywhere`, the rest is kept to ask namespace by namespace.
   let everywhere = 0;
-  const scopedBindings: { binding: BundleBinding; mask: number }[] = [];
-  const scopedPolicies: { policy: PolicyGrant; mask: number }[] = [];
+  const scopedBindings: { binding: GraphBinding; mask: number }[] = [];
+  const scopedPolicies: { policy: GraphPolicy; mask: number }[] = [];
   for (const b of bindings) {
     if (!b.subjects.some((s) => subjectMatches(s, who, b.namespace))) continue;
     const mask = masks(rulesOf(bundle, b));
@@ -186,9 +187,9 @@ export function emitReport(model: AccessModel): string {
     lines.push('');
     // The same answers as `eks-access can-i`, from the objects generate writes and the access policies.
     const bundle = bundleForCluster(model, c);
-    const byUser = new Map<string, BundleBinding[]>();
+    const byUser = new Map<string, GraphBinding[]>();
     for (const b of bundle.bindings) for (const s of b.subjects) if (s.kind === 'User') append(byUser, s.name, b);
-    const policiesByUser = new Map<string, PolicyGrant[]>();
+    const policiesByUser = new Map<string, GraphPolicy[]>();
     for (const p of bundle.policies) if (p.user !== undefined) append(policiesByUser, p.user, p);
     const masks = capabilityMasks();
     lines.push('What each person can do (answered like `eks-access can-i`; groups bound outside eks-access not included):', '');

@@ -10,7 +10,7 @@ import type { BindingObject, IdentityMapping } from '../lint/types.js';
 import { BUILTIN_PROFILES, parseIamArn, renderSessionName, reservedPrefix, roleKubernetesUser } from '../model/identity.js';
 import type { AuthenticationMode, PolicyRule } from '../model/types.js';
 import { isPlatformRoleName } from '../rbac/builtin.js';
-import type { BundleBinding, BundleSubject } from '../rbac/engine.js';
+import type { GraphBinding, Subject } from '../rbac/graph.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
 import { at, meta, objectsOf, str, type Located } from '../rbac/objects.js';
 import { compareStrings } from '../text.js';
@@ -77,7 +77,7 @@ export interface ImportPlan {
    * What stays on the cluster after the generated output is applied and the replaced bindings are
    * removed: every input binding minus the subjects that became employees (platform bindings included).
    */
-  retained: BundleBinding[];
+  retained: GraphBinding[];
   people: ImportedPerson[];
   /** Principals that keep their access through preserved aws-auth entries (static usernames), to compare too. */
   preservedPrincipals: string[];
@@ -492,16 +492,16 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   };
 
   // Pass 2: each subject of each binding becomes grants of people, or stays with the cluster.
-  const retained: BundleBinding[] = [];
+  const retained: GraphBinding[] = [];
   const grantNothing = new Set<string>();
   const keptGroups = new Map<string, string[]>();
   for (const b of rbac.bindings) {
-    const toBundle = (subjects: BindingObject['subjects']): BundleBinding => ({
+    const toBundle = (subjects: BindingObject['subjects']): GraphBinding => ({
       kind: b.kind,
       name: b.name,
       ...(b.namespace !== undefined && { namespace: b.namespace }),
       roleRef: b.roleRef,
-      subjects: subjects.map((s): BundleSubject => ({ kind: s.kind, name: s.name, ...(s.namespace !== undefined && { namespace: s.namespace }) })),
+      subjects: subjects.map((s): Subject => ({ kind: s.kind, name: s.name, ...(s.namespace !== undefined && { namespace: s.namespace }) })),
     });
     if (b.builtin || b.platformName) {
       retained.push(toBundle(b.subjects));

@@ -6,7 +6,8 @@
  */
 import { identityMappings, grantsOn } from '../model/resolve.js';
 import { awsAuthEntriesFor, bundleForCluster, userInfoFor } from '../rbac/access-bundle.js';
-import { authorize, subjectMatches, type Bundle, type BundleBinding, type Request, type UserInfo } from '../rbac/engine.js';
+import { authorize, subjectMatches, type Bundle, type Request, type UserInfo } from '../rbac/engine.js';
+import type { GraphBinding } from '../rbac/graph.js';
 import { resolveArn, type AwsAuthEntry } from '../rbac/manifest-bundle.js';
 import { describeRequest } from '../rbac/request.js';
 import type { AccessModel, Cluster, PolicyRule } from '../model/types.js';
@@ -62,7 +63,7 @@ function narrow(bundle: Bundle, who: UserInfo | undefined): { bundle: Bundle; ru
   const candidates = new Set([...(index.get(`User:${who.user}`) ?? []), ...who.groups.flatMap((g) => index.get(`Group:${g}`) ?? []), ...(index.get('ServiceAccount') ?? [])]);
   const bindings = bundle.bindings.filter((b) => candidates.has(b) && b.subjects.some((s) => subjectMatches(s, who, b.namespace)));
   const policies = bundle.policies.filter((p) => (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)));
-  const rulesOf = (b: BundleBinding) => (b.roleRef.kind === 'ClusterRole' ? bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [] : b.kind === 'RoleBinding' ? bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [] : []);
+  const rulesOf = (b: GraphBinding) => (b.roleRef.kind === 'ClusterRole' ? bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [] : b.kind === 'RoleBinding' ? bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [] : []);
   atoms.superuser = who.groups.includes('system:masters');
   atoms.policies = policies.length > 0;
   const seen = new Set<string>();
@@ -78,9 +79,9 @@ function narrow(bundle: Bundle, who: UserInfo | undefined): { bundle: Bundle; ru
   return { bundle: { ...bundle, bindings, policies }, rules: [...bindings.flatMap(rulesOf), ...policies.flatMap((p) => p.rules)], atoms };
 }
 
-const indexes = new WeakMap<Bundle, Map<string, BundleBinding[]>>();
+const indexes = new WeakMap<Bundle, Map<string, GraphBinding[]>>();
 /** Bindings by the users and groups they name (ServiceAccount subjects all under one key). */
-function bindingIndex(bundle: Bundle): Map<string, BundleBinding[]> {
+function bindingIndex(bundle: Bundle): Map<string, GraphBinding[]> {
   let index = indexes.get(bundle);
   if (index) return index;
   index = new Map();
@@ -133,7 +134,7 @@ function sameAtoms(a: Atoms, b: Atoms): boolean {
 }
 
 /** The bundle of the cluster after the import is applied: the generated RBAC plus what the import leaves to the cluster. */
-export function bundleAfterImport(input: Bundle, model: AccessModel, cluster: Cluster, retained: readonly BundleBinding[]): Bundle {
+export function bundleAfterImport(input: Bundle, model: AccessModel, cluster: Cluster, retained: readonly GraphBinding[]): Bundle {
   const generated = bundleForCluster(model, cluster);
   return {
     clusterRoles: new Map([...input.clusterRoles, ...generated.clusterRoles]),
@@ -156,7 +157,7 @@ export function comparePermissions(args: {
   input: { bundle: Bundle; awsAuth: readonly AwsAuthEntry[]; accounts: readonly string[] };
   model: AccessModel;
   cluster: Cluster;
-  retained: readonly BundleBinding[];
+  retained: readonly GraphBinding[];
   people: readonly { employee: string; principal: string }[];
   preservedPrincipals: readonly string[];
 }): { requests: number; differences: Difference[] } {

@@ -7,15 +7,14 @@ import { isScalar, Scalar } from 'yaml';
 import { readAwsAuth, type AwsAuthSection, type InnerPosition } from '../rbac/aws-auth.js';
 import type { Diagnostic, Source } from '../diagnostics.js';
 import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
-import { at, meta, objectsOf, str, strings, toRule, type Located } from '../rbac/objects.js';
-import { dataAsKubectlReadsIt, isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
+import { at, strings, type Located } from '../rbac/objects.js';
+import { dataAsKubectlReadsIt } from '../rbac/manifest-bundle.js';
+import { graphFromDocuments, type GraphBinding, type Subject } from '../rbac/graph.js';
 import type { PolicyRule } from '../model/types.js';
 import { apiGroupMatches, nonResourceURLMatches, resourceMatches, verbMatches } from '../rbac/match.js';
 import { builtinAccessPolicies, builtinClusterRoles, builtinNamespaceRoles, resolveAggregation, type ClusterRoleData } from '../rbac/builtin.js';
 import { UNBOUND } from './analysis.js';
-import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, LintInput, RoleObject, Subject } from './types.js';
-
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
+import type { AwsAuthView, BindingObject, Grant, IamStatement, IamUserView, LintInput, RoleObject } from './types.js';
 
 /** Objects Kubernetes or EKS create in every cluster without a `system:`/`eks:` prefix. */
 const PLATFORM_OBJECTS = new Set(['aws-node', 'extension-apiserver-authentication-reader', 'vpc-resource-controller-role', 'eks-vpc-resource-controller-role']);
@@ -267,14 +266,11 @@ function isPlatformBinding(name: string, subjects: Subject[], roleRef: { kind: s
   return PLATFORM_OBJECTS.has(name) && subjects.every((s) => s.kind === 'ServiceAccount' && s.namespace === 'kube-system');
 }
 
-function subjectsOf(l: Located, bindingNamespace: string | undefined): (Subject & { at: Source })[] {
-  const list = Array.isArray(l.obj.subjects) ? l.obj.subjects : [];
-  return list.flatMap((s: Record<string, unknown>, i) => {
-    const kind = str(s?.kind);
-    const name = str(s?.name);
-    if (!name || (kind !== 'User' && kind !== 'Group' && kind !== 'ServiceAccount')) return [];
-    const namespace = kind === 'ServiceAccount' ? (str(s.namespace) ?? bindingNamespace) : undefined;
-    return [{ kind, name, ...(namespace !== undefined && { namespace }), at: at(l, ['subjects', i]) }];
+/** A binding's subjects, ServiceAccounts' namespace defaulting to the binding's, each at its place. */
+function subjectsOf(b: GraphBinding<LoadedDocument>, l: Located): (Subject & { at: Source })[] {
+  return b.subjects.map((s) => {
+    const namespace = s.kind === 'ServiceAccount' ? (s.namespace ?? b.namespace) : undefined;
+    return { kind: s.kind, name: s.name, ...(namespace !== undefined && { namespace }), at: at(l, ['subjects', s.index ?? 0]) };
   });
 }
 
@@ -282,52 +278,44 @@ function subjectsOf(l: Located, bindingNamespace: string | undefined): (Subject 
 export function inputFromManifests(documents: readonly LoadedDocument[], today: string): { input: LintInput; diagnostics: Diagnostic[] } {
   const input: LintInput = { mode: 'manifests', today, grants: [], identities: [], awsAuth: [], accessPolicies: [], roles: [], bindings: [], iamUsers: [] };
   const diagnostics: Diagnostic[] = [];
-  const roleObjs: { l: Located; role: RoleObject }[] = [];
-  const bindingObjs: Located[] = [];
+  const roleObjs: { l: Located; role: RoleObject; annotations: Record<string, unknown> }[] = [];
+  const bindingObjs: { l: Located; b: GraphBinding<LoadedDocument> }[] = [];
   for (const d of documents) {
     const data = d.data as Record<string, unknown> | null;
     if (data && typeof data === 'object' && !Array.isArray(data) && 'resource' in data && !('kind' in data)) {
       parseTerraform(d, input);
       continue;
     }
-    for (const l of objectsOf(d)) {
-      const kind = str(l.obj.kind);
-      const apiVersion = str(l.obj.apiVersion) ?? '';
-      const m = meta(l.obj);
-      if ((kind === 'Role' || kind === 'ClusterRole') && apiVersion.startsWith(RBAC_GROUP)) {
-        const rules = (Array.isArray(l.obj.rules) ? l.obj.rules : []).flatMap((r, i) => {
-          const rule = toRule(r);
-          return rule ? [{ rule, at: at(l, ['rules', i]) }] : [];
-        });
-        const aggregationRule = l.obj.aggregationRule as RoleObject['aggregationRule'];
-        const role: RoleObject = {
-          cluster: '',
-          kind,
-          name: m.name,
-          ...(kind === 'Role' && m.namespace !== undefined && { namespace: m.namespace }),
-          labels: m.labels,
-          ...(aggregationRule && { aggregationRule }),
-          rules,
-          at: at(l),
-          // A namespaced Role called `admin` is the user's own; only the ClusterRoles are the defaults.
-          // Only unchanged copies of the defaults are the platform's; a role named like one is judged as written.
-          builtin: kind === 'ClusterRole' ? isShippedCopy(m.name, rules.map((r) => r.rule), aggregationRule, m.labels) || PLATFORM_OBJECTS.has(m.name) : PLATFORM_OBJECTS.has(m.name) || (m.namespace === 'kube-system' && PLATFORM_PREFIX.test(m.name)),
-          platformName: PLATFORM_PREFIX.test(m.name) || PLATFORM_OBJECTS.has(m.name) || (kind === 'ClusterRole' && USER_FACING.has(m.name)),
-          bound: false,
-        };
-        roleObjs.push({ l, role });
-      } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && apiVersion.startsWith(RBAC_GROUP)) {
-        bindingObjs.push(l);
-      } else if (isAwsAuthConfigMap(l.obj)) {
-        parseAwsAuth(l, input);
-      }
+    const graph = graphFromDocuments([d]);
+    for (const r of graph.roles) {
+      const l = r.from!;
+      const rules = r.rules.map(({ rule, index }) => ({ rule, at: at(l, ['rules', index]) }));
+      const { kind, name, namespace, labels, aggregationRule } = r;
+      const role: RoleObject = {
+        cluster: '',
+        kind,
+        name,
+        ...(namespace !== undefined && { namespace }),
+        labels,
+        ...(aggregationRule && { aggregationRule }),
+        rules,
+        at: at(l),
+        // A namespaced Role called `admin` is the user's own; only the ClusterRoles are the defaults.
+        // Only unchanged copies of the defaults are the platform's; a role named like one is judged as written.
+        builtin: kind === 'ClusterRole' ? isShippedCopy(name, rules.map((x) => x.rule), aggregationRule, labels) || PLATFORM_OBJECTS.has(name) : PLATFORM_OBJECTS.has(name) || (namespace === 'kube-system' && PLATFORM_PREFIX.test(name)),
+        platformName: PLATFORM_PREFIX.test(name) || PLATFORM_OBJECTS.has(name) || (kind === 'ClusterRole' && USER_FACING.has(name)),
+        bound: false,
+      };
+      roleObjs.push({ l, role, annotations: r.annotations });
     }
+    for (const b of graph.bindings) bindingObjs.push({ l: b.from!, b });
+    for (const l of graph.awsAuth) parseAwsAuth(l, input);
   }
 
   // ClusterRoles: the defaults first, then the given ones over them; aggregation over both.
   const clusterData = new Map<string, ClusterRoleData & { given?: RoleObject }>();
   for (const [name, r] of builtinClusterRoles()) clusterData.set(name, r);
-  for (const { l, role } of roleObjs) {
+  for (const { role, annotations } of roleObjs) {
     if (role.kind !== 'ClusterRole') continue;
     const rules = role.rules.map((r) => r.rule);
     // A ClusterRole written under the name of a bootstrap role does not replace it: at every start the
@@ -336,19 +324,15 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     // primeClusterRoles with reconciliation's computeReconciledRole, extra permissions not removed).
     // What a binding to it grants is both.
     const shipped = builtinClusterRoles().get(role.name);
-    const annotations = ((l.obj.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {}) as Record<string, unknown>;
     if (shipped && annotations['rbac.authorization.kubernetes.io/autoupdate'] !== 'false') rules.push(...shipped.rules);
     clusterData.set(role.name, { name: role.name, labels: role.labels, ...((role.aggregationRule ?? shipped?.aggregationRule) && { aggregationRule: role.aggregationRule ?? shipped!.aggregationRule! }), rules, given: role });
   }
   const resolved = resolveAggregation(clusterData);
 
-  for (const l of bindingObjs) {
-    const kind = str(l.obj.kind) as BindingObject['kind'];
-    const m = meta(l.obj);
-    const ref = (l.obj.roleRef ?? {}) as Record<string, unknown>;
-    const roleRef = { kind: str(ref.kind) ?? '', name: str(ref.name) ?? '' };
-    const namespace = kind === 'RoleBinding' ? m.namespace ?? 'default' : undefined;
-    const subjects = subjectsOf(l, namespace);
+  for (const { l, b } of bindingObjs) {
+    const { kind, namespace } = b;
+    const roleRef = { kind: b.roleRef.kind, name: b.roleRef.name };
+    const subjects = subjectsOf(b, l);
     const givenCluster = roleRef.kind === 'ClusterRole' ? clusterData.get(roleRef.name)?.given : undefined;
     // A platform role the input does not hold grants nothing this lint can see, so it hides nothing.
     const givenRole = roleRef.kind === 'Role' ? roleObjs.find((x) => x.role.kind === 'Role' && x.role.name === roleRef.name && (x.role.namespace ?? 'default') === namespace)?.role : undefined;
@@ -358,7 +342,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     // add-ons) cannot be compared by content: bound only to platform identities by a platform binding,
     // it is taken as the platform's; bound to anyone else, it is judged as written.
     const unknownPlatformRole = roleRef.kind === 'ClusterRole' && givenCluster !== undefined && !builtinClusterRoles().has(roleRef.name) && PLATFORM_PREFIX.test(roleRef.name);
-    const builtin = isPlatformBinding(m.name, subjects, roleRef, roleIsDefault || unknownPlatformRole);
+    const builtin = isPlatformBinding(b.name, subjects, roleRef, roleIsDefault || unknownPlatformRole);
     let rules: { rule: PolicyRule; at?: Source }[] | undefined;
     let given: RoleObject | undefined;
     if (roleRef.kind === 'ClusterRole') {
@@ -375,13 +359,13 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     const binding: BindingObject = {
       cluster: '',
       kind,
-      name: m.name,
+      name: b.name,
       ...(namespace !== undefined && { namespace }),
       roleRef,
       subjects,
       at: at(l),
       builtin,
-      platformName: PLATFORM_PREFIX.test(m.name) || PLATFORM_OBJECTS.has(m.name) || (m.name === 'cluster-admin' && roleRef.name === 'cluster-admin'),
+      platformName: PLATFORM_PREFIX.test(b.name) || PLATFORM_OBJECTS.has(b.name) || (b.name === 'cluster-admin' && roleRef.name === 'cluster-admin'),
       roleFound: rules !== undefined,
     };
     input.bindings.push(binding);
@@ -395,7 +379,7 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
           ...(namespace !== undefined && { namespace }),
           rule: r.rule,
           role: { kind: roleRef.kind === 'Role' ? 'Role' : 'ClusterRole', name: roleRef.name, builtin: roleIsDefault },
-          binding: { kind, name: m.name, ...(namespace !== undefined && { namespace }) },
+          binding: { kind, name: b.name, ...(namespace !== undefined && { namespace }) },
           at: binding.at,
           ...(r.at && { ruleAt: r.at }),
         };

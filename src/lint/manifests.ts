@@ -1,7 +1,7 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { resolve } from 'node:path';
 import { displayPath, expandPaths, loadFiles, locate, type LoadedDocument } from '../load/load.js';
-import { isAwsAuthConfigMap } from '../rbac/manifest-bundle.js';
+import { isAwsAuthConfigMap } from '../rbac/graph.js';
 import { objectsOf, str } from '../rbac/objects.js';
 import type { LintPolicy } from '../model/types.js';
 import { validateDocument } from '../schema/schemas.js';

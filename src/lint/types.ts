@@ -18,13 +18,8 @@ export interface RuleMeta {
   category: RuleCategory;
 }
 
-/** A Kubernetes subject as RBAC bindings name it. */
-export interface Subject {
-  kind: 'User' | 'Group' | 'ServiceAccount';
-  name: string;
-  /** ServiceAccounts only. */
-  namespace?: string;
-}
+export type { Subject } from '../rbac/graph.js';
+import type { Subject } from '../rbac/graph.js';
 
 /** Where a granted rule is defined. */
 export interface RoleRef {

@@ -6,7 +6,8 @@ import { principalArn } from '../model/resolve.js';
 import type { Grant as LintGrant } from '../lint/types.js';
 import { stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule } from '../model/types.js';
-import type { Bundle, BundleBinding, PolicyGrant, Request, UserInfo } from '../rbac/engine.js';
+import type { Bundle, Request, UserInfo } from '../rbac/engine.js';
+import type { GraphBinding, GraphPolicy } from '../rbac/graph.js';
 import { codeSpan, compareStrings, markdownText } from '../text.js';
 
 /** Verbs in the order people say them; others after, alphabetically. */
@@ -147,7 +148,7 @@ export function grantAppliesIn(g: LintGrant, namespace: string | undefined): boo
 // ---------------------------------------------------------------------------------------------
 // The engine, narrowed to one person.
 
-function rulesOf(bundle: Bundle, b: BundleBinding): PolicyRule[] {
+function rulesOf(bundle: Bundle, b: GraphBinding): PolicyRule[] {
   if (b.roleRef.kind === 'ClusterRole') return bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [];
   if (b.roleRef.kind === 'Role' && b.kind === 'RoleBinding') return bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [];
   return [];
@@ -156,11 +157,11 @@ function rulesOf(bundle: Bundle, b: BundleBinding): PolicyRule[] {
 /** A bundle with its bindings indexed by subject, so a person's part is found without scanning. */
 export interface IndexedBundle {
   bundle: Bundle;
-  bySubject: Map<string, BundleBinding[]>;
+  bySubject: Map<string, GraphBinding[]>;
 }
 
 export function indexBundle(bundle: Bundle): IndexedBundle {
-  const bySubject = new Map<string, BundleBinding[]>();
+  const bySubject = new Map<string, GraphBinding[]>();
   for (const b of bundle.bindings) {
     for (const s of b.subjects) {
       if (s.kind === 'ServiceAccount') continue; // employees are never service accounts
@@ -175,9 +176,9 @@ export function indexBundle(bundle: Bundle): IndexedBundle {
 
 /** The part of a bundle that concerns `who`: authorize gives the same answers on it, faster. */
 export function personalBundle(ib: IndexedBundle, who: UserInfo): Bundle {
-  const bindings = new Set<BundleBinding>(ib.bySubject.get(`User:${who.user}`) ?? []);
+  const bindings = new Set<GraphBinding>(ib.bySubject.get(`User:${who.user}`) ?? []);
   for (const g of who.groups) for (const b of ib.bySubject.get(`Group:${g}`) ?? []) bindings.add(b);
-  const policies = ib.bundle.policies.filter((p: PolicyGrant) => (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)));
+  const policies = ib.bundle.policies.filter((p: GraphPolicy) => (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)));
   return { ...ib.bundle, bindings: [...bindings], policies };
 }
 

@@ -1,54 +1,18 @@
-import { employeeRbac, groupsOn, identityMappings, peopleOn, principalArn, profileClusterRoleName, profilesUsedOn } from '../model/resolve.js';
+import { groupsOn, identityMappings } from '../model/resolve.js';
 import { emitAwsAuth } from '../emit/aws-auth.js';
 import { readAwsAuth } from './aws-auth.js';
 import { stripRolePath } from '../model/identity.js';
-import type { AccessModel, Cluster, Employee, PolicyRule } from '../model/types.js';
-import { builtinAccessPolicies } from './builtin.js';
-import { makeBundle, type Bundle, type BundleBinding, type PolicyGrant, type UserInfo } from './engine.js';
+import type { AccessModel, Cluster, Employee } from '../model/types.js';
+import { bundleOf, type Bundle, type UserInfo } from './engine.js';
+import { graphFromModel } from './graph.js';
 import type { AwsAuthEntry } from './manifest-bundle.js';
 
 /**
- * The RBAC bundle of one cluster as \`generate\` writes it (read from the resolved model the emitters
- * write it from), plus the EKS access policies associated with each person's principal, so answers
- * match what will be applied.
+ * The RBAC bundle of one cluster as \`generate\` writes it, plus the EKS access policies associated
+ * with each person's principal, so answers match what will be applied.
  */
 export function bundleForCluster(model: AccessModel, c: Cluster): Bundle {
-  const clusterRoles = profilesUsedOn(model, c).map((p) => ({ name: profileClusterRoleName(p.name), labels: {}, rules: p.rules ?? [] }));
-  const roles: { namespace: string; name: string; rules: PolicyRule[] }[] = [];
-  const bindings: BundleBinding[] = [];
-  // Only people with a grant on the cluster have objects there; the model's order, as generate emits.
-  const people = peopleOn(model, c);
-  for (const e of people.grants.keys()) {
-    const rbac = employeeRbac(model, c, e);
-    const subjects = [{ kind: 'User' as const, name: e.kubernetesUser }];
-    for (const b of rbac.bindings) {
-      const binding: BundleBinding = { kind: b.namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding', name: b.name, roleRef: { kind: b.roleKind, name: b.roleName }, subjects };
-      if (b.namespace !== undefined) binding.namespace = b.namespace;
-      bindings.push(binding);
-    }
-    for (const r of rbac.roles) roles.push({ namespace: r.namespace, name: r.name, rules: r.rules });
-  }
-  const policies: PolicyGrant[] = [];
-  if (c.authentication !== 'aws-auth') {
-    // An association belongs to the principal: everyone signing in through a shared role gets it.
-    const byPrincipal = new Map<string, Employee[]>();
-    for (const e of people.grants.keys()) {
-      const key = principalArn(e, c).toLowerCase();
-      const members = byPrincipal.get(key);
-      if (members) members.push(e);
-      else byPrincipal.set(key, [e]);
-    }
-    for (const members of byPrincipal.values()) {
-      for (const m of members) {
-        for (const g of people.grants.get(m)!) {
-          if (g.kind !== 'accessPolicy') continue;
-          const data = builtinAccessPolicies().get(g.accessPolicy);
-          for (const e of members) policies.push({ user: e.kubernetesUser, policy: g.accessPolicy, rules: data?.rules ?? [], ...(g.namespaces && { namespaces: g.namespaces }) });
-        }
-      }
-    }
-  }
-  return makeBundle({ clusterRoles, roles, bindings, policies });
+  return bundleOf(graphFromModel(model, c));
 }
 
 const roleGroupsIndex = new WeakMap<ReturnType<typeof identityMappings>, { byArn: Map<string, string[]>; byGivenArn: Map<string, string[]> }>();

@@ -9,45 +9,18 @@
  * ClusterRoleBindings every cluster has (`bootstrappolicy/policy.go` `ClusterRoleBindings`) take part
  * in every answer. EKS access policies are another source of rules, scoped to the cluster or namespaces.
  */
-import type { Source } from '../diagnostics.js';
 import type { PolicyRule } from '../model/types.js';
 import { builtinClusterRoles, resolveAggregation, type ClusterRoleData } from './builtin.js';
 import { ruleAllows, ruleAllowsNonResource, type ResourceRequest } from './match.js';
-
-export interface BundleSubject {
-  kind: 'User' | 'Group' | 'ServiceAccount';
-  name: string;
-  namespace?: string;
-}
-
-export interface BundleBinding {
-  kind: 'RoleBinding' | 'ClusterRoleBinding';
-  name: string;
-  namespace?: string;
-  /** `apiGroup` undefined: not given (taken as rbac.authorization.k8s.io). */
-  roleRef: { kind: string; name: string; apiGroup?: string };
-  subjects: BundleSubject[];
-  at?: Source;
-}
-
-/** Rules that apply to a principal without a binding: an EKS access policy association. */
-export interface PolicyGrant {
-  /** The Kubernetes username of the principal (as the access entry maps it; templates rendered per person). */
-  user?: string;
-  group?: string;
-  policy: string;
-  rules: PolicyRule[];
-  /** Undefined: cluster scope. */
-  namespaces?: string[];
-}
+import type { AuthzGraph, GraphBinding, GraphPolicy, Subject } from './graph.js';
 
 export interface Bundle {
   /** Aggregation resolved; includes the Kubernetes defaults unless the input redefines them. */
   clusterRoles: Map<string, ClusterRoleData>;
   /** Keyed `namespace/name`. */
   roles: Map<string, PolicyRule[]>;
-  bindings: BundleBinding[];
-  policies: PolicyGrant[];
+  bindings: GraphBinding[];
+  policies: GraphPolicy[];
 }
 
 export interface UserInfo {
@@ -63,8 +36,20 @@ export interface Decision {
   reasons: string[];
 }
 
+/** The bundle of an authorization graph: its roles indexed, aggregation resolved, the Kubernetes defaults added unless given. */
+export function bundleOf(graph: Pick<AuthzGraph<{ data: unknown }>, 'roles' | 'bindings' | 'policies'>): Bundle {
+  const clusterRoles: ClusterRoleData[] = [];
+  const roles: { namespace: string; name: string; rules: PolicyRule[] }[] = [];
+  for (const r of graph.roles) {
+    const rules = r.rules.map((x) => x.rule);
+    if (r.kind === 'ClusterRole') clusterRoles.push({ name: r.name, labels: r.labels, ...(r.aggregationRule && { aggregationRule: r.aggregationRule }), rules });
+    else roles.push({ namespace: r.namespace ?? 'default', name: r.name, rules });
+  }
+  return makeBundle({ clusterRoles, roles, bindings: graph.bindings, policies: graph.policies });
+}
+
 /** A bundle from RBAC objects; the Kubernetes default ClusterRoles are added unless given. */
-export function makeBundle(input: { clusterRoles?: ClusterRoleData[]; roles?: { namespace: string; name: string; rules: PolicyRule[] }[]; bindings?: BundleBinding[]; policies?: PolicyGrant[] }): Bundle {
+export function makeBundle(input: { clusterRoles?: ClusterRoleData[]; roles?: { namespace: string; name: string; rules: PolicyRule[] }[]; bindings?: GraphBinding[]; policies?: GraphPolicy[] }): Bundle {
   const all = new Map<string, ClusterRoleData>(builtinClusterRoles());
   for (const r of input.clusterRoles ?? []) all.set(r.name, r);
   return {
@@ -76,7 +61,7 @@ export function makeBundle(input: { clusterRoles?: ClusterRoleData[]; roles?: { 
 }
 
 /** Does the binding subject `s` name this user (`appliesToUser`; `bindingNamespace` is the default for ServiceAccounts)? */
-export function subjectMatches(s: BundleSubject, who: UserInfo, bindingNamespace?: string): boolean {
+export function subjectMatches(s: Subject, who: UserInfo, bindingNamespace?: string): boolean {
   switch (s.kind) {
     case 'User':
       return s.name === who.user;
@@ -97,7 +82,7 @@ export function subjectMatches(s: BundleSubject, who: UserInfo, bindingNamespace
  * system:monitoring group, the OIDC issuer documents for service accounts. (The bindings of the
  * control-plane components' own users are left out: no person signs in as them.)
  */
-export const DEFAULT_BINDINGS: readonly BundleBinding[] = [
+export const DEFAULT_BINDINGS: readonly GraphBinding[] = [
   { kind: 'ClusterRoleBinding', name: 'system:basic-user', roleRef: { kind: 'ClusterRole', name: 'system:basic-user' }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] },
   { kind: 'ClusterRoleBinding', name: 'system:discovery', roleRef: { kind: 'ClusterRole', name: 'system:discovery' }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] },
   {
@@ -113,10 +98,10 @@ export const DEFAULT_BINDINGS: readonly BundleBinding[] = [
   { kind: 'ClusterRoleBinding', name: 'system:service-account-issuer-discovery', roleRef: { kind: 'ClusterRole', name: 'system:service-account-issuer-discovery' }, subjects: [{ kind: 'Group', name: 'system:serviceaccounts' }] },
 ];
 
-const withDefaults = new WeakMap<Bundle, BundleBinding[]>();
+const withDefaults = new WeakMap<Bundle, GraphBinding[]>();
 
 /** The bundle's bindings plus the default ones it does not itself define (a dump of a cluster already holds them). */
-export function effectiveBindings(bundle: Bundle): BundleBinding[] {
+export function effectiveBindings(bundle: Bundle): GraphBinding[] {
   let all = withDefaults.get(bundle);
   if (!all) {
     const given = new Set(bundle.bindings.filter((b) => b.kind === 'ClusterRoleBinding').map((b) => b.name));
@@ -130,7 +115,7 @@ export function effectiveBindings(bundle: Bundle): BundleBinding[] {
  * The rules a binding grants: those of the role it refers to, none when that role is missing or the
  * reference is not to an RBAC Role or ClusterRole (`GetRoleReferenceRules`).
  */
-export function rulesOf(bundle: Bundle, b: BundleBinding): PolicyRule[] {
+export function rulesOf(bundle: Bundle, b: GraphBinding): PolicyRule[] {
   if (b.roleRef.apiGroup !== undefined && b.roleRef.apiGroup !== 'rbac.authorization.k8s.io') return [];
   if (b.roleRef.kind === 'ClusterRole') return bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [];
   if (b.roleRef.kind === 'Role' && b.kind === 'RoleBinding') return bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [];
@@ -147,18 +132,18 @@ export function rulesAllow(rules: readonly PolicyRule[], req: Request): boolean 
 }
 
 /** Does a binding apply to a resource request in `namespace` (undefined: cluster-wide)? A RoleBinding only in its own. */
-export function bindingAppliesIn(b: BundleBinding, namespace: string | undefined): boolean {
+export function bindingAppliesIn(b: GraphBinding, namespace: string | undefined): boolean {
   return b.kind !== 'RoleBinding' || b.namespace === namespace;
 }
 
 /** Does a policy association apply to a resource request in `namespace` (undefined: cluster-wide or a non-resource URL)? Namespaces may end in `*`. */
-export function policyAppliesIn(p: PolicyGrant, namespace: string | undefined): boolean {
+export function policyAppliesIn(p: GraphPolicy, namespace: string | undefined): boolean {
   if (!p.namespaces) return true;
   return namespace !== undefined && p.namespaces.some((n) => n === namespace || (n.endsWith('*') && namespace.startsWith(n.slice(0, -1))));
 }
 
 /** Is the policy associated with `who` (by username or one of their groups)? */
-export function policyHolds(p: PolicyGrant, who: UserInfo): boolean {
+export function policyHolds(p: GraphPolicy, who: UserInfo): boolean {
   return (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group));
 }
 

@@ -1,24 +1,16 @@
 import { isMap, isScalar } from 'yaml';
 import { nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
 import { goYamlScalarKind } from './go-yaml.js';
-import type { PolicyRule } from '../model/types.js';
-import { makeBundle, withAuthenticatedGroup, type Bundle, type BundleBinding, type BundleSubject, type UserInfo } from './engine.js';
-import type { ClusterRoleData } from './builtin.js';
+import { bundleOf, withAuthenticatedGroup, type Bundle, type UserInfo } from './engine.js';
+import { graphFromDocuments } from './graph.js';
 import { canonicalizeArn as canonicalize, mapIdentity, readAwsAuth, type IdentityMappings, type MappedIdentity } from './aws-auth.js';
 import type { DiscoveredResource } from './request.js';
-import { meta, objectsOf, str, toRule } from './objects.js';
 
 export interface AwsAuthEntry {
   kind: 'role' | 'user';
   arn: string;
   username?: string;
   groups: string[];
-}
-
-/** Is this ConfigMap the one the authenticator reads (kube-system/aws-auth; a manifest without a namespace counts as kube-system)? */
-export function isAwsAuthConfigMap(obj: Record<string, unknown>): boolean {
-  const m = meta(obj);
-  return str(obj.kind) === 'ConfigMap' && m.name === 'aws-auth' && (m.namespace ?? 'kube-system') === 'kube-system';
 }
 
 /**
@@ -47,47 +39,17 @@ export function dataAsKubectlReadsIt(d: Pick<LoadedDocument, 'data'> & Partial<P
  * mappings: those of the last kube-system/aws-auth ConfigMap given, read as the authenticator reads it.
  */
 export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'data'>[]): { bundle: Bundle; awsAuth: AwsAuthEntry[]; accounts: string[]; namespaces: string[]; resources: DiscoveredResource[] } {
-  const clusterRoles: ClusterRoleData[] = [];
-  const roles: { namespace: string; name: string; rules: PolicyRule[] }[] = [];
-  const bindings: BundleBinding[] = [];
+  const graph = graphFromDocuments(documents);
   let awsAuth: AwsAuthEntry[] = [];
   let accounts: string[] = [];
-  const namespaces: string[] = [];
-  const resources: DiscoveredResource[] = [];
-  for (const d of documents) {
-    for (const l of objectsOf(d)) {
-      const kind = str(l.obj.kind);
-      const m = meta(l.obj);
-      const rules = () => (Array.isArray(l.obj.rules) ? l.obj.rules : []).map(toRule).filter((r): r is PolicyRule => r !== undefined);
-      if (kind === 'ClusterRole') {
-        clusterRoles.push({ name: m.name, labels: m.labels, ...(l.obj.aggregationRule ? { aggregationRule: l.obj.aggregationRule as ClusterRoleData['aggregationRule'] } : {}), rules: rules() });
-      } else if (kind === 'Role') {
-        roles.push({ namespace: m.namespace ?? 'default', name: m.name, rules: rules() });
-      } else if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
-        const ref = (l.obj.roleRef ?? {}) as Record<string, unknown>;
-        const subjects: BundleSubject[] = (Array.isArray(l.obj.subjects) ? l.obj.subjects : []).flatMap((s: Record<string, unknown>) => {
-          const k = str(s?.kind);
-          const name = str(s?.name);
-          if (!name || (k !== 'User' && k !== 'Group' && k !== 'ServiceAccount')) return [];
-          return [{ kind: k, name, ...(str(s.namespace) && { namespace: str(s.namespace)! }) }];
-        });
-        bindings.push({ kind, name: m.name, ...(kind === 'RoleBinding' && { namespace: m.namespace ?? 'default' }), roleRef: { kind: str(ref.kind) ?? '', name: str(ref.name) ?? '', ...(typeof ref.apiGroup === 'string' && { apiGroup: ref.apiGroup }) }, subjects });
-      } else if (kind === 'Namespace' && m.name) {
-        namespaces.push(m.name);
-      } else if (kind === 'CustomResourceDefinition') {
-        const spec = (l.obj.spec ?? {}) as { group?: unknown; scope?: unknown; names?: { plural?: unknown; shortNames?: unknown } };
-        if (typeof spec.group === 'string' && typeof spec.names?.plural === 'string') {
-          resources.push({ group: spec.group, resource: spec.names.plural, namespaced: spec.scope !== 'Cluster', shortNames: Array.isArray(spec.names.shortNames) ? spec.names.shortNames.filter((x): x is string => typeof x === 'string') : [] });
-        }
-      } else if (l.obj && isAwsAuthConfigMap(l.obj)) {
-        // The cluster has one aws-auth: a later copy replaces an earlier one, as applying them in turn would.
-        const read = readAwsAuth(dataAsKubectlReadsIt(d, l.base, l.obj.data));
-        awsAuth = read.entries.map((e) => ({ kind: e.section === 'mapRoles' ? 'role' : 'user', arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.map((g) => g.name) }));
-        accounts = read.accounts.map((a) => a.id);
-      }
-    }
+  // The cluster has one aws-auth: a later copy replaces an earlier one, as applying them in turn would.
+  const last = graph.awsAuth[graph.awsAuth.length - 1];
+  if (last) {
+    const read = readAwsAuth(dataAsKubectlReadsIt(last.d, last.base, last.obj.data));
+    awsAuth = read.entries.map((e) => ({ kind: e.section === 'mapRoles' ? 'role' : 'user', arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.map((g) => g.name) }));
+    accounts = read.accounts.map((a) => a.id);
   }
-  return { bundle: makeBundle({ clusterRoles, roles, bindings }), awsAuth, accounts, namespaces, resources };
+  return { bundle: bundleOf(graph), awsAuth, accounts, namespaces: graph.namespaces, resources: graph.resources };
 }
 
 /**
