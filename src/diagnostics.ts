@@ -31,7 +31,7 @@ export function diagnostic(at: Source, message: string, ruleId: string, severity
   return { file: at.file, line: at.line, column: at.column, severity, message, ruleId };
 }
 
-export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
     (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
     a.line - b.line ||

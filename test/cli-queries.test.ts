@@ -57,7 +57,7 @@ test('can-i reads kubectl -o json dumps too; a broken JSON file is reported with
     assert.equal([no.code, no.stdout], [1, 'no\n']);
     const bad = await run(['can-i', 'get', 'pods', '--as', 'x', '--manifests', join(s.dir, 'broken')], s.dir);
     assert.is(bad.code, 1);
-    assert.match(bad.stderr, /broken\/bad\.json:2:\d+  /);
+    assert.match(bad.stderr, /broken\/bad\.json:2:\d+ {2}/);
   } finally {
     s.cleanup();
   }
@@ -105,7 +105,7 @@ test('commands load lazily: running one imports its module only; help lists ever
   assert.equal(loaded(['who-can', 'get', 'pods', '--cluster', 'prod-eu']), ['who-can.js']);
   assert.equal(loaded(['--help']).length, Object.keys(COMMANDS).length);
   const help = await run(['--help'], ROOT);
-  const listed = [...help.stdout.matchAll(/^  ([a-z-]+) /gm)].map((m) => m[1]).filter((n) => n !== 'help');
+  const listed = [...help.stdout.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]).filter((n) => n !== 'help');
   assert.equal(listed, Object.keys(COMMANDS));
 });
 

@@ -41,7 +41,7 @@ test('explain alice (IAM user, inline rules): identity, mapping, permissions per
   assert.match(out, '  grants:\n    inline rules, namespaces my-namespace (access/employees/alice.yaml:12): no expiry; reason: JIRA-1042');
   assert.not.match(out, 'staging-us');
   // The person-level finding: IAM users are long-lived identities.
-  assert.match(out, /\nlint findings:\n  info \[low\] IAM user \/eks-access\/alice .*\(iam-users-exist, access\/employees\/alice\.yaml:9\)/);
+  assert.match(out, /\nlint findings:\n {2}info \[low\] IAM user \/eks-access\/alice .*\(iam-users-exist, access\/employees\/alice\.yaml:9\)/);
 });
 
 test('explain bob (SSO role): session username, role mapping without path, same permissions in two namespaces said once', async () => {
@@ -54,16 +54,16 @@ test('explain bob (SSO role): session username, role mapping without path, same 
   assert.match(out, '  namespace payments:\n    get, list, watch pods, services, configmaps, events, deployments.apps, replicasets.apps, statefulsets.apps (profile developer, access/employees/bob.yaml:11)\n    get pods/log (profile developer, access/employees/bob.yaml:11)\n');
   assert.match(out, '  namespaces my-namespace, payments:\n');
   assert.match(out, /impersonate serviceaccounts \(profile edit, access\/employees\/bob\.yaml:14\)/);
-  assert.match(out, /lint findings:\n    warning \[high\] employee bob can exec into pods|lint findings:\n(    .*\n)*    warning \[high\] employee bob can exec into pods/);
+  assert.match(out, /lint findings:\n {4}warning \[high\] employee bob can exec into pods|lint findings:\n( {4}.*\n)* {4}warning \[high\] employee bob can exec into pods/);
 });
 
 test('explain peggy (EKS access policies): access entries, the policies with their namespaces and expiry', async () => {
   const out = await explain('peggy');
   assert.match(out, '\nsandbox-ap (account 444455556666, ap-southeast-2)\n  authentication:   EKS access entries (API)\n                    access entry: arn:aws:iam::444455556666:user/eks-access/peggy -> username peggy\n');
   assert.match(out, '  access policies:\n    AmazonEKSEditPolicy in namespaces ml, experiments (access/employees/peggy.yaml:11)\n');
-  assert.match(out, /  access policies:\n    AmazonEKSViewPolicy in namespaces data \(access\/employees\/peggy\.yaml:14, until \d{4}-\d\d-\d\d\)\n/);
+  assert.match(out, / {2}access policies:\n {4}AmazonEKSViewPolicy in namespaces data \(access\/employees\/peggy\.yaml:14, until \d{4}-\d\d-\d\d\)\n/);
   assert.match(out, '  namespaces experiments, ml:\n');
-  assert.match(out, /\n    create, update, patch, delete, deletecollection daemonsets\.apps, .* \(access policy AmazonEKSEditPolicy, access\/employees\/peggy\.yaml:11\)\n/);
+  assert.match(out, /\n {4}create, update, patch, delete, deletecollection daemonsets\.apps, .* \(access policy AmazonEKSEditPolicy, access\/employees\/peggy\.yaml:11\)\n/);
   assert.match(out, /\(access policy AmazonEKSViewPolicy, access\/employees\/peggy\.yaml:14, until \d{4}-\d\d-\d\d\)\n/);
   assert.match(out, /access policy AmazonEKSViewPolicy, namespaces data \(access\/employees\/peggy\.yaml:14\): expires \d{4}-\d\d-\d\d; reason: ML-44/);
 });
@@ -148,7 +148,7 @@ test('explain: an access policy of a shared role, granted in someone else\'s fil
     const out = await explain('eve', {}, s.dir);
     assert.match(out, '  Kubernetes user:  session:eve-example.com\n');
     assert.match(out, '    get services (inline rules, access/employees/eve.yaml:10)\n');
-    assert.match(out, /\n    get, list, watch .*pods.* \(access policy AmazonEKSViewPolicy, access\/employees\/dan\.yaml:10, through the role shared with dan\)\n/);
+    assert.match(out, /\n {4}get, list, watch .*pods.* \(access policy AmazonEKSViewPolicy, access\/employees\/dan\.yaml:10, through the role shared with dan\)\n/);
     assert.match(out, '  access policies:\n    AmazonEKSViewPolicy in namespaces data (access/employees/dan.yaml:10, through the role shared with dan)\n');
     // Her own grants only: the policy is dan's.
     assert.match(out, '  grants:\n    inline rules, namespaces data (access/employees/eve.yaml:10): no expiry\n');

@@ -213,9 +213,9 @@ function restore(dir: string): void {
   cpSync(EXAMPLE, join(dir, 'access'), { recursive: true });
 }
 
-const LOCATED = /^access\/\S+\.ya?ml:\d+:\d+  (error|warning|info)/;
+const LOCATED = /^access\/\S+\.ya?ml:\d+:\d+ {2}(error|warning|info)/;
 /** Lines that are not diagnostics: counts, the outcome of generate. */
-const OTHER = [/^\d+ error\(s\), \d+ warning\(s\)/, /^access\/\S+\.ya?ml:\d+:\d+  \S/, /^  (error|warning|info)\b.*\([a-z0-9-]+\)$/, /^  (error|warning|info)  \[(critical|high|medium|low)\] also \(\d+\): [a-z0-9-]+(, [a-z0-9-]+)*$/, /^nothing written to out/, /^out: (up to date \(\d+ files\)|\d+ files, \d+ added, \d+ changed, \d+ removed)$/];
+const OTHER = [/^\d+ error\(s\), \d+ warning\(s\)/, /^access\/\S+\.ya?ml:\d+:\d+ {2}\S/, /^ {2}(error|warning|info)\b.*\([a-z0-9-]+\)$/, /^ {2}(error|warning|info) {2}\[(critical|high|medium|low)\] also \(\d+\): [a-z0-9-]+(, [a-z0-9-]+)*$/, /^nothing written to out/, /^out: (up to date \(\d+ files\)|\d+ files, \d+ added, \d+ changed, \d+ removed)$/];
 
 const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).length;
 

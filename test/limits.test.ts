@@ -75,7 +75,7 @@ for (const limit of LIMITS) {
       for (const argv of [['lint'], ['generate'], ['validate']]) {
         const r = await run(argv, s.dir);
         assert.is(r.code, 1, `${argv[0]} exit code\n${r.stderr.slice(0, 2000)}`);
-        const errors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /  error  /.test(l));
+        const errors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => / {2}error {2}/.test(l));
         assert.equal(errors.length, 1, `${argv[0]}: one error expected, got:\n${errors.join('\n').slice(0, 2000)}`);
         assert.ok(errors[0]!.startsWith(`${limit.location}  error  `), `${argv[0]}: expected the error at ${limit.location}, got:\n${errors[0]!.slice(0, 500)}`);
         assert.ok(errors[0]!.includes(limit.message), `${argv[0]}: expected "${limit.message}", got:\n${errors[0]!.slice(0, 500)}`);
@@ -101,7 +101,7 @@ test('a document with hundreds of problems shows the first 50 and says so, at it
     for (const argv of [['validate'], ['generate']]) {
       const r = await run(argv, s.dir);
       assert.is(r.code, 1, argv[0]);
-      const errors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => /  error  /.test(l));
+      const errors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => / {2}error {2}/.test(l));
       assert.is(errors.length, 51, argv[0]);
       assert.ok(errors.some((l) => l.startsWith(`${ZED}:1:1  error  more than 50 problems in this document; only the first 50 are shown`)), errors[0]);
       assert.ok(errors.some((l) => l.startsWith(`${ZED}:5:1  error  unknown field "unknown0"`)), errors.join('\n').slice(0, 500));

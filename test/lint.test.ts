@@ -138,7 +138,7 @@ test('--format json, github and text carry the same findings, waived ones marked
   assert.match(github[0]!, /^::(error|warning|notice) file=access\/[^,]+,line=\d+,col=\d+,title=/);
   const text = (await run(['lint', '--today', '2026-11-28'], ROOT)).stdout;
   // A busy heading names its less risky findings on one line: `  warning  [medium] also (5): a, b, ...`.
-  const shown = text.split('\n').reduce((n, l) => n + (/^  (error|warning|info)\b/.test(l) ? Number(/^  \S+  \[\w+\] also \((\d+)\): /.exec(l)?.[1] ?? 1) : 0), 0);
+  const shown = text.split('\n').reduce((n, l) => n + (/^ {2}(error|warning|info)\b/.test(l) ? Number(/^ {2}\S+ {2}\[\w+\] also \((\d+)\): /.exec(l)?.[1] ?? 1) : 0), 0);
   assert.is(shown, json.findings.length);
 });
 

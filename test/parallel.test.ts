@@ -49,7 +49,7 @@ test('generate stopped by a lint error while the worker renders: the same messag
     const one = await withSplit('999999999', () => run(argv, s.dir));
     const two = await withSplit('0', () => run(argv, s.dir));
     assert.is(one.code, 1, one.stderr);
-    assert.match(one.stderr, /access\/employees\/alice\.yaml:\d+:\d+  error/);
+    assert.match(one.stderr, /access\/employees\/alice\.yaml:\d+:\d+ {2}error/);
     assert.match(one.stderr, 'nothing written to generated (lint errors');
     assert.equal(two, one);
     assert.not.ok(existsSync(join(s.dir, 'generated')), 'nothing may be written');

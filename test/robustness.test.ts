@@ -93,7 +93,7 @@ test('messages quoting the input stay one line and carry no raw control characte
       assert.is(r.code, 1, r.stderr);
       const out = r.stdout + r.stderr;
       for (const line of out.split('\n').filter((l) => l !== '')) {
-        assert.ok(/^access\/\S+:\d+:\d+  (error|warning|info)  |^\d+ error\(s\)|^nothing written/.test(line), `${argv[0]}: a line that is not a diagnostic: ${JSON.stringify(line)}`);
+        assert.ok(/^access\/\S+:\d+:\d+ {2}(error|warning|info) {2}|^\d+ error\(s\)|^nothing written/.test(line), `${argv[0]}: a line that is not a diagnostic: ${JSON.stringify(line)}`);
       }
       assert.not.match(out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\u202a-\u202e]/);
       assert.match(out, 'unknown field "x\\ny\\u0007"');
@@ -123,7 +123,7 @@ for (const kind of ['Employee', 'Cluster', 'Profile'] as const) {
         const before = listing(s.dir);
         const r = await run(['generate', '--out', 'out'], join(s.dir, 'work'));
         assert.is(r.code, 1, `${kind} name ${JSON.stringify(bad)}: ${r.stderr}`);
-        assert.match(r.stderr, /^work\/access\/\S+:\d+:\d+  error  |^access\/\S+:\d+:\d+  error  /m);
+        assert.match(r.stderr, /^work\/access\/\S+:\d+:\d+ {2}error {2}|^access\/\S+:\d+:\d+ {2}error {2}/m);
         assert.equal(listing(s.dir), before, `${kind} name ${JSON.stringify(bad)}: something was written`);
         assert.not.ok(existsSync('/tmp/eks-access-escape'));
       } finally {

@@ -122,9 +122,9 @@ test('a full wildcard someone wrote: every rule reports what it includes (JSON),
     assert.equal([...ids('admin.yaml')], ['cluster-admin-binding']);
     const text = (await run(['lint', '--manifests', 'm'], s.dir)).stdout;
     const block = text.slice(text.indexOf('m/everything.yaml')).split('\n\n')[0]!.split('\n').slice(1);
-    assert.match(block[0]!, /^  error  \[critical\] can do anything .*\(full-wildcard\)$/);
+    assert.match(block[0]!, /^ {2}error {2}\[critical\] can do anything .*\(full-wildcard\)$/);
     assert.ok(block.slice(1).every((l) => / also \(\d+\): /.test(l)), block.join('\n'));
-    assert.ok(block.some((l) => /^  error  \[high\] also \(\d+\): .*\bpods-exec\b/.test(l)), block.join('\n'));
+    assert.ok(block.some((l) => /^ {2}error {2}\[high\] also \(\d+\): .*\bpods-exec\b/.test(l)), block.join('\n'));
   } finally {
     s.cleanup();
   }
@@ -142,7 +142,7 @@ test('text output: one heading per grant with its findings under it, most risky 
     assert.ok(block.length > 5, text);
     const risks = block.map((l) => /\[(critical|high|medium|low)\]/.exec(l)![1]!);
     // More than three findings: those below the highest risk are named on one line.
-    assert.ok(block.some((l) => /^  warning  \[medium\] also \(\d+\): .*\bbroad-delete\b.*\bpods-portforward\b/.test(l)), text);
+    assert.ok(block.some((l) => /^ {2}warning {2}\[medium\] also \(\d+\): .*\bbroad-delete\b.*\bpods-portforward\b/.test(l)), text);
     assert.ok(!block.some((l) => /\[medium\].*\(broad-delete\)$/.test(l)), text);
     const order = ['critical', 'high', 'medium', 'low'];
     assert.equal([...risks].sort((a, b) => order.indexOf(a) - order.indexOf(b)), risks, 'ordered by risk');

@@ -617,7 +617,7 @@ test('Markdown: per team, unused grants first, and text from files cannot inject
   assert.equal(teams.slice(1), ['checkout', 'payments', 'platform']);
   const text = (await usage({ 'audit.log': jsonLines(SOME) }, ['--cluster', 'prod'])).stdout;
   assert.match(text, /^usage on prod from 2026-09-03 to 2026-12-02: 3 event\(s\); 5 grant\(s\): 4 unused, 1 partly used, 0 used; 1 denied request\(s\); 1 username\(s\) not in the access folder/);
-  assert.match(text, /team checkout\n {2}unused {7}frank: profile developer \(scope: cluster\)  access\/employees\/frank\.yaml:9\n[^\n]*\n[^\n]*\n {2}partly-used {2}alice/);
+  assert.match(text, /team checkout\n {2}unused {7}frank: profile developer \(scope: cluster\) {2}access\/employees\/frank\.yaml:9\n[^\n]*\n[^\n]*\n {2}partly-used {2}alice/);
 });
 
 test('markdownText escapes what GitHub would render', () => {

@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics.js';
 import { EXIT, VERSION, type CommandContext, type Io } from './context.js';
 
-export { EXIT, VERSION, type CommandContext, type Io } from './context.js';
+export { type Io } from './context.js';
 
 /** A command module: src/cli/commands/<name>.ts. */
 export interface CommandModule {

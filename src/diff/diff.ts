@@ -52,7 +52,7 @@ import {
   type IndexedBundle,
 } from '../permissions/permissions.js';
 
-export type AccessChangeKind =
+type AccessChangeKind =
   | 'employee-added'
   | 'employee-removed'
   | 'identity-changed'
@@ -64,7 +64,7 @@ export type AccessChangeKind =
   | 'binding-replaced';
 
 /** One change of one person's own access, as one sentence of the report. */
-export interface AccessChange {
+interface AccessChange {
   employee: string;
   kind: AccessChangeKind;
   cluster?: string;
@@ -80,7 +80,7 @@ export interface AccessChange {
 }
 
 /** A change of a shared definition: the cause of changes for everyone who uses it. */
-export interface SharedChange {
+interface SharedChange {
   kind: 'profile' | 'cluster' | 'policy';
   /** The profile's or cluster's name; `policy` for the LintPolicy. */
   name: string;
@@ -110,7 +110,7 @@ export interface DiffOptions {
   limit?: number;
 }
 
-export interface DiffSummary {
+interface DiffSummary {
   /** People whose own access changes. */
   people: number;
   /** Clusters of those changes. */
@@ -141,7 +141,7 @@ export interface DiffResult {
 /** GitHub refuses issue and pull-request comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65536;
 /** What the comment is kept under: room for the marker a sticky-comment action adds, and a margin. */
-export const COMMENT_LIMIT = GITHUB_COMMENT_LIMIT - 1536;
+const COMMENT_LIMIT = GITHUB_COMMENT_LIMIT - 1536;
 
 // ---------------------------------------------------------------------------------------------
 // Reading both trees.

@@ -13,8 +13,6 @@ import { toYaml } from '../emit/serialize.js';
 import { compareStrings } from '../text.js';
 import { effectiveEntries, mappingKey, readAwsAuth, type AwsAuthSection } from '../rbac/aws-auth.js';
 
-export type { AwsAuthSection };
-
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'eks-access';
 
@@ -27,17 +25,17 @@ export interface GeneratedObject {
   file: string;
 }
 
-export interface ObjectRef {
+interface ObjectRef {
   kind: string;
   name: string;
   namespace?: string;
 }
 
-export interface MissingObject extends ObjectRef {
+interface MissingObject extends ObjectRef {
   file: string;
 }
 
-export interface ChangedObject extends ObjectRef {
+interface ChangedObject extends ObjectRef {
   file: string;
   /** Unified diff from the cluster's object (`-`) to the generated one (`+`), both as normalized YAML. */
   diff: string;
@@ -100,7 +98,7 @@ function apiGroupOf(apiVersion: unknown): string {
   return v.includes('/') ? v.slice(0, v.indexOf('/')) : '';
 }
 
-export function refOf(o: KubeObject): ObjectRef {
+function refOf(o: KubeObject): ObjectRef {
   const kind = text(o.kind) ?? '';
   const m = record(o.metadata);
   const namespace = CLUSTER_SCOPED.has(kind) ? undefined : (text(m.namespace) ?? 'default');
@@ -113,7 +111,7 @@ function keyOf(o: KubeObject): string {
 }
 
 /** `Role my-namespace/eks-access:alice`, `ClusterRole eks-access:profile:dev`. */
-export function describeRef(r: ObjectRef): string {
+function describeRef(r: ObjectRef): string {
   return `${r.kind} ${r.namespace !== undefined ? `${r.namespace}/` : ''}${r.name}`;
 }
 
@@ -277,7 +275,7 @@ export function compareObjects(generated: readonly GeneratedObject[], live: read
   return report;
 }
 
-export function awsAuthDrifts(a: AwsAuthDrift | undefined): boolean {
+function awsAuthDrifts(a: AwsAuthDrift | undefined): boolean {
   return a !== undefined && (a.onlyOnCluster.length > 0 || a.onlyGenerated.length > 0 || a.different.length > 0 || a.problems.length > 0);
 }
 

@@ -11,7 +11,7 @@ import { ApiException, CoreV1Api, KubeConfig, Observable, RbacAuthorizationV1Api
 import { UsageError } from '../diagnostics.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from './compare.js';
 
-export const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
+const MANAGED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 
 /** An opened kubeconfig context: what is needed to call the cluster and to talk about it safely. */
 export interface Connection {
@@ -168,7 +168,7 @@ function reach(s: Situation): string {
   return `cluster ${s.cluster} (${s.conn.server})`;
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 

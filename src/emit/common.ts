@@ -9,7 +9,7 @@ export const ANNOTATION = {
   expires: 'eks-access/expires',
   reason: 'eks-access/reason',
 } as const;
-export const LABEL_EMPLOYEE = 'eks-access/employee';
+const LABEL_EMPLOYEE = 'eks-access/employee';
 
 /** A file of the output, path relative to the output folder with `/`. */
 export interface OutputFile {

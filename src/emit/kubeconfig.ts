@@ -19,7 +19,7 @@ export interface KubeconfigObject {
  * `eks-access-<accountId>`. Set per context as AWS_PROFILE, so one kubeconfig with clusters in several
  * accounts works without switching profiles by hand.
  */
-export function awsProfileOf(c: Cluster): string {
+function awsProfileOf(c: Cluster): string {
   return c.awsProfile ?? `eks-access-${c.accountId}`;
 }
 

@@ -21,7 +21,7 @@ const compareMetadataKeys = comparer(METADATA_KEYS);
  * `namespace` first, then alphabetical) and `undefined` values dropped. Arrays keep their order:
  * emitters decide what order is meaningful.
  */
-export function sortKeys(value: unknown, parentKey?: string): unknown {
+function sortKeys(value: unknown, parentKey?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => sortKeys(v));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -67,7 +67,7 @@ export function needsQuotes(s: string): boolean {
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\0': '\\0', '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r', '\x1b': '\\e', '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
 
 /** A YAML double-quoted scalar of `s`: every character a reader could take for syntax or a line break escaped (the escapes js-yaml writes). */
-export function doubleQuoted(s: string): string {
+function doubleQuoted(s: string): string {
   return `"${s.replace(/[\\"\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (c) => ESCAPES[c] ?? (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`))}"`;
 }
 

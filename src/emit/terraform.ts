@@ -9,7 +9,7 @@ import { toJson } from './serialize.js';
  * The AWS provider versions this module works with: 6.x has the per-resource `region` argument it
  * relies on; a new major may change resources, so it is not allowed until this module is checked with it.
  */
-export const AWS_PROVIDER_VERSION = '~> 6.0';
+const AWS_PROVIDER_VERSION = '~> 6.0';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 

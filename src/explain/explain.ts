@@ -34,7 +34,7 @@ export class InvalidAccessError extends UsageError {
   }
 }
 
-export interface PermissionLine {
+interface PermissionLine {
   verbs: string[];
   /** What the verbs apply to, in words (`pods, services`, `secrets named x`, `non-resource URLs /healthz`). */
   objects: string;
@@ -46,7 +46,7 @@ export interface PermissionLine {
   text: string;
 }
 
-export interface FindingView {
+interface FindingView {
   ruleId: string;
   severity: string;
   risk: string;
@@ -57,7 +57,7 @@ export interface FindingView {
   waived?: { reason: string; expires: string };
 }
 
-export interface ClusterExplanation {
+interface ClusterExplanation {
   name: string;
   accountId: string;
   region: string;
@@ -126,7 +126,7 @@ function sortFindings(list: Finding[]): Finding[] {
  * `opts.markdown`: the clusters' `mappings` and the permissions' `text`, `objects` and `source` are
  * written as Markdown (the access files' values escaped); every other field is the text as it is.
  */
-export function explain(model: AccessModel, findings: readonly Finding[], opts: Pick<ExplainOptions, 'employee' | 'cluster' | 'today'> & { markdown?: boolean }): Explanation {
+function explain(model: AccessModel, findings: readonly Finding[], opts: Pick<ExplainOptions, 'employee' | 'cluster' | 'today'> & { markdown?: boolean }): Explanation {
   const plain = opts.markdown ? markdownText : asIs;
   const e = model.employees.get(opts.employee);
   if (!e) throw new UsageError(`unknown employee "${opts.employee}"${didYouMean(opts.employee, model.employees.keys())}`);

@@ -20,7 +20,7 @@ import { addFiles, WriteError } from '../write/writer.js';
 import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './plan.js';
 import { comparePermissions, type Difference } from './verify.js';
 
-export { planImport, type ImportPlan, type ImportOptions } from './plan.js';
+
 
 export const AUTHENTICATION: readonly AuthenticationMode[] = ['aws-auth', 'both', 'access-entries'];
 export const REPORT_FILE = 'IMPORT-REPORT.md';
@@ -55,7 +55,7 @@ export function documentText(data: Record<string, unknown>, schema: string | und
 }
 
 /** The import report as Markdown: every value of the input escaped (markdownText) or in a code span (codeSpan). */
-export function formatReport(plan: ImportPlan, extra: { outDir: string; verified?: { people: number; requests: number; differences: Difference[] } }): string {
+function formatReport(plan: ImportPlan, extra: { outDir: string; verified?: { people: number; requests: number; differences: Difference[] } }): string {
   const r = plan.report;
   // The arrows of the notes (`User x -> ClusterRole y`) are the report's own, so they stay as written.
   const md = (text: string) => text.split(' -> ').map(markdownText).join(' -> ');
@@ -197,7 +197,7 @@ export async function importAccess(opts: ImportCommandOptions): Promise<ImportOu
 const WAIVER_TITLE = 'Before generate: findings that need a fix or a waiver';
 
 /** The report's last section: the lint errors that stop `generate` on the imported folder, with a waiver to copy for each. */
-export function waiverSection(blocking: readonly Finding[]): string {
+function waiverSection(blocking: readonly Finding[]): string {
   if (blocking.length === 0) return `\n## ${WAIVER_TITLE}\n\nNone: the imported folder passes lint and generates as it is.\n`;
   const lines = ['', `## ${WAIVER_TITLE}`, '', `The imported access reproduces the cluster as it is, including what the linter refuses: \`eks-access generate\` stops on these ${blocking.length} error(s) until each is fixed (the grant narrowed) or waived in a LintPolicy, with a reason and an expiry:`, ''];
   for (const f of blocking) lines.push(`- ${codeSpan(`${f.file}:${f.line}`)} **${markdownText(f.ruleId)}**: ${markdownText(f.message)}`);

@@ -26,7 +26,7 @@ export interface ImportOptions {
   today: string;
 }
 
-export interface ReportItem {
+interface ReportItem {
   text: string;
   at?: Source;
 }
@@ -47,7 +47,7 @@ export const REPORT_SECTIONS = {
 } as const;
 export type SectionId = keyof typeof REPORT_SECTIONS;
 
-export interface ImportReport {
+interface ImportReport {
   cluster: string;
   /** Input files, as shown to users. */
   sources: string[];
@@ -58,10 +58,10 @@ export interface ImportReport {
   customObjects: number;
 }
 
-export type AccessDocument = { path: string; kind: 'Cluster' | 'Profile' | 'Employee'; data: Record<string, unknown> };
+type AccessDocument = { path: string; kind: 'Cluster' | 'Profile' | 'Employee'; data: Record<string, unknown> };
 
 /** One imported person: the IAM principal they sign in with, and their Kubernetes username before and after. */
-export interface ImportedPerson {
+interface ImportedPerson {
   employee: string;
   /** An IAM user ARN, or an sts assumed-role ARN with the person's session name. */
   principal: string;

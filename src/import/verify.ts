@@ -27,7 +27,7 @@ const URLS = ['/healthz', '/metrics', '/api', '/version', '/logs/kubelet'];
  * (with and without the object names they list), in every namespace and cluster-wide, plus
  * non-resource URLs.
  */
-export function requestVocabulary(rules: readonly PolicyRule[], namespaces: readonly string[]): Request[] {
+function requestVocabulary(rules: readonly PolicyRule[], namespaces: readonly string[]): Request[] {
   const resources = new Map<string, { group: string; resource: string; subresource?: string; names: Set<string | undefined> }>();
   const add = (group: string, full: string, name?: string) => {
     if (group === '*' || full.includes('*')) return;
@@ -134,7 +134,7 @@ function sameAtoms(a: Atoms, b: Atoms): boolean {
 }
 
 /** The bundle of the cluster after the import is applied: the generated RBAC plus what the import leaves to the cluster. */
-export function bundleAfterImport(input: Bundle, model: AccessModel, cluster: Cluster, retained: readonly GraphBinding[]): Bundle {
+function bundleAfterImport(input: Bundle, model: AccessModel, cluster: Cluster, retained: readonly GraphBinding[]): Bundle {
   const generated = bundleForCluster(model, cluster);
   return {
     clusterRoles: new Map([...input.clusterRoles, ...generated.clusterRoles]),

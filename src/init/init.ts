@@ -22,10 +22,10 @@ import { compareStrings } from '../text.js';
 
 /** The package root, whether running from `src/` or `dist/src/`. */
 const PACKAGE_ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url));
-export const TEMPLATE_DIR = join(PACKAGE_ROOT, 'src', 'templates');
-export const VERSION_PLACEHOLDER = '__EKS_ACCESS_VERSION__';
-export const ACTION_PLACEHOLDER = '__EKS_ACCESS_ACTION__';
-export const REPOSITORY_PLACEHOLDER = '__EKS_ACCESS_REPOSITORY__';
+const TEMPLATE_DIR = join(PACKAGE_ROOT, 'src', 'templates');
+const VERSION_PLACEHOLDER = '__EKS_ACCESS_VERSION__';
+const ACTION_PLACEHOLDER = '__EKS_ACCESS_ACTION__';
+const REPOSITORY_PLACEHOLDER = '__EKS_ACCESS_REPOSITORY__';
 
 /** Template paths that stand for dot-files and dot-folders. */
 const DOT_NAMES: readonly [RegExp, string][] = [
@@ -50,14 +50,14 @@ async function packageJson(): Promise<PackageJson> {
 }
 
 /** This package's version, from its package.json: the release the scaffolded workflows install. */
-export async function packageVersion(): Promise<string> {
+async function packageVersion(): Promise<string> {
   const pkg = await packageJson();
   if (typeof pkg.version !== 'string') throw new UsageError('cannot tell this package\'s version: package.json has no "version"');
   return pkg.version;
 }
 
 /** `owner/name` of a package.json `repository` on GitHub (`github:o/n`, `o/n`, or a github.com URL). */
-export function githubRepository(repository: unknown): string | undefined {
+function githubRepository(repository: unknown): string | undefined {
   const text = typeof repository === 'string' ? repository : typeof repository === 'object' && repository !== null ? (repository as { url?: unknown }).url : undefined;
   if (typeof text !== 'string') return undefined;
   const m = /^(?:github:)?([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?$/.exec(text) ?? /github\.com[/:]([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(text);
@@ -65,7 +65,7 @@ export function githubRepository(repository: unknown): string | undefined {
 }
 
 /** The GitHub Action of this release: `owner/name@v<version>`, from package.json's repository and version. */
-export async function actionRef(): Promise<{ repository: string; tag: string; ref: string }> {
+async function actionRef(): Promise<{ repository: string; tag: string; ref: string }> {
   const pkg = await packageJson();
   const version = await packageVersion();
   const repository = githubRepository(pkg.repository);

@@ -21,7 +21,7 @@ export interface GrantGroup {
   grants: Grant[];
 }
 
-export { ruleMemo, sourceKey, subjectKey } from './grant-index.js';
+export { ruleMemo, subjectKey } from './grant-index.js';
 
 function newGroup(g: Grant): GrantGroup {
   return { at: g.at, cluster: g.cluster, subject: g.subject, ...(g.employee !== undefined && { employee: g.employee }), namespaces: [], clusterWide: false, grants: [] };

@@ -10,7 +10,7 @@ import { waiverUnused } from './rules/process/waiver-unused.js';
 
 /** Rule ids the runner itself reports, about the LintPolicy's waivers. */
 export const WAIVER_EXPIRED = waiverExpired.meta.id;
-export const WAIVER_UNUSED = waiverUnused.meta.id;
+const WAIVER_UNUSED = waiverUnused.meta.id;
 
 function compareFindings(a: Finding, b: Finding): number {
   return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
@@ -58,7 +58,7 @@ function waives(w: Waiver, f: Finding, accessDir: string | undefined, sharedFile
 }
 
 /** A fresh context for one lint run over `input`: what rules work out once for the run lives here. */
-export function ruleContext(input: LintInput): RuleContext {
+function ruleContext(input: LintInput): RuleContext {
   const values = new Map<object, unknown>();
   return {
     input,

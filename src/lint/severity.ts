@@ -8,13 +8,13 @@ import { addDays } from './rules/process/util.js';
 import type { LintInput, LintSeverity, Report, Risk, Rule } from './types.js';
 
 /** A high-risk grant that ends within this many days is a warning, by default. */
-export const DEFAULT_TIME_BOX_DAYS = 30;
+const DEFAULT_TIME_BOX_DAYS = 30;
 
 /**
  * Rules whose findings say the cluster does not do what the file says: a mapping it silently
  * ignores, reads differently or drops. Always errors, whatever the risk of what was meant.
  */
-export const MISREAD_RULES: ReadonlySet<string> = new Set([
+const MISREAD_RULES: ReadonlySet<string> = new Set([
   'rolearn-has-path',
   'duplicate-principal',
   'reserved-username-prefix',
@@ -56,9 +56,3 @@ function highRisk(r: Report, input: LintInput, policy: LintPolicy | undefined): 
   return 'error';
 }
 
-/** The severity the model gives a rule's findings at its default risk on a production cluster. */
-export function defaultSeverity(rule: Rule): LintSeverity {
-  if (rule.meta.category === 'process') return rule.meta.severity;
-  if (MISREAD_RULES.has(rule.meta.id)) return 'error';
-  return rule.meta.risk === 'critical' || rule.meta.risk === 'high' ? 'error' : rule.meta.risk === 'medium' ? 'warning' : 'info';
-}

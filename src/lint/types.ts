@@ -4,7 +4,7 @@ import type { AccessModel, PolicyRule } from '../model/types.js';
 /** How dangerous a finding is; independent of `severity`, which decides whether CI fails. */
 export type Risk = 'critical' | 'high' | 'medium' | 'low';
 export type LintSeverity = 'error' | 'warning' | 'info';
-export type RuleCategory = 'identity' | 'binding' | 'rbac' | 'access-entry' | 'iam' | 'process';
+type RuleCategory = 'identity' | 'binding' | 'rbac' | 'access-entry' | 'iam' | 'process';
 
 export interface RuleMeta {
   /** Stable kebab-case id, also the file name and the docs page name: `no-system-masters`. */
@@ -22,7 +22,7 @@ export type { Subject } from '../rbac/graph.js';
 import type { Subject } from '../rbac/graph.js';
 
 /** Where a granted rule is defined. */
-export interface RoleRef {
+interface RoleRef {
   kind: 'ClusterRole' | 'Role' | 'AccessPolicy';
   name: string;
   /** A Kubernetes or EKS default role, or one eks-access cannot see into. */
@@ -206,7 +206,7 @@ export interface Rule {
   check(input: LintInput, report: (r: Report) => void, context: RuleContext): void;
 }
 
-export interface Waived {
+interface Waived {
   reason: string;
   expires: string;
   at: Source;

@@ -58,7 +58,7 @@ export function displayPath(path: string, cwd = process.cwd()): string {
 const BAD_PATH_CHAR = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\\]/;
 
 /** Whether a path (as found in the folder) holds a character that file names must not hold. */
-export function badPathCharacter(path: string): boolean {
+function badPathCharacter(path: string): boolean {
   return BAD_PATH_CHAR.test(path);
 }
 
@@ -609,7 +609,7 @@ export function nodeAt(doc: Document.Parsed, path: readonly PathSegment[]): Node
 }
 
 /** The key/value pair whose key is the last segment of `path`, or undefined. */
-export function pairAt(doc: Document.Parsed, path: readonly PathSegment[]): Pair | undefined {
+function pairAt(doc: Document.Parsed, path: readonly PathSegment[]): Pair | undefined {
   const parent = nodeAt(doc, path.slice(0, -1));
   const key = path[path.length - 1];
   if (!isMap(parent) || key === undefined) return undefined;

@@ -15,7 +15,7 @@ export interface Expired {
   grants: { employee: Employee; grant: Grant }[];
 }
 
-export const isPast = (date: string | undefined, today: string): boolean => date !== undefined && date < today;
+const isPast = (date: string | undefined, today: string): boolean => date !== undefined && date < today;
 
 export function findExpired(model: AccessModel, today: string): Expired {
   const out: Expired = { employees: [], grants: [] };

@@ -12,7 +12,7 @@ export const ROLE_USERNAME_PREFIX = 'session:';
 export const ROLE_USERNAME_TEMPLATE = `${ROLE_USERNAME_PREFIX}{{SessionName}}`;
 
 /** Prefixes EKS refuses in access-entry usernames; `system:` is also Kubernetes' own. */
-export const RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'] as const;
+const RESERVED_USERNAME_PREFIXES = ['system:', 'eks:', 'aws:', 'amazon:', 'iam:'] as const;
 
 /** IAM path under which users this repository creates live, so they are easy to tell apart. */
 export const IAM_USER_PATH = '/eks-access/';

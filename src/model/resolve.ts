@@ -12,7 +12,7 @@ import { clusterArn, iamUserArn, partitionOf, ROLE_USERNAME_TEMPLATE, stripRoleP
 import type { AccessModel, Cluster, Employee, Grant, PolicyRule, Profile } from './types.js';
 
 /** Name prefix of every RBAC object eks-access creates, so they never collide with others. */
-export const NAME_PREFIX = 'eks-access:';
+const NAME_PREFIX = 'eks-access:';
 
 /** The ClusterRole generated for a rule-based profile. */
 export function profileClusterRoleName(profile: string): string {
@@ -25,7 +25,7 @@ export function profileRoleName(p: Profile): string {
 }
 
 /** The Role holding an employee's inline rules, one per namespace. */
-export function employeeRoleName(employee: string): string {
+function employeeRoleName(employee: string): string {
   return `${NAME_PREFIX}${employee}`;
 }
 
@@ -43,7 +43,7 @@ export const INLINE_RULES_ROLE = `${NAME_PREFIX}<employee>`;
  * `eks-access:<employee>:clusterrole:<name>` for any other ClusterRole, `eks-access:<employee>:role`
  * for the employee's own Role of inline rules.
  */
-export function bindingName(employee: string, roleKind: 'ClusterRole' | 'Role', roleName: string): string {
+function bindingName(employee: string, roleKind: 'ClusterRole' | 'Role', roleName: string): string {
   const own = profileClusterRoleName('');
   const what = roleKind === 'Role' ? 'role' : roleName.startsWith(own) ? `profile:${roleName.slice(own.length)}` : `clusterrole:${roleName}`;
   return `${NAME_PREFIX}${employee}:${what}`;
@@ -134,7 +134,7 @@ export function describeClustersPolicy(clusters: readonly Cluster[]): { arns: st
 }
 
 /** Kubernetes groups from `groups` grants, sorted and unique. */
-export function groupsOf(grants: readonly Grant[]): string[] {
+function groupsOf(grants: readonly Grant[]): string[] {
   let groups: Set<string> | undefined;
   for (const g of grants) if (g.kind === 'groups') for (const name of g.groups) (groups ??= new Set()).add(name);
   return groups ? [...groups].sort() : [];
@@ -145,12 +145,12 @@ export function groupsOn(e: Employee, c: Cluster): string[] {
   return groupsOf(grantsOn(e, c));
 }
 
-export interface RoleMapping {
+interface RoleMapping {
   rolearn: string;
   username: string;
   groups?: string[];
 }
-export interface UserMapping {
+interface UserMapping {
   userarn: string;
   username: string;
   groups?: string[];
@@ -234,7 +234,7 @@ export interface EmployeeBinding {
 }
 
 /** The Role of an employee's inline rules in one namespace: every `rules` grant there, in order. */
-export interface EmployeeRole {
+interface EmployeeRole {
   name: string;
   namespace: string;
   rules: PolicyRule[];
@@ -250,7 +250,7 @@ export interface EmployeeRbac {
 }
 
 /** The profile a grant binds, with `level` expressed as the built-in profile it means. */
-export function grantProfile(g: Grant): { profile: string; namespaces?: string[] } | undefined {
+function grantProfile(g: Grant): { profile: string; namespaces?: string[] } | undefined {
   if (g.kind === 'level') return { profile: g.level === 'admin' ? 'cluster-admin' : 'view' };
   if (g.kind === 'profile') return g.scope === 'cluster' ? { profile: g.profile } : { profile: g.profile, namespaces: g.namespaces };
   return undefined;
@@ -322,7 +322,7 @@ export function profilesUsedOn(model: AccessModel, c: Cluster): Profile[] {
 // Permissions
 
 /** A role a grant reaches, as the linter and the authorizer name it. */
-export interface BoundRole {
+interface BoundRole {
   kind: 'ClusterRole' | 'Role' | 'AccessPolicy';
   name: string;
   /** Shipped by Kubernetes or EKS (built-in ClusterRoles, `system:masters`, access policies). */

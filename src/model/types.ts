@@ -10,14 +10,14 @@ export interface PolicyRule {
   nonResourceURLs?: string[];
 }
 
-export interface AwsAuthRoleMapping {
+interface AwsAuthRoleMapping {
   rolearn: string;
   username: string;
   groups?: string[];
   at: Source;
 }
 
-export interface AwsAuthUserMapping {
+interface AwsAuthUserMapping {
   userarn: string;
   username: string;
   groups?: string[];
@@ -98,7 +98,7 @@ export interface Employee {
   at: Source;
 }
 
-export type RuleSeverity = 'error' | 'warning' | 'off';
+type RuleSeverity = 'error' | 'warning' | 'off';
 
 export interface Waiver {
   rule: string;

@@ -63,7 +63,7 @@ export function isFullWildcard(rule: PolicyRule): boolean {
 }
 
 /** The grant of the access file a lint grant came from. */
-export function modelGrantOf(model: AccessModel, g: LintGrant): Grant | undefined {
+function modelGrantOf(model: AccessModel, g: LintGrant): Grant | undefined {
   const e = g.employee === undefined ? undefined : model.employees.get(g.employee);
   return e?.grants.find((x) => x.at.file === g.at.file && x.at.line === g.at.line && x.at.column === g.at.column);
 }
@@ -148,12 +148,6 @@ export function grantAppliesIn(g: LintGrant, namespace: string | undefined): boo
 // ---------------------------------------------------------------------------------------------
 // The engine, narrowed to one person.
 
-function rulesOf(bundle: Bundle, b: GraphBinding): PolicyRule[] {
-  if (b.roleRef.kind === 'ClusterRole') return bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [];
-  if (b.roleRef.kind === 'Role' && b.kind === 'RoleBinding') return bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [];
-  return [];
-}
-
 /** A bundle with its bindings indexed by subject, so a person's part is found without scanning. */
 export interface IndexedBundle {
   bundle: Bundle;
@@ -180,13 +174,6 @@ export function personalBundle(ib: IndexedBundle, who: UserInfo): Bundle {
   for (const g of who.groups) for (const b of ib.bySubject.get(`Group:${g}`) ?? []) bindings.add(b);
   const policies = ib.bundle.policies.filter((p: GraphPolicy) => (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)));
   return { ...ib.bundle, bindings: [...bindings], policies };
-}
-
-/** Everything that decides what `who` may do, as text: equal fingerprints mean equal permissions. */
-export function fingerprint(bundle: Bundle, who: UserInfo): string {
-  const bindings = bundle.bindings.map((b) => `${b.kind}|${b.namespace ?? ''}|${JSON.stringify(rulesOf(bundle, b))}`).sort();
-  const policies = bundle.policies.map((p) => `${(p.namespaces ?? []).join(',')}|${JSON.stringify(p.rules)}`).sort();
-  return JSON.stringify({ masters: who.groups.includes('system:masters'), bindings, policies });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +238,7 @@ const VOCABULARY: Entry[] = [
 const NON_RESOURCE_VERBS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** The label of every non-resource URL (the `*` check). */
-export const ALL_URLS_LABEL = 'every non-resource URL';
+const ALL_URLS_LABEL = 'every non-resource URL';
 export const EVERYTHING_LABEL = 'everything';
 
 function buildChecks(): Check[] {

@@ -25,13 +25,13 @@ import { foldKey, yamlToJson, yamlToStrings, type InnerPosition, type JsonValue 
 export type { InnerPosition } from './go-yaml.js';
 
 export type AwsAuthSection = 'mapRoles' | 'mapUsers' | 'mapAccounts';
-export const AWS_AUTH_SECTIONS: readonly AwsAuthSection[] = ['mapRoles', 'mapUsers', 'mapAccounts'];
+const AWS_AUTH_SECTIONS: readonly AwsAuthSection[] = ['mapRoles', 'mapUsers', 'mapAccounts'];
 
 /** The partitions `Canonicalize` accepts (`pkg/endpoints.PARTITIONS`). */
-export const AUTHENTICATOR_PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+const AUTHENTICATOR_PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 
 /** A valid rolearn or userarn entry, as `ParseMap` keeps it. */
-export interface AwsAuthEntry {
+interface AwsAuthEntry {
   section: 'mapRoles' | 'mapUsers';
   arn: string;
   /** Undefined when the entry has no (string) username: the authenticator then maps to "". */
@@ -40,7 +40,7 @@ export interface AwsAuthEntry {
   pos?: InnerPosition;
 }
 
-export interface AwsAuthProblem {
+interface AwsAuthProblem {
   section: AwsAuthSection;
   reason: string;
   /** The authenticator reads no entry of the section at all. */
@@ -253,7 +253,7 @@ export function effectiveEntries<T extends { section: AwsAuthSection; arn: strin
 
 /* ---------- identity mapping ---------- */
 
-export type PrincipalType = 'role' | 'assumed-role' | 'user' | 'root' | 'federated-user';
+type PrincipalType = 'role' | 'assumed-role' | 'user' | 'root' | 'federated-user';
 
 export interface CanonicalArn {
   type: PrincipalType;

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import type { PolicyRule } from '../model/types.js';
 
 /** The folder of shipped data, found from this module whether run from `src` or `dist/src`. */
-export const DATA_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../data/' : '../../data/', import.meta.url));
+const DATA_DIR = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../../../data/' : '../../data/', import.meta.url));
 
 export interface ClusterRoleData {
   name: string;

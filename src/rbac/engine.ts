@@ -82,7 +82,7 @@ export function subjectMatches(s: Subject, who: UserInfo, bindingNamespace?: str
  * system:monitoring group, the OIDC issuer documents for service accounts. (The bindings of the
  * control-plane components' own users are left out: no person signs in as them.)
  */
-export const DEFAULT_BINDINGS: readonly GraphBinding[] = [
+const DEFAULT_BINDINGS: readonly GraphBinding[] = [
   { kind: 'ClusterRoleBinding', name: 'system:basic-user', roleRef: { kind: 'ClusterRole', name: 'system:basic-user' }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] },
   { kind: 'ClusterRoleBinding', name: 'system:discovery', roleRef: { kind: 'ClusterRole', name: 'system:discovery' }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] },
   {
@@ -101,7 +101,7 @@ export const DEFAULT_BINDINGS: readonly GraphBinding[] = [
 const withDefaults = new WeakMap<Bundle, GraphBinding[]>();
 
 /** The bundle's bindings plus the default ones it does not itself define (a dump of a cluster already holds them). */
-export function effectiveBindings(bundle: Bundle): GraphBinding[] {
+function effectiveBindings(bundle: Bundle): GraphBinding[] {
   let all = withDefaults.get(bundle);
   if (!all) {
     const given = new Set(bundle.bindings.filter((b) => b.kind === 'ClusterRoleBinding').map((b) => b.name));
@@ -151,7 +151,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** `serviceaccount.SplitUsername`: the namespace of `system:serviceaccount:<ns>:<name>`, or undefined. */
-export function serviceAccountNamespace(user: string): string | undefined {
+function serviceAccountNamespace(user: string): string | undefined {
   if (!user.startsWith('system:serviceaccount:')) return undefined;
   const parts = user.slice('system:serviceaccount:'.length).split(':');
   if (parts.length !== 2) return undefined;

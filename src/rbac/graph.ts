@@ -11,7 +11,7 @@ import { builtinAccessPolicies, type ClusterRoleData } from './builtin.js';
 import { meta, objectsOf, str, toRule, type Located } from './objects.js';
 import type { DiscoveredResource } from './request.js';
 
-export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** A Kubernetes subject as RBAC bindings name it. */
 export interface Subject {

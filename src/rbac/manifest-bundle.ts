@@ -63,7 +63,7 @@ export function canonicalizeArn(arn: string): { arn: string; kind: 'role' | 'use
 }
 
 /** The mappings in the authenticator's terms: `role` entries are mapRoles, `user` entries mapUsers. */
-export function identityMappingsOf(awsAuth: readonly AwsAuthEntry[], accounts: readonly string[]): IdentityMappings {
+function identityMappingsOf(awsAuth: readonly AwsAuthEntry[], accounts: readonly string[]): IdentityMappings {
   return { entries: awsAuth.map((e) => ({ section: e.kind === 'role' ? 'mapRoles' : 'mapUsers', arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups })), accounts };
 }
 

@@ -32,7 +32,7 @@ export function resourceMatches(rule: PolicyRule, resource: string, subresource?
   return (rule.resources ?? []).some((r) => r === '*' || r === combined || (!!subresource && r === `*/${subresource}`));
 }
 
-export function resourceNameMatches(rule: PolicyRule, name: string | undefined): boolean {
+function resourceNameMatches(rule: PolicyRule, name: string | undefined): boolean {
   if (!rule.resourceNames || rule.resourceNames.length === 0) return true;
   return rule.resourceNames.includes(name ?? '');
 }

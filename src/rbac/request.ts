@@ -20,7 +20,7 @@ const r = (group: string, namespaced: boolean, list: string): DiscoveredResource
  * The resource types of a current Kubernetes API server (`kubectl api-resources`) plus the CRDs every
  * EKS cluster has, core group first: kubectl resolves a name to the first group that serves it.
  */
-export const BUILTIN_RESOURCES: readonly DiscoveredResource[] = [
+const BUILTIN_RESOURCES: readonly DiscoveredResource[] = [
   ...r('', true, 'bindings configmaps,cm endpoints,ep events,ev limitranges,limits persistentvolumeclaims,pvc pods,po podtemplates replicationcontrollers,rc resourcequotas,quota secrets serviceaccounts,sa services,svc'),
   ...r('', false, 'componentstatuses,cs namespaces,ns nodes,no persistentvolumes,pv'),
   ...r('admissionregistration.k8s.io', false, 'mutatingwebhookconfigurations validatingwebhookconfigurations validatingadmissionpolicies validatingadmissionpolicybindings mutatingadmissionpolicies mutatingadmissionpolicybindings'),
@@ -58,8 +58,8 @@ export const BUILTIN_RESOURCES: readonly DiscoveredResource[] = [
 const NON_STANDARD = new Set(['users', 'groups', 'userextras', 'uids', 'signers']);
 
 /** kubectl auth can-i's `resourceVerbs` and `nonResourceURLVerbs`. */
-export const RESOURCE_VERBS: readonly string[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'use', 'bind', 'impersonate', '*', 'approve', 'sign', 'escalate', 'attest'];
-export const NON_RESOURCE_VERBS: readonly string[] = ['get', 'put', 'post', 'head', 'options', 'delete', 'patch', '*'];
+const RESOURCE_VERBS: readonly string[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'use', 'bind', 'impersonate', '*', 'approve', 'sign', 'escalate', 'attest'];
+const NON_RESOURCE_VERBS: readonly string[] = ['get', 'put', 'post', 'head', 'options', 'delete', 'patch', '*'];
 
 /** Namespaces every cluster has. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];

@@ -24,10 +24,10 @@ import type { Finding } from '../lint/types.js';
 import type { AccessModel, Employee, Grant, Waiver } from '../model/types.js';
 import { codeSpan, compareStrings, markdownText, printable } from '../text.js';
 
-export type ReviewKind = 'expired-access' | 'expired-waiver' | 'expiring-access' | 'expiring-waiver' | 'admin-without-expiry' | 'iam-user' | 'no-grants-left';
+type ReviewKind = 'expired-access' | 'expired-waiver' | 'expiring-access' | 'expiring-waiver' | 'admin-without-expiry' | 'iam-user' | 'no-grants-left';
 
 /** The sections of the report, in the order they are printed. */
-export const REVIEW_SECTIONS: readonly { kind: ReviewKind; title: string }[] = [
+const REVIEW_SECTIONS: readonly { kind: ReviewKind; title: string }[] = [
   { kind: 'expired-access', title: 'Expired access (left out of generate; run eks-access expire --write)' },
   { kind: 'expired-waiver', title: 'Expired waivers (lint fails on them too)' },
   { kind: 'expiring-access', title: 'Access expiring soon' },
@@ -251,7 +251,7 @@ function headline(r: Review): string {
   return `${s.expired} expired, ${s.expiring} expiring by ${r.until}, ${s['admin-without-expiry']} cluster-admin without expires, ${s['iam-user']} IAM user(s), ${s['no-grants-left']} employee(s) with no grants left`;
 }
 
-export function renderReviewText(r: Review): string {
+function renderReviewText(r: Review): string {
   const out: string[] = [`Access review as of ${r.today}, window ${r.within} day(s) (until ${r.until}): ${headline(r)}`];
   for (const s of REVIEW_SECTIONS) {
     const list = r.items.filter((i) => i.kind === s.kind);
@@ -270,7 +270,7 @@ export function renderReviewText(r: Review): string {
 /** Markdown table cell: the text escaped (markdownText), so that no pipe, line break, HTML, link or mention leaves it. */
 const cell = markdownText;
 
-export function renderReviewMarkdown(r: Review): string {
+function renderReviewMarkdown(r: Review): string {
   const out: string[] = [`## EKS access review, ${r.today}`, '', `${headline(r)}. Window: ${r.within} day(s), until ${r.until}.`];
   for (const s of REVIEW_SECTIONS) {
     const list = r.items.filter((i) => i.kind === s.kind);

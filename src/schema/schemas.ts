@@ -11,10 +11,10 @@ import { didYouMean, listOr, showValue } from '../text.js';
 const Ajv = AjvModule.default;
 const addFormats = formatsModule.default;
 
-export const API_VERSION = 'eks-access/v1';
+const API_VERSION = 'eks-access/v1';
 /** Schema messages shown for one document; the rest are counted. */
 const MAX_MESSAGES_PER_DOCUMENT = 50;
-export const KINDS = ['Cluster', 'Profile', 'Employee', 'LintPolicy'] as const;
+const KINDS = ['Cluster', 'Profile', 'Employee', 'LintPolicy'] as const;
 export type Kind = (typeof KINDS)[number];
 
 const SCHEMA_FILES: Record<Kind | 'defs' | 'access', string> = {
@@ -136,7 +136,7 @@ function toPath(instancePath: string): PathSegment[] {
 }
 
 /** `access[0].namespaces[1]`: the field as a person would name it. */
-export function fieldName(path: readonly PathSegment[]): string {
+function fieldName(path: readonly PathSegment[]): string {
   let out = '';
   for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
   return out || 'document';
@@ -154,7 +154,7 @@ function requiredNames(branches: unknown): string[] | undefined {
 }
 
 /** Turns ajv's errors into messages a person understands, each pointing at a YAML node. */
-export function describeErrors(errors: readonly ErrorObject[]): Described[] {
+function describeErrors(errors: readonly ErrorObject[]): Described[] {
   // Errors inside a failed oneOf/anyOf branch are noise once the oneOf itself is explained,
   // and an `if` error only says "then failed"; remember what each `then` was conditional on.
   const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');

@@ -53,7 +53,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export type OnEvent = (event: AuditEvent, file: string, line: number) => void;
 
 /** At most this many characters in one event (a line, or one element of a CloudWatch page). */
-export const MAX_EVENT_CHARS = 16 * 1024 * 1024;
+const MAX_EVENT_CHARS = 16 * 1024 * 1024;
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -411,7 +411,7 @@ function fromPageElement(value: unknown, file: string, line: number): AuditEvent
  * well-formed event costs no more than its parse: an object with a string `stage`, and for events
  * that count (`ResponseComplete`) a timestamp, a verb and a username.
  */
-export function asEvent(value: unknown, file: string, line: number): AuditEvent {
+function asEvent(value: unknown, file: string, line: number): AuditEvent {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AuditLogError(file, line, 'not an audit event: expected a JSON object');
   const e = value as AuditEvent & { kind?: unknown; apiVersion?: unknown };
   if (typeof e.stage !== 'string') {

@@ -8,7 +8,7 @@ const NO_TEAM = '(no team)';
 const LIST_LIMIT = 8;
 
 /** `get pods/log in payments`, `list deployments.apps`, `get /healthz`, `every verb on every resource of every API group`. */
-export function permissionText(p: Permission): string {
+function permissionText(p: Permission): string {
   const verb = p.verb === '*' ? 'every verb on' : p.verb;
   if (p.resource.startsWith('/')) return `${verb} ${p.resource === '/*' ? 'every non-resource URL' : p.resource}`;
   const resource = p.resource === '*' ? (p.subresource !== undefined ? `the ${p.subresource} subresource of every resource` : 'every resource') : `${p.resource}${p.subresource !== undefined ? `/${p.subresource}` : ''}`;

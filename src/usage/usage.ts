@@ -60,7 +60,7 @@ export interface GrantUsage {
   requests: number;
 }
 
-export interface DeniedUsage extends Permission {
+interface DeniedUsage extends Permission {
   employee: string;
   count: number;
 }
@@ -464,7 +464,7 @@ function compareVerb(a: string, b: string): number {
   return (i === -1 ? 99 : i) - (j === -1 ? 99 : j) || compareStrings(a, b);
 }
 
-export function comparePermissions(a: Permission, b: Permission): number {
+function comparePermissions(a: Permission, b: Permission): number {
   return compareStrings(a.namespace ?? '', b.namespace ?? '') || compareStrings(a.group, b.group) || compareStrings(a.resource, b.resource) || compareStrings(a.subresource ?? '', b.subresource ?? '') || compareVerb(a.verb, b.verb);
 }
 

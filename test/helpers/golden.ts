@@ -4,7 +4,7 @@ import { createTwoFilesPatch } from 'diff';
 import { snapshotTree } from './run.js';
 
 /** Set UPDATE_GOLDEN=1 to rewrite expected output from what the code produces now. */
-export const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 /**
  * Compares the files under `actualDir` with those under `expectedDir`. Returns a readable unified diff

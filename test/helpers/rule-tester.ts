@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lintAccess } from '../../src/lint/index.js';
@@ -79,5 +78,3 @@ export function ruleTests(ruleId: string, cases: { valid: RuleCase[]; invalid: R
     });
   }
 }
-
-export { join };

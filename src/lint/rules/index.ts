@@ -20,7 +20,7 @@ export function ruleById(id: string): Rule | undefined {
 /** The project's home. */
 export const REPO_URL = 'https://github.com/eks-access/eks-access';
 /** Where each rule's page is published; the same page is `docs/rules/<id>.md` in this repository. */
-export const DOCS_BASE_URL = `${REPO_URL}/blob/main/docs/rules/`;
+const DOCS_BASE_URL = `${REPO_URL}/blob/main/docs/rules/`;
 
 export function docsUrl(id: string): string {
   return `${DOCS_BASE_URL}${id}.md`;

@@ -20,7 +20,7 @@ export function bindingName(b: Pick<BindingObject, 'kind' | 'name' | 'namespace'
 }
 
 /** The `object` of a finding: `ClusterRoleBinding/ops`, `RoleBinding/payments/ops`. */
-export function bindingObject(b: Pick<BindingObject, 'kind' | 'name' | 'namespace'>): string {
+function bindingObject(b: Pick<BindingObject, 'kind' | 'name' | 'namespace'>): string {
   return `${b.kind}/${b.namespace !== undefined ? `${b.namespace}/` : ''}${b.name}`;
 }
 
@@ -98,7 +98,7 @@ export function reportBinding(report: (r: Report) => void, g: BindingGroup, mess
 }
 
 /** Reports a finding about one subject of a binding, at the subject. */
-export function reportSubject(report: (r: Report) => void, b: BindingObject, s: BindingObject['subjects'][number], message: string, risk?: Risk): void {
+function reportSubject(report: (r: Report) => void, b: BindingObject, s: BindingObject['subjects'][number], message: string, risk?: Risk): void {
   report({
     message,
     at: s.at,

@@ -4,7 +4,7 @@ import { iamGlob, isAllResources, isPlainAllow, serviceWildcard, statementRule, 
  * EKS actions that change a cluster or who can use it. The access-entry and cluster-config ones are
  * an IAM-side path to cluster-admin (CreateAccessEntry + AssociateAccessPolicy on yourself).
  */
-export const EKS_WRITE_ACTIONS: readonly string[] = [
+const EKS_WRITE_ACTIONS: readonly string[] = [
   'AssociateAccessPolicy', 'AssociateEncryptionConfig', 'AssociateIdentityProviderConfig', 'CreateAccessEntry', 'CreateAddon', 'CreateCluster',
   'CreateEksAnywhereSubscription', 'CreateFargateProfile', 'CreateNodegroup', 'CreatePodIdentityAssociation', 'DeleteAccessEntry', 'DeleteAddon',
   'DeleteCluster', 'DeleteEksAnywhereSubscription', 'DeleteFargateProfile', 'DeleteNodegroup', 'DeletePodIdentityAssociation', 'DeregisterCluster',

@@ -2,9 +2,9 @@ import type { Rule } from '../../types.js';
 import { isGeneratedDescribePolicy, policyCharacters, policyText, userLabel } from './util.js';
 
 /** AWS quota: all inline policies of one IAM user together, white space not counted. */
-export const INLINE_USER_POLICY_LIMIT = 2048;
+const INLINE_USER_POLICY_LIMIT = 2048;
 /** AWS quota for one managed policy (checked where the input carries a managed policy's text). */
-export const MANAGED_POLICY_LIMIT = 6144;
+const MANAGED_POLICY_LIMIT = 6144;
 
 /**
  * Over the quota, `terraform apply` fails half-way (LimitExceeded) and the person's access is left

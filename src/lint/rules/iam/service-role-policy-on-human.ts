@@ -1,7 +1,7 @@
 import { awsManagedPolicy, managedPolicyRule, userLabel } from './util.js';
 
 /** AWS managed policies written for a service or node role, and the role each one is for. */
-export const SERVICE_ROLE_POLICIES: Readonly<Record<string, string>> = {
+const SERVICE_ROLE_POLICIES: Readonly<Record<string, string>> = {
   AmazonEKSClusterPolicy: 'the EKS cluster IAM role (trusted by eks.amazonaws.com)',
   AmazonEKSServicePolicy: 'the legacy EKS service role',
   AmazonEKSVPCResourceController: 'the EKS cluster role (security groups for pods)',

@@ -15,7 +15,7 @@ export const NODE_GROUPS: readonly string[] = ['system:nodes', 'system:bootstrap
 /** What EKS writes for node groups (`EC2PrivateDNSName`) and Fargate profiles / hybrid nodes (`SessionName`). */
 const NODE_USERNAME = /^system:node:\{\{(EC2PrivateDNSName|SessionName)\}\}$/;
 
-export const KNOWN_PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+const KNOWN_PARTITIONS: readonly string[] = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
 
 export function sourceKey(at: Source): string {
   return placeKey(at);
@@ -70,7 +70,7 @@ function employeesByFile(context: RuleContext): Map<string, Employee[]> {
 }
 
 /** The employee whose file holds `at`, so waivers by employee apply to findings reported there. */
-export function employeeAt(context: RuleContext, at: Source): string | undefined {
+function employeeAt(context: RuleContext, at: Source): string | undefined {
   if (!context.input.model) return undefined;
   const inFile = employeesByFile(context).get(at.file) ?? [];
   if (inFile.length <= 1) return inFile[0]?.name;

@@ -2,7 +2,7 @@ import type { Rule } from '../../types.js';
 import { addDays, clustersOf, describeGrant, employeeAt, employeesByName } from './util.js';
 
 /** How far ahead access that is about to end is announced. */
-export const EXPIRING_WITHIN_DAYS = 30;
+const EXPIRING_WITHIN_DAYS = 30;
 
 /**
  * A heads-up, not a problem: access that ends within 30 days either needs renewing (with a new

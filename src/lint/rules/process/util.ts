@@ -10,10 +10,6 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-export function sameSource(a: Source, b: Source): boolean {
-  return a.file === b.file && a.line === b.line && a.column === b.column;
-}
-
 /** "prod" or "staging, sandbox": the clusters a grant names. */
 export function clustersOf(g: ModelGrant): string {
   return g.clusters.join(', ');

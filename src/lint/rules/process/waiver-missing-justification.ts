@@ -1,7 +1,7 @@
 import type { Rule } from '../../types.js';
 
 /** Shorter than this (ignoring spaces) cannot say what is accepted, why, and under which ticket. */
-export const MIN_REASON_LENGTH = 10;
+const MIN_REASON_LENGTH = 10;
 
 /** Reasons that say nothing, after lower-casing and turning punctuation into spaces. */
 const PLACEHOLDERS = new Set([
@@ -14,7 +14,7 @@ const PLACEHOLDERS = new Set([
 const PLACEHOLDER_START = /^(todo|tbd|fixme|xxx|wip)\b/;
 
 /** Why a waiver reason is a placeholder, or undefined when it reads like a justification. */
-export function placeholderReason(reason: string): string | undefined {
+function placeholderReason(reason: string): string | undefined {
   const normalized = reason.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   const length = reason.replace(/\s+/g, '').length;
   if (PLACEHOLDERS.has(normalized)) return 'a placeholder';

@@ -9,7 +9,7 @@ const TARGETS: readonly Target[] = [
   { verbs: ['impersonate'], group: '', resource: 'groups', clusterScoped: true },
   { verbs: ['impersonate'], group: AUTHN, resource: 'uids', clusterScoped: true },
 ];
-export const IMPERSONATE_SERVICE_ACCOUNTS: Target = { verbs: ['impersonate'], group: '', resource: 'serviceaccounts' };
+const IMPERSONATE_SERVICE_ACCOUNTS: Target = { verbs: ['impersonate'], group: '', resource: 'serviceaccounts' };
 
 /** Extra fields are checked as `userextras/<key>`: a bare `userextras` matches none of them. */
 function reachesUserExtras(g: Grant): boolean {

@@ -86,7 +86,7 @@ export function grantReach(g: Grant, t: Target): Reach {
 }
 
 /** What findings call a target. */
-export function label(t: Target): string {
+function label(t: Target): string {
   return t.label ?? (t.subresource !== undefined ? `${t.resource}/${t.subresource}` : t.resource);
 }
 
@@ -103,7 +103,7 @@ export function reachedBy(g: Grant, targets: readonly Target[]): string[] {
 }
 
 /** The labels of every target some grant of the group reaches. */
-export function reachedLabels(grants: readonly Grant[], targets: readonly Target[]): string[] {
+function reachedLabels(grants: readonly Grant[], targets: readonly Target[]): string[] {
   const kinds = judgedAlike(grants);
   return targets.filter((t) => kinds.some((g) => grantReach(g, t) !== false)).map(label);
 }
@@ -112,7 +112,7 @@ export function reachedLabels(grants: readonly Grant[], targets: readonly Target
  * One grant for each distinct rule content and scope kind (cluster-wide or namespaced) among
  * `grants`: all that `grantReach` looks at, so questions over many grants ask each kind once.
  */
-export function judgedAlike(grants: readonly Grant[]): Grant[] {
+function judgedAlike(grants: readonly Grant[]): Grant[] {
   if (grants.length <= 1) return [...grants];
   const seen = new Set<unknown>();
   const out: Grant[] = [];
@@ -137,7 +137,7 @@ export function onlyNamed(grants: readonly Grant[], targets: readonly Target[]):
 }
 
 /** One place in the input, one subject, one cluster: what a finding is reported for. */
-export function groupKey(g: { at: Source; subject: Grant['subject']; cluster: string }): string {
+function groupKey(g: { at: Source; subject: Grant['subject']; cluster: string }): string {
   return `${placeKey(g.at)}|${subjectKey(g.subject)}|${g.cluster}`;
 }
 
@@ -156,7 +156,7 @@ function notAdmin(keep?: (g: Grant) => boolean): (g: Grant) => boolean {
  * The platform's full wildcards (cluster-admin) are left to the admin rules (see
  * `leftToAdminRules`). `keep` is asked for every grant that reaches a target.
  */
-export function groupsReaching(input: LintInput, targets: readonly Target[], keep?: (g: Grant) => boolean): GrantGroup[] {
+function groupsReaching(input: LintInput, targets: readonly Target[], keep?: (g: Grant) => boolean): GrantGroup[] {
   return groupsWhere(input, reachesSome(targets), notAdmin(keep), 'rule');
 }
 
@@ -346,11 +346,6 @@ export function quoted(items: Iterable<string>): string {
   return [...new Set(items)].sort().map((s) => JSON.stringify(s)).join(', ');
 }
 
-/** The resource names the group's rules are limited to, if every rule is limited. */
-export function allNamed(g: GrantGroup): boolean {
-  return g.grants.every((x) => named(x.rule));
-}
-
 /** Is the grant in the cluster-wide scope or in kube-system (the privileged namespace)? */
 export function wideOrKubeSystem(g: Grant): boolean {
   return g.namespace === undefined || g.namespace === 'kube-system';
@@ -365,6 +360,6 @@ export function namesOf(g: GrantGroup): string {
  * Was the granted role written by the user (so its wildcards are theirs to fix)? Whatever it is
  * called: only roles the input recognises as the platform's by content are not.
  */
-export function authoredRole(g: Grant): boolean {
+function authoredRole(g: Grant): boolean {
   return !g.role.builtin;
 }
