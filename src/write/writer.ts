@@ -375,15 +375,17 @@ async function removeLeftovers(target: string): Promise<void> {
   }
 }
 
-export async function writeOutput(dir: string, files: readonly OutputFile[], options: WriteOptions = {}): Promise<Change[]> {
-  const target = resolve(dir);
-  checkOutputFolder(dir, options.inputs ?? []);
+/**
+ * What writeOutput and addFiles do first: refuse entry paths that would leave the folder (checked
+ * against the staging folder or the target itself) and paths given twice, make the parent folder,
+ * and take the output lock. Returns the parent, the staging folder beside the target, and the unlock.
+ */
+async function prepareWrite(dir: string, target: string, files: readonly OutputFile[], checkAgainst: 'staging' | 'target'): Promise<{ parent: string; staging: string; unlock: () => Promise<void> }> {
   const parent = dirname(target);
   const staging = join(parent, `.${basename(target)}.eks-access-new-${process.pid}`);
-  const retired = join(parent, `.${basename(target)}.eks-access-old-${process.pid}`);
   const paths = new Set<string>();
   for (const f of files) {
-    checkEntryPath(f.path, staging);
+    checkEntryPath(f.path, checkAgainst === 'staging' ? staging : target);
     if (paths.has(f.path)) throw new WriteError(`refusing to write ${JSON.stringify(f.path)} twice`);
     paths.add(f.path);
   }
@@ -392,12 +394,18 @@ export async function writeOutput(dir: string, files: readonly OutputFile[], opt
   } catch (e) {
     throw new WriteError(`cannot write ${dir}: ${reason(e)}`);
   }
-  let unlock: () => Promise<void>;
   try {
-    unlock = await lockOutput(dir, join(parent, lockName(target)));
+    return { parent, staging, unlock: await lockOutput(dir, join(parent, lockName(target))) };
   } catch (e) {
     throw e instanceof WriteError ? e : new WriteError(`cannot write ${dir}: ${reason(e)}`);
   }
+}
+
+export async function writeOutput(dir: string, files: readonly OutputFile[], options: WriteOptions = {}): Promise<Change[]> {
+  const target = resolve(dir);
+  checkOutputFolder(dir, options.inputs ?? []);
+  const { parent, staging, unlock } = await prepareWrite(dir, target, files, 'staging');
+  const retired = join(parent, `.${basename(target)}.eks-access-old-${process.pid}`);
   try {
     await recoverSwap(target).catch((e: unknown) => {
       throw new WriteError(`cannot recover ${dir} from an interrupted run: ${reason(e)}`);
@@ -438,25 +446,7 @@ export async function addFiles(dir: string, files: readonly OutputFile[]): Promi
     // Does not exist yet: made with the files.
   }
   if (info && !info.isDirectory()) throw new WriteError(`cannot write to ${dir}: it is not a folder`);
-  const parent = dirname(target);
-  const staging = join(parent, `.${basename(target)}.eks-access-new-${process.pid}`);
-  const paths = new Set<string>();
-  for (const f of files) {
-    checkEntryPath(f.path, target);
-    if (paths.has(f.path)) throw new WriteError(`refusing to write ${JSON.stringify(f.path)} twice`);
-    paths.add(f.path);
-  }
-  try {
-    await mkdir(parent, { recursive: true });
-  } catch (e) {
-    throw new WriteError(`cannot write ${dir}: ${reason(e)}`);
-  }
-  let unlock: () => Promise<void>;
-  try {
-    unlock = await lockOutput(dir, join(parent, lockName(target)));
-  } catch (e) {
-    throw e instanceof WriteError ? e : new WriteError(`cannot write ${dir}: ${reason(e)}`);
-  }
+  const { staging, unlock } = await prepareWrite(dir, target, files, 'target');
   const made: string[] = [];
   let renaming = false;
   try {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { dirOption, EXIT, type CommandContext } from '../context.js';
-import { queryTarget } from '../query.js';
+import { queryRequest } from '../query.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -23,15 +23,13 @@ export function register(program: Command, { io, setCode }: CommandContext): voi
     .addOption(dirOption())
     .option('--why', 'print what allows it (or that nothing does) on stderr')
     .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; as?: string; asGroup?: string[]; employee?: string; asArn?: string; cluster?: string; manifests?: string[]; dir: string; why?: boolean }) => {
-      const [{ describeRequest, prepareRequest }, { authorize }, { resolveWho }] = await Promise.all([import('../../rbac/request.js'), import('../../rbac/engine.js'), import('../../rbac/query.js')]);
-      prepareRequest(verb, resource, name, opts);
-      const target = await queryTarget(io, opts);
-      if (!target) {
+      const [{ describeRequest }, { authorize }, { resolveWho }] = await Promise.all([import('../../rbac/request.js'), import('../../rbac/engine.js'), import('../../rbac/query.js')]);
+      const asked = await queryRequest(io, verb, resource, name, opts);
+      if (!asked) {
         setCode(EXIT.problems);
         return;
       }
-      const { request, warnings } = prepareRequest(verb, resource, name, opts, target.discovery);
-      for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
+      const { target, request } = asked;
       const resolved = resolveWho(target, opts);
       if (!resolved.ok) {
         // Not authenticated: the API server answers 401 to every request, so the answer is a definite no.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { dirOption, EXIT, parseFormat, type CommandContext } from '../context.js';
-import { queryTarget } from '../query.js';
+import { queryRequest } from '../query.js';
 
 export function register(program: Command, { io, setCode }: CommandContext): void {
   program
@@ -18,15 +18,13 @@ export function register(program: Command, { io, setCode }: CommandContext): voi
     .option('--format <format>', 'text or json', 'text')
     .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; cluster?: string; manifests?: string[]; dir: string; format: string }) => {
       const format = parseFormat(opts.format, ['text', 'json']);
-      const [{ describeRequest, prepareRequest }, { whoCan }] = await Promise.all([import('../../rbac/request.js'), import('../../rbac/engine.js')]);
-      prepareRequest(verb, resource, name, opts);
-      const target = await queryTarget(io, opts);
-      if (!target) {
+      const [{ describeRequest }, { whoCan }] = await Promise.all([import('../../rbac/request.js'), import('../../rbac/engine.js')]);
+      const asked = await queryRequest(io, verb, resource, name, opts);
+      if (!asked) {
         setCode(EXIT.problems);
         return;
       }
-      const { request, warnings } = prepareRequest(verb, resource, name, opts, target.discovery);
-      for (const w of warnings) io.stderr.write(`Warning: ${w}\n`);
+      const { target, request } = asked;
       const employees = new Map([...(target.model?.employees.values() ?? [])].map((e) => [e.kubernetesUser, e.name]));
       const holders = whoCan(target.bundle, request).map((h) => ({ ...h, ...(h.kind === 'User' && employees.has(h.name) && { employee: employees.get(h.name)! }) }));
       if (format === 'json') {
