@@ -47,7 +47,7 @@ type Doc = Record<string, unknown>;
 const WITHOUT_EXAMPLES: Record<string, string> = {};
 
 /** The few pages whose examples cannot be completed from the page alone, each with the reason. */
-const SPECIAL: Record<string, { reason: string; bad?: (docs: Doc[]) => Doc[]; good?: (docs: Doc[]) => Doc[]; extra?: () => Doc[] }> = {
+const SPECIAL: Record<string, { reason: string; bad?: (docs: Doc[]) => Doc[]; extra?: () => Doc[] }> = {
   'policy-size': {
     reason: 'the Bad example elides the names of its 20 clusters ("c00-analytics-eu-west-1-...")',
     bad: (docs) => docs.map((d) => (d.kind === 'Employee' ? { ...d, access: [{ ...(d.access as Doc[])[0], clusters: longClusterNames() }] } : d)),
@@ -191,7 +191,6 @@ function inputOf(page: string, section: Section, ex: Example, bad: Doc[]): Input
   if (ex.lang !== 'yaml') throw new Error(`example at line ${ex.line} is \`\`\`${ex.lang}, not yaml or json`);
   let docs = yamlDocs(ex.text);
   const special = SPECIAL[page];
-  const adjust = section === 'Bad' ? special?.bad : special?.good;
   const kinds = docs.map(kindOf);
   if (kinds.every((k) => k === 'manifest' || k === 'aws-auth data')) {
     const text = docs.map((d, i) => stringify(kinds[i] === 'aws-auth data' ? awsAuthConfigMap(d) : d)).join('---\n');
@@ -199,7 +198,7 @@ function inputOf(page: string, section: Section, ex: Example, bad: Doc[]): Input
   }
   if (kinds.some((k) => !ACCESS_KINDS.includes(k))) throw new Error(`example at line ${ex.line} mixes Kubernetes objects and access files`);
   docs = section === 'Good' ? overBad(docs, kinds, bad) : docs.map((d, i) => complete(d, kinds[i]!));
-  if (adjust) docs = adjust(docs);
+  if (section === 'Bad' && special?.bad) docs = special.bad(docs);
   return { mode: 'access', files: accessFolder([...docs, ...(special?.extra?.() ?? [])]) };
 }
 
