@@ -102,7 +102,7 @@ const DUMP_OPTIONS: jsyaml.DumpOptions = { lineWidth: -1, noRefs: true, quotingT
  * sequences of one-line strings, numbers, booleans and nulls. The layout is js-yaml's own (the same
  * recursion, levels and line breaks); each distinct scalar is written by js-yaml once and reused, as
  * its text does not depend on where it stands. Anything else (a multi-line string, another type)
- * gives undefined, and js-yaml writes the whole document. test/serialize.test.ts compares the two.
+ * gives undefined, and js-yaml writes the whole document. test/emit/serialize.test.ts compares the two.
  */
 function blockYaml(value: unknown, quoteAll: boolean): string | undefined {
   try {

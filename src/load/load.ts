@@ -134,7 +134,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * `[a]: d`), a comment glued to a closing bracket or quote, directives, merge keys, tabs, carriage
  * returns, `__proto__`, and the few number spellings the two libraries resolve differently (`0b1`,
  * `+0o7`, `-0x1`, `+.5`). Everything else is plain YAML 1.2 with the core schema, read alike by
- * both; a test (test/fast-parse.test.ts) compares them on seeded mutations of real files.
+ * both; a test (test/load/fast-parse.test.ts) compares them on seeded mutations of real files.
  */
 const NEEDS_POSITIONED_PARSE = /[!&*?\t\r]|^%|<<|__proto__|(?:^|[\s,[{]):(?:[\s,\]}]|$)|[\]}]\s*:(?:\s|$)|(?:^|[\s,[{])(?:null|Null|NULL|~)\s*:(?:\s|$)|[\]}"']#|[-+]0[box]|[-+]\.\d|\b0b[01]/m;
 /** js-yaml counts every node, scalars and keys included, so this is well inside MAX_DEPTH collections. */
@@ -207,7 +207,7 @@ function fastDocuments(text: string, file: string, fast: Record<string, unknown>
   };
   const tree = (index: number): Pick<LoadedDocument, 'doc' | 'lineCounter'> => {
     positioned ??= parseYamlText(text, file).value;
-    // The two parsers agree on every file the fast one accepts (test/fast-parse.test.ts). Should they
+    // The two parsers agree on every file the fast one accepts (test/load/fast-parse.test.ts). Should they
     // ever not, the document keeps the data it was read with and its places fall back to line 1:
     // a message with a rough position, rather than a crash.
     return positioned.length === fast.length ? positioned[index]! : { doc: new Document(fast[index]) as Document.Parsed, lineCounter: new LineCounter() };
