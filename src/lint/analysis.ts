@@ -6,7 +6,7 @@ import { INLINE_RULES_ROLE } from '../model/resolve.js';
 import type { Source } from '../diagnostics.js';
 import type { PolicyRule } from '../model/types.js';
 import { compareStrings } from '../text.js';
-import { grantIndex, positionsWhere, ruleFacts, sourceKey, subjectKey, type Judged } from './grant-index.js';
+import { grantIndex, positionsWhere, ruleFacts, sourceKey, subjectKey, type CaseView, type Judged, type JudgedTest } from './grant-index.js';
 import type { Grant, LintInput, Report, Risk, Subject } from './types.js';
 
 /** Grants from one place in the input (one grant line, one binding) to one subject on one cluster. */
@@ -80,16 +80,17 @@ export function groupsAt(input: LintInput, positions: readonly number[]): GrantG
  * The grants of `input` for which `test` holds, in input order. `test` is asked once per kind of
  * grant, with the first grant of that kind: by default (`case`) it may look at the grant's rule,
  * role, binding, cluster and namespace, never at its subject, employee, place or expiry; with
- * `rule`, only at the rule and whether the grant is cluster-wide. `keep`, asked for every grant
- * that passes `test`, may look at anything.
+ * `rule`, only at the rule and whether the grant is cluster-wide. The test's parameter type
+ * (`CaseView`, `RuleView`) holds just that, so a test that reads more does not compile. `keep`, asked
+ * for every grant that passes `test`, may look at anything.
  */
-export function grantsWhere(input: LintInput, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean, judged: Judged = 'case'): Grant[] {
+export function grantsWhere<J extends Judged = 'case'>(input: LintInput, test: JudgedTest<J>, keep?: (g: Grant) => boolean, judged: J = 'case' as J): Grant[] {
   const index = grantIndex(input);
   return positionsWhere(index, test, keep, judged).map((i) => index.grants[i]!);
 }
 
 /** `groupGrants(grantsWhere(input, test, keep, judged))`, without building keys per grant. */
-export function groupsWhere(input: LintInput, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean, judged: Judged = 'case'): GrantGroup[] {
+export function groupsWhere<J extends Judged = 'case'>(input: LintInput, test: JudgedTest<J>, keep?: (g: Grant) => boolean, judged: J = 'case' as J): GrantGroup[] {
   return groupsAt(input, positionsWhere(grantIndex(input), test, keep, judged));
 }
 
@@ -106,7 +107,7 @@ export function isFullWildcard(rule: PolicyRule): boolean {
  * the text output shows its findings under one heading. Reads the role: in a `judged: 'rule'`
  * search, use it as the `keep`.
  */
-export function leftToAdminRules(g: Grant): boolean {
+export function leftToAdminRules(g: CaseView): boolean {
   return g.role.builtin && isFullWildcard(g.rule);
 }
 

@@ -292,12 +292,24 @@ class IndexBuilder {
  */
 export type Judged = 'rule' | 'case';
 
+/** What a `judged: 'rule'` test may read of a grant: the rule, and whether it is cluster-wide (namespace undefined). */
+export interface RuleView {
+  readonly rule: Grant['rule'];
+  readonly namespace?: unknown;
+}
+
+/** What a `judged: 'case'` test may read of a grant: never its subject, employee, place or expiry. */
+export type CaseView = Pick<Grant, 'rule' | 'role' | 'binding' | 'cluster' | 'namespace'>;
+
+/** The test of each way of judging, typed so that it cannot read what it must not. */
+export type JudgedTest<J extends Judged> = (g: J extends 'rule' ? RuleView : CaseView) => boolean;
+
 /**
  * Positions of the grants for which `test` holds, in input order. `test` is asked once per kind of
  * grant (see `Judged`), with the first grant of that kind, and must look at nothing else; `keep`,
  * asked for every grant that passes `test`, may look at anything.
  */
-export function positionsWhere(index: GrantIndex, test: (g: Grant) => boolean, keep?: (g: Grant) => boolean, judged: Judged = 'case'): number[] {
+export function positionsWhere<J extends Judged = 'case'>(index: GrantIndex, test: JudgedTest<J>, keep?: (g: Grant) => boolean, judged: J = 'case' as J): number[] {
   const { grants } = index;
   const passing: Int32Array[] = [];
   let total = 0;

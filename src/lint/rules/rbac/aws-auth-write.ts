@@ -1,5 +1,6 @@
 import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
-import type { Grant, LintInput, Rule } from '../../types.js';
+import type { CaseView } from '../../grant-index.js';
+import type { LintInput, Rule } from '../../types.js';
 import { grantReach, type Target } from './util.js';
 
 /** The verbs that change or remove an existing ConfigMap. */
@@ -12,7 +13,7 @@ export const CONFIGMAPS_WRITE: Target = { verbs: ['create', 'update', 'patch', '
  * no resourceNames (every ConfigMap, aws-auth included) or with aws-auth among them. Clusters that
  * authenticate with access entries only never read aws-auth (and cannot go back).
  */
-export function writesAwsAuth(input: LintInput, g: Grant): boolean {
+export function writesAwsAuth(input: LintInput, g: CaseView): boolean {
   if (g.namespace !== undefined && g.namespace !== 'kube-system') return false;
   const reach = grantReach(g, CONFIGMAPS_WRITE);
   if (reach === false) return false;

@@ -1,6 +1,7 @@
 import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
-import type { Grant, Rule } from '../../types.js';
+import type { CaseView, RuleView } from '../../grant-index.js';
+import type { Rule } from '../../types.js';
 import { grantReach, listWords, privilegedScope, reachedBy, type Target } from './util.js';
 
 const AUTHN = 'authentication.k8s.io';
@@ -12,14 +13,14 @@ const TARGETS: readonly Target[] = [
 const IMPERSONATE_SERVICE_ACCOUNTS: Target = { verbs: ['impersonate'], group: '', resource: 'serviceaccounts' };
 
 /** Extra fields are checked as `userextras/<key>`: a bare `userextras` matches none of them. */
-function reachesUserExtras(g: Grant): boolean {
+function reachesUserExtras(g: RuleView): boolean {
   if (g.namespace !== undefined || !verbMatches(g.rule, 'impersonate') || !apiGroupMatches(g.rule, AUTHN)) return false;
   // `*/scale` and the like would match only an extra of that key: no one sends one, so they are left out.
   return (g.rule.resources ?? []).some((r) => r === '*' || r.startsWith('userextras/'));
 }
 
 /** What the grant lets its subject impersonate, as findings name it. */
-function impersonated(g: Grant): string[] {
+function impersonated(g: CaseView): string[] {
   const out = reachedBy(g, TARGETS);
   // Service accounts are namespaced: the impersonation filter asks for impersonate on
   // serviceaccounts in the account's namespace, so a Role grants its own namespace's accounts.

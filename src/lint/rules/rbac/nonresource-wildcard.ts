@@ -1,9 +1,10 @@
 import { groupsWhere, reportGroup, via, who } from '../../analysis.js';
-import type { Grant, Rule } from '../../types.js';
+import type { RuleView } from '../../grant-index.js';
+import type { Rule } from '../../types.js';
 import { besideFullWildcard } from './util.js';
 
 /** `*` and `/*` match every path; nonResourceURLs mean nothing in a namespace. */
-function wildcardUrls(g: Grant): boolean {
+function wildcardUrls(g: RuleView): boolean {
   return g.namespace === undefined && (g.rule.nonResourceURLs ?? []).some((u) => u === '*' || u === '/*');
 }
 

@@ -1,6 +1,7 @@
 import { groupsWhere, leftToAdminRules, reportGroup, via, where, who } from '../../analysis.js';
 import { apiGroupMatches, verbMatches } from '../../../rbac/match.js';
-import type { Grant, Rule } from '../../types.js';
+import type { RuleView } from '../../grant-index.js';
+import type { Rule } from '../../types.js';
 import { listWords, onlyNamed, reachedBy, WRITE_VERBS, type Target } from './util.js';
 
 const target = (group: string, resource: string, clusterScoped: boolean, engine: string): Target => ({ verbs: WRITE_VERBS, group, resource, clusterScoped, label: `${engine} ${resource}` });
@@ -21,13 +22,13 @@ const TARGETS: readonly Target[] = [
 const CONSTRAINTS = 'constraints.gatekeeper.sh';
 
 /** Gatekeeper constraints are resources named after their templates, so any resource of the group counts. */
-function writesConstraints(g: Grant): boolean {
+function writesConstraints(g: RuleView): boolean {
   if (g.namespace !== undefined || !WRITE_VERBS.some((v) => verbMatches(g.rule, v))) return false;
   const resources = g.rule.resources ?? [];
   return (g.rule.apiGroups ?? []).includes(CONSTRAINTS) ? resources.length > 0 : apiGroupMatches(g.rule, CONSTRAINTS) && resources.includes('*');
 }
 
-function written(g: Grant): string[] {
+function written(g: RuleView): string[] {
   const out = reachedBy(g, TARGETS);
   if (writesConstraints(g)) out.push('Gatekeeper constraints');
   return out;

@@ -10,7 +10,7 @@ import { placeKey, type Source } from '../../../diagnostics.js';
 import type { PolicyRule } from '../../../model/types.js';
 import { ruleAllowsSomeNames } from '../../../rbac/match.js';
 import { groupsAt, groupsWhere, isFullWildcard, leftToAdminRules, reportGroup, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
-import { grantIndex, positionsWhere, ruleFacts } from '../../grant-index.js';
+import { grantIndex, positionsWhere, ruleFacts, type CaseView, type RuleView } from '../../grant-index.js';
 import type { Grant, LintInput, Risk, Rule, RuleContext, RuleMeta } from '../../types.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -80,7 +80,7 @@ function reachOf(rule: PolicyRule, t: Target): Reach {
 }
 
 /** Does the grant, in its scope, allow some of `t`? */
-export function grantReach(g: Grant, t: Target): Reach {
+export function grantReach(g: RuleView, t: Target): Reach {
   if (t.clusterScoped && g.namespace !== undefined) return false;
   return reach(g.rule, t);
 }
@@ -98,7 +98,7 @@ export function listWords(words: readonly string[]): string {
 }
 
 /** The labels of the targets the grant reaches, in the order of `targets`. */
-export function reachedBy(g: Grant, targets: readonly Target[]): string[] {
+export function reachedBy(g: RuleView, targets: readonly Target[]): string[] {
   return targets.filter((t) => grantReach(g, t) !== false).map(label);
 }
 
@@ -142,7 +142,7 @@ function groupKey(g: { at: Source; subject: Grant['subject']; cluster: string })
 }
 
 /** Does the grant reach some of the targets? Asked once per kind of grant: it reads the rule only. */
-function reachesSome(targets: readonly Target[]): (g: Grant) => boolean {
+function reachesSome(targets: readonly Target[]): (g: RuleView) => boolean {
   return (g) => targets.some((t) => grantReach(g, t) !== false);
 }
 
@@ -360,6 +360,6 @@ export function namesOf(g: GrantGroup): string {
  * Was the granted role written by the user (so its wildcards are theirs to fix)? Whatever it is
  * called: only roles the input recognises as the platform's by content are not.
  */
-function authoredRole(g: Grant): boolean {
+function authoredRole(g: CaseView): boolean {
   return !g.role.builtin;
 }
