@@ -18,7 +18,7 @@ import { diagnosticsAsFindings } from '../lint/index.js';
 import { failing, lint } from '../lint/run.js';
 import type { Finding } from '../lint/types.js';
 import { formatFindings as formatAs } from '../report/format.js';
-import type { Io } from '../cli/context.js';
+import type { Io } from '../io.js';
 import { VERSION } from '../version.js';
 
 export interface CheckOptions {

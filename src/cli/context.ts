@@ -2,6 +2,7 @@
  * What every command shares: where it prints, how it sets the exit code, and the option parsers
  * several commands use (`--dir`, `--today`, `--format`). Nothing here loads a command.
  */
+import type { Io } from '../io.js';
 import { Option } from 'commander';
 import { formatDiagnostic, formatDiagnostics, UsageError, type Diagnostic } from '../diagnostics.js';
 import { todayUtc } from '../lint/index.js';
@@ -9,10 +10,6 @@ import type { AccessModel } from '../model/types.js';
 import { loadAccess } from '../pipeline.js';
 import { isCalendarDate } from '../text.js';
 
-export interface Io {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
 
 /** What a command module gets: where to print and how to set the exit code. */
 export interface CommandContext {

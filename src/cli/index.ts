@@ -5,9 +5,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../diagnostics.js';
-import { EXIT, VERSION, type CommandContext, type Io } from './context.js';
+import type { Io } from '../io.js';
+import { EXIT, VERSION, type CommandContext } from './context.js';
 
-export { type Io } from './context.js';
+export type { Io } from '../io.js';
 
 /** A command module: src/cli/commands/<name>.ts. */
 export interface CommandModule {

@@ -3,7 +3,8 @@ import { loadAccess } from '../pipeline.js';
 import type { QueryTarget } from '../rbac/query.js';
 import type { Request } from '../rbac/engine.js';
 import type { RequestArgs } from '../rbac/request.js';
-import { printDiagnostics, type Io } from './context.js';
+import type { Io } from '../io.js';
+import { printDiagnostics } from './context.js';
 
 /** The RBAC bundle a query runs against: --manifests, or the access folder's --cluster. Undefined after printing why not. */
 async function queryTarget(io: Io, opts: { dir: string; manifests?: string[]; cluster?: string }): Promise<QueryTarget | undefined> {

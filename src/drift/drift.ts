@@ -4,7 +4,7 @@
  * mappings added by hand or lacking; exit 1 on any drift, 0 in sync, 2 when the cluster cannot be read.
  * The comparison is src/drift/compare.ts (pure), the requests src/drift/fetch.ts.
  */
-import type { Io } from '../cli/context.js';
+import type { Io } from '../io.js';
 import { UsageError } from '../diagnostics.js';
 import { compareObjects, formatDriftJson, formatDriftText, hasDrift } from './compare.js';
 import { generatedClusters, parseTimeout, pickCluster, readGenerated } from './generated.js';

@@ -4,7 +4,7 @@
  * `check`, compared with what it holds). Prints to `io`; returns the exit code.
  */
 import { basename, resolve } from 'node:path';
-import type { Io } from '../cli/context.js';
+import type { Io } from '../io.js';
 import { formatDiagnostics, hasErrors, sortDiagnostics } from '../diagnostics.js';
 import { lintModel } from '../lint/index.js';
 import { loadAccess } from '../pipeline.js';
