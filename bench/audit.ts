@@ -16,10 +16,18 @@ const ACCOUNT = '111122223333';
 /** Who makes the requests: employees of the example folder, a user it does not know, and system components. */
 const CALLERS = [
   { username: 'alice', arn: `arn:aws:iam::${ACCOUNT}:user/eks-access/alice`, groups: ['system:authenticated'] },
-  { username: 'session:oscar-example.com', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b/oscar@example.com`, groups: ['system:authenticated'] },
+  {
+    username: 'session:oscar-example.com',
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b/oscar@example.com`,
+    groups: ['system:authenticated'],
+  },
   { username: 'bob', arn: `arn:aws:iam::${ACCOUNT}:user/eks-access/bob`, groups: ['system:authenticated'] },
   { username: 'kubernetes-admin', arn: `arn:aws:iam::${ACCOUNT}:user/admin`, groups: ['system:masters', 'system:authenticated'] },
-  { username: 'system:node:ip-10-0-12-34.eu-west-1.compute.internal', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/prod-eu-node-group/i-0123456789abcdef0`, groups: ['system:nodes', 'system:authenticated'] },
+  {
+    username: 'system:node:ip-10-0-12-34.eu-west-1.compute.internal',
+    arn: `arn:aws:sts::${ACCOUNT}:assumed-role/prod-eu-node-group/i-0123456789abcdef0`,
+    groups: ['system:nodes', 'system:authenticated'],
+  },
   { username: 'system:serviceaccount:kube-system:coredns', arn: '', groups: ['system:serviceaccounts', 'system:authenticated'] },
 ];
 const REQUESTS = [
@@ -44,18 +52,41 @@ function eventLine(i: number): string {
     kind: 'Event',
     apiVersion: 'audit.k8s.io/v1',
     level: 'Metadata',
-    auditID: `${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}-4e3b-4c1d-9a7f-${String(i).padStart(12, '0')}`,
+    auditID: `${((i * 2654435761) >>> 0).toString(16).padStart(8, '0')}-4e3b-4c1d-9a7f-${String(i).padStart(12, '0')}`,
     stage: i % 5 === 4 ? 'RequestReceived' : 'ResponseComplete',
     requestURI: `${path}${r.verb === 'list' ? '?limit=500' : ''}`,
     verb: r.verb,
-    user: { username: who.username, uid: `aws-iam-authenticator:${ACCOUNT}:AIDA${String(i % 997).padStart(17, '0')}`, groups: who.groups, ...(who.arn && { extra: { accessKeyId: ['ASIA0000000000000000'], arn: [who.arn], canonicalArn: [who.arn.replace(/:sts::(\d+):assumed-role\/([^/]+)\/.*/, ':iam::$1:role/$2')], principalId: ['AROA00000000000000000'], sessionName: ['session'] } }) },
+    user: {
+      username: who.username,
+      uid: `aws-iam-authenticator:${ACCOUNT}:AIDA${String(i % 997).padStart(17, '0')}`,
+      groups: who.groups,
+      ...(who.arn && {
+        extra: {
+          accessKeyId: ['ASIA0000000000000000'],
+          arn: [who.arn],
+          canonicalArn: [who.arn.replace(/:sts::(\d+):assumed-role\/([^/]+)\/.*/, ':iam::$1:role/$2')],
+          principalId: ['AROA00000000000000000'],
+          sessionName: ['session'],
+        },
+      }),
+    },
     sourceIPs: [`10.0.${i % 256}.${(i >> 8) % 256}`],
     userAgent: 'kubectl/v1.31.2 (linux/amd64) kubernetes/5864a46',
-    objectRef: { resource: r.resource, ...(r.subresource && { subresource: r.subresource }), ...(r.namespace && { namespace: r.namespace }), ...(r.name && { name: r.name }), ...(r.group && { apiGroup: r.group }), apiVersion: 'v1' },
+    objectRef: {
+      resource: r.resource,
+      ...(r.subresource && { subresource: r.subresource }),
+      ...(r.namespace && { namespace: r.namespace }),
+      ...(r.name && { name: r.name }),
+      ...(r.group && { apiGroup: r.group }),
+      apiVersion: 'v1',
+    },
     responseStatus: { metadata: {}, code: denied ? 403 : 200 },
     requestReceivedTimestamp: at,
     stageTimestamp: at,
-    annotations: { 'authorization.k8s.io/decision': denied ? 'forbid' : 'allow', 'authorization.k8s.io/reason': denied ? '' : 'RBAC: allowed by RoleBinding "eks-access:alice/my-namespace" of Role "eks-access:alice" to User "alice"' },
+    annotations: {
+      'authorization.k8s.io/decision': denied ? 'forbid' : 'allow',
+      'authorization.k8s.io/reason': denied ? '' : 'RBAC: allowed by RoleBinding "eks-access:alice/my-namespace" of Role "eks-access:alice" to User "alice"',
+    },
   });
 }
 
@@ -88,9 +119,15 @@ export async function auditRound(method: RssMethod, projectRoot: string, work: s
   const floorScript = fileURLToPath(new URL('./audit-floor.js', import.meta.url));
   const floor = await measureCommand(method, process.execPath, [floorScript, log], { cwd: projectRoot, scratch: work });
   const counted = /^audit-floor: (\d+) lines parsed/m.exec(floor.stdout);
-  if (floor.code !== 0 || !counted || Number(counted[1]) !== events) throw new Error(`audit floor: did not read the ${events} lines (exit ${floor.code})\n${floor.stderr}`);
+  if (floor.code !== 0 || !counted || Number(counted[1]) !== events)
+    throw new Error(`audit floor: did not read the ${events} lines (exit ${floor.code})\n${floor.stderr}`);
   const cli = join(projectRoot, 'dist', 'src', 'bin.js');
-  const usage = await measureCommand(method, process.execPath, [cli, 'usage', '--dir', 'access', '--cluster', CLUSTER, '--audit-log', log, '--since', '2025-01-01', '--today', '2026-12-31', '--format', 'json'], { cwd: projectRoot, scratch: work });
+  const usage = await measureCommand(
+    method,
+    process.execPath,
+    [cli, 'usage', '--dir', 'access', '--cluster', CLUSTER, '--audit-log', log, '--since', '2025-01-01', '--today', '2026-12-31', '--format', 'json'],
+    { cwd: projectRoot, scratch: work },
+  );
   if (usage.code !== 0) throw new Error(`usage: failed (exit ${usage.code})\n${usage.stderr.split('\n').slice(-10).join('\n')}`);
   const report = JSON.parse(usage.stdout) as { events: number };
   const expected = Math.ceil((events * 4) / 5);

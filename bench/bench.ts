@@ -63,7 +63,13 @@ function options(argv: string[]): { sizes: number[]; runs: number; rbacObjects: 
     return n;
   };
   const sizes = [...new Set((given.get('sizes') ?? '1000,10000').split(',').map((s) => count('sizes', s.trim(), 2)))].sort((a, b) => a - b);
-  return { sizes, runs: count('runs', given.get('runs') ?? '3', 1), rbacObjects: count('rbac-objects', given.get('rbac-objects') ?? '4000', 0), auditEvents: count('audit-events', given.get('audit-events') ?? '1000000', 0), namespaces: count('namespaces', given.get('namespaces') ?? '64000', 0) };
+  return {
+    sizes,
+    runs: count('runs', given.get('runs') ?? '3', 1),
+    rbacObjects: count('rbac-objects', given.get('rbac-objects') ?? '4000', 0),
+    auditEvents: count('audit-events', given.get('audit-events') ?? '1000000', 0),
+    namespaces: count('namespaces', given.get('namespaces') ?? '64000', 0),
+  };
 }
 
 /** dist/bench/bench.js -> the project root. */
@@ -96,7 +102,14 @@ function ajvCli(): string {
 }
 
 /** What a tool's run is checked against, so that a fast failure is never reported as a fast run. */
-interface Folder { dir: string; repo: string; employees: number; yamlFiles: number; cluster: string; namespace: string }
+interface Folder {
+  dir: string;
+  repo: string;
+  employees: number;
+  yamlFiles: number;
+  cluster: string;
+  namespace: string;
+}
 interface Tool {
   name: string;
   args(folder: Folder, out: string): string[];
@@ -137,11 +150,25 @@ function tools(floorScript: string, ajvScript: string): Tool[] {
     },
     {
       name: 'ajv-cli',
-      args: (f) => [ajvScript, 'validate', '-s', 'schemas/employee.schema.json', '-r', 'schemas/defs.schema.json', '-c', 'ajv-formats', '-d', `${f.dir}/employees/*.yaml`],
+      args: (f) => [
+        ajvScript,
+        'validate',
+        '-s',
+        'schemas/employee.schema.json',
+        '-r',
+        'schemas/defs.schema.json',
+        '-c',
+        'ajv-formats',
+        '-d',
+        `${f.dir}/employees/*.yaml`,
+      ],
       check: (m, f) => {
         // It exits 1: js-yaml 3 reads unquoted dates as timestamps, which the schema's date type
         // (a string) rejects. What counts is that it read and validated every employee file.
-        const verdicts = `${m.stdout}\n${m.stderr}`.split('\n').filter((l) => l.startsWith(`${f.dir}/employees/`)).map((l) => / (valid|invalid)$/.exec(l)?.[1]);
+        const verdicts = `${m.stdout}\n${m.stderr}`
+          .split('\n')
+          .filter((l) => l.startsWith(`${f.dir}/employees/`))
+          .map((l) => / (valid|invalid)$/.exec(l)?.[1]);
         const valid = verdicts.filter((v) => v === 'valid').length;
         const invalid = verdicts.filter((v) => v === 'invalid').length;
         if (m.signal || valid + invalid !== f.employees) throw failure('ajv-cli', m, `validated ${valid + invalid} of ${f.employees} employee files`);
@@ -186,11 +213,27 @@ function tools(floorScript: string, ajvScript: string): Tool[] {
       cwd: (f) => f.repo,
       args: (f, out) => {
         mkdirSync(out, { recursive: true });
-        return [cli, 'check', '--base', 'HEAD', '--dir', f.dir, '--out', join(f.repo, 'generated'), '--sarif', join(out, 'lint.sarif'), '--comment', join(out, 'comment.md'), '--output', join(out, 'full.md')];
+        return [
+          cli,
+          'check',
+          '--base',
+          'HEAD',
+          '--dir',
+          f.dir,
+          '--out',
+          join(f.repo, 'generated'),
+          '--sarif',
+          join(out, 'lint.sarif'),
+          '--comment',
+          join(out, 'comment.md'),
+          '--output',
+          join(out, 'full.md'),
+        ];
       },
       check: (m, _f, out) => {
         const comment = existsSync(join(out, 'comment.md')) ? readFileSync(join(out, 'comment.md'), 'utf8') : '';
-        if (m.code !== 0 || !comment.includes(`**profile ${PROFILE}**`) || !existsSync(join(out, 'lint.sarif'))) throw failure('pr-job', m, 'did not lint, check and diff');
+        if (m.code !== 0 || !comment.includes(`**profile ${PROFILE}**`) || !existsSync(join(out, 'lint.sarif')))
+          throw failure('pr-job', m, 'did not lint, check and diff');
         if (!/is up to date/.test(m.stderr)) throw failure('pr-job', m, 'did not find generated/ up to date');
         return `exit 0; lint, generated/ up to date, comment of ${comment.length} chars`;
       },
@@ -216,8 +259,12 @@ function tools(floorScript: string, ajvScript: string): Tool[] {
 }
 
 function describeFolder(dir: string, repo: string, employees: number): Folder {
-  const yamlFiles = readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f)).length;
-  const clusterFiles = readdirSync(join(dir, 'clusters')).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const yamlFiles = readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => /\.ya?ml$/.test(f)).length;
+  const clusterFiles = readdirSync(join(dir, 'clusters'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   const clusters = clusterFiles.map((f) => parse(readFileSync(join(dir, 'clusters', f), 'utf8')) as { name?: unknown; namespaces?: unknown });
   const first = clusters[0];
   if (!first || typeof first.name !== 'string') throw new BenchError(`no cluster with a name in ${join(dir, 'clusters')}`);
@@ -226,7 +273,11 @@ function describeFolder(dir: string, repo: string, employees: number): Folder {
   return { dir, repo, employees, yamlFiles, cluster: first.name, namespace };
 }
 
-interface Result { ms: number; peakMiB: number; note: string }
+interface Result {
+  ms: number;
+  peakMiB: number;
+  note: string;
+}
 
 const fmt = (n: number, digits = 0) => n.toFixed(digits);
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}x` : '-');
@@ -235,20 +286,33 @@ const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}x
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const numeric = header.map((_, i) => rows.every((r) => /^(-?[\d.]+x?|-)$/.test(r[i]!)));
-  const line = (cells: string[]) => cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-async function accessSection(method: RssMethod, work: string, sizes: number[], runs: number, scripts: { makeAccess: string; floor: string; ajv: string }): Promise<void> {
+async function accessSection(
+  method: RssMethod,
+  work: string,
+  sizes: number[],
+  runs: number,
+  scripts: { makeAccess: string; floor: string; ajv: string },
+): Promise<void> {
   const { makeAccess } = scripts;
   const list = tools(scripts.floor, scripts.ajv);
   const results = new Map<number, Map<string, Result>>();
   for (const employees of sizes) {
     const repo = join(work, `repo-${employees}`);
     const dir = join(repo, 'access');
-    const made = await measureCommand(method, process.execPath,
+    const made = await measureCommand(
+      method,
+      process.execPath,
       [makeAccess, '--out', dir, '--employees', String(employees), '--clusters', String(CLUSTERS), '--namespaces', String(NAMESPACES)],
-      { cwd: projectRoot, scratch: work });
+      { cwd: projectRoot, scratch: work },
+    );
     if (made.code !== 0) throw failure('make-access.mjs', made, 'could not write the access folder');
     // The repository of a pull request: access/ and generated/ committed, then one profile gains a
     // rule and generated/ follows.
@@ -264,9 +328,11 @@ async function accessSection(method: RssMethod, work: string, sizes: number[], r
     appendFileSync(join(dir, 'profiles', `${PROFILE}.yaml`), PROFILE_CHANGE);
     await generate();
     const folder = describeFolder(dir, repo, employees);
-    console.log(`\n== ${employees} employees, ${CLUSTERS} clusters, ${NAMESPACES} namespaces: ${folder.yamlFiles} YAML files ` +
-      `(made in ${fmt(made.ms / 1000, 1)} s); can-i and who-can ask about get pods in ${folder.namespace} on ${folder.cluster}; ` +
-      `diff and pr-job: profile ${PROFILE} gains get pods/log since the commit`);
+    console.log(
+      `\n== ${employees} employees, ${CLUSTERS} clusters, ${NAMESPACES} namespaces: ${folder.yamlFiles} YAML files ` +
+        `(made in ${fmt(made.ms / 1000, 1)} s); can-i and who-can ask about get pods in ${folder.namespace} on ${folder.cluster}; ` +
+        `diff and pr-job: profile ${PROFILE} gains get pods/log since the commit`,
+    );
     const best = new Map<string, Result>();
     for (let round = 1; round <= runs; round++) {
       const progress: string[] = [];
@@ -289,17 +355,19 @@ async function accessSection(method: RssMethod, work: string, sizes: number[], r
     results.set(employees, best);
     const floorMs = best.get('floor')?.ms;
     const ajvMs = best.get('ajv-cli')?.ms;
-    console.log(table(
-      ['tool', 'wall ms', 'x floor', 'x ajv-cli', 'peak MiB', 'target', 'what it did (best run)'],
-      list.map(({ name, target }) => {
-        const r = best.get(name)!;
-        // The ratios are targets at 10,000 employees and more (below, Node's start-up dominates).
-        const ratioTarget = employees >= TARGET_EMPLOYEES ? target : undefined;
-        const within = (ratioTarget === undefined || r.ms / floorMs! <= ratioTarget) && r.peakMiB <= PEAK_MIB;
-        const verdict = `${ratioTarget === undefined ? '' : `<=${ratioTarget.toFixed(1)}x, `}<=${PEAK_MIB} MiB: ${within ? 'ok' : 'MISSED'}`;
-        return [name, fmt(r.ms), ratio(r.ms, floorMs), ratio(r.ms, ajvMs), fmt(r.peakMiB), name === 'floor' || name === 'ajv-cli' ? '-' : verdict, r.note];
-      }),
-    ));
+    console.log(
+      table(
+        ['tool', 'wall ms', 'x floor', 'x ajv-cli', 'peak MiB', 'target', 'what it did (best run)'],
+        list.map(({ name, target }) => {
+          const r = best.get(name)!;
+          // The ratios are targets at 10,000 employees and more (below, Node's start-up dominates).
+          const ratioTarget = employees >= TARGET_EMPLOYEES ? target : undefined;
+          const within = (ratioTarget === undefined || r.ms / floorMs! <= ratioTarget) && r.peakMiB <= PEAK_MIB;
+          const verdict = `${ratioTarget === undefined ? '' : `<=${ratioTarget.toFixed(1)}x, `}<=${PEAK_MIB} MiB: ${within ? 'ok' : 'MISSED'}`;
+          return [name, fmt(r.ms), ratio(r.ms, floorMs), ratio(r.ms, ajvMs), fmt(r.peakMiB), name === 'floor' || name === 'ajv-cli' ? '-' : verdict, r.note];
+        }),
+      ),
+    );
     rmSync(repo, { recursive: true, force: true });
   }
 
@@ -307,20 +375,33 @@ async function accessSection(method: RssMethod, work: string, sizes: number[], r
   const small = sizes[0]!;
   const large = sizes[sizes.length - 1]!;
   const factor = large / small;
-  console.log(`\n== growth ${small} -> ${large} employees (${fmt(factor, factor % 1 ? 1 : 0)}x the input); ` +
-    `up to ~${fmt(factor, factor % 1 ? 1 : 0)}x the time is linear or better`);
-  console.log(table(
-    ['tool', `ms @${small}`, `ms @${large}`, 'time ratio', 'ms per 1000 more employees', 'MiB ratio', 'verdict'],
-    list.map(({ name }) => {
-      const a = results.get(small)!.get(name)!;
-      const b = results.get(large)!.get(name)!;
-      const perThousand = ((b.ms - a.ms) / (large - small)) * 1000;
-      return [name, fmt(a.ms), fmt(b.ms), `${fmt(b.ms / a.ms, 2)}x`, fmt(perThousand), `${fmt(b.peakMiB / a.peakMiB, 2)}x`,
-        b.ms / a.ms <= factor * 1.1 ? 'linear or better' : 'worse than linear'];
-    }),
-  ));
-  console.log('A ratio well under the input factor means fixed start-up cost still dominates the smaller folder;\n' +
-    '"ms per 1000 more employees" is the cost that grows with the folder.');
+  console.log(
+    `\n== growth ${small} -> ${large} employees (${fmt(factor, factor % 1 ? 1 : 0)}x the input); ` +
+      `up to ~${fmt(factor, factor % 1 ? 1 : 0)}x the time is linear or better`,
+  );
+  console.log(
+    table(
+      ['tool', `ms @${small}`, `ms @${large}`, 'time ratio', 'ms per 1000 more employees', 'MiB ratio', 'verdict'],
+      list.map(({ name }) => {
+        const a = results.get(small)!.get(name)!;
+        const b = results.get(large)!.get(name)!;
+        const perThousand = ((b.ms - a.ms) / (large - small)) * 1000;
+        return [
+          name,
+          fmt(a.ms),
+          fmt(b.ms),
+          `${fmt(b.ms / a.ms, 2)}x`,
+          fmt(perThousand),
+          `${fmt(b.peakMiB / a.peakMiB, 2)}x`,
+          b.ms / a.ms <= factor * 1.1 ? 'linear or better' : 'worse than linear',
+        ];
+      }),
+    ),
+  );
+  console.log(
+    'A ratio well under the input factor means fixed start-up cost still dominates the smaller folder;\n' +
+      '"ms per 1000 more employees" is the cost that grows with the folder.',
+  );
 }
 
 /** can-i against a dump of RBAC objects, measured inside the process by measure.js. */
@@ -331,7 +412,8 @@ async function rbacSection(method: RssMethod, work: string, objects: number, run
   // The same dump as `kubectl get -o json` prints it.
   const jsonDump = join(work, 'rbac-json');
   mkdirSync(jsonDump);
-  for (const f of readdirSync(yamlDump)) writeFileSync(join(jsonDump, f.replace(/\.yaml$/, '.json')), JSON.stringify(parse(readFileSync(join(yamlDump, f), 'utf8'))));
+  for (const f of readdirSync(yamlDump))
+    writeFileSync(join(jsonDump, f.replace(/\.yaml$/, '.json')), JSON.stringify(parse(readFileSync(join(yamlDump, f), 'utf8'))));
   const queries = 1000;
   type Job = { ms: number; loadMs?: number; perQueryMs?: number };
   const run = async (job: string, dir: string, arg: string): Promise<Job> => {
@@ -340,7 +422,10 @@ async function rbacSection(method: RssMethod, work: string, objects: number, run
     if (m.code !== 0 || result.code !== 0) throw failure(`measure.js ${job}`, m, 'failed');
     return result;
   };
-  const dumps = [['YAML dump', yamlDump], ['JSON dump', jsonDump]] as const;
+  const dumps = [
+    ['YAML dump', yamlDump],
+    ['JSON dump', jsonDump],
+  ] as const;
   const best = new Map<string, { floor: Job; canI: Job }>();
   for (let round = 0; round < runs; round++) {
     for (const [label, dir] of dumps) {
@@ -353,14 +438,18 @@ async function rbacSection(method: RssMethod, work: string, objects: number, run
       });
     }
   }
-  console.log(`\n== can-i on a dump of ${objects} RBAC objects (kubectl get -o yaml, and -o json), measured inside the process: load once, then ${queries} questions`);
-  console.log(table(
-    ['dump', 'floor ms', 'can-i load ms', 'load x floor', 'µs per question'],
-    dumps.map(([label]) => {
-      const { floor, canI } = best.get(label)!;
-      return [label, fmt(floor.ms), fmt(canI.loadMs ?? 0), ratio(canI.loadMs ?? 0, floor.ms), fmt((canI.perQueryMs ?? 0) * 1000, 1)];
-    }),
-  ));
+  console.log(
+    `\n== can-i on a dump of ${objects} RBAC objects (kubectl get -o yaml, and -o json), measured inside the process: load once, then ${queries} questions`,
+  );
+  console.log(
+    table(
+      ['dump', 'floor ms', 'can-i load ms', 'load x floor', 'µs per question'],
+      dumps.map(([label]) => {
+        const { floor, canI } = best.get(label)!;
+        return [label, fmt(floor.ms), fmt(canI.loadMs ?? 0), ratio(canI.loadMs ?? 0, floor.ms), fmt((canI.perQueryMs ?? 0) * 1000, 1)];
+      }),
+    ),
+  );
   console.log('The floor here: parse each dump file with the yaml package and write it back as JSON, in the same process.');
 }
 
@@ -382,13 +471,18 @@ async function auditSection(method: RssMethod, work: string, events: number, run
     };
   }
   console.log(`\n== usage on an audit log of ${events} events (${fmt(bytes / 2 ** 20)} MiB of JSON lines), against reading and JSON.parse-ing the same lines`);
-  console.log(table(
-    ['tool', 'wall ms', 'x floor', 'peak MiB', 'events per s'],
-    [['floor', best!.floor], ['usage', best!.usage]].map(([name, m]) => {
-      const r = m as Measured;
-      return [name as string, fmt(r.ms), ratio(r.ms, best!.floor.ms), fmt(r.peakMiB), fmt(events / (r.ms / 1000))];
-    }),
-  ));
+  console.log(
+    table(
+      ['tool', 'wall ms', 'x floor', 'peak MiB', 'events per s'],
+      [
+        ['floor', best!.floor],
+        ['usage', best!.usage],
+      ].map(([name, m]) => {
+        const r = m as Measured;
+        return [name as string, fmt(r.ms), ratio(r.ms, best!.floor.ms), fmt(r.peakMiB), fmt(events / (r.ms / 1000))];
+      }),
+    ),
+  );
   rmSync(log, { force: true });
 }
 
@@ -407,7 +501,9 @@ async function wideSection(method: RssMethod, work: string, namespaces: number, 
     { name: 'lint', args: () => [cli, 'lint', '--dir', dir], ok: (m) => m.code === 0 },
     { name: 'generate', args: (out) => [cli, 'generate', '--dir', dir, '--out', out], ok: (m) => m.code === 0 },
   ];
-  console.log(`\n== a wide cluster: ${namespaces} namespaces, ${employees} employees with ${namespaceGrants} grant namespaces spread over all of them (${files} YAML files)`);
+  console.log(
+    `\n== a wide cluster: ${namespaces} namespaces, ${employees} employees with ${namespaceGrants} grant namespaces spread over all of them (${files} YAML files)`,
+  );
   const best = new Map<string, Measured>();
   for (let round = 1; round <= runs; round++) {
     const progress: string[] = [];
@@ -418,19 +514,24 @@ async function wideSection(method: RssMethod, work: string, namespaces: number, 
       rmSync(out, { recursive: true, force: true });
       if (!tool.ok(m)) throw failure(`${tool.name} (wide cluster)`, m, 'failed');
       const prev = best.get(tool.name);
-      best.set(tool.name, prev && prev.ms <= m.ms ? { ...prev, peakMiB: Math.max(prev.peakMiB, m.peakMiB) } : { ...m, peakMiB: Math.max(prev?.peakMiB ?? 0, m.peakMiB) });
+      best.set(
+        tool.name,
+        prev && prev.ms <= m.ms ? { ...prev, peakMiB: Math.max(prev.peakMiB, m.peakMiB) } : { ...m, peakMiB: Math.max(prev?.peakMiB ?? 0, m.peakMiB) },
+      );
       progress.push(`${tool.name} ${fmt(m.ms)}`);
     }
     console.log(`  round ${round}/${runs}, ms: ${progress.join(', ')}`);
   }
   const floorMs = best.get('floor')!.ms;
-  console.log(table(
-    ['tool', 'wall ms', 'x floor', 'peak MiB'],
-    list.map(({ name }) => {
-      const r = best.get(name)!;
-      return [name, fmt(r.ms), ratio(r.ms, floorMs), fmt(r.peakMiB)];
-    }),
-  ));
+  console.log(
+    table(
+      ['tool', 'wall ms', 'x floor', 'peak MiB'],
+      list.map(({ name }) => {
+        const r = best.get(name)!;
+        return [name, fmt(r.ms), ratio(r.ms, floorMs), fmt(r.peakMiB)];
+      }),
+    ),
+  );
   console.log('Linear in namespaces and grants: each tool stays a small multiple of the floor however wide the cluster.');
   rmSync(dir, { recursive: true, force: true });
 }
@@ -440,9 +541,15 @@ async function bench(): Promise<void> {
   const scripts = { ...kitScripts(), ajv: ajvCli() };
   const method = rssMethod();
   const cpu = cpus();
-  console.log(`machine: ${cpu.length} cpus (${cpu[0]?.model.trim() ?? 'unknown'}), ${fmt(totalmem() / 2 ** 30, 1)} GiB, Linux ${release()}, node ${process.version}; ` +
-    `load average ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
-  console.log(`each command is a child process: wall time from spawn to exit, ${describeRssMethod(method)}; best of ${runs} round(s), tools interleaved in each`);
+  console.log(
+    `machine: ${cpu.length} cpus (${cpu[0]?.model.trim() ?? 'unknown'}), ${fmt(totalmem() / 2 ** 30, 1)} GiB, Linux ${release()}, node ${process.version}; ` +
+      `load average ${loadavg()
+        .map((l) => fmt(l, 2))
+        .join(' ')}`,
+  );
+  console.log(
+    `each command is a child process: wall time from spawn to exit, ${describeRssMethod(method)}; best of ${runs} round(s), tools interleaved in each`,
+  );
   const work = mkdtempSync(join(tmpdir(), 'eks-access-bench-'));
   const cleanUp = () => rmSync(work, { recursive: true, force: true });
   const interrupted = () => {
@@ -460,7 +567,11 @@ async function bench(): Promise<void> {
   } finally {
     cleanUp();
   }
-  console.log(`\nbench took ${fmt(Number(process.hrtime.bigint() - started) / 1e9, 0)} s; load average now ${loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+  console.log(
+    `\nbench took ${fmt(Number(process.hrtime.bigint() - started) / 1e9, 0)} s; load average now ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')}`,
+  );
 }
 
 try {

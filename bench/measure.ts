@@ -15,7 +15,11 @@ const [job, dir, out] = process.argv.slice(2) as [string, string, string];
 
 /** The floor any generator is measured against: read, parse and write, nothing else. */
 function floor(): void {
-  const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => join(dir, f)).sort();
+  const files = readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => join(dir, f))
+    .sort();
   rmSync(out, { recursive: true, force: true });
   for (const file of files) {
     const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS());
@@ -36,7 +40,15 @@ else if (job === 'can-i') {
   let yes = 0;
   for (let i = 0; i < queries; i++) {
     const who = withImplicitGroups({ user: `user-${(i * 7) % 997}`, groups: [`team-${i % 13}`] });
-    if (authorize(bundle, who, { verb: ['get', 'create', 'delete'][i % 3]!, group: '', resource: ['pods', 'secrets', 'services'][i % 3]!, namespace: `ns-${i % 40}` }).allowed) yes++;
+    if (
+      authorize(bundle, who, {
+        verb: ['get', 'create', 'delete'][i % 3]!,
+        group: '',
+        resource: ['pods', 'secrets', 'services'][i % 3]!,
+        namespace: `ns-${i % 40}`,
+      }).allowed
+    )
+      yes++;
   }
   const done = process.hrtime.bigint();
   extra = { loadMs: Number(loaded - started) / 1e6, perQueryMs: Number(done - loaded) / 1e6 / queries, yes };

@@ -47,8 +47,14 @@ export function writeWideAccess(out: string, o: WideOptions): { files: number; n
   );
   writeFileSync(join(out, 'clusters', `${WIDE_CLUSTER}.yaml`), cluster.join('\n'));
   const profiles = ['reader', 'jobs'];
-  writeFileSync(join(out, 'profiles', 'reader.yaml'), 'apiVersion: eks-access/v1\nkind: Profile\nname: reader\ndescription: reads workloads\nrules:\n  - apiGroups: ["", apps]\n    resources: [pods, services, deployments]\n    verbs: [get, list, watch]\n');
-  writeFileSync(join(out, 'profiles', 'jobs.yaml'), 'apiVersion: eks-access/v1\nkind: Profile\nname: jobs\ndescription: reads jobs\nrules:\n  - apiGroups: [batch]\n    resources: [jobs, cronjobs]\n    verbs: [get, list, watch]\n');
+  writeFileSync(
+    join(out, 'profiles', 'reader.yaml'),
+    'apiVersion: eks-access/v1\nkind: Profile\nname: reader\ndescription: reads workloads\nrules:\n  - apiGroups: ["", apps]\n    resources: [pods, services, deployments]\n    verbs: [get, list, watch]\n',
+  );
+  writeFileSync(
+    join(out, 'profiles', 'jobs.yaml'),
+    'apiVersion: eks-access/v1\nkind: Profile\nname: jobs\ndescription: reads jobs\nrules:\n  - apiGroups: [batch]\n    resources: [jobs, cronjobs]\n    verbs: [get, list, watch]\n',
+  );
   let namespaceGrants = 0;
   const per = Math.min(o.namespacesPerGrant, o.namespaces);
   for (let e = 0; e < o.employees; e++) {

@@ -33,7 +33,18 @@ export { FINDING_FORMATS, formatFindings, type FindingFormat } from './report/fo
 // Generate: plan the output folder, then write it (or compare it, as generate --check does).
 export { beginPlanOutput, planOutput } from './emit/plan.js';
 export type { OutputFile } from './emit/common.js';
-export { addFiles, checkOutputFolder, compareOutput, compareWithFolder, patchOf, readTree, writeOutput, WriteError, type Change, type WriteOptions } from './write/writer.js';
+export {
+  addFiles,
+  checkOutputFolder,
+  compareOutput,
+  compareWithFolder,
+  patchOf,
+  readTree,
+  writeOutput,
+  WriteError,
+  type Change,
+  type WriteOptions,
+} from './write/writer.js';
 
 // can-i and who-can: the offline authorizer, over the access folder's RBAC or over manifests.
 export { authorize, bundleOf, makeBundle, whoCan, type Bundle, type Decision, type Holder, type Request, type UserInfo } from './rbac/engine.js';

@@ -92,7 +92,7 @@ export function listOr(items: readonly string[], quote = true): string {
 
 /** A value as shown in a message: strings quoted, long values cut. */
 export function showValue(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -118,14 +118,16 @@ export function printable(text: string): string {
  * a URL autolinked; zero-width characters of the input shown escaped (no look-alike names).
  */
 export function markdownText(text: string): string {
-  return printable(text)
-    .replace(/[\u200b-\u200f\u2060-\u2064]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/[\\`*[\]<>|~#&]/g, (c) => `\\${c}`)
-    // An underscore between letters or digits never starts or ends emphasis: `AWSReservedSSO_Dev` stays as written.
-    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
-    .replace(/(^|[^\w`])@/g, '$1@&#8203;')
-    .replace(/\b(https?|ftp)(?=:\/\/)/gi, '$1&#8203;')
-    .replace(/\bwww\./gi, 'www&#8203;.');
+  return (
+    printable(text)
+      .replace(/[\u200b-\u200f\u2060-\u2064]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .replace(/[\\`*[\]<>|~#&]/g, (c) => `\\${c}`)
+      // An underscore between letters or digits never starts or ends emphasis: `AWSReservedSSO_Dev` stays as written.
+      .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
+      .replace(/(^|[^\w`])@/g, '$1@&#8203;')
+      .replace(/\b(https?|ftp)(?=:\/\/)/gi, '$1&#8203;')
+      .replace(/\bwww\./gi, 'www&#8203;.')
+  );
 }
 
 /**

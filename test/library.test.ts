@@ -21,7 +21,10 @@ test('load, lint, plan, write and can-i through src/index.ts', async () => {
   const linted = await api.lintAccess(dir, { today: TODAY });
   assert.ok(linted.findings.length > 0);
   assert.not.ok(api.failing(linted.findings));
-  assert.equal(api.lintModel(model, dir, TODAY).map((f) => f.ruleId), linted.findings.map((f) => f.ruleId));
+  assert.equal(
+    api.lintModel(model, dir, TODAY).map((f) => f.ruleId),
+    linted.findings.map((f) => f.ruleId),
+  );
   assert.match(await api.formatFindings(linted.findings, 'text', api.VERSION), 'warning(s)');
 
   const plan = api.planOutput(api.withoutExpired(model, TODAY).model);
@@ -48,7 +51,10 @@ test('load, lint, plan, write and can-i through src/index.ts', async () => {
   assert.type(decision.allowed, 'boolean');
   const holders = api.whoCan(target.bundle, request);
   assert.ok(holders.some((h) => h.kind === 'Group' && h.name === 'system:masters'));
-  assert.throws(() => api.clusterOf(model, 'nope'), (e: unknown) => e instanceof api.UsageError);
+  assert.throws(
+    () => api.clusterOf(model, 'nope'),
+    (e: unknown) => e instanceof api.UsageError,
+  );
 });
 
 test.run();

@@ -85,7 +85,9 @@ export async function runCheck(opts: CheckOptions, io: Io): Promise<number> {
   for (const c of changes) io.stdout.write(patchOf(c, label));
   if (changes.length > 0) {
     const n = (s: string) => changes.filter((c) => c.status === s).length;
-    io.stderr.write(`${opts.out} is stale: ${n('added')} added, ${n('changed')} changed, ${n('removed')} removed; run eks-access generate and commit the result\n`);
+    io.stderr.write(
+      `${opts.out} is stale: ${n('added')} added, ${n('changed')} changed, ${n('removed')} removed; run eks-access generate and commit the result\n`,
+    );
     code = 1;
   } else io.stderr.write(`${opts.out} is up to date (${plan.files.length} files)\n`);
   if (failing(findings)) io.stderr.write('lint found errors (see above)\n');

@@ -10,7 +10,6 @@ import type { AccessModel } from '../model/types.js';
 import { loadAccess } from '../pipeline.js';
 import { isCalendarDate } from '../text.js';
 
-
 /** What a command module gets: where to print and how to set the exit code. */
 export interface CommandContext {
   io: Io;

@@ -67,7 +67,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     // Never a stack trace for users: one line, and the details only when asked for.
     const message = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`eks-access: internal error: ${message}\nThis is a bug in eks-access; please report it with the command and input that caused it (set EKS_ACCESS_DEBUG=1 to print the details).\n`);
+    io.stderr.write(
+      `eks-access: internal error: ${message}\nThis is a bug in eks-access; please report it with the command and input that caused it (set EKS_ACCESS_DEBUG=1 to print the details).\n`,
+    );
     if (process.env.EKS_ACCESS_DEBUG && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
     return EXIT.usage;
   }

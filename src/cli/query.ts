@@ -28,13 +28,20 @@ async function queryTarget(io: Io, opts: { dir: string; manifests?: string[]; cl
  * (a usage error before any file is read), then checked again against what the target defines
  * (its resources and namespaces), warnings printed. Undefined after printing why there is no target.
  */
-export async function queryRequest(io: Io, verb: string, resource: string, name: string | undefined, opts: RequestArgs & { dir: string; manifests?: string[]; cluster?: string }): Promise<{ target: QueryTarget; request: Request } | undefined> {
+export async function queryRequest(
+  io: Io,
+  verb: string,
+  resource: string,
+  name: string | undefined,
+  opts: RequestArgs & { dir: string; manifests?: string[]; cluster?: string },
+): Promise<{ target: QueryTarget; request: Request } | undefined> {
   const { prepareRequest } = await import('../rbac/request.js');
   prepareRequest(verb, resource, name, opts);
   const target = await queryTarget(io, opts);
   if (!target) return undefined;
   const { request, warnings } = prepareRequest(verb, resource, name, opts, target.discovery);
-  for (const w of warnings) io.stderr.write(`Warning: ${w}
+  for (const w of warnings)
+    io.stderr.write(`Warning: ${w}
 `);
   return { target, request };
 }

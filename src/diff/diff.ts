@@ -198,7 +198,12 @@ export async function diffAccess(opts: DiffOptions): Promise<DiffResult> {
  * The comparison of two loaded trees. `headLint`, when the caller already linted the working tree
  * (`eks-access check`), is reused instead of linting again.
  */
-export function compareTrees(baseAccess: LoadedAccess & { unchanged: ReadonlySet<string> }, work: WorkingTree, opts: { base: string; today: string; limit?: number }, headLint?: { input: LintInput; findings: Finding[] }): DiffResult {
+export function compareTrees(
+  baseAccess: LoadedAccess & { unchanged: ReadonlySet<string> },
+  work: WorkingTree,
+  opts: { base: string; today: string; limit?: number },
+  headLint?: { input: LintInput; findings: Finding[] },
+): DiffResult {
   const headAccess = work.access;
   if (!baseAccess.model || !headAccess.model) {
     return invalidResult(opts.base, [
@@ -217,7 +222,10 @@ export function compareTrees(baseAccess: LoadedAccess & { unchanged: ReadonlySet
 
 function invalidResult(ref: string, sides: { side: 'base' | 'working tree'; diagnostics: Diagnostic[] }[]): DiffResult {
   const where = (s: 'base' | 'working tree') => (s === 'base' ? `at the base revision (${markdownText(ref)})` : 'in the working tree');
-  const lines = [`**Cannot compare access: the access files are invalid ${sides.map((s) => where(s.side)).join(' and ')}.** Fix them first (eks-access validate).`, ''];
+  const lines = [
+    `**Cannot compare access: the access files are invalid ${sides.map((s) => where(s.side)).join(' and ')}.** Fix them first (eks-access validate).`,
+    '',
+  ];
   const full = [...lines];
   const cap = 50;
   for (const s of sides) {
@@ -228,7 +236,16 @@ function invalidResult(ref: string, sides: { side: 'base' | 'working tree'; diag
     full.push(...errors.map(line), '');
   }
   const summary = { people: 0, clusters: 0, shared: 0, sharedPeople: 0, newFindings: 0, resolvedFindings: 0 };
-  return { markdown: lines.join('\n'), fullMarkdown: full.join('\n'), truncated: full.length !== lines.length, causes: [], changes: [], findings: { added: [], resolved: [] }, summary, invalid: sides.map((s) => s.side) };
+  return {
+    markdown: lines.join('\n'),
+    fullMarkdown: full.join('\n'),
+    truncated: full.length !== lines.length,
+    causes: [],
+    changes: [],
+    findings: { added: [], resolved: [] },
+    summary,
+    invalid: sides.map((s) => s.side),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,7 +273,13 @@ function lazyMap<T>(make: (key: string) => T): (key: string) => T {
   };
 }
 
-function makeSide(label: 'base' | 'working tree', model: AccessModel, today: string, accessDir: string, linted?: { input: LintInput; findings: Finding[] }): Side {
+function makeSide(
+  label: 'base' | 'working tree',
+  model: AccessModel,
+  today: string,
+  accessDir: string,
+  linted?: { input: LintInput; findings: Finding[] },
+): Side {
   const input = linted?.input ?? inputFromModel(model, today);
   return {
     label,
@@ -382,7 +405,10 @@ function listDelta(label: string, before: readonly string[], after: readonly str
   const a = new Set(after);
   const added = after.filter((x) => !b.has(x));
   const removed = before.filter((x) => !a.has(x));
-  return [...(added.length > 0 ? [`${label} + ${added.map(markdownText).join(', ')}`] : []), ...(removed.length > 0 ? [`${label} − ${removed.map(markdownText).join(', ')}`] : [])];
+  return [
+    ...(added.length > 0 ? [`${label} + ${added.map(markdownText).join(', ')}`] : []),
+    ...(removed.length > 0 ? [`${label} − ${removed.map(markdownText).join(', ')}`] : []),
+  ];
 }
 
 function clusterDetails(b: Cluster, h: Cluster): string[] {
@@ -416,7 +442,8 @@ function policyDetails(b: LintPolicy | undefined, h: LintPolicy | undefined): st
   for (const id of [...new Set([...Object.keys(rb), ...Object.keys(rh)])].sort(compareStrings)) {
     if (rb[id] !== rh[id]) out.push(`rule ${markdownText(id)}: ${rh[id] ?? 'default severity'} (was ${rb[id] ?? 'default severity'})`);
   }
-  const waiver = (w: LintPolicy['waivers'][number]) => `${w.rule} for ${w.employee !== undefined ? `employee ${w.employee}` : `file ${w.file ?? '?'}`} until ${w.expires}`;
+  const waiver = (w: LintPolicy['waivers'][number]) =>
+    `${w.rule} for ${w.employee !== undefined ? `employee ${w.employee}` : `file ${w.file ?? '?'}`} until ${w.expires}`;
   out.push(...listDelta('waivers', (b?.waivers ?? []).map(waiver), (h?.waivers ?? []).map(waiver)));
   return out;
 }
@@ -445,12 +472,29 @@ function clusterReach(model: AccessModel, name: string): { people: number; clust
 
 function sharedChanges(base: AccessModel, head: AccessModel): SharedChange[] {
   const out: SharedChange[] = [];
-  const add = (kind: SharedChange['kind'], name: string, change: SharedChange['change'], source: string, details: string[], reach: { people: number; clusters: string[] }) => {
-    const reaches = reach.people === 0 ? 'used by no one' : `${count(reach.people, 'person', 'people')} on ${count(reach.clusters.length, 'cluster', 'clusters')}`;
+  const add = (
+    kind: SharedChange['kind'],
+    name: string,
+    change: SharedChange['change'],
+    source: string,
+    details: string[],
+    reach: { people: number; clusters: string[] },
+  ) => {
+    const reaches =
+      reach.people === 0 ? 'used by no one' : `${count(reach.people, 'person', 'people')} on ${count(reach.clusters.length, 'cluster', 'clusters')}`;
     const label = kind === 'policy' ? '**LintPolicy**' : `**${kind} ${markdownText(name)}**`;
     const what = change === 'added' ? `new${details.length > 0 ? `: ${details.join('; ')}` : ''}` : change === 'removed' ? 'removed' : details.join('; ');
     const tail = kind === 'policy' ? '' : ` — ${reaches}`;
-    out.push({ kind, name, change, source, details, people: reach.people, clusters: reach.clusters, text: `${label}: ${what}${tail} (${markdownText(source)})` });
+    out.push({
+      kind,
+      name,
+      change,
+      source,
+      details,
+      people: reach.people,
+      clusters: reach.clusters,
+      text: `${label}: ${what}${tail} (${markdownText(source)})`,
+    });
   };
   for (const name of uniqueSorted([...base.profiles.keys(), ...head.profiles.keys()])) {
     const b = base.profiles.get(name);
@@ -458,7 +502,15 @@ function sharedChanges(base: AccessModel, head: AccessModel): SharedChange[] {
     if (b && h && profileKey(b) === profileKey(h)) continue;
     const where = (p: Profile) => (p.at ? at(p.at) : 'built in');
     if (b && h) add('profile', name, 'changed', where(h), profileDetails(b, h), profileReach(head, name));
-    else if (h) add('profile', name, 'added', where(h), h.rules ? ruleDelta(h.rules, []) : [`binds the ClusterRole ${codeSpan(h.clusterRole ?? '')}`], profileReach(head, name));
+    else if (h)
+      add(
+        'profile',
+        name,
+        'added',
+        where(h),
+        h.rules ? ruleDelta(h.rules, []) : [`binds the ClusterRole ${codeSpan(h.clusterRole ?? '')}`],
+        profileReach(head, name),
+      );
     else if (b) add('profile', name, 'removed', where(b), [], profileReach(base, name));
   }
   for (const name of uniqueSorted([...base.clusters.keys(), ...head.clusters.keys()])) {
@@ -466,7 +518,8 @@ function sharedChanges(base: AccessModel, head: AccessModel): SharedChange[] {
     const h = head.clusters.get(name);
     if (b && h && clusterKey(b) === clusterKey(h)) continue;
     if (b && h) add('cluster', name, 'changed', at(h.at), clusterDetails(b, h), clusterReach(head, name));
-    else if (h) add('cluster', name, 'added', at(h.at), [`${h.authentication}, ${count(h.namespaces.length, 'namespace', 'namespaces')}`], clusterReach(head, name));
+    else if (h)
+      add('cluster', name, 'added', at(h.at), [`${h.authentication}, ${count(h.namespaces.length, 'namespace', 'namespaces')}`], clusterReach(head, name));
     else if (b) add('cluster', name, 'removed', at(b.at), [], clusterReach(base, name));
   }
   const policy = policyDetails(base.lintPolicy, head.lintPolicy);
@@ -521,7 +574,8 @@ function atomsOf(rule: PolicyRule): Atom[] {
   for (const verb of rule.verbs) {
     for (const group of rule.apiGroups ?? []) {
       for (const resource of rule.resources ?? []) {
-        for (const name of names) out.push({ id: `${verb} ${group} ${resource}${name !== undefined ? ` ${name}` : ''}`, verb, group, resource, ...(name !== undefined && { name }) });
+        for (const name of names)
+          out.push({ id: `${verb} ${group} ${resource}${name !== undefined ? ` ${name}` : ''}`, verb, group, resource, ...(name !== undefined && { name }) });
       }
     }
     for (const url of rule.nonResourceURLs ?? []) out.push({ id: `${verb} :url ${url}`, verb, url });
@@ -572,7 +626,10 @@ function seatOf(side: Side, clusterName: string, employeeName: string): Seat | u
   const employee = side.model.employees.get(employeeName);
   if (!cluster || !employee) return undefined;
   // userInfoFor, with the role mappings of the cluster computed once rather than per person.
-  const groups = employee.identity.kind === 'role' ? (side.roleGroups(clusterName).get(stripRolePath(employee.identity.arn).toLowerCase()) ?? []) : groupsOn(employee, cluster);
+  const groups =
+    employee.identity.kind === 'role'
+      ? (side.roleGroups(clusterName).get(stripRolePath(employee.identity.arn).toLowerCase()) ?? [])
+      : groupsOn(employee, cluster);
   const user: UserInfo = { user: employee.kubernetesUser, groups: [...groups, 'system:authenticated'] };
   // Without a grant on the cluster, nothing there binds or associates anything to them (only their
   // groups count, through a shared role).
@@ -587,7 +644,10 @@ function allowed(seat: Seat | undefined, req: Request): boolean {
 /** The grants of a seat that allow `req` in `scope`, as source texts. */
 function sourcesOf(seat: Seat, req: Request, scope: string | undefined): { sources: string[]; builtinOnly: boolean } {
   const grants = seat.grants.filter((g) => grantAppliesIn(g, scope) && allows(g.rule, req));
-  return { sources: uniqueSorted(grants.map((g) => sourceText(seat.side.model, g, seat.employee.name, { expiry: true, markdown: true }))), builtinOnly: grants.every((g) => g.role.builtin) };
+  return {
+    sources: uniqueSorted(grants.map((g) => sourceText(seat.side.model, g, seat.employee.name, { expiry: true, markdown: true }))),
+    builtinOnly: grants.every((g) => g.role.builtin),
+  };
 }
 
 function uniqueSorted(list: readonly string[]): string[] {
@@ -604,7 +664,18 @@ function gained(from: Seat | undefined, to: Seat, namespaces: readonly string[])
       const req = requestIn(check, scope);
       if (!allowed(to, req) || allowed(from, req)) continue;
       const { sources, builtinOnly } = sourcesOf(to, req, scope);
-      items.push({ scope, verb: check.verb, label: check.label, order: check.order, sources, extra: false, builtinOnly, wildcard: check.wildcard === true, request: req, req });
+      items.push({
+        scope,
+        verb: check.verb,
+        label: check.label,
+        order: check.order,
+        sources,
+        extra: false,
+        builtinOnly,
+        wildcard: check.wildcard === true,
+        request: req,
+        req,
+      });
     }
   }
   // The fallback: granted rules outside the vocabulary that `from` did not already allow.
@@ -676,7 +747,8 @@ function sentences(employee: string, cluster: string, items: Item[], direction: 
     if (scope !== undefined) inScope = inScope.filter((i) => !clusterWide.has(`${i.verb}\0${i.label}`));
     if (wildcardScopes.has(scope)) {
       const w = inScope.find((i) => i.wildcard)!;
-      const say = (where: string) => `${direction === 'added' ? 'can now do everything' : 'can no longer do everything'} (\`*\` on every resource) ${where}${paren(w.sources)}`;
+      const say = (where: string) =>
+        `${direction === 'added' ? 'can now do everything' : 'can no longer do everything'} (\`*\` on every resource) ${where}${paren(w.sources)}`;
       parts.push({ scope, key: `*\0${w.sources.join('\0')}`, say, verbs: ['*'], resources: [EVERYTHING_LABEL], sources: w.sources });
       continue;
     }
@@ -692,7 +764,9 @@ function sentences(employee: string, cluster: string, items: Item[], direction: 
       // A wildcard rule (`get` on every resource of a group) says more than the checks it answers.
       const wide = group.filter((i) => i.atom && (i.atom.resource === '*' || i.atom.group === '*') && i.atom.name === undefined);
       const subsumed = (i: Item) =>
-        i.request !== undefined && !('path' in i.request) && wide.some((w) => ruleAllows({ verbs: [w.atom!.verb], apiGroups: [w.atom!.group!], resources: [w.atom!.resource!] }, i.request as ResourceRequest));
+        i.request !== undefined &&
+        !('path' in i.request) &&
+        wide.some((w) => ruleAllows({ verbs: [w.atom!.verb], apiGroups: [w.atom!.group!], resources: [w.atom!.resource!] }, i.request as ResourceRequest));
       const shown = group.filter((i) => !(collapse && i.extra) && !subsumed(i));
       const hidden = group.filter((i) => collapse && i.extra);
       // label -> verbs, then labels with the same verbs together.
@@ -712,7 +786,8 @@ function sentences(employee: string, cluster: string, items: Item[], direction: 
         byVerbs.set(key, entry);
       }
       for (const { verbs, labels: what } of byVerbs.values()) {
-        const say = (where: string) => `${direction === 'added' ? 'can now' : 'can no longer'} ${verbsText(verbs)} ${joinLabels(what)} ${where}${paren(sources)}`;
+        const say = (where: string) =>
+          `${direction === 'added' ? 'can now' : 'can no longer'} ${verbsText(verbs)} ${joinLabels(what)} ${where}${paren(sources)}`;
         parts.push({ scope, key: `${verbs.join(',')}\0${what.join(',')}\0${sources.join('\0')}`, say, verbs, resources: what, sources });
       }
       if (hidden.length > 0) {
@@ -794,7 +869,12 @@ function identityChanges(name: string, b: Employee | undefined, h: Employee | un
   if (!b && h) {
     const who = markdownText([h.email, h.team !== undefined ? `team ${h.team}` : undefined].filter((x) => x !== undefined).join(', '));
     const expiry = h.expires !== undefined ? `; access expires on ${h.expires}` : '';
-    out.push({ employee: name, kind: 'employee-added', sources: [mdAt(h.at)], text: `new employee (${who}): signs in as ${markdownText(identityText(h))}, Kubernetes user ${codeSpan(h.kubernetesUser)}${expiry} (${mdAt(h.at)})` });
+    out.push({
+      employee: name,
+      kind: 'employee-added',
+      sources: [mdAt(h.at)],
+      text: `new employee (${who}): signs in as ${markdownText(identityText(h))}, Kubernetes user ${codeSpan(h.kubernetesUser)}${expiry} (${mdAt(h.at)})`,
+    });
     return out;
   }
   if (b && !h) {
@@ -804,10 +884,20 @@ function identityChanges(name: string, b: Employee | undefined, h: Employee | un
   if (!b || !h) return out;
   if (identityKey(b) !== identityKey(h) || b.kubernetesUser !== h.kubernetesUser) {
     const user = b.kubernetesUser !== h.kubernetesUser ? `; Kubernetes user ${codeSpan(h.kubernetesUser)} (was ${codeSpan(b.kubernetesUser)})` : '';
-    out.push({ employee: name, kind: 'identity-changed', sources: [mdAt(h.identity.at)], text: `now signs in as ${markdownText(identityText(h))} (was ${markdownText(identityText(b))})${user} (${mdAt(h.identity.at)})` });
+    out.push({
+      employee: name,
+      kind: 'identity-changed',
+      sources: [mdAt(h.identity.at)],
+      text: `now signs in as ${markdownText(identityText(h))} (was ${markdownText(identityText(b))})${user} (${mdAt(h.identity.at)})`,
+    });
   }
   if (b.expires !== h.expires) {
-    const text = h.expires === undefined ? `access no longer expires (was ${b.expires})` : b.expires === undefined ? `access now expires on ${h.expires}` : `access now expires on ${h.expires} (was ${b.expires})`;
+    const text =
+      h.expires === undefined
+        ? `access no longer expires (was ${b.expires})`
+        : b.expires === undefined
+          ? `access now expires on ${h.expires}`
+          : `access now expires on ${h.expires} (was ${b.expires})`;
     out.push({ employee: name, kind: 'expiry-changed', sources: [mdAt(h.at)], text: `${text} (${mdAt(h.at)})` });
   }
   // The same grant on both sides with another expiry.
@@ -816,7 +906,12 @@ function identityChanges(name: string, b: Employee | undefined, h: Employee | un
   for (const g of h.grants) {
     const old = baseGrants.get(grantKey(g));
     if (!old || old.expires === g.expires) continue;
-    const text = g.expires === undefined ? `no longer expires (was ${old.expires})` : old.expires === undefined ? `now expires on ${g.expires}` : `now expires on ${g.expires} (was ${old.expires})`;
+    const text =
+      g.expires === undefined
+        ? `no longer expires (was ${old.expires})`
+        : old.expires === undefined
+          ? `now expires on ${g.expires}`
+          : `now expires on ${g.expires} (was ${old.expires})`;
     out.push({ employee: name, kind: 'expiry-changed', sources: [mdAt(g.at)], text: `${markdownText(grantWhere(g))} ${text} (${mdAt(g.at)})` });
   }
   return out;
@@ -829,17 +924,32 @@ function groupChanges(name: string, cluster: string, from: Seat | undefined, to:
   if (added.length === 0 || !to) return [];
   const sources = uniqueSorted(
     [...to.side.model.employees.values()].flatMap((e) =>
-      e.grants.filter((g) => g.kind === 'groups' && g.clusters.includes(cluster) && g.groups.some((x) => added.includes(x)) && (e.name === name || sharesRole(e, to.employee))).map((g) => markdownText(`${grantKindText(g)}, ${at(g.at)}${e.name === name ? '' : `, through the role shared with ${e.name}`}`)),
+      e.grants
+        .filter(
+          (g) =>
+            g.kind === 'groups' && g.clusters.includes(cluster) && g.groups.some((x) => added.includes(x)) && (e.name === name || sharesRole(e, to.employee)),
+        )
+        .map((g) => markdownText(`${grantKindText(g)}, ${at(g.at)}${e.name === name ? '' : `, through the role shared with ${e.name}`}`)),
     ),
   );
   const list = added.map((g) => codeSpan(g)).join(', ');
   const plural = added.length === 1 ? 'group' : 'groups';
   const text = direction === 'added' ? `is now in ${plural} ${list} on ${cluster}` : `is no longer in ${plural} ${list} on ${cluster}`;
-  return [{ employee: name, kind: direction === 'added' ? 'groups-added' : 'groups-removed', cluster, sources, text: `${text}${sources.length > 0 ? ` (${sources.join('; ')})` : ''}` }];
+  return [
+    {
+      employee: name,
+      kind: direction === 'added' ? 'groups-added' : 'groups-removed',
+      cluster,
+      sources,
+      text: `${text}${sources.length > 0 ? ` (${sources.join('; ')})` : ''}`,
+    },
+  ];
 }
 
 function sharesRole(a: Employee, b: Employee): boolean {
-  return a.identity.kind === 'role' && b.identity.kind === 'role' && stripRolePath(a.identity.arn).toLowerCase() === stripRolePath(b.identity.arn).toLowerCase();
+  return (
+    a.identity.kind === 'role' && b.identity.kind === 'role' && stripRolePath(a.identity.arn).toLowerCase() === stripRolePath(b.identity.arn).toLowerCase()
+  );
 }
 
 /**
@@ -942,7 +1052,8 @@ function compareSides(base: Side, head: Side, hybrid: Side | undefined, unchange
   const touchedRoles = new Set<string>();
   for (const name of all) {
     if (untouched(name)) continue;
-    for (const e of [base.model.employees.get(name), head.model.employees.get(name)]) if (e?.identity.kind === 'role') touchedRoles.add(roleKey(e.identity.arn));
+    for (const e of [base.model.employees.get(name), head.model.employees.get(name)])
+      if (e?.identity.kind === 'role') touchedRoles.add(roleKey(e.identity.arn));
   }
   // A profile whose role changed (rules <-> clusterRole) replaces the bindings of everyone it binds.
   const rebound = new Set<string>();
@@ -957,7 +1068,9 @@ function compareSides(base: Side, head: Side, hybrid: Side | undefined, unchange
     return e.identity.kind === 'role' && touchedRoles.has(roleKey(e.identity.arn));
   });
   const clusters = uniqueSorted([...base.model.clusters.keys(), ...head.model.clusters.keys()]);
-  const namespaces = new Map(clusters.map((c) => [c, uniqueSorted([...(base.model.clusters.get(c)?.namespaces ?? []), ...(head.model.clusters.get(c)?.namespaces ?? [])])]));
+  const namespaces = new Map(
+    clusters.map((c) => [c, uniqueSorted([...(base.model.clusters.get(c)?.namespaces ?? []), ...(head.model.clusters.get(c)?.namespaces ?? [])])]),
+  );
   const out: AccessChange[] = [];
   for (const name of people) {
     if (!untouched(name)) out.push(...identityChanges(name, base.model.employees.get(name), head.model.employees.get(name)));
@@ -1001,7 +1114,13 @@ function lintDelta(from: readonly Finding[], to: readonly Finding[]): Finding[] 
   const seen = new Set<string>();
   return to
     .filter((f) => !f.waived && !known.has(findingKey(f)) && !seen.has(findingKey(f)) && seen.add(findingKey(f)))
-    .sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) || compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.ruleId, b.ruleId));
+    .sort(
+      (a, b) =>
+        (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) ||
+        compareStrings(a.file, b.file) ||
+        a.line - b.line ||
+        compareStrings(a.ruleId, b.ruleId),
+    );
 }
 
 /** `file:line`, escaped for Markdown. */
@@ -1072,9 +1191,18 @@ function render(r: RenderInput, limit: number): DiffResult {
     else for (const x of [...clustersOf(r.base, c.employee), ...clustersOf(r.head, c.employee)]) clusters.add(x);
   }
   const sharedPeople = sharedReach(r.head.model, r.base.model, causes);
-  const ownText = people.length === 0 ? '' : `${people.length === 1 ? "1 person's" : `${people.length.toLocaleString('en-US')} people's`} ${causes.length > 0 ? 'own ' : ''}access changes${clusters.size === 0 ? '' : ` on ${count(clusters.size, 'cluster', 'clusters')}`}`;
-  const sharedText = causes.length === 0 ? '' : `${count(causes.length, 'shared definition changes', 'shared definitions change')}${sharedPeople > 0 ? `, reaching ${count(sharedPeople, 'person', 'people')}` : ''}`;
-  const summaryLine = causes.length === 0 && people.length === 0 ? 'No access changes.' : `${[sharedText, ownText].filter((t) => t !== '').join('; ')}.`.replace(/^./, (c) => c.toUpperCase());
+  const ownText =
+    people.length === 0
+      ? ''
+      : `${people.length === 1 ? "1 person's" : `${people.length.toLocaleString('en-US')} people's`} ${causes.length > 0 ? 'own ' : ''}access changes${clusters.size === 0 ? '' : ` on ${count(clusters.size, 'cluster', 'clusters')}`}`;
+  const sharedText =
+    causes.length === 0
+      ? ''
+      : `${count(causes.length, 'shared definition changes', 'shared definitions change')}${sharedPeople > 0 ? `, reaching ${count(sharedPeople, 'person', 'people')}` : ''}`;
+  const summaryLine =
+    causes.length === 0 && people.length === 0
+      ? 'No access changes.'
+      : `${[sharedText, ownText].filter((t) => t !== '').join('; ')}.`.replace(/^./, (c) => c.toUpperCase());
 
   const causeBlocks = causes.map((c) => [`- ${c.text}`]);
   const personBlocks = people.map((person) => {
@@ -1095,7 +1223,14 @@ function render(r: RenderInput, limit: number): DiffResult {
   };
   const flat = (blocks: string[][]) => blocks.flat();
   const fullMarkdown = assemble({ causes: flat(causeBlocks), people: flat(personBlocks), added: flat(addedBlocks), resolved: flat(resolvedBlocks) });
-  const summary: DiffSummary = { people: people.length, clusters: clusters.size, shared: causes.length, sharedPeople, newFindings: findings.added.length, resolvedFindings: findings.resolved.length };
+  const summary: DiffSummary = {
+    people: people.length,
+    clusters: clusters.size,
+    shared: causes.length,
+    sharedPeople,
+    newFindings: findings.added.length,
+    resolvedFindings: findings.resolved.length,
+  };
   const result = { fullMarkdown, causes, changes, findings, summary };
   if (fullMarkdown.length <= limit) return { markdown: fullMarkdown, truncated: false, ...result };
 
@@ -1147,7 +1282,13 @@ function sharedReach(head: AccessModel, base: AccessModel, causes: readonly Shar
 
 /** The report as JSON: `{base, summary, causes, changes, findings, truncated, invalid?}`. */
 export function diffJson(r: DiffResult, base: string): string {
-  return JSON.stringify({ base, summary: r.summary, causes: r.causes, changes: r.changes, findings: r.findings, ...(r.invalid && { invalid: r.invalid }) }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { base, summary: r.summary, causes: r.causes, changes: r.changes, findings: r.findings, ...(r.invalid && { invalid: r.invalid }) },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** Writes a report file; a file that cannot be written is a usage error (exit 2), with the reason. */

@@ -41,7 +41,6 @@ interface ChangedObject extends ObjectRef {
   diff: string;
 }
 
-
 /** One aws-auth mapping as the authenticator reads it. */
 export interface AwsAuthMapping {
   section: AwsAuthSection;
@@ -76,11 +75,26 @@ export interface DriftReport {
 
 /** The kinds drift reads from the cluster, by API group. */
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
-const COMPARED_KINDS: Record<string, string> = { ClusterRole: RBAC_GROUP, ClusterRoleBinding: RBAC_GROUP, Role: RBAC_GROUP, RoleBinding: RBAC_GROUP, ConfigMap: '' };
+const COMPARED_KINDS: Record<string, string> = {
+  ClusterRole: RBAC_GROUP,
+  ClusterRoleBinding: RBAC_GROUP,
+  Role: RBAC_GROUP,
+  RoleBinding: RBAC_GROUP,
+  ConfigMap: '',
+};
 const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding']);
 
 /** metadata fields the API server sets. */
-const SERVER_METADATA = ['uid', 'resourceVersion', 'creationTimestamp', 'managedFields', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+const SERVER_METADATA = [
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'managedFields',
+  'generation',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+];
 /** Annotations and labels set by the tools that apply generated/, not by eks-access. Ignored unless generated/ sets them. */
 const TOOL_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'argocd.argoproj.io/tracking-id'];
 const TOOL_LABELS = ['kustomize.toolkit.fluxcd.io/name', 'kustomize.toolkit.fluxcd.io/namespace', 'app.kubernetes.io/instance'];
@@ -172,7 +186,6 @@ function yamlOf(o: KubeObject): string {
 
 /* ---------- aws-auth ---------- */
 
-
 /** The effective mappings of an aws-auth ConfigMap and what the authenticator ignores or drops in it. */
 export function parseAwsAuth(configMap: KubeObject): { mappings: AwsAuthMapping[]; problems: string[] } {
   const read = readAwsAuth(configMap.data);
@@ -181,12 +194,16 @@ export function parseAwsAuth(configMap: KubeObject): { mappings: AwsAuthMapping[
     ...read.ignoredKeys.map((key) => `data.${key} is ignored by the authenticator (the key is case-sensitive)`),
     ...read.problems.map((p) => p.reason),
   ];
-  const mappings: AwsAuthMapping[] = effectiveEntries(read.entries).map((e) => ({ section: e.section, arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.map((g) => g.name) }));
+  const mappings: AwsAuthMapping[] = effectiveEntries(read.entries).map((e) => ({
+    section: e.section,
+    arn: e.arn,
+    ...(e.username !== undefined && { username: e.username }),
+    groups: e.groups.map((g) => g.name),
+  }));
   const accounts = new Set(read.accounts.map((a) => a.id));
   for (const id of accounts) mappings.push({ section: 'mapAccounts', arn: id, groups: [] });
   return { mappings, problems };
 }
-
 
 function sameMapping(a: AwsAuthMapping, b: AwsAuthMapping): boolean {
   const groups = (m: AwsAuthMapping) => [...m.groups].sort(compareStrings).join('\n');
@@ -260,7 +277,9 @@ export function compareObjects(generated: readonly GeneratedObject[], live: read
       continue;
     }
     const title = describeRef(ref);
-    const diff = createTwoFilesPatch(`${clusterLabel}: ${title}`, `${file}: ${title}`, haveYaml, wantYaml, '', '', { context: 3 }).replace(/^=+\n/m, '').replace(/^((?:---|\+\+\+) .*)\t$/gm, '$1');
+    const diff = createTwoFilesPatch(`${clusterLabel}: ${title}`, `${file}: ${title}`, haveYaml, wantYaml, '', '', { context: 3 })
+      .replace(/^=+\n/m, '')
+      .replace(/^((?:---|\+\+\+) .*)\t$/gm, '$1');
     report.changed.push({ ...ref, file, diff });
   }
   for (const o of live) {
@@ -299,7 +318,8 @@ export function formatDriftText(r: DriftReport, c: ReportContext): string {
     lines.push(`cluster ${c.cluster} (context ${c.context}) matches ${c.folder}: ${r.same} object(s) the same`);
   } else {
     const parts = [`${r.missing.length} missing`, `${r.extra.length} extra`, `${r.changed.length} changed`];
-    if (a && awsAuthDrifts(a)) parts.push(`aws-auth: ${a.onlyOnCluster.length} mapping(s) added on the cluster, ${a.onlyGenerated.length} missing, ${a.different.length} different`);
+    if (a && awsAuthDrifts(a))
+      parts.push(`aws-auth: ${a.onlyOnCluster.length} mapping(s) added on the cluster, ${a.onlyGenerated.length} missing, ${a.different.length} different`);
     lines.push(`cluster ${c.cluster} (context ${c.context}) has drifted from ${c.folder}: ${parts.join(', ')}`);
     if (r.missing.length > 0) {
       lines.push('', 'missing (in generated/, not on the cluster):');
@@ -313,7 +333,8 @@ export function formatDriftText(r: DriftReport, c: ReportContext): string {
       lines.push('', 'aws-auth (kube-system/aws-auth), mapping by mapping:');
       for (const m of a.onlyOnCluster) lines.push(`  on the cluster, not in generated/ (added by hand): ${m.section} ${describeMapping(m)}`);
       for (const m of a.onlyGenerated) lines.push(`  in generated/, not on the cluster: ${m.section} ${describeMapping(m)}`);
-      for (const d of a.different) lines.push(`  mapped differently: ${d.cluster.section} ${describeMapping(d.cluster)} on the cluster; generated/ has ${describeMapping(d.generated)}`);
+      for (const d of a.different)
+        lines.push(`  mapped differently: ${d.cluster.section} ${describeMapping(d.cluster)} on the cluster; generated/ has ${describeMapping(d.generated)}`);
       for (const p of a.problems) lines.push(`  on the cluster: ${p}`);
     }
     if (r.changed.length > 0) {

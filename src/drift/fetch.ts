@@ -7,7 +7,18 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ApiException, CoreV1Api, KubeConfig, Observable, RbacAuthorizationV1Api, type ConfigurationOptions, type ObservableMiddleware, type RequestContext, type ResponseContext, type User } from '@kubernetes/client-node';
+import {
+  ApiException,
+  CoreV1Api,
+  KubeConfig,
+  Observable,
+  RbacAuthorizationV1Api,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+  type User,
+} from '@kubernetes/client-node';
 import { UsageError } from '../diagnostics.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from './compare.js';
 
@@ -75,7 +86,11 @@ function secretsOf(user: User | null): { all: string[]; execEnv: string[] } {
 }
 
 function firstLine(text: string, max = 240): string {
-  const line = text.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? '';
   return line.length > max ? `${line.slice(0, max)}...` : line;
 }
 
@@ -99,14 +114,19 @@ export function openContext(file: string | undefined, context: string): Connecti
       throw new UsageError(`${source}${where}: cannot read the kubeconfig: not valid YAML (${err.reason ?? 'syntax error'})`);
     }
     if (e instanceof TypeError) throw new UsageError(`cannot read kubeconfig ${source}: not a kubeconfig (expected clusters, contexts and users)`);
-    if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR') throw new UsageError(`cannot read kubeconfig ${source}: ${err.code === 'ENOENT' ? 'a file it names does not exist' : err.code === 'EACCES' ? 'permission denied' : 'it is a folder'}`);
+    if (err.code === 'ENOENT' || err.code === 'EACCES' || err.code === 'EISDIR')
+      throw new UsageError(
+        `cannot read kubeconfig ${source}: ${err.code === 'ENOENT' ? 'a file it names does not exist' : err.code === 'EACCES' ? 'permission denied' : 'it is a folder'}`,
+      );
     // Other errors name a missing field ("users[0].name is missing"); no secret in them, but the first line only.
     throw new UsageError(`cannot read kubeconfig ${source}: ${firstLine(String(err.message ?? e))}`);
   }
   const ctx = kc.getContextObject(context);
   if (!ctx) {
     const names = kc.getContexts().map((c) => c.name);
-    throw new UsageError(`context "${context}" is not in the kubeconfig (${source})${names.length > 0 ? `; it has: ${names.join(', ')}` : '; it has no contexts'}`);
+    throw new UsageError(
+      `context "${context}" is not in the kubeconfig (${source})${names.length > 0 ? `; it has: ${names.join(', ')}` : '; it has no contexts'}`,
+    );
   }
   const cluster = kc.getCluster(ctx.cluster);
   if (!cluster) throw new UsageError(`context "${context}" names cluster "${ctx.cluster}", which the kubeconfig (${source}) does not define`);
@@ -142,7 +162,17 @@ const NETWORK_ERRORS: Record<string, string> = {
   EPIPE: 'the connection was closed',
 };
 
-const TLS_ERRORS = ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED'];
+const TLS_ERRORS = [
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+];
 
 function statusMessage(body: unknown): string | undefined {
   let b = body;
@@ -175,12 +205,15 @@ function formatDuration(ms: number): string {
 /** One line for a failed request; `sent` tells whether the request got past building its credentials. */
 function describeFailure(e: unknown, what: string, sent: boolean, s: Situation, timedOut: boolean): string {
   const { conn } = s;
-  if (timedOut) return `cannot reach ${reach(s)}: no answer within ${formatDuration(s.timeoutMs)} (--timeout)${sent ? '' : `; the credentials of context ${conn.context} were still being prepared${conn.execCommand ? ` (credential plugin "${conn.execCommand}")` : ''}`}`;
+  if (timedOut)
+    return `cannot reach ${reach(s)}: no answer within ${formatDuration(s.timeoutMs)} (--timeout)${sent ? '' : `; the credentials of context ${conn.context} were still being prepared${conn.execCommand ? ` (credential plugin "${conn.execCommand}")` : ''}`}`;
   if (e instanceof ApiException) {
     const code = e.code;
     const detail = statusMessage(e.body);
-    if (code === 401) return `the ${reach(s)} answered 401 Unauthorized to ${what}: the credentials of context ${conn.context} were not accepted (an expired or wrong token${conn.execCommand ? ` from "${conn.execCommand}"` : ''}, or an identity the cluster does not map)`;
-    if (code === 403) return `the ${reach(s)} answered 403 Forbidden to ${what}: the credentials of context ${conn.context} may not read RBAC (drift needs list on clusterroles, clusterrolebindings, roles and rolebindings in all namespaces, and get on configmaps/aws-auth in kube-system)${detail ? `; the server said: ${detail}` : ''}`;
+    if (code === 401)
+      return `the ${reach(s)} answered 401 Unauthorized to ${what}: the credentials of context ${conn.context} were not accepted (an expired or wrong token${conn.execCommand ? ` from "${conn.execCommand}"` : ''}, or an identity the cluster does not map)`;
+    if (code === 403)
+      return `the ${reach(s)} answered 403 Forbidden to ${what}: the credentials of context ${conn.context} may not read RBAC (drift needs list on clusterroles, clusterrolebindings, roles and rolebindings in all namespaces, and get on configmaps/aws-auth in kube-system)${detail ? `; the server said: ${detail}` : ''}`;
     return `the ${reach(s)} answered HTTP ${code} to ${what}${detail ? `: ${detail}` : ''}`;
   }
   const err = (e ?? {}) as { name?: string; code?: string; errno?: string; syscall?: string; message?: string; type?: string };
@@ -188,19 +221,23 @@ function describeFailure(e: unknown, what: string, sent: boolean, s: Situation, 
   if (!sent) {
     // The request never left: building the credentials failed (exec plugin, certificate files, agent).
     if (conn.execCommand) {
-      if (code === 'ENOENT' && err.syscall?.startsWith('spawn')) return `the credential plugin "${conn.execCommand}" of context ${conn.context} was not found; is it installed and on PATH?`;
+      if (code === 'ENOENT' && err.syscall?.startsWith('spawn'))
+        return `the credential plugin "${conn.execCommand}" of context ${conn.context} was not found; is it installed and on PATH?`;
       if (err.name === 'SyntaxError') return `the credential plugin "${conn.execCommand}" of context ${conn.context} did not print an ExecCredential (JSON)`;
       const line = conn.redactExec(firstLine(String(err.message ?? e)));
       return `the credential plugin "${conn.execCommand}" of context ${conn.context} failed${line ? `: ${line}` : ''}`;
     }
     const message = String(err.message ?? e);
-    if (message.startsWith('HTTP protocol is not allowed')) return `cannot reach ${reach(s)}: the server URL is plain http, which @kubernetes/client-node only uses with insecure-skip-tls-verify: true on cluster "${conn.clusterEntry}"`;
+    if (message.startsWith('HTTP protocol is not allowed'))
+      return `cannot reach ${reach(s)}: the server URL is plain http, which @kubernetes/client-node only uses with insecure-skip-tls-verify: true on cluster "${conn.clusterEntry}"`;
     return `cannot use the credentials of context ${conn.context}: ${firstLine(message)}`;
   }
   if (err.name === 'AbortError') return `cannot reach ${reach(s)}: no answer within ${formatDuration(s.timeoutMs)} (--timeout)`;
   if (code && NETWORK_ERRORS[code]) return `cannot reach ${reach(s)}: ${NETWORK_ERRORS[code]}`;
-  if (code && TLS_ERRORS.includes(code)) return `cannot reach ${reach(s)}: its TLS certificate is not trusted (${code}); check certificate-authority-data of cluster "${conn.clusterEntry}" in the kubeconfig`;
-  if (code === 'EPROTO' || code?.startsWith('ERR_SSL')) return `cannot reach ${reach(s)}: the TLS handshake failed (${code}); does the server speak https at this URL?`;
+  if (code && TLS_ERRORS.includes(code))
+    return `cannot reach ${reach(s)}: its TLS certificate is not trusted (${code}); check certificate-authority-data of cluster "${conn.clusterEntry}" in the kubeconfig`;
+  if (code === 'EPROTO' || code?.startsWith('ERR_SSL'))
+    return `cannot reach ${reach(s)}: the TLS handshake failed (${code}); does the server speak https at this URL?`;
   if (err.name === 'SyntaxError' || err.type === 'invalid-json') return notKubernetes(s, what);
   // node-fetch says "request to <url> failed, reason: <why>"; the URL is already in the line.
   return `cannot reach ${reach(s)}: ${firstLine(String(err.message ?? e).replace(/^request to \S+ failed, reason: /, ''))}`;
@@ -265,7 +302,11 @@ export async function fetchLive(conn: Connection, cluster: string, timeoutMs: nu
     }
   };
 
-  const listAll = async (resource: string, kind: string, page: (cont: string | undefined, options: ConfigurationOptions) => Promise<ListResult>): Promise<KubeObject[]> => {
+  const listAll = async (
+    resource: string,
+    kind: string,
+    page: (cont: string | undefined, options: ConfigurationOptions) => Promise<ListResult>,
+  ): Promise<KubeObject[]> => {
     const out: KubeObject[] = [];
     let cont: string | undefined;
     for (let i = 0; i < MAX_PAGES; i++) {
@@ -293,7 +334,8 @@ export async function fetchLive(conn: Connection, cluster: string, timeoutMs: nu
         'get configmap kube-system/aws-auth',
         async (o): Promise<KubeObject[]> => {
           const cm: unknown = await core.readNamespacedConfigMap({ name: 'aws-auth', namespace: 'kube-system' }, o);
-          if (cm === null || typeof cm !== 'object' || (cm as { metadata?: { name?: unknown } }).metadata?.name !== 'aws-auth') throw new UsageError(notKubernetes(s, 'get configmap kube-system/aws-auth'));
+          if (cm === null || typeof cm !== 'object' || (cm as { metadata?: { name?: unknown } }).metadata?.name !== 'aws-auth')
+            throw new UsageError(notKubernetes(s, 'get configmap kube-system/aws-auth'));
           return [{ apiVersion: 'v1', kind: 'ConfigMap', ...plain(cm) }];
         },
         () => [],

@@ -12,7 +12,8 @@ import type { Connection } from './fetch.js';
 export function parseTimeout(value: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
   const ms = m ? Math.round(Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000)) : NaN;
-  if (!Number.isFinite(ms) || ms <= 0 || ms > 3_600_000) throw new UsageError(`--timeout must be a duration such as 10s, 500ms or 2m (at most 1h), got "${value}"`);
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 3_600_000)
+    throw new UsageError(`--timeout must be a duration such as 10s, 500ms or 2m (at most 1h), got "${value}"`);
   return ms;
 }
 
@@ -41,15 +42,27 @@ function namesOf(conn: Pick<Connection, 'clusterEntry' | 'context'>): string[] {
  * Which generated cluster to compare: `--cluster`, else the one folder named like the context's
  * cluster (an EKS ARN `arn:aws:eks:<region>:<account>:cluster/<name>` counts by its name).
  */
-export function pickCluster(folders: readonly string[], conn: Pick<Connection, 'clusterEntry' | 'context'>, out: string, explicit?: string): { cluster: string; warning?: string } {
+export function pickCluster(
+  folders: readonly string[],
+  conn: Pick<Connection, 'clusterEntry' | 'context'>,
+  out: string,
+  explicit?: string,
+): { cluster: string; warning?: string } {
   const matches = folders.filter((f) => namesOf(conn).includes(f));
   if (explicit !== undefined) {
     if (!folders.includes(explicit)) {
       const hint = suggest(explicit, folders);
-      throw new UsageError(`no generated cluster "${explicit}" in ${displayPath(join(out, 'clusters'))}${hint ? ` (did you mean "${hint}"?)` : ''}; it has: ${folders.join(', ') || 'none'}`);
+      throw new UsageError(
+        `no generated cluster "${explicit}" in ${displayPath(join(out, 'clusters'))}${hint ? ` (did you mean "${hint}"?)` : ''}; it has: ${folders.join(', ') || 'none'}`,
+      );
     }
     const other = matches.length === 1 && matches[0] !== explicit ? matches[0] : undefined;
-    return { cluster: explicit, ...(other !== undefined && { warning: `warning: context ${conn.context} points at cluster "${conn.clusterEntry}", which looks like "${other}", but --cluster is "${explicit}"` }) };
+    return {
+      cluster: explicit,
+      ...(other !== undefined && {
+        warning: `warning: context ${conn.context} points at cluster "${conn.clusterEntry}", which looks like "${other}", but --cluster is "${explicit}"`,
+      }),
+    };
   }
   if (matches.length === 1) return { cluster: matches[0]! };
   throw new UsageError(
@@ -68,7 +81,8 @@ export async function readGenerated(out: string, cluster: string): Promise<{ obj
   let paths: string[];
   if (existsSync(kustomization)) {
     const loaded = await loadFiles([kustomization]);
-    if (hasErrors(loaded.diagnostics)) throw new UsageError(`${loaded.diagnostics.map(formatDiagnostic).join('\n')}\n${folder} cannot be read; run eks-access generate`);
+    if (hasErrors(loaded.diagnostics))
+      throw new UsageError(`${loaded.diagnostics.map(formatDiagnostic).join('\n')}\n${folder} cannot be read; run eks-access generate`);
     const data = (loaded.value[0]?.data ?? {}) as { resources?: unknown };
     const resources = Array.isArray(data.resources) ? data.resources.filter((r): r is string => typeof r === 'string') : [];
     paths = resources.map((r) => join(dir, r));
@@ -76,7 +90,13 @@ export async function readGenerated(out: string, cluster: string): Promise<{ obj
     paths = (await discoverFiles(dir)).filter((p) => !p.endsWith('kustomization.yaml') && !p.endsWith('kustomization.yml'));
   }
   const loaded = await loadFiles(paths);
-  if (hasErrors(loaded.diagnostics)) throw new UsageError(`${loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n')}\n${folder} cannot be read; run eks-access generate`);
+  if (hasErrors(loaded.diagnostics))
+    throw new UsageError(
+      `${loaded.diagnostics
+        .filter((d) => d.severity === 'error')
+        .map(formatDiagnostic)
+        .join('\n')}\n${folder} cannot be read; run eks-access generate`,
+    );
   const objects: GeneratedObject[] = [];
   for (const d of loaded.value) for (const l of objectsOf(d)) objects.push({ object: l.obj, file: d.file });
   return { objects, folder };

@@ -11,7 +11,10 @@ export interface KubeconfigObject {
   contexts: { name: string; context: { cluster: string; user: string; namespace?: string } }[];
   'current-context': string;
   preferences: Record<string, never>;
-  users: { name: string; user: { exec: { apiVersion: string; command: string; args: string[]; env: { name: string; value: string }[]; interactiveMode: string } } }[];
+  users: {
+    name: string;
+    user: { exec: { apiVersion: string; command: string; args: string[]; env: { name: string; value: string }[]; interactiveMode: string } };
+  }[];
 }
 
 /**
@@ -48,7 +51,14 @@ export function emitKubeconfig(model: AccessModel, e: Employee): { config?: Kube
   const config: KubeconfigObject = { apiVersion: 'v1', kind: 'Config', clusters: [], contexts: [], 'current-context': '', preferences: {}, users: [] };
   for (const c of clusters) {
     if (c.endpoint === undefined || c.certificateAuthorityData === undefined) {
-      diagnostics.push(diagnostic(c.at, `cluster "${c.name}" has no endpoint and certificateAuthorityData, so kubeconfigs leave it out; add them (aws eks describe-cluster --name ${c.name})`, 'kubeconfig', 'warning'));
+      diagnostics.push(
+        diagnostic(
+          c.at,
+          `cluster "${c.name}" has no endpoint and certificateAuthorityData, so kubeconfigs leave it out; add them (aws eks describe-cluster --name ${c.name})`,
+          'kubeconfig',
+          'warning',
+        ),
+      );
       continue;
     }
     const arn = clusterArn(partitionOf(c.region), c.region, c.accountId, c.name);

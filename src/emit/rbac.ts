@@ -29,16 +29,33 @@ export function emitEmployeeRbac(model: AccessModel, c: Cluster, e: Employee): o
   for (const b of bindings) {
     const roleRef = { apiGroup: RBAC_GROUP, kind: b.roleKind, name: b.roleName };
     if (b.namespace === undefined) {
-      clusterBindings.push({ apiVersion: RBAC_API, kind: 'ClusterRoleBinding', metadata: employeeMeta(b.name, e, { grants: b.grants }), roleRef, subjects: [subject] });
+      clusterBindings.push({
+        apiVersion: RBAC_API,
+        kind: 'ClusterRoleBinding',
+        metadata: employeeMeta(b.name, e, { grants: b.grants }),
+        roleRef,
+        subjects: [subject],
+      });
     } else {
       const list = byNamespace.get(b.namespace) ?? [];
-      list.push({ apiVersion: RBAC_API, kind: 'RoleBinding', metadata: employeeMeta(b.name, e, { namespace: b.namespace, grants: b.grants }), roleRef, subjects: [subject] });
+      list.push({
+        apiVersion: RBAC_API,
+        kind: 'RoleBinding',
+        metadata: employeeMeta(b.name, e, { namespace: b.namespace, grants: b.grants }),
+        roleRef,
+        subjects: [subject],
+      });
       byNamespace.set(b.namespace, list);
     }
   }
   for (const r of roles) {
     const list = byNamespace.get(r.namespace) ?? [];
-    list.push({ apiVersion: RBAC_API, kind: 'Role', metadata: employeeMeta(r.name, e, { namespace: r.namespace, grants: r.grants }), rules: r.rules.map(toPolicyRule) });
+    list.push({
+      apiVersion: RBAC_API,
+      kind: 'Role',
+      metadata: employeeMeta(r.name, e, { namespace: r.namespace, grants: r.grants }),
+      rules: r.rules.map(toPolicyRule),
+    });
     byNamespace.set(r.namespace, list);
   }
   const objects: object[] = clusterBindings.sort((a, b) => compareStrings(a.metadata!.name!, b.metadata!.name!));

@@ -64,7 +64,22 @@ export function needsQuotes(s: string): boolean {
   return NUMBER_LIKE.test(s) || YAML11_BOOL.test(s) || YAML11_NULL.test(s) || YAML11_FLOAT.test(s) || s === '=' || s === '<<' || UNSAFE_CHAR.test(s);
 }
 
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\0': '\\0', '\x07': '\\a', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\v': '\\v', '\f': '\\f', '\r': '\\r', '\x1b': '\\e', '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '"': '\\"',
+  '\0': '\\0',
+  '\x07': '\\a',
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\v': '\\v',
+  '\f': '\\f',
+  '\r': '\\r',
+  '\x1b': '\\e',
+  '\u0085': '\\N',
+  '\u2028': '\\L',
+  '\u2029': '\\P',
+};
 
 /** A YAML double-quoted scalar of `s`: every character a reader could take for syntax or a line break escaped (the escapes js-yaml writes). */
 function doubleQuoted(s: string): string {
@@ -202,7 +217,14 @@ export function toYaml(objects: readonly unknown[], header?: string): string {
   const body = objects.map(documentText).join('---\n');
   // Each header line is escaped: a `\r`, U+0085, U+2028 or U+2029 in a name from the input would
   // end the comment for a YAML reader and start a document of its own.
-  return (header ? header.split('\n').map((l) => `# ${printable(l)}`.trimEnd()).join('\n') + '\n' : '') + body;
+  return (
+    (header
+      ? header
+          .split('\n')
+          .map((l) => `# ${printable(l)}`.trimEnd())
+          .join('\n') + '\n'
+      : '') + body
+  );
 }
 
 /** JSON text with sorted keys and a trailing newline. */

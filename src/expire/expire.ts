@@ -102,7 +102,8 @@ function editFile(text: string, file: string, people: ReadonlySet<string>, grant
   if (!Array.isArray(docs)) return text;
   const tokens = [...new Parser().parse(text)];
   const docTokens = tokens.filter((t) => t.type === 'document');
-  if (docTokens.length !== docs.length) throw new UsageError(`${file}: cannot edit this file safely (its documents could not be told apart); remove the expired access by hand`);
+  if (docTokens.length !== docs.length)
+    throw new UsageError(`${file}: cannot edit this file safely (its documents could not be told apart); remove the expired access by hand`);
   const cuts: Cut[] = [];
   const rewritten = new Set<number>();
   const edits: { doc: Document.Parsed; indices: ReadonlySet<number> }[] = [];
@@ -178,7 +179,14 @@ export async function planExpire(model: AccessModel, today: string): Promise<Exp
     let set = f.grants.get(employee.name);
     if (!set) f.grants.set(employee.name, (set = new Set()));
     set.add(grant.index);
-    removals.push({ file: employee.file, line: grant.at.line, column: grant.at.column, employee: employee.name, grant: describeGrant(grant), expired: grant.expires! });
+    removals.push({
+      file: employee.file,
+      line: grant.at.line,
+      column: grant.at.column,
+      employee: employee.name,
+      grant: describeGrant(grant),
+      expired: grant.expires!,
+    });
   }
   const files = new Map<string, { before: string; after: string | undefined }>();
   for (const [file, { people, grants }] of [...byFile].sort((a, b) => compareStrings(a[0], b[0]))) {

@@ -13,7 +13,18 @@ import { ROLE_USERNAME_TEMPLATE, stripRolePath } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant } from '../model/types.js';
 import { userInfoFor } from '../rbac/access-bundle.js';
 import { codeSpan, compareStrings, didYouMean, markdownText, printable } from '../text.js';
-import { at, AUTH_MODE, grantKindText, GrantIndex, identityText, isFullWildcard, ruleObjects, sortVerbs, sourceText, verbsText } from '../permissions/permissions.js';
+import {
+  at,
+  AUTH_MODE,
+  grantKindText,
+  GrantIndex,
+  identityText,
+  isFullWildcard,
+  ruleObjects,
+  sortVerbs,
+  sourceText,
+  verbsText,
+} from '../permissions/permissions.js';
 
 export interface ExplainOptions {
   dir: string;
@@ -119,18 +130,29 @@ function findingView(f: Finding): FindingView {
 const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, info: 2 };
 
 function sortFindings(list: Finding[]): Finding[] {
-  return list.sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) || compareStrings(a.file, b.file) || a.line - b.line || compareStrings(a.ruleId, b.ruleId));
+  return list.sort(
+    (a, b) =>
+      (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) ||
+      compareStrings(a.file, b.file) ||
+      a.line - b.line ||
+      compareStrings(a.ruleId, b.ruleId),
+  );
 }
 
 /**
  * `opts.markdown`: the clusters' `mappings` and the permissions' `text`, `objects` and `source` are
  * written as Markdown (the access files' values escaped); every other field is the text as it is.
  */
-function explain(model: AccessModel, findings: readonly Finding[], opts: Pick<ExplainOptions, 'employee' | 'cluster' | 'today'> & { markdown?: boolean }): Explanation {
+function explain(
+  model: AccessModel,
+  findings: readonly Finding[],
+  opts: Pick<ExplainOptions, 'employee' | 'cluster' | 'today'> & { markdown?: boolean },
+): Explanation {
   const plain = opts.markdown ? markdownText : asIs;
   const e = model.employees.get(opts.employee);
   if (!e) throw new UsageError(`unknown employee "${opts.employee}"${didYouMean(opts.employee, model.employees.keys())}`);
-  if (opts.cluster !== undefined && !model.clusters.has(opts.cluster)) throw new UsageError(`unknown cluster "${opts.cluster}"${didYouMean(opts.cluster, model.clusters.keys())}`);
+  if (opts.cluster !== undefined && !model.clusters.has(opts.cluster))
+    throw new UsageError(`unknown cluster "${opts.cluster}"${didYouMean(opts.cluster, model.clusters.keys())}`);
   const index = new GrantIndex(model, inputFromModel(model, opts.today).grants);
   const clusters = [...model.clusters.values()]
     .filter((c) => (opts.cluster === undefined ? grantsOn(e, c).length > 0 || index.for(c, e).length > 0 : c.name === opts.cluster))
@@ -147,7 +169,16 @@ function explain(model: AccessModel, findings: readonly Finding[], opts: Pick<Ex
     kubernetesUser: e.kubernetesUser,
     ...(e.expires !== undefined && { expires: e.expires }),
     ...(e.reason !== undefined && { reason: e.reason }),
-    clusters: clusters.map((c) => explainCluster(model, index, e, c, theirs.filter((f) => f.cluster === c.name), plain)),
+    clusters: clusters.map((c) =>
+      explainCluster(
+        model,
+        index,
+        e,
+        c,
+        theirs.filter((f) => f.cluster === c.name),
+        plain,
+      ),
+    ),
     findings: sortFindings(theirs.filter((f) => f.cluster === undefined)).map(findingView),
   };
 }
@@ -159,14 +190,18 @@ function mappings(e: Employee, c: Cluster, plain: (text: string) => string): str
   const out: string[] = [];
   const role = e.identity.kind === 'role';
   if (c.authentication !== 'access-entries') {
-    out.push(role
-      ? `aws-auth mapRoles: ${plain(stripRolePath(principalArn(e, c)))} -> username ${ROLE_USERNAME_TEMPLATE} (${plain(e.kubernetesUser)} for this person)`
-      : `aws-auth mapUsers: ${plain(principalArn(e, c))} -> username ${plain(e.kubernetesUser)}`);
+    out.push(
+      role
+        ? `aws-auth mapRoles: ${plain(stripRolePath(principalArn(e, c)))} -> username ${ROLE_USERNAME_TEMPLATE} (${plain(e.kubernetesUser)} for this person)`
+        : `aws-auth mapUsers: ${plain(principalArn(e, c))} -> username ${plain(e.kubernetesUser)}`,
+    );
   }
   if (c.authentication !== 'aws-auth') {
-    out.push(role
-      ? `access entry: ${plain(principalArn(e, c))} -> username ${ROLE_USERNAME_TEMPLATE} (${plain(e.kubernetesUser)} for this person)`
-      : `access entry: ${plain(principalArn(e, c))} -> username ${plain(e.kubernetesUser)}`);
+    out.push(
+      role
+        ? `access entry: ${plain(principalArn(e, c))} -> username ${ROLE_USERNAME_TEMPLATE} (${plain(e.kubernetesUser)} for this person)`
+        : `access entry: ${plain(principalArn(e, c))} -> username ${plain(e.kubernetesUser)}`,
+    );
   }
   return out;
 }
@@ -185,7 +220,9 @@ function permissionLines(model: AccessModel, e: Employee, grants: readonly LintG
     const everything = list.some((g) => isFullWildcard(g.rule));
     const clusterWide = list[0]!.namespace === undefined;
     if (everything) {
-      const text = clusterWide ? 'everything (cluster-admin): every verb on every resource and non-resource URL' : 'everything: every verb on every resource in the namespace';
+      const text = clusterWide
+        ? 'everything (cluster-admin): every verb on every resource and non-resource URL'
+        : 'everything: every verb on every resource in the namespace';
       lines.push({ verbs: ['*'], objects: 'every resource', everything: true, source, ...(expires !== undefined && { expires }), text: `${text} ${suffix}` });
     }
     // Rules with the same verbs (and names) are said together.
@@ -204,7 +241,14 @@ function permissionLines(model: AccessModel, e: Employee, grants: readonly LintG
     }
     for (const { verbs, objects } of merged.values()) {
       const what = mergeObjects(objects);
-      lines.push({ verbs, objects: what, everything: false, source, ...(expires !== undefined && { expires }), text: `${verbsText(verbs, plain)} ${what} ${suffix}` });
+      lines.push({
+        verbs,
+        objects: what,
+        everything: false,
+        source,
+        ...(expires !== undefined && { expires }),
+        text: `${verbsText(verbs, plain)} ${what} ${suffix}`,
+      });
     }
   }
   return lines;
@@ -213,27 +257,45 @@ function permissionLines(model: AccessModel, e: Employee, grants: readonly LintG
 /** `pods, services` + `configmaps` -> `pods, services, configmaps`; names stay with their resources. */
 function mergeObjects(objects: string[]): string {
   if (objects.every((o) => !o.includes(' named ') && !o.startsWith('non-resource URLs'))) return [...new Set(objects.flatMap((o) => o.split(', ')))].join(', ');
-  if (objects.every((o) => o.startsWith('non-resource URLs '))) return `non-resource URLs ${[...new Set(objects.flatMap((o) => o.slice('non-resource URLs '.length).split(', ')))].join(', ')}`;
+  if (objects.every((o) => o.startsWith('non-resource URLs ')))
+    return `non-resource URLs ${[...new Set(objects.flatMap((o) => o.slice('non-resource URLs '.length).split(', ')))].join(', ')}`;
   return objects.join('; ');
 }
 
-function explainCluster(model: AccessModel, index: GrantIndex, e: Employee, c: Cluster, findings: Finding[], plain: (text: string) => string): ClusterExplanation {
+function explainCluster(
+  model: AccessModel,
+  index: GrantIndex,
+  e: Employee,
+  c: Cluster,
+  findings: Finding[],
+  plain: (text: string) => string,
+): ClusterExplanation {
   const grants = index.for(c, e);
   const user = userInfoFor(model, c, e);
   const groupSources = new Map<string, string>();
   for (const other of model.employees.values()) {
-    const same = other.name === e.name || (other.identity.kind === 'role' && e.identity.kind === 'role' && stripRolePath(other.identity.arn).toLowerCase() === stripRolePath(e.identity.arn).toLowerCase());
+    const same =
+      other.name === e.name ||
+      (other.identity.kind === 'role' &&
+        e.identity.kind === 'role' &&
+        stripRolePath(other.identity.arn).toLowerCase() === stripRolePath(e.identity.arn).toLowerCase());
     if (!same) continue;
     for (const g of grantsOn(other, c)) {
       if (g.kind !== 'groups') continue;
-      for (const name of g.groups) if (!groupSources.has(name)) groupSources.set(name, `${at(g.at)}${other.name === e.name ? '' : `, through the role shared with ${other.name}`}`);
+      for (const name of g.groups)
+        if (!groupSources.has(name)) groupSources.set(name, `${at(g.at)}${other.name === e.name ? '' : `, through the role shared with ${other.name}`}`);
     }
   }
   const namespaces = [...new Set(grants.map((g) => g.namespace).filter((n): n is string => n !== undefined))].sort(compareStrings);
   const scopes: ClusterExplanation['scopes'] = [];
   const seen = new Map<string, ClusterExplanation['scopes'][number]>();
   for (const ns of [undefined, ...namespaces]) {
-    const permissions = permissionLines(model, e, grants.filter((g) => g.namespace === ns), plain);
+    const permissions = permissionLines(
+      model,
+      e,
+      grants.filter((g) => g.namespace === ns),
+      plain,
+    );
     if (permissions.length === 0) continue;
     const key = permissions.map((p) => p.text).join('\n');
     const same = ns === undefined ? undefined : seen.get(key);
@@ -251,7 +313,13 @@ function explainCluster(model: AccessModel, index: GrantIndex, e: Employee, c: C
       const existing = list.find((p) => p.source === source);
       if (existing) {
         if (g.namespace !== undefined && !existing.namespaces?.includes(g.namespace)) existing.namespaces = [...(existing.namespaces ?? []), g.namespace];
-      } else list.push({ policy: g.role.name, ...(g.namespace !== undefined && { namespaces: [g.namespace] }), source, ...(g.expires !== undefined && { expires: g.expires }) });
+      } else
+        list.push({
+          policy: g.role.name,
+          ...(g.namespace !== undefined && { namespaces: [g.namespace] }),
+          source,
+          ...(g.expires !== undefined && { expires: g.expires }),
+        });
       return list;
     }, []);
   return {
@@ -322,7 +390,8 @@ function renderText(x: Explanation): string {
       for (const p of c.accessPolicies) out.push(`    ${p.policy} ${p.namespaces ? `in namespaces ${p.namespaces.join(', ')}` : 'cluster-wide'} (${p.source})`);
     }
     out.push('  grants:');
-    for (const g of c.grants) out.push(`    ${g.grant}, ${g.where} (${g.source}): ${expiryText(g.expires)}${g.reason !== undefined ? `; reason: ${g.reason}` : ''}`);
+    for (const g of c.grants)
+      out.push(`    ${g.grant}, ${g.where} (${g.source}): ${expiryText(g.expires)}${g.reason !== undefined ? `; reason: ${g.reason}` : ''}`);
     if (c.findings.length > 0) {
       out.push('  lint findings:');
       for (const f of c.findings) out.push(`    ${findingText(f)}`);
@@ -360,10 +429,14 @@ function renderMarkdown(x: Explanation): string {
     }
     if (c.accessPolicies.length > 0) {
       out.push('', '**access policies**', '');
-      for (const p of c.accessPolicies) out.push(`- ${md(p.policy)} ${p.namespaces ? `in namespaces ${p.namespaces.map(md).join(', ')}` : 'cluster-wide'} (${md(p.source)})`);
+      for (const p of c.accessPolicies)
+        out.push(`- ${md(p.policy)} ${p.namespaces ? `in namespaces ${p.namespaces.map(md).join(', ')}` : 'cluster-wide'} (${md(p.source)})`);
     }
     out.push('', '**grants**', '');
-    for (const g of c.grants) out.push(`- ${md(g.grant)}, ${md(g.where)} (${codeSpan(g.source)}): ${md(expiryText(g.expires))}${g.reason !== undefined ? `; reason: ${md(g.reason)}` : ''}`);
+    for (const g of c.grants)
+      out.push(
+        `- ${md(g.grant)}, ${md(g.where)} (${codeSpan(g.source)}): ${md(expiryText(g.expires))}${g.reason !== undefined ? `; reason: ${md(g.reason)}` : ''}`,
+      );
     if (c.findings.length > 0) {
       out.push('', '**lint findings**', '');
       for (const f of c.findings) out.push(`- ${findingText(f, md)}`);

@@ -35,7 +35,11 @@ export async function runGenerate(opts: GenerateOptions, io: Io): Promise<number
     return 1;
   }
   // The worker renders most of the YAML while this thread lints; nothing is written before both are done.
-  const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError }, { withoutExpired }] = await Promise.all([import('../emit/plan.js'), import('../write/writer.js'), import('../model/expiry.js')]);
+  const [{ beginPlanOutput }, { checkOutputFolder, compareOutput, patchOf, readTree, writeOutput, WriteError }, { withoutExpired }] = await Promise.all([
+    import('../emit/plan.js'),
+    import('../write/writer.js'),
+    import('../model/expiry.js'),
+  ]);
   // Expired grants and people are left out (a warning each): their access ends when this output is applied.
   const active = withoutExpired(loaded.model, today);
   const plan = beginPlanOutput(active.model);
@@ -62,7 +66,9 @@ export async function runGenerate(opts: GenerateOptions, io: Io): Promise<number
       const { expiredBefore } = await import('../model/expiry.js');
       for (const day of expiredBefore(loaded.model, today)) {
         if (compareOutput(existing, planOutput(withoutExpired(loaded.model, day).model).files).length > 0) continue;
-        io.stderr.write(`${opts.out} is up to date but for access that expired since it was generated (on or after ${day}): run eks-access generate (or merge the expiry pull request) to revoke it; access ends when that output is applied\n`);
+        io.stderr.write(
+          `${opts.out} is up to date but for access that expired since it was generated (on or after ${day}): run eks-access generate (or merge the expiry pull request) to revoke it; access ends when that output is applied\n`,
+        );
         return 0;
       }
     }
@@ -83,6 +89,8 @@ export async function runGenerate(opts: GenerateOptions, io: Io): Promise<number
     io.stderr.write(`eks-access: ${e.message}\n`);
     return 1;
   }
-  io.stdout.write(changes.length === 0 ? `${opts.out}: up to date (${plan.files.length} files)\n` : `${opts.out}: ${plan.files.length} files, ${summarize(changes)}\n`);
+  io.stdout.write(
+    changes.length === 0 ? `${opts.out}: up to date (${plan.files.length} files)\n` : `${opts.out}: ${plan.files.length} files, ${summarize(changes)}\n`,
+  );
   return 0;
 }

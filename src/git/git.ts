@@ -50,7 +50,9 @@ export function resolveCommit(root: string, ref: string): string {
   // A ref starting with `-` would be read as an option.
   if (ref === '' || ref.startsWith('-')) throw new UsageError(`invalid git revision "${ref}"`);
   try {
-    return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root).toString('utf8').trim();
+    return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root)
+      .toString('utf8')
+      .trim();
   } catch {
     throw new UsageError(`unknown git revision "${ref}": not a branch, tag or commit of this repository (fetch it first, e.g. git fetch origin main)`);
   }
@@ -69,7 +71,10 @@ export function blobId(bytes: Uint8Array): string {
 
 /** Every access file of the folder at `commit`: path relative to the access folder, and its object id. */
 function listAtCommit(loc: GitLocation, commit: string): { path: string; sha: string }[] {
-  const listing = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, ...(loc.prefix === '' ? [] : ['--', loc.prefix])], loc.root).toString('utf8');
+  const listing = git(
+    ['--literal-pathspecs', 'ls-tree', '-r', '-z', '--full-tree', commit, ...(loc.prefix === '' ? [] : ['--', loc.prefix])],
+    loc.root,
+  ).toString('utf8');
   const entries: { path: string; sha: string }[] = [];
   for (const line of listing.split('\0')) {
     if (line === '') continue;
@@ -128,12 +133,18 @@ export interface BaseTree {
 export function loadAtCommit(loc: GitLocation, commit: string, absDir: string, cwd: string, working: ReadonlyMap<string, ReadFile> = new Map()): BaseTree {
   const entries = listAtCommit(loc, commit);
   const changed = entries.filter((e) => working.get(e.path)?.sha !== e.sha);
-  const blobs = readBlobs(loc, changed.map((e) => e.sha));
+  const blobs = readBlobs(
+    loc,
+    changed.map((e) => e.sha),
+  );
   const documents: LoadedDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const e of entries) {
     const same = working.get(e.path);
-    const r = same && same.sha === e.sha ? { value: same.documents, diagnostics: same.diagnostics } : loadBytes(blobs.get(e.sha)!, displayPath(join(absDir, ...e.path.split('/')), cwd));
+    const r =
+      same && same.sha === e.sha
+        ? { value: same.documents, diagnostics: same.diagnostics }
+        : loadBytes(blobs.get(e.sha)!, displayPath(join(absDir, ...e.path.split('/')), cwd));
     documents.push(...r.value);
     diagnostics.push(...r.diagnostics);
   }

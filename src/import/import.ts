@@ -20,8 +20,6 @@ import { addFiles, WriteError } from '../write/writer.js';
 import { planImport, REPORT_SECTIONS, type ImportPlan, type ImportOptions, type SectionId } from './plan.js';
 import { comparePermissions, type Difference } from './verify.js';
 
-
-
 export const AUTHENTICATION: readonly AuthenticationMode[] = ['aws-auth', 'both', 'access-entries'];
 export const REPORT_FILE = 'IMPORT-REPORT.md';
 
@@ -61,13 +59,19 @@ function formatReport(plan: ImportPlan, extra: { outDir: string; verified?: { pe
   const md = (text: string) => text.split(' -> ').map(markdownText).join(' -> ');
   const lines: string[] = [`# Import report: cluster ${md(r.cluster)}`, ''];
   const count = (kind: string) => plan.documents.filter((d) => d.kind === kind).length;
-  lines.push(`Read ${r.sources.map((s) => codeSpan(s)).join(', ')}: ${r.customObjects} custom RBAC objects; ${r.platformObjects} Kubernetes and EKS default objects (system:*, eks:*) skipped.`);
-  lines.push(`Wrote 1 cluster, ${count('Profile')} profile(s) and ${count('Employee')} employee(s) to ${codeSpan(extra.outDir)} (authentication: ${plan.cluster.authentication}).`);
+  lines.push(
+    `Read ${r.sources.map((s) => codeSpan(s)).join(', ')}: ${r.customObjects} custom RBAC objects; ${r.platformObjects} Kubernetes and EKS default objects (system:*, eks:*) skipped.`,
+  );
+  lines.push(
+    `Wrote 1 cluster, ${count('Profile')} profile(s) and ${count('Employee')} employee(s) to ${codeSpan(extra.outDir)} (authentication: ${plan.cluster.authentication}).`,
+  );
   if (extra.verified) {
     const v = extra.verified;
-    lines.push(v.differences.length === 0
-      ? `Verified with the can-i engine: each of the ${v.people} imported principals has the same permissions before and after the import (the same rules in every namespace, or the same answer to up to ${v.requests} requests: verbs × the resources their roles name × every namespace and cluster-wide).`
-      : `**Permissions differ** for ${v.differences.length} principal(s) (can-i engine, up to ${v.requests} requests each); see below.`);
+    lines.push(
+      v.differences.length === 0
+        ? `Verified with the can-i engine: each of the ${v.people} imported principals has the same permissions before and after the import (the same rules in every namespace, or the same answer to up to ${v.requests} requests: verbs × the resources their roles name × every namespace and cluster-wide).`
+        : `**Permissions differ** for ${v.differences.length} principal(s) (can-i engine, up to ${v.requests} requests each); see below.`,
+    );
   }
   lines.push('');
   const at = (a?: { file: string; line: number; column: number }) => (a ? `${md(a.file)}:${a.line}:${a.column}  ` : '');
@@ -84,10 +88,18 @@ function formatReport(plan: ImportPlan, extra: { outDir: string; verified?: { pe
     const items = r.sections[id];
     if (items.length === 0) continue;
     lines.push(`## ${title}`, '');
-    if (id === 'usernames') lines.push('eks-access maps every role with the username template `session:{{SessionName}}` and an IAM user as their employee name. The bindings are generated for the new usernames, so permissions stay the same; anything else that names the old usernames (audit queries, admission policies) must follow.', '');
+    if (id === 'usernames')
+      lines.push(
+        'eks-access maps every role with the username template `session:{{SessionName}}` and an IAM user as their employee name. The bindings are generated for the new usernames, so permissions stay the same; anything else that names the old usernames (audit queries, admission policies) must follow.',
+        '',
+      );
     if (id === 'replaced') lines.push('They name the old usernames or the expanded groups; the generated bindings grant the same to the new ones.', '');
     // In input order: by file and position, notes without one last.
-    const sorted = [...items].sort((a, b) => (a.at ? 0 : 1) - (b.at ? 0 : 1) || (a.at && b.at ? (a.at.file < b.at.file ? -1 : a.at.file > b.at.file ? 1 : a.at.line - b.at.line || a.at.column - b.at.column) : 0));
+    const sorted = [...items].sort(
+      (a, b) =>
+        (a.at ? 0 : 1) - (b.at ? 0 : 1) ||
+        (a.at && b.at ? (a.at.file < b.at.file ? -1 : a.at.file > b.at.file ? 1 : a.at.line - b.at.line || a.at.column - b.at.column) : 0),
+    );
     for (const item of sorted) lines.push(`- ${at(item.at)}${md(item.text)}`);
     lines.push('');
   }
@@ -118,9 +130,11 @@ const refused = (diagnostics: readonly Diagnostic[], why: string): ImportOutcome
 
 /** Runs the whole import. Wrong usage, missing input files and files that exist without `force` are UsageErrors. */
 export async function importAccess(opts: ImportCommandOptions): Promise<ImportOutcome> {
-  if (!(AUTHENTICATION as readonly string[]).includes(opts.authentication)) throw new UsageError(`unknown --authentication "${opts.authentication}"; expected ${AUTHENTICATION.join(', ')}`);
+  if (!(AUTHENTICATION as readonly string[]).includes(opts.authentication))
+    throw new UsageError(`unknown --authentication "${opts.authentication}"; expected ${AUTHENTICATION.join(', ')}`);
   if (!opts.awsAuth && !opts.manifests?.length) throw new UsageError('give the cluster to import: --aws-auth FILE and --manifests PATH..');
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(opts.emailDomain)) throw new UsageError(`--email-domain must be a domain such as example.com, got "${opts.emailDomain}"`);
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/.test(opts.emailDomain))
+    throw new UsageError(`--email-domain must be a domain such as example.com, got "${opts.emailDomain}"`);
   const awsAuth = opts.awsAuth ? await load([opts.awsAuth]) : { documents: [], diagnostics: [] };
   const manifests = opts.manifests?.length ? await load(opts.manifests) : { documents: [], diagnostics: [] };
   const loadProblems = [...awsAuth.diagnostics, ...manifests.diagnostics].filter((d) => d.severity === 'error');
@@ -142,13 +156,24 @@ export async function importAccess(opts: ImportCommandOptions): Promise<ImportOu
   const fallbackSchema = join(resolve(outDir), '..', 'schemas', 'access.schema.json');
   const files = plan.documents.map((d) => {
     const path = join(outDir, d.path);
-    return { path, content: documentText(d.data, schemaReference(outDir, dirname(path)) ?? relative(resolve(dirname(path)), fallbackSchema).split(sep).join('/')) };
+    return {
+      path,
+      content: documentText(
+        d.data,
+        schemaReference(outDir, dirname(path)) ??
+          relative(resolve(dirname(path)), fallbackSchema)
+            .split(sep)
+            .join('/'),
+      ),
+    };
   });
 
   files.push({ path: join(outDir, REPORT_FILE), content: '' });
   const existing = files.filter((f) => existsSync(f.path));
   if (existing.length > 0 && !opts.force) {
-    throw new UsageError(`${existing.map((f) => displayPath(f.path)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing written (use --force to overwrite)`);
+    throw new UsageError(
+      `${existing.map((f) => displayPath(f.path)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; nothing written (use --force to overwrite)`,
+    );
   }
   files.pop();
 
@@ -159,9 +184,12 @@ export async function importAccess(opts: ImportCommandOptions): Promise<ImportOu
   const parsed = [...before.value, ...files.flatMap((f) => parseYamlText(f.content, displayPath(f.path)).value)];
   const loaded = buildAccess(parsed, before.diagnostics);
   if (!loaded.model || hasErrors(loaded.diagnostics)) {
-    return refused(loaded.diagnostics, others.length > 0
-      ? `nothing written: with the access files already in ${outDir}, the folder would not validate; import into an empty folder and merge by hand`
-      : `nothing written: the imported files would not validate (please report this with the input)`);
+    return refused(
+      loaded.diagnostics,
+      others.length > 0
+        ? `nothing written: with the access files already in ${outDir}, the folder would not validate; import into an empty folder and merge by hand`
+        : `nothing written: the imported files would not validate (please report this with the input)`,
+    );
   }
   // The input side of the comparison: RBAC from the dump, identities from the imported aws-auth.
   const inputAuth = bundleFromDocuments(awsAuth.documents.length > 0 ? awsAuth.documents : manifests.documents);
@@ -176,20 +204,32 @@ export async function importAccess(opts: ImportCommandOptions): Promise<ImportOu
   });
   // What generate would stop on: lint errors of the imported access, each to fix or waive first.
   const blocking = lintModel(loaded.model, outDir, new Date().toISOString().slice(0, 10), true).filter((f) => f.severity === 'error' && !f.waived);
-  const report = formatReport(plan, { outDir: displayPath(resolve(outDir)), verified: { people: plan.people.length + plan.preservedPrincipals.length, ...verified } }) + waiverSection(blocking);
+  const report =
+    formatReport(plan, { outDir: displayPath(resolve(outDir)), verified: { people: plan.people.length + plan.preservedPrincipals.length, ...verified } }) +
+    waiverSection(blocking);
   files.push({ path: join(outDir, REPORT_FILE), content: report });
   try {
     // All or nothing, through the writer: the files of the access folder that are not ours stay as they are.
-    await addFiles(outDir, files.map((f) => ({ path: relative(outDir, f.path).split(sep).join('/'), content: f.content })));
+    await addFiles(
+      outDir,
+      files.map((f) => ({ path: relative(outDir, f.path).split(sep).join('/'), content: f.content })),
+    );
   } catch (e) {
     if (e instanceof WriteError) throw new UsageError(e.message);
     throw e;
   }
-  const notes = [`${displayPath(resolve(outDir))}: wrote ${files.length} files (${plan.documents.length} access documents and ${REPORT_FILE})${verified.differences.length > 0 ? '; permissions differ, see the report' : ''}`];
+  const notes = [
+    `${displayPath(resolve(outDir))}: wrote ${files.length} files (${plan.documents.length} access documents and ${REPORT_FILE})${verified.differences.length > 0 ? '; permissions differ, see the report' : ''}`,
+  ];
   notes.push(...loaded.diagnostics.map(formatDiagnostic));
-  if (noSchemas) notes.push(`the files' $schema modelines point at ${displayPath(fallbackSchema)}, which does not exist yet: copy this release's schemas there (eks-access init writes them)`);
+  if (noSchemas)
+    notes.push(
+      `the files' $schema modelines point at ${displayPath(fallbackSchema)}, which does not exist yet: copy this release's schemas there (eks-access init writes them)`,
+    );
   if (blocking.length > 0) {
-    notes.push(`before ${displayPath(resolve(outDir))} generates, ${blocking.length} lint error(s) need a fix or a waiver (a LintPolicy with waivers: rule, employee, reason, expires); see "${WAIVER_TITLE}" in ${REPORT_FILE}`);
+    notes.push(
+      `before ${displayPath(resolve(outDir))} generates, ${blocking.length} lint error(s) need a fix or a waiver (a LintPolicy with waivers: rule, employee, reason, expires); see "${WAIVER_TITLE}" in ${REPORT_FILE}`,
+    );
   }
   return { ok: true, report, notes };
 }
@@ -199,7 +239,13 @@ const WAIVER_TITLE = 'Before generate: findings that need a fix or a waiver';
 /** The report's last section: the lint errors that stop `generate` on the imported folder, with a waiver to copy for each. */
 function waiverSection(blocking: readonly Finding[]): string {
   if (blocking.length === 0) return `\n## ${WAIVER_TITLE}\n\nNone: the imported folder passes lint and generates as it is.\n`;
-  const lines = ['', `## ${WAIVER_TITLE}`, '', `The imported access reproduces the cluster as it is, including what the linter refuses: \`eks-access generate\` stops on these ${blocking.length} error(s) until each is fixed (the grant narrowed) or waived in a LintPolicy, with a reason and an expiry:`, ''];
+  const lines = [
+    '',
+    `## ${WAIVER_TITLE}`,
+    '',
+    `The imported access reproduces the cluster as it is, including what the linter refuses: \`eks-access generate\` stops on these ${blocking.length} error(s) until each is fixed (the grant narrowed) or waived in a LintPolicy, with a reason and an expiry:`,
+    '',
+  ];
   for (const f of blocking) lines.push(`- ${codeSpan(`${f.file}:${f.line}`)} **${markdownText(f.ruleId)}**: ${markdownText(f.message)}`);
   lines.push('', 'A waiver for one of them, to adapt (in `policy.yaml`, `kind: LintPolicy`):', '', '```yaml', 'waivers:');
   const seen = new Set<string>();
@@ -208,7 +254,12 @@ function waiverSection(blocking: readonly Finding[]): string {
     if (seen.has(key)) continue;
     seen.add(key);
     // In the YAML block, each value stays on its line (printable): none can close the block.
-    lines.push(`  - rule: ${printable(f.ruleId)}`, f.employee !== undefined ? `    employee: ${printable(f.employee)}` : `    file: ${printable(f.file)}`, '    reason: TICKET imported as it was; narrow it', '    expires: YYYY-MM-DD');
+    lines.push(
+      `  - rule: ${printable(f.ruleId)}`,
+      f.employee !== undefined ? `    employee: ${printable(f.employee)}` : `    file: ${printable(f.file)}`,
+      '    reason: TICKET imported as it was; narrow it',
+      '    expires: YYYY-MM-DD',
+    );
   }
   lines.push('```', '');
   return lines.join('\n');

@@ -92,7 +92,13 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A DNS-1123 label made from any text: lower case, runs of other characters as `-`, at most 63 characters. */
 export function dnsLabel(text: string, fallback: string): string {
-  const s = text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+/, '').slice(0, 63).replace(/-+$/, '');
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return s === '' ? fallback : s;
 }
 
@@ -118,7 +124,28 @@ function guessEmail(rendered: string): string | undefined {
 
 /* ---------- rules ---------- */
 
-const VERBS = new Set(['*', 'get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate', 'approve', 'sign', 'use', 'proxy', 'attest', 'post', 'put', 'head']);
+const VERBS = new Set([
+  '*',
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  'escalate',
+  'bind',
+  'impersonate',
+  'approve',
+  'sign',
+  'use',
+  'proxy',
+  'attest',
+  'post',
+  'put',
+  'head',
+]);
 const API_GROUP = /^(\*|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/;
 const RESOURCE = /^(\*|[a-z0-9][-a-z0-9.]*)(\/(\*|[a-z0-9][-a-z0-9.]*))?$/;
 const NON_RESOURCE_URL = /^(\*|\/[^\s*]*\*?)$/;
@@ -242,13 +269,23 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   const fromFile = awsAuthDocuments.length > 0;
   const candidates = findAwsAuth(fromFile ? awsAuthDocuments : rbacDocuments);
   const files = [...new Set((fromFile ? awsAuthDocuments : rbacDocuments).map((d) => d.file))];
-  if (candidates.length === 0) throw new UsageError(`no aws-auth ConfigMap (kind: ConfigMap, metadata.name: aws-auth) in ${files.join(', ') || 'the input'}; export it with kubectl -n kube-system get configmap aws-auth -o yaml`);
-  if (candidates.length > 1) throw new UsageError(`${files.join(', ')} hold ${candidates.length} aws-auth ConfigMaps; give the one of this cluster with --aws-auth`);
-  if (fromFile && findAwsAuth(rbacDocuments).length > 0) note('review', `the aws-auth ConfigMap in the --manifests input was ignored; the one of --aws-auth was imported`);
+  if (candidates.length === 0)
+    throw new UsageError(
+      `no aws-auth ConfigMap (kind: ConfigMap, metadata.name: aws-auth) in ${files.join(', ') || 'the input'}; export it with kubectl -n kube-system get configmap aws-auth -o yaml`,
+    );
+  if (candidates.length > 1)
+    throw new UsageError(`${files.join(', ')} hold ${candidates.length} aws-auth ConfigMaps; give the one of this cluster with --aws-auth`);
+  if (fromFile && findAwsAuth(rbacDocuments).length > 0)
+    note('review', `the aws-auth ConfigMap in the --manifests input was ignored; the one of --aws-auth was imported`);
   const awsAuthDoc = candidates[0]!.d;
   const data = candidates[0]!.obj.data;
   if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) {
-    return { ok: false, problems: [diagnostic(at(candidates[0]!, ['data']), 'malformed aws-auth: data must be a mapping of mapRoles, mapUsers and mapAccounts to strings', 'aws-auth')] };
+    return {
+      ok: false,
+      problems: [
+        diagnostic(at(candidates[0]!, ['data']), 'malformed aws-auth: data must be a mapping of mapRoles, mapUsers and mapAccounts to strings', 'aws-auth'),
+      ],
+    };
   }
   const authView = inputFromManifests([awsAuthDoc], options.today).input;
   const view = authView.awsAuth[0];
@@ -259,12 +296,18 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     else note(e.kept ? 'review' : 'dropped', e.reason, e.at);
   }
   if (problems.length > 0) return { ok: false, problems };
-  for (const k of view?.ignoredKeys ?? []) note('dropped', `data.${k.key} is ignored by the authenticator (keys are case-sensitive: mapRoles, mapUsers, mapAccounts); its entries were not imported`, k.at);
+  for (const k of view?.ignoredKeys ?? [])
+    note(
+      'dropped',
+      `data.${k.key} is ignored by the authenticator (keys are case-sensitive: mapRoles, mapUsers, mapAccounts); its entries were not imported`,
+      k.at,
+    );
 
   // The last entry for an ARN wins within its list (mapRoles by lower-cased ARN, mapUsers as written);
   // an ARN in both lists is looked up in mapRoles first, so the mapUsers entry is never used.
   const identities = authView.identities;
-  const keyOf = (m: IdentityMapping) => (m.section === 'mapUsers' ? `mapUsers:${m.arn}` : m.section === 'mapRoles' || m.kind === 'role' ? `mapRoles:${m.arn.toLowerCase()}` : `${m.kind}:${m.arn}`);
+  const keyOf = (m: IdentityMapping) =>
+    m.section === 'mapUsers' ? `mapUsers:${m.arn}` : m.section === 'mapRoles' || m.kind === 'role' ? `mapRoles:${m.arn.toLowerCase()}` : `${m.kind}:${m.arn}`;
   const lastIndex = new Map<string, number>();
   identities.forEach((m, i) => lastIndex.set(keyOf(m), i));
   const inMapRoles = new Map(identities.filter((m) => m.section === 'mapRoles').map((m) => [m.arn.toLowerCase(), m]));
@@ -272,18 +315,33 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   identities.forEach((m, i) => {
     const key = keyOf(m);
     const shadow = m.section === 'mapUsers' ? inMapRoles.get(m.arn.toLowerCase()) : undefined;
-    if (shadow) note('dropped', `${m.arn} is also mapped in mapRoles at ${where(shadow.at)}, which the authenticator looks up first; this mapUsers entry is never used`, m.at);
+    if (shadow)
+      note(
+        'dropped',
+        `${m.arn} is also mapped in mapRoles at ${where(shadow.at)}, which the authenticator looks up first; this mapUsers entry is never used`,
+        m.at,
+      );
     else if (lastIndex.get(key) === i) effective.push(m);
-    else note('dropped', `${m.kind === 'account' ? 'account' : m.arn} is mapped again at ${where(identities[lastIndex.get(key)!]!.at)}; the authenticator keeps only the last entry`, m.at);
+    else
+      note(
+        'dropped',
+        `${m.kind === 'account' ? 'account' : m.arn} is mapped again at ${where(identities[lastIndex.get(key)!]!.at)}; the authenticator keeps only the last entry`,
+        m.at,
+      );
   });
   const accounts = effective.filter((m) => m.kind === 'account');
   for (const a of accounts) {
-    note('mapAccounts', `account ${a.arn}: every IAM principal of that account may sign in, with its ARN as username and no groups; eks-access maps named people only. Add an employee per person who needs access`, a.at);
+    note(
+      'mapAccounts',
+      `account ${a.arn}: every IAM principal of that account may sign in, with its ARN as username and no groups; eks-access maps named people only. Add an employee per person who needs access`,
+      a.at,
+    );
   }
 
   // --- the cluster
   const roleAndUser = effective.filter((m): m is IdentityMapping & { kind: 'role' | 'user' } => m.kind !== 'account');
-  const nodeLike = (m: IdentityMapping) => m.groups.some((g) => g.name === 'system:nodes' || g.name === 'system:bootstrappers') || (m.username ?? '').startsWith('system:node:');
+  const nodeLike = (m: IdentityMapping) =>
+    m.groups.some((g) => g.name === 'system:nodes' || g.name === 'system:bootstrappers') || (m.username ?? '').startsWith('system:node:');
   const accountOf = (arn: string) => parseIamArn(arn)?.accountId;
   // Every missing or invalid flag at once, so one more run is enough.
   const flagProblems: string[] = [];
@@ -295,7 +353,8 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       const a = accountOf(m.arn);
       if (a) counts.set(a, (counts.get(a) ?? 0) + 1);
     }
-    accountId = [...counts].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))[0]?.[0] ?? roleAndUser.map((m) => accountOf(m.arn)).find((a) => a !== undefined);
+    accountId =
+      [...counts].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0]))[0]?.[0] ?? roleAndUser.map((m) => accountOf(m.arn)).find((a) => a !== undefined);
     if (accountId === undefined) flagProblems.push('--account is required: aws-auth maps no node role whose ARN names the account');
   }
   let region = options.region;
@@ -304,7 +363,10 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     region = identities.map((m) => /:role\/aws-reserved\/sso\.amazonaws\.com\/([a-z]{2}(?:-gov)?-[a-z]+-\d)\//.exec(m.arn)?.[1]).find((r) => r !== undefined);
     if (region === undefined) flagProblems.push('--region is required: neither aws-auth nor the RBAC dump says which region the cluster is in');
   }
-  if (region !== undefined && !/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$/.test(region)) {
+  if (
+    region !== undefined &&
+    !/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso|us-isob)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$/.test(region)
+  ) {
     flagProblems.push(`--region must be an AWS region such as eu-west-1, got "${region}"`);
   }
   let clusterName = options.cluster;
@@ -315,8 +377,10 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       .find((n) => n !== undefined && DNS_LABEL.test(n) && n.length <= 63);
     if (clusterName === undefined) flagProblems.push('--cluster is required: the cluster name cannot be derived from aws-auth');
   }
-  if (clusterName !== undefined && (!DNS_LABEL.test(clusterName) || clusterName.length > 63)) flagProblems.push(`--cluster must be a DNS-1123 label (lower-case letters, digits and -), got "${clusterName}"`);
-  if (flagProblems.length > 0) throw new UsageError(flagProblems.length === 1 ? flagProblems[0]! : `${flagProblems.length} flags are missing or invalid:\n  ${flagProblems.join('\n  ')}`);
+  if (clusterName !== undefined && (!DNS_LABEL.test(clusterName) || clusterName.length > 63))
+    flagProblems.push(`--cluster must be a DNS-1123 label (lower-case letters, digits and -), got "${clusterName}"`);
+  if (flagProblems.length > 0)
+    throw new UsageError(flagProblems.length === 1 ? flagProblems[0]! : `${flagProblems.length} flags are missing or invalid:\n  ${flagProblems.join('\n  ')}`);
   if (accountId === undefined || region === undefined || clusterName === undefined) throw new UsageError('--account, --region and --cluster are required');
   const authentication = options.authentication;
   const usesAwsAuth = authentication !== 'access-entries';
@@ -325,7 +389,17 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   const mappings: Mapping[] = [];
   for (const m of roleAndUser) {
     const groups = m.groups.map((g) => g.name);
-    const mapping: Mapping = { kind: m.kind, arn: m.arn, ...(m.username !== undefined && { username: m.username }), groups, at: m.at, status: 'dropped', persons: [], expanded: new Set(), node: nodeLike(m) };
+    const mapping: Mapping = {
+      kind: m.kind,
+      arn: m.arn,
+      ...(m.username !== undefined && { username: m.username }),
+      groups,
+      at: m.at,
+      status: 'dropped',
+      persons: [],
+      expanded: new Set(),
+      node: nodeLike(m),
+    };
     mappings.push(mapping);
     const parsed = parseIamArn(m.arn);
     if (!parsed || parsed.type !== m.kind || !/^[\w+=,.@-]{1,64}$/.test(parsed.name)) {
@@ -333,7 +407,11 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       continue;
     }
     if (m.kind === 'role' && parsed.path !== '/') {
-      note('dropped', `${m.arn} includes a path: the authenticator compares role/${parsed.name} without it, so this ${mapping.node ? 'node ' : ''}mapping never matches${groups.length > 0 ? ` (groups ${groups.join(', ')})` : ''}. To grant it, map arn:${parsed.partition}:iam::${parsed.accountId}:role/${parsed.name}`, m.at);
+      note(
+        'dropped',
+        `${m.arn} includes a path: the authenticator compares role/${parsed.name} without it, so this ${mapping.node ? 'node ' : ''}mapping never matches${groups.length > 0 ? ` (groups ${groups.join(', ')})` : ''}. To grant it, map arn:${parsed.partition}:iam::${parsed.accountId}:role/${parsed.name}`,
+        m.at,
+      );
       continue;
     }
     if (m.username === undefined || m.username === '') {
@@ -348,7 +426,11 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       const username = renderAccount(m.username, parsed.accountId);
       if (username.includes('{{') || reservedPrefix(username)) {
         mapping.status = 'preserved';
-        note('preserved', `${m.arn}: username "${m.username}" ${username.includes('{{') ? 'is a template' : 'uses a reserved prefix'}, which an employee cannot have; kept as it is`, m.at);
+        note(
+          'preserved',
+          `${m.arn}: username "${m.username}" ${username.includes('{{') ? 'is a template' : 'uses a reserved prefix'}, which an employee cannot have; kept as it is`,
+          m.at,
+        );
       } else {
         mapping.status = 'people';
         mapping.persons.push(newPerson(mapping, username));
@@ -362,7 +444,11 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     } else {
       mapping.status = 'preserved';
       if (template === 'static') {
-        note('shared', `${m.arn} signs everyone who assumes it in as "${m.username}"${groups.length > 0 ? ` with groups ${groups.join(', ')}` : ''}: not one person, so not an employee. Kept verbatim in awsAuth.mapRoles; its bindings stay with the cluster`, m.at);
+        note(
+          'shared',
+          `${m.arn} signs everyone who assumes it in as "${m.username}"${groups.length > 0 ? ` with groups ${groups.join(', ')}` : ''}: not one person, so not an employee. Kept verbatim in awsAuth.mapRoles; its bindings stay with the cluster`,
+          m.at,
+        );
       } else {
         note('preserved', `${m.arn}: username template "${m.username}" is not one eks-access derives people from; kept as it is`, m.at);
       }
@@ -380,7 +466,10 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   const isSystem = (name: string) => name.startsWith('system:') || name.startsWith('eks:');
 
   // What a binding grants, in access-file terms.
-  type Target = { kind: 'level'; level: 'admin' | 'read-only' } | { kind: 'profile'; key: string; roleKind: 'ClusterRole' | 'Role'; roleName: string; namespace?: string } | { kind: 'missing'; why: string };
+  type Target =
+    | { kind: 'level'; level: 'admin' | 'read-only' }
+    | { kind: 'profile'; key: string; roleKind: 'ClusterRole' | 'Role'; roleName: string; namespace?: string }
+    | { kind: 'missing'; why: string };
   const targetOf = (b: BindingObject): Target => {
     const ref = b.roleRef;
     if (ref.kind === 'ClusterRole') {
@@ -407,7 +496,12 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       if (s.kind !== 'User' || isSystem(s.name)) continue;
       for (const m of templates) {
         // A bare {{SessionName}} matches any name: not the usernames other mappings already explain.
-        if (/^\{\{SessionName(Raw)?\}\}$/.test(m.template!.text) && (mappings.some((o) => o.kind === 'user' && o.persons.some((p) => p.inputUser === s.name)) || mappings.some((o) => o.status === 'preserved' && o.username === s.name))) continue;
+        if (
+          /^\{\{SessionName(Raw)?\}\}$/.test(m.template!.text) &&
+          (mappings.some((o) => o.kind === 'user' && o.persons.some((p) => p.inputUser === s.name)) ||
+            mappings.some((o) => o.status === 'preserved' && o.username === s.name))
+        )
+          continue;
         const captured = m.template!.regex.exec(s.name)?.[1];
         if (captured === undefined || m.persons.some((p) => p.inputUser === s.name)) continue;
         const p = newPerson(m, s.name);
@@ -430,16 +524,28 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
         continue;
       }
       m.persons.splice(m.persons.indexOf(p), 1);
-      personsByUser.set(p.inputUser, (personsByUser.get(p.inputUser) ?? []).filter((x) => x !== p));
+      personsByUser.set(
+        p.inputUser,
+        (personsByUser.get(p.inputUser) ?? []).filter((x) => x !== p),
+      );
       clashed.set(p.inputUser, p);
-      note('dropped', `${p.inputUser} (through ${m.arn}) and ${first.inputUser} (through ${first.mapping.arn}) would both become Kubernetes user ${output}: eks-access gives a session name one username whatever role it comes through. Only ${first.inputUser} becomes an employee; ${m.persons.length === 0 ? `${m.arn} is kept verbatim, so ${p.inputUser} keeps its access` : `${p.inputUser} loses the access it has through ${m.arn}; grant it to the employee by hand if it is the same person`}`, m.at);
+      note(
+        'dropped',
+        `${p.inputUser} (through ${m.arn}) and ${first.inputUser} (through ${first.mapping.arn}) would both become Kubernetes user ${output}: eks-access gives a session name one username whatever role it comes through. Only ${first.inputUser} becomes an employee; ${m.persons.length === 0 ? `${m.arn} is kept verbatim, so ${p.inputUser} keeps its access` : `${p.inputUser} loses the access it has through ${m.arn}; grant it to the employee by hand if it is the same person`}`,
+        m.at,
+      );
     }
   }
   for (const m of templates) {
     if (m.persons.length > 0) continue;
     m.status = 'preserved';
     const lost = [...clashed.values()].filter((p) => p.mapping === m);
-    if (lost.length === 0) note('preserved', `${m.arn} (username "${m.username}"${m.groups.length > 0 ? `, groups ${m.groups.join(', ')}` : ''}): no RoleBinding or ClusterRoleBinding names a person through it, so there is no one to make an employee of; kept verbatim for everyone who assumes it`, m.at);
+    if (lost.length === 0)
+      note(
+        'preserved',
+        `${m.arn} (username "${m.username}"${m.groups.length > 0 ? `, groups ${m.groups.join(', ')}` : ''}): no RoleBinding or ClusterRoleBinding names a person through it, so there is no one to make an employee of; kept verbatim for everyone who assumes it`,
+        m.at,
+      );
   }
   const staticUsers = new Map<string, Mapping[]>();
   for (const m of mappings) {
@@ -468,10 +574,19 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     if (t.roleKind === 'ClusterRole' && (!given || given.builtin || given.platformName || isPlatformRoleName(t.roleName))) {
       // A role Kubernetes or EKS keeps on every cluster: refer to it rather than copy it.
       const name = uniqueLabel(dnsLabel(t.roleName, 'cluster-role'), profileNames);
-      profiles.set(t.key, { name, data: { apiVersion: 'eks-access/v1', kind: 'Profile', name, description: `The existing ClusterRole ${t.roleName} (imported).`, clusterRole: t.roleName } });
+      profiles.set(t.key, {
+        name,
+        data: {
+          apiVersion: 'eks-access/v1',
+          kind: 'Profile',
+          name,
+          description: `The existing ClusterRole ${t.roleName} (imported).`,
+          clusterRole: t.roleName,
+        },
+      });
       return name;
     }
-    const source = t.roleKind === 'ClusterRole' ? bundle.clusterRoles.get(t.roleName)?.rules ?? [] : bundle.roles.get(`${t.namespace}/${t.roleName}`) ?? [];
+    const source = t.roleKind === 'ClusterRole' ? (bundle.clusterRoles.get(t.roleName)?.rules ?? []) : (bundle.roles.get(`${t.namespace}/${t.roleName}`) ?? []);
     const { rules, notes } = normalizeRules(source, t.roleKind === 'Role');
     for (const n of notes) note('nothing', `${shown}: ${n}`, given?.at);
     if (rules.length === 0) {
@@ -480,13 +595,23 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       return undefined;
     }
     // Roles of the same name and rules in several namespaces become one profile.
-    const same = t.roleKind === 'Role' ? [...profiles.entries()].find(([k, p]) => k.startsWith('Role/') && k.endsWith(`/${t.roleName}`) && JSON.stringify(p.data.rules) === JSON.stringify(rules)) : undefined;
+    const same =
+      t.roleKind === 'Role'
+        ? [...profiles.entries()].find(
+            ([k, p]) => k.startsWith('Role/') && k.endsWith(`/${t.roleName}`) && JSON.stringify(p.data.rules) === JSON.stringify(rules),
+          )
+        : undefined;
     if (same) {
       profiles.set(t.key, same[1]);
       return same[1].name;
     }
     const name = uniqueLabel(dnsLabel(t.roleName, 'profile'), profileNames);
-    if (given?.aggregationRule) note('review', `ClusterRole ${t.roleName} aggregates other ClusterRoles; profile ${name} copies the rules it has today and no longer follows new ones`, given.at);
+    if (given?.aggregationRule)
+      note(
+        'review',
+        `ClusterRole ${t.roleName} aggregates other ClusterRoles; profile ${name} copies the rules it has today and no longer follows new ones`,
+        given.at,
+      );
     profiles.set(t.key, { name, data: { apiVersion: 'eks-access/v1', kind: 'Profile', name, description: `Imported from ${shown}.`, rules } });
     return name;
   };
@@ -557,7 +682,8 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       }
       const lost = clashed.get(s.name);
       if (persons.length === 0 && lost) {
-        if (lost.mapping.status !== 'preserved') note('dropped', `${label}: User ${s.name} -> ${role} is left to the cluster, but ${lost.mapping.arn} no longer maps ${s.name} (see above)`, s.at);
+        if (lost.mapping.status !== 'preserved')
+          note('dropped', `${label}: User ${s.name} -> ${role} is left to the cluster, but ${lost.mapping.arn} no longer maps ${s.name} (see above)`, s.at);
         keep();
       } else if (shared.length > 0) {
         note('shared', `${label}: User ${s.name} -> ${role} is the shared username of ${shared.map((m) => m.arn).join(', ')}; left to the cluster`, s.at);
@@ -569,12 +695,19 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     }
     if (kept.length > 0) retained.push(toBundle(kept));
     if (converted.length > 0) {
-      note('replaced', kept.length === 0 ? `delete ${label} (${converted.join(', ')})` : `remove ${converted.join(', ')} from ${label}; keep its other subjects`, b.at);
+      note(
+        'replaced',
+        kept.length === 0 ? `delete ${label} (${converted.join(', ')})` : `remove ${converted.join(', ')} from ${label}; keep its other subjects`,
+        b.at,
+      );
     }
   }
   for (const [group, labels] of keptGroups) {
     const owners = (groupOwners.get(group) ?? []).map((m) => m.arn);
-    note('review', `group ${group} is given by ${owners.length} aws-auth mappings (${owners.join(', ')}), so its bindings (${labels.join(', ')}) stay with the cluster and the people keep it as a groups: grant`);
+    note(
+      'review',
+      `group ${group} is given by ${owners.length} aws-auth mappings (${owners.join(', ')}), so its bindings (${labels.join(', ')}) stay with the cluster and the people keep it as a groups: grant`,
+    );
   }
 
   function addGrant(p: Person, t: Target, b: BindingObject, source: string): void {
@@ -631,7 +764,11 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     const outputUser = m.kind === 'user' ? name : roleKubernetesUser(sessionName!);
     const clash = outputUsers.get(outputUser);
     if (clash) {
-      note('dropped', `${p.inputUser} (through ${m.arn}) and ${clash.inputUser} (through ${clash.mapping.arn}) would both become Kubernetes user ${outputUser}: eks-access gives a session name one username whatever role it comes through. Only ${clash.inputUser} was imported; grant the other's access to employee ${clash.employee} by hand if it is the same person`, m.at);
+      note(
+        'dropped',
+        `${p.inputUser} (through ${m.arn}) and ${clash.inputUser} (through ${clash.mapping.arn}) would both become Kubernetes user ${outputUser}: eks-access gives a session name one username whatever role it comes through. Only ${clash.inputUser} was imported; grant the other's access to employee ${clash.employee} by hand if it is the same person`,
+        m.at,
+      );
       continue;
     }
     employeeNames.add(name);
@@ -654,10 +791,12 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
       const sources = p.levels.get(level);
       if (sources) access.push({ cluster: clusterName, level, reason: reason(sources) });
     }
-    for (const [profile, sources] of [...p.clusterProfiles].sort((a, b) => compareStrings(a[0], b[0]))) access.push({ cluster: clusterName, profile, scope: 'cluster', reason: reason(sources) });
+    for (const [profile, sources] of [...p.clusterProfiles].sort((a, b) => compareStrings(a[0], b[0])))
+      access.push({ cluster: clusterName, profile, scope: 'cluster', reason: reason(sources) });
     for (const [profile, byNs] of [...p.nsProfiles].sort((a, b) => compareStrings(a[0], b[0]))) {
       // A cluster-wide grant of the same role already covers every namespace.
-      if (p.clusterProfiles.has(profile) || (profile === 'view' && p.levels.has('read-only')) || (profile === 'cluster-admin' && p.levels.has('admin'))) continue;
+      if (p.clusterProfiles.has(profile) || (profile === 'view' && p.levels.has('read-only')) || (profile === 'cluster-admin' && p.levels.has('admin')))
+        continue;
       for (const ns of byNs.keys()) namespaces.add(ns);
       access.push({ cluster: clusterName, profile, namespaces: [...byNs.keys()].sort(compareStrings), reason: reason([...byNs.values()].flat()) });
     }
@@ -665,55 +804,105 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
     if (!usesAwsAuth || authentication === 'both') {
       if (groups.includes('system:masters')) {
         if (!p.levels.has('admin')) access.unshift({ cluster: clusterName, level: 'admin', reason: `imported from aws-auth group system:masters of ${m.arn}` });
-        note('review', `${name}: group system:masters of ${m.arn} became level: admin (access entries refuse system: groups; cluster-admin allows the same)`, m.at);
+        note(
+          'review',
+          `${name}: group system:masters of ${m.arn} became level: admin (access entries refuse system: groups; cluster-admin allows the same)`,
+          m.at,
+        );
       }
       const dropped = groups.filter((g) => g.startsWith('system:') && g !== 'system:masters');
       if (dropped.length > 0) note('review', `${name}: group(s) ${dropped.join(', ')} of ${m.arn} dropped: access entries refuse system: groups`, m.at);
       groups = groups.filter((g) => !g.startsWith('system:'));
     } else if (groups.includes('system:masters')) {
-      note('review', `${name} gets group system:masters (superuser, beyond RBAC) from ${m.arn}; eks-access lint flags it: replace it with level: admin and an expiry`, m.at);
+      note(
+        'review',
+        `${name} gets group system:masters (superuser, beyond RBAC) from ${m.arn}; eks-access lint flags it: replace it with level: admin and an expiry`,
+        m.at,
+      );
     }
-    if (groups.length > 0) access.push({ cluster: clusterName, groups: [...groups].sort(compareStrings), reason: `imported from the aws-auth mapping of ${m.arn}` });
-    if (access.length === 0) note('review', `${name} (${m.arn}) has no grants: they could sign in but not do anything an access file grants; the employee has an empty access list`, m.at);
+    if (groups.length > 0)
+      access.push({ cluster: clusterName, groups: [...groups].sort(compareStrings), reason: `imported from the aws-auth mapping of ${m.arn}` });
+    if (access.length === 0)
+      note(
+        'review',
+        `${name} (${m.arn}) has no grants: they could sign in but not do anything an access file grants; the employee has an empty access list`,
+        m.at,
+      );
 
     const identity = m.kind === 'user' ? { iamUserArn: m.arn } : { role: { arn: m.arn, ...(sessionName !== undefined && { sessionName }) } };
-    documents.push({ path: `employees/${name}.yaml`, kind: 'Employee', data: { apiVersion: 'eks-access/v1', kind: 'Employee', name, email, identity, access } });
+    documents.push({
+      path: `employees/${name}.yaml`,
+      kind: 'Employee',
+      data: { apiVersion: 'eks-access/v1', kind: 'Employee', name, email, identity, access },
+    });
     people.push({ employee: name, principal: p.principal, inputUser: p.inputUser, outputUser });
     if (outputUser !== p.inputUser) {
-      note('usernames', m.kind === 'user'
-        ? `${name} (${m.arn}): ${p.inputUser} -> ${outputUser} (an IAM user's username is their employee name)`
-        : `${name} (${parsed.name}): ${p.inputUser} -> ${outputUser} (template ${m.template!.text} -> session:{{SessionName}})`, m.at);
+      note(
+        'usernames',
+        m.kind === 'user'
+          ? `${name} (${m.arn}): ${p.inputUser} -> ${outputUser} (an IAM user's username is their employee name)`
+          : `${name} (${parsed.name}): ${p.inputUser} -> ${outputUser} (template ${m.template!.text} -> session:{{SessionName}})`,
+        m.at,
+      );
     }
   }
-  if (placeholders.length > 0) note('review', `no email could be derived for ${placeholders.join(', ')}: their files have a placeholder @${options.emailDomain} address; set the real one`);
+  if (placeholders.length > 0)
+    note(
+      'review',
+      `no email could be derived for ${placeholders.join(', ')}: their files have a placeholder @${options.emailDomain} address; set the real one`,
+    );
   for (const m of templates.filter((t) => t.status === 'people')) {
     const named = m.persons.filter((p) => p.employee !== undefined).map((p) => p.employee!);
-    note('review', `${m.arn} (username ${m.template!.text}${m.groups.length > 0 ? `, groups ${m.groups.join(', ')}` : ''}) is shared by everyone who assumes it; only the ${named.length === 1 ? 'one person' : `${named.length} people`} RBAC names ${named.length === 1 ? 'was' : 'were'} imported (${named.join(', ')}). Anyone else who signs in through it loses access: add them as employees`, m.at);
+    note(
+      'review',
+      `${m.arn} (username ${m.template!.text}${m.groups.length > 0 ? `, groups ${m.groups.join(', ')}` : ''}) is shared by everyone who assumes it; only the ${named.length === 1 ? 'one person' : `${named.length} people`} RBAC names ${named.length === 1 ? 'was' : 'were'} imported (${named.join(', ')}). Anyone else who signs in through it loses access: add them as employees`,
+      m.at,
+    );
   }
   if (authentication !== 'aws-auth') {
     const roles = persons.filter((p) => p.employee !== undefined && p.mapping.kind === 'role').map((p) => p.mapping.arn);
-    if (roles.length > 0) note('review', `access entries take the role ARN with its path (aws-reserved/sso.amazonaws.com/... for IAM Identity Center), which aws-auth never shows: check identity.role.arn of the employees of ${[...new Set(roles)].join(', ')}`);
+    if (roles.length > 0)
+      note(
+        'review',
+        `access entries take the role ARN with its path (aws-reserved/sso.amazonaws.com/... for IAM Identity Center), which aws-auth never shows: check identity.role.arn of the employees of ${[...new Set(roles)].join(', ')}`,
+      );
   }
 
   // --- preserved entries
   const preserved = mappings.filter((m) => m.status === 'preserved');
-  const entry = (m: Mapping) => ({ [m.kind === 'role' ? 'rolearn' : 'userarn']: m.arn, username: m.username!, ...(m.groups.length > 0 && { groups: m.groups }) });
+  const entry = (m: Mapping) => ({
+    [m.kind === 'role' ? 'rolearn' : 'userarn']: m.arn,
+    username: m.username!,
+    ...(m.groups.length > 0 && { groups: m.groups }),
+  });
   const awsAuth: Record<string, unknown> = {};
   if (usesAwsAuth) {
     const mapRoles = preserved.filter((m) => m.kind === 'role').map(entry);
     const mapUsers = preserved.filter((m) => m.kind === 'user').map(entry);
     if (!preserved.some((m) => m.node && m.groups.includes('system:nodes'))) {
       awsAuth.requireNodeMapping = false;
-      note('review', `aws-auth maps no node role (groups system:bootstrappers, system:nodes): the cluster file says requireNodeMapping: false. If nodes join through aws-auth, add their roles before applying, or they are locked out`);
+      note(
+        'review',
+        `aws-auth maps no node role (groups system:bootstrappers, system:nodes): the cluster file says requireNodeMapping: false. If nodes join through aws-auth, add their roles before applying, or they are locked out`,
+      );
     }
     if (mapRoles.length > 0) awsAuth.mapRoles = mapRoles;
     if (mapUsers.length > 0) awsAuth.mapUsers = mapUsers;
-    for (const m of preserved.filter((x) => x.node)) note('preserved', `${m.arn} (${m.username}${m.groups.length > 0 ? `; ${m.groups.join(', ')}` : ''}): ${m.username!.includes('{{SessionName}}') ? 'Fargate' : 'node group'}`, m.at);
+    for (const m of preserved.filter((x) => x.node))
+      note(
+        'preserved',
+        `${m.arn} (${m.username}${m.groups.length > 0 ? `; ${m.groups.join(', ')}` : ''}): ${m.username!.includes('{{SessionName}}') ? 'Fargate' : 'node group'}`,
+        m.at,
+      );
   } else {
     for (const m of preserved) {
-      note('dropped', m.node
-        ? `${m.arn} is a node role: with access entries EKS needs an entry of type ${m.username!.includes('{{SessionName}}') ? 'FARGATE_LINUX' : 'EC2_LINUX'} for it (created for managed node groups and Fargate profiles; otherwise create it with Terraform or eksctl)`
-        : `${m.arn} (username ${m.username}) cannot be written as an access entry by eks-access; create it by hand if it is still needed`, m.at);
+      note(
+        'dropped',
+        m.node
+          ? `${m.arn} is a node role: with access entries EKS needs an entry of type ${m.username!.includes('{{SessionName}}') ? 'FARGATE_LINUX' : 'EC2_LINUX'} for it (created for managed node groups and Fargate profiles; otherwise create it with Terraform or eksctl)`
+          : `${m.arn} (username ${m.username}) cannot be written as an access entry by eks-access; create it by hand if it is still needed`,
+        m.at,
+      );
     }
   }
 
@@ -733,14 +922,20 @@ export function planImport(awsAuthDocuments: readonly LoadedDocument[], rbacDocu
   const profileDocs = [...new Map([...profiles.values()].map((p) => [p.name, p])).values()]
     .sort((a, b) => compareStrings(a.name, b.name))
     .map((p): AccessDocument => ({ path: `profiles/${p.name}.yaml`, kind: 'Profile', data: p.data }));
-  const all: AccessDocument[] = [{ path: `clusters/${clusterName}.yaml`, kind: 'Cluster', data: clusterData }, ...profileDocs, ...documents.sort((a, b) => compareStrings(a.path, b.path))];
+  const all: AccessDocument[] = [
+    { path: `clusters/${clusterName}.yaml`, kind: 'Cluster', data: clusterData },
+    ...profileDocs,
+    ...documents.sort((a, b) => compareStrings(a.path, b.path)),
+  ];
   const preservedPrincipals = preserved
     .filter((m) => !m.node && usesAwsAuth)
     .flatMap((m) => {
       const p = parseIamArn(m.arn)!;
       if (m.kind === 'user') return [m.arn];
       const sessions = [...clashed.values()].filter((x) => x.mapping === m).map((x) => x.captured!);
-      return (sessions.length > 0 ? sessions : ['eks-access-import-check']).map((session) => `arn:${p.partition}:sts::${p.accountId}:assumed-role/${p.name}/${session}`);
+      return (sessions.length > 0 ? sessions : ['eks-access-import-check']).map(
+        (session) => `arn:${p.partition}:sts::${p.accountId}:assumed-role/${p.name}/${session}`,
+      );
     });
   return {
     ok: true,

@@ -14,11 +14,31 @@ import type { AccessModel, Cluster, PolicyRule } from '../model/types.js';
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate'];
 const RESOURCES: [string, string][] = [
-  ['', 'pods'], ['', 'pods/exec'], ['', 'pods/log'], ['', 'pods/portforward'], ['', 'secrets'], ['', 'configmaps'], ['', 'services'],
-  ['', 'serviceaccounts'], ['', 'serviceaccounts/token'], ['', 'namespaces'], ['', 'nodes'], ['', 'nodes/proxy'], ['', 'persistentvolumes'], ['', 'events'],
-  ['apps', 'deployments'], ['apps', 'deployments/scale'], ['apps', 'statefulsets'], ['apps', 'daemonsets'], ['apps', 'replicasets'],
-  ['batch', 'jobs'], ['batch', 'cronjobs'],
-  ['rbac.authorization.k8s.io', 'roles'], ['rbac.authorization.k8s.io', 'rolebindings'], ['rbac.authorization.k8s.io', 'clusterroles'], ['rbac.authorization.k8s.io', 'clusterrolebindings'],
+  ['', 'pods'],
+  ['', 'pods/exec'],
+  ['', 'pods/log'],
+  ['', 'pods/portforward'],
+  ['', 'secrets'],
+  ['', 'configmaps'],
+  ['', 'services'],
+  ['', 'serviceaccounts'],
+  ['', 'serviceaccounts/token'],
+  ['', 'namespaces'],
+  ['', 'nodes'],
+  ['', 'nodes/proxy'],
+  ['', 'persistentvolumes'],
+  ['', 'events'],
+  ['apps', 'deployments'],
+  ['apps', 'deployments/scale'],
+  ['apps', 'statefulsets'],
+  ['apps', 'daemonsets'],
+  ['apps', 'replicasets'],
+  ['batch', 'jobs'],
+  ['batch', 'cronjobs'],
+  ['rbac.authorization.k8s.io', 'roles'],
+  ['rbac.authorization.k8s.io', 'rolebindings'],
+  ['rbac.authorization.k8s.io', 'clusterroles'],
+  ['rbac.authorization.k8s.io', 'clusterrolebindings'],
 ];
 const URLS = ['/healthz', '/metrics', '/api', '/version', '/logs/kubelet'];
 
@@ -40,14 +60,23 @@ function requestVocabulary(rules: readonly PolicyRule[], namespaces: readonly st
   for (const [g, r] of RESOURCES) add(g, r);
   const urls = new Set(URLS);
   for (const rule of rules) {
-    for (const g of rule.apiGroups ?? []) for (const r of rule.resources ?? []) for (const n of rule.resourceNames?.length ? rule.resourceNames : [undefined]) add(g, r, n);
+    for (const g of rule.apiGroups ?? [])
+      for (const r of rule.resources ?? []) for (const n of rule.resourceNames?.length ? rule.resourceNames : [undefined]) add(g, r, n);
     for (const u of rule.nonResourceURLs ?? []) if (u !== '*') urls.add(u.endsWith('*') ? `${u.slice(0, -1)}x` : u);
   }
   const out: Request[] = [];
   for (const ns of [...namespaces, undefined]) {
     for (const r of resources.values()) {
       for (const verb of VERBS) {
-        for (const name of r.names) out.push({ verb, group: r.group, resource: r.resource, ...(r.subresource !== undefined && { subresource: r.subresource }), ...(name !== undefined && { name }), ...(ns !== undefined && { namespace: ns }) });
+        for (const name of r.names)
+          out.push({
+            verb,
+            group: r.group,
+            resource: r.resource,
+            ...(r.subresource !== undefined && { subresource: r.subresource }),
+            ...(name !== undefined && { name }),
+            ...(ns !== undefined && { namespace: ns }),
+          });
       }
     }
   }
@@ -60,10 +89,19 @@ function narrow(bundle: Bundle, who: UserInfo | undefined): { bundle: Bundle; ru
   const atoms: Atoms = { superuser: false, policies: false, cluster: new Set(), namespaced: new Map() };
   if (!who) return { bundle: { ...bundle, bindings: [], policies: [] }, rules: [], atoms };
   const index = bindingIndex(bundle);
-  const candidates = new Set([...(index.get(`User:${who.user}`) ?? []), ...who.groups.flatMap((g) => index.get(`Group:${g}`) ?? []), ...(index.get('ServiceAccount') ?? [])]);
+  const candidates = new Set([
+    ...(index.get(`User:${who.user}`) ?? []),
+    ...who.groups.flatMap((g) => index.get(`Group:${g}`) ?? []),
+    ...(index.get('ServiceAccount') ?? []),
+  ]);
   const bindings = bundle.bindings.filter((b) => candidates.has(b) && b.subjects.some((s) => subjectMatches(s, who, b.namespace)));
   const policies = bundle.policies.filter((p) => (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)));
-  const rulesOf = (b: GraphBinding) => (b.roleRef.kind === 'ClusterRole' ? bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [] : b.kind === 'RoleBinding' ? bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [] : []);
+  const rulesOf = (b: GraphBinding) =>
+    b.roleRef.kind === 'ClusterRole'
+      ? (bundle.clusterRoles.get(b.roleRef.name)?.rules ?? [])
+      : b.kind === 'RoleBinding'
+        ? (bundle.roles.get(`${b.namespace ?? 'default'}/${b.roleRef.name}`) ?? [])
+        : [];
   atoms.superuser = who.groups.includes('system:masters');
   atoms.policies = policies.length > 0;
   const seen = new Set<string>();
@@ -71,7 +109,7 @@ function narrow(bundle: Bundle, who: UserInfo | undefined): { bundle: Bundle; ru
     const key = `${b.kind}|${b.namespace ?? ''}|${b.roleRef.kind}|${b.roleRef.name}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const into = b.kind === 'ClusterRoleBinding' ? atoms.cluster : atoms.namespaced.get(b.namespace ?? 'default') ?? new Set<string>();
+    const into = b.kind === 'ClusterRoleBinding' ? atoms.cluster : (atoms.namespaced.get(b.namespace ?? 'default') ?? new Set<string>());
     if (b.kind === 'RoleBinding') atoms.namespaced.set(b.namespace ?? 'default', into);
     // A RoleBinding never grants non-resource URLs.
     for (const r of rulesOf(b)) for (const a of atomize(r, b.kind === 'RoleBinding')) into.add(a);
@@ -114,7 +152,8 @@ function atomize(r: PolicyRule, namespaced: boolean): string[] {
   const out: string[] = [];
   cache.set(r, out);
   for (const v of r.verbs) {
-    for (const g of r.apiGroups ?? []) for (const res of r.resources ?? []) for (const n of r.resourceNames?.length ? r.resourceNames : ['']) out.push(JSON.stringify([v, g, res, n]));
+    for (const g of r.apiGroups ?? [])
+      for (const res of r.resources ?? []) for (const n of r.resourceNames?.length ? r.resourceNames : ['']) out.push(JSON.stringify([v, g, res, n]));
     if (!namespaced) for (const u of r.nonResourceURLs ?? []) out.push(JSON.stringify([v, u]));
   }
   return out;
@@ -190,10 +229,12 @@ export function comparePermissions(args: {
     if (e && now && cluster.authentication === 'aws-auth') {
       // What the generated aws-auth gives the principal must be what the employee's mapping says.
       const viaAwsAuth = resolveArn(afterEntries, [], p.principal);
-      if (viaAwsAuth?.user !== now?.user) differences.push({ who: p.employee, problems: [`the generated aws-auth maps ${p.principal} to ${viaAwsAuth?.user ?? 'nothing'}, not ${now?.user}`] });
+      if (viaAwsAuth?.user !== now?.user)
+        differences.push({ who: p.employee, problems: [`the generated aws-auth maps ${p.principal} to ${viaAwsAuth?.user ?? 'nothing'}, not ${now?.user}`] });
     }
     compare(`${p.employee} (${p.principal})`, resolveArn(input.awsAuth, input.accounts, p.principal), now);
   }
-  for (const principal of args.preservedPrincipals) compare(principal, resolveArn(input.awsAuth, input.accounts, principal), resolveArn(afterEntries, [], principal));
+  for (const principal of args.preservedPrincipals)
+    compare(principal, resolveArn(input.awsAuth, input.accounts, principal), resolveArn(afterEntries, [], principal));
   return { requests: asked, differences };
 }

@@ -58,9 +58,12 @@ async function packageVersion(): Promise<string> {
 
 /** `owner/name` of a package.json `repository` on GitHub (`github:o/n`, `o/n`, or a github.com URL). */
 function githubRepository(repository: unknown): string | undefined {
-  const text = typeof repository === 'string' ? repository : typeof repository === 'object' && repository !== null ? (repository as { url?: unknown }).url : undefined;
+  const text =
+    typeof repository === 'string' ? repository : typeof repository === 'object' && repository !== null ? (repository as { url?: unknown }).url : undefined;
   if (typeof text !== 'string') return undefined;
-  const m = /^(?:github:)?([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?$/.exec(text) ?? /github\.com[/:]([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(text);
+  const m =
+    /^(?:github:)?([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?$/.exec(text) ??
+    /github\.com[/:]([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(text);
   return m ? `${m[1]}/${m[2]}` : undefined;
 }
 
@@ -93,7 +96,13 @@ export async function scaffoldFiles(): Promise<ScaffoldFile[]> {
     for (const rel of await walk(TEMPLATE_DIR)) {
       const text = await readFile(join(TEMPLATE_DIR, rel), 'utf8');
       const path = DOT_NAMES.reduce((p, [from, to]) => p.replace(from, to), rel);
-      const content = text.split(VERSION_PLACEHOLDER).join(version).split(ACTION_PLACEHOLDER).join(action.ref).split(REPOSITORY_PLACEHOLDER).join(action.repository);
+      const content = text
+        .split(VERSION_PLACEHOLDER)
+        .join(version)
+        .split(ACTION_PLACEHOLDER)
+        .join(action.ref)
+        .split(REPOSITORY_PLACEHOLDER)
+        .join(action.repository);
       files.push({ path, content });
     }
     for (const name of (await readdir(SCHEMA_DIR)).filter((n) => n.endsWith('.json')).sort()) {
@@ -136,9 +145,11 @@ export async function writeScaffold(dir: string, files: readonly ScaffoldFile[],
       if (!checked.has(sub)) checked.set(sub, root === 'missing' ? 'missing' : await kindOf(join(dir, ...sub.split('/'))));
       const kind = checked.get(sub)!;
       const last = i === parts.length;
-      if (!last && kind === 'file') throw new UsageError(`${shown(dir, sub)} is a file, but init writes a folder there (${shown(dir, f.path)}); nothing written`);
+      if (!last && kind === 'file')
+        throw new UsageError(`${shown(dir, sub)} is a file, but init writes a folder there (${shown(dir, f.path)}); nothing written`);
       if (last && kind === 'dir') throw new UsageError(`${shown(dir, f.path)} is a folder, but init writes a file there; nothing written`);
-      if (last && kind === 'file' && !options.force) throw new UsageError(`${shown(dir, f.path)} already exists; nothing written (use --force to overwrite the scaffold's files)`);
+      if (last && kind === 'file' && !options.force)
+        throw new UsageError(`${shown(dir, f.path)} already exists; nothing written (use --force to overwrite the scaffold's files)`);
     }
   }
   try {

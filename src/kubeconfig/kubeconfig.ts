@@ -45,12 +45,17 @@ export async function kubeconfigFor(model: AccessModel, employee: string, cluste
     return { ok: false, problems: [diagnostic(e.at, `employee ${e.name} ${why}, so there is no kubeconfig for them; add a grant to ${e.file}`, 'kubeconfig')] };
   }
   if (c && !theirs.includes(c)) {
-    return { ok: false, problems: [diagnostic(e.at, `employee ${e.name} has no grant on cluster ${c.name}; their clusters: ${theirs.map((x) => x.name).join(', ')}`, 'kubeconfig')] };
+    return {
+      ok: false,
+      problems: [
+        diagnostic(e.at, `employee ${e.name} has no grant on cluster ${c.name}; their clusters: ${theirs.map((x) => x.name).join(', ')}`, 'kubeconfig'),
+      ],
+    };
   }
   const emitted = emitKubeconfig(model, e);
   // Only the warnings about the clusters asked for.
   const warnings = emitted.diagnostics.filter((d) => !c || (d.file === c.at.file && d.line === c.at.line));
-  const wanted = c ? emitted.config?.contexts.filter((x) => x.name === c.name) ?? [] : emitted.config?.contexts ?? [];
+  const wanted = c ? (emitted.config?.contexts.filter((x) => x.name === c.name) ?? []) : (emitted.config?.contexts ?? []);
   if (!emitted.config || wanted.length === 0) {
     const missing = (c ? [c] : theirs).map((x) => `${x.name} (${x.file}:${x.at.line}:${x.at.column})`).join(', ');
     return {
@@ -93,8 +98,12 @@ async function throughKubeConfig(emitted: KubeconfigObject, context?: string): P
   const config: KubeconfigObject = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: kc.getClusters().map((x) => ({ name: x.name, cluster: { server: servers.get(x.name) ?? x.server, 'certificate-authority-data': x.caData ?? '' } })),
-    contexts: kc.getContexts().map((x) => ({ name: x.name, context: { cluster: x.cluster, user: x.user, ...(x.namespace !== undefined && { namespace: x.namespace }) } })),
+    clusters: kc
+      .getClusters()
+      .map((x) => ({ name: x.name, cluster: { server: servers.get(x.name) ?? x.server, 'certificate-authority-data': x.caData ?? '' } })),
+    contexts: kc
+      .getContexts()
+      .map((x) => ({ name: x.name, context: { cluster: x.cluster, user: x.user, ...(x.namespace !== undefined && { namespace: x.namespace }) } })),
     'current-context': kc.getCurrentContext(),
     preferences: {},
     users: kc.getUsers().map((x) => ({ name: x.name, user: { exec: x.exec as KubeconfigObject['users'][number]['user']['exec'] } })),

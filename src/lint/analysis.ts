@@ -24,7 +24,15 @@ export interface GrantGroup {
 export { ruleMemo, subjectKey } from './grant-index.js';
 
 function newGroup(g: Grant): GrantGroup {
-  return { at: g.at, cluster: g.cluster, subject: g.subject, ...(g.employee !== undefined && { employee: g.employee }), namespaces: [], clusterWide: false, grants: [] };
+  return {
+    at: g.at,
+    cluster: g.cluster,
+    subject: g.subject,
+    ...(g.employee !== undefined && { employee: g.employee }),
+    namespaces: [],
+    clusterWide: false,
+    grants: [],
+  };
 }
 
 /** The namespaces of each group as a set, so that adding a grant costs the same however many it has. */
@@ -56,7 +64,10 @@ export function groupGrants(grants: readonly Grant[]): GrantGroup[] {
     }
     addToGroup(group, g);
   }
-  return [...groups.values()].sort((a, b) => compareStrings(sourceKey(a.at), sourceKey(b.at)) || compareStrings(a.cluster, b.cluster) || compareStrings(subjectKey(a.subject), subjectKey(b.subject)));
+  return [...groups.values()].sort(
+    (a, b) =>
+      compareStrings(sourceKey(a.at), sourceKey(b.at)) || compareStrings(a.cluster, b.cluster) || compareStrings(subjectKey(a.subject), subjectKey(b.subject)),
+  );
 }
 
 /** `groupGrants` of the grants of `input` at these positions (in input order), through the index. */
@@ -90,7 +101,12 @@ export function grantsWhere<J extends Judged = 'case'>(input: LintInput, test: J
 }
 
 /** `groupGrants(grantsWhere(input, test, keep, judged))`, without building keys per grant. */
-export function groupsWhere<J extends Judged = 'case'>(input: LintInput, test: JudgedTest<J>, keep?: (g: Grant) => boolean, judged: J = 'case' as J): GrantGroup[] {
+export function groupsWhere<J extends Judged = 'case'>(
+  input: LintInput,
+  test: JudgedTest<J>,
+  keep?: (g: Grant) => boolean,
+  judged: J = 'case' as J,
+): GrantGroup[] {
   return groupsAt(input, positionsWhere(grantIndex(input), test, keep, judged));
 }
 
@@ -198,7 +214,8 @@ export function where(g: { cluster: string; clusterWide?: boolean; namespaces?: 
 export function via(grants: readonly Grant[]): string {
   const parts = new Set<string>();
   for (const g of grants) {
-    if (g.binding) parts.add(`${g.role.kind} ${g.role.name} bound by ${g.binding.kind} ${g.binding.namespace ? `${g.binding.namespace}/` : ''}${g.binding.name}`);
+    if (g.binding)
+      parts.add(`${g.role.kind} ${g.role.name} bound by ${g.binding.kind} ${g.binding.namespace ? `${g.binding.namespace}/` : ''}${g.binding.name}`);
     else if (g.role.kind === 'AccessPolicy') parts.add(`access policy ${g.role.name}`);
     else if (g.role.name.startsWith('eks-access:profile:')) parts.add(`profile ${g.role.name.slice('eks-access:profile:'.length)}`);
     else if (g.role.name === INLINE_RULES_ROLE) parts.add('inline rules');
@@ -210,7 +227,12 @@ export function via(grants: readonly Grant[]): string {
 /** Reports one finding for a group, filling in who, where and what. */
 export function reportGroup(report: (r: Report) => void, g: GrantGroup, message: string, risk?: Risk): void {
   const binding = g.grants.find((x) => x.binding)?.binding;
-  const ends = g.grants.every((x) => x.expires !== undefined) ? g.grants.map((x) => x.expires!).sort().pop() : undefined;
+  const ends = g.grants.every((x) => x.expires !== undefined)
+    ? g.grants
+        .map((x) => x.expires!)
+        .sort()
+        .pop()
+    : undefined;
   report({
     message,
     at: g.at,

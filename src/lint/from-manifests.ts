@@ -38,7 +38,8 @@ function innerPosition(l: Located, path: PathSegment[], innerLine: number, inner
 
 function parseAwsAuth(l: Located, out: LintInput): void {
   const read = readAwsAuth(dataAsKubectlReadsIt(l.d, l.base, l.obj.data));
-  const where = (section: AwsAuthSection, pos: InnerPosition | undefined): Source => (pos ? innerPosition(l, ['data', section], pos.line, pos.column) : at(l, ['data', section]));
+  const where = (section: AwsAuthSection, pos: InnerPosition | undefined): Source =>
+    pos ? innerPosition(l, ['data', section], pos.line, pos.column) : at(l, ['data', section]);
   const view: AwsAuthView = {
     cluster: '',
     at: at(l),
@@ -47,7 +48,9 @@ function parseAwsAuth(l: Located, out: LintInput): void {
     nodeMappingNotRequired: false,
     ignoredKeys: read.ignoredKeys.map((key) => ({ key, at: at(l, ['data', key], true) })),
     invalidEntries: [
-      ...(read.invalid !== undefined ? [{ reason: read.invalid, at: at(l, read.invalidKey !== undefined ? ['data', read.invalidKey] : ['data']), wholeSection: true, refused: true }] : []),
+      ...(read.invalid !== undefined
+        ? [{ reason: read.invalid, at: at(l, read.invalidKey !== undefined ? ['data', read.invalidKey] : ['data']), wholeSection: true, refused: true }]
+        : []),
       ...read.problems.map((p) => ({ reason: p.reason, at: where(p.section, p.pos), wholeSection: p.wholeSection, ...(p.kept && { kept: true }) })),
     ],
   };
@@ -68,7 +71,17 @@ function parseAwsAuth(l: Located, out: LintInput): void {
     });
   }
   for (const a of read.accounts) {
-    out.identities.push({ cluster: '', via: 'aws-auth', kind: 'account', section: 'mapAccounts', arn: a.id, groups: [], at: where('mapAccounts', a.pos), employees: [], preserved: true });
+    out.identities.push({
+      cluster: '',
+      via: 'aws-auth',
+      kind: 'account',
+      section: 'mapAccounts',
+      arn: a.id,
+      groups: [],
+      at: where('mapAccounts', a.pos),
+      employees: [],
+      preserved: true,
+    });
   }
   out.awsAuth.push(view);
 }
@@ -97,7 +110,10 @@ function statementsOf(policy: string, where: Source): IamStatement[] | undefined
 }
 
 function parseTerraform(d: LoadedDocument, out: LintInput): void {
-  const resources = ((d.data as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  const resources = ((d.data as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {}) as Record<
+    string,
+    Record<string, Record<string, unknown>>
+  >;
   const users = new Map<string, IamUserView>();
   const userFor = (ref: unknown, where: Source): IamUserView => {
     const text = String(ref ?? '');
@@ -142,7 +158,10 @@ function parseAccessEntries(d: LoadedDocument, entries: Record<string, Record<st
     const arn = String(body.principal_arn ?? '');
     const type = /^arn:[^:]*:iam::[^:]*:(role|user)\//.exec(arn)?.[1];
     const cluster = typeof body.cluster_name === 'string' && !body.cluster_name.includes('${') ? body.cluster_name : '';
-    const groups = strings(body.kubernetes_groups).map((g, i) => ({ name: g, at: locate(d, ['resource', 'aws_eks_access_entry', name, 'kubernetes_groups', i]) }));
+    const groups = strings(body.kubernetes_groups).map((g, i) => ({
+      name: g,
+      at: locate(d, ['resource', 'aws_eks_access_entry', name, 'kubernetes_groups', i]),
+    }));
     out.identities.push({
       cluster,
       via: 'access-entry',
@@ -214,7 +233,9 @@ function covers(d: PolicyRule, r: PolicyRule): boolean {
     return slash < 0 ? resourceMatches(d, x) : resourceMatches(d, x.slice(0, slash), x.slice(slash + 1));
   });
   const urls = (r.nonResourceURLs ?? []).every((u) =>
-    u.endsWith('*') ? (d.nonResourceURLs ?? []).some((v) => v === '*' || v === u || (v.endsWith('*') && u.startsWith(v.replace(/\*+$/, '')))) : nonResourceURLMatches(d, u),
+    u.endsWith('*')
+      ? (d.nonResourceURLs ?? []).some((v) => v === '*' || v === u || (v.endsWith('*') && u.startsWith(v.replace(/\*+$/, ''))))
+      : nonResourceURLMatches(d, u),
   );
   const within = (a: readonly string[] | undefined, b: readonly string[] | undefined) => (a ?? []).every((x) => (b ?? []).includes(x));
   const names = (d.resourceNames ?? []).length === 0 || ((r.resourceNames ?? []).length > 0 && within(r.resourceNames, d.resourceNames));
@@ -226,7 +247,12 @@ function covers(d: PolicyRule, r: PolicyRule): boolean {
  * role (aggregated) lacks, and its aggregation or none? Names alone say nothing: anyone can call a
  * role system:x.
  */
-function isShippedCopy(name: string, rules: readonly PolicyRule[], aggregationRule: RoleObject['aggregationRule'] | undefined, labels: Readonly<Record<string, string>>): boolean {
+function isShippedCopy(
+  name: string,
+  rules: readonly PolicyRule[],
+  aggregationRule: RoleObject['aggregationRule'] | undefined,
+  labels: Readonly<Record<string, string>>,
+): boolean {
   const shipped = builtinClusterRoles().get(name);
   if (!shipped) return false;
   // An aggregation label the default lacks pours its rules into another role (aggregate-to-view:
@@ -239,7 +265,11 @@ function isShippedCopy(name: string, rules: readonly PolicyRule[], aggregationRu
   }
   // Without an aggregationRule the API server puts the default's back (as it does the rules, below);
   // a different one is a different role.
-  if (aggregationRule !== undefined && JSON.stringify(aggregationRule.clusterRoleSelectors ?? null) !== JSON.stringify(shipped.aggregationRule?.clusterRoleSelectors ?? null)) return false;
+  if (
+    aggregationRule !== undefined &&
+    JSON.stringify(aggregationRule.clusterRoleSelectors ?? null) !== JSON.stringify(shipped.aggregationRule?.clusterRoleSelectors ?? null)
+  )
+    return false;
   return rules.every((r) => keys.has(ruleKey(r)) || shipped.rules.some((d) => covers(d, r)));
 }
 
@@ -256,11 +286,14 @@ const USER_FACING = new Set(['cluster-admin', 'admin', 'edit', 'view']);
  * kube-system service accounts. A binding of yours called system:x is judged like any other.
  */
 function isPlatformBinding(name: string, subjects: Subject[], roleRef: { kind: string; name: string }, roleIsDefault: boolean): boolean {
-  if (name === 'cluster-admin' && roleRef.kind === 'ClusterRole' && roleRef.name === 'cluster-admin') return roleIsDefault && subjects.length > 0 && subjects.every((s) => s.kind === 'Group' && s.name === 'system:masters');
+  if (name === 'cluster-admin' && roleRef.kind === 'ClusterRole' && roleRef.name === 'cluster-admin')
+    return roleIsDefault && subjects.length > 0 && subjects.every((s) => s.kind === 'Group' && s.name === 'system:masters');
   if (PLATFORM_PREFIX.test(name)) {
     if ((roleRef.kind !== 'ClusterRole' && roleRef.kind !== 'Role') || !roleIsDefault || USER_FACING.has(roleRef.name)) return false;
     return subjects.every((s) =>
-      s.kind === 'ServiceAccount' ? s.namespace === 'kube-system' : PLATFORM_PREFIX.test(s.name) && (!EVERYONE.test(s.name) || DISCOVERY_ROLES.has(roleRef.name)) && s.name !== 'system:masters',
+      s.kind === 'ServiceAccount'
+        ? s.namespace === 'kube-system'
+        : PLATFORM_PREFIX.test(s.name) && (!EVERYONE.test(s.name) || DISCOVERY_ROLES.has(roleRef.name)) && s.name !== 'system:masters',
     );
   }
   return PLATFORM_OBJECTS.has(name) && subjects.every((s) => s.kind === 'ServiceAccount' && s.namespace === 'kube-system');
@@ -302,7 +335,15 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
         at: at(l),
         // A namespaced Role called `admin` is the user's own; only the ClusterRoles are the defaults.
         // Only unchanged copies of the defaults are the platform's; a role named like one is judged as written.
-        builtin: kind === 'ClusterRole' ? isShippedCopy(name, rules.map((x) => x.rule), aggregationRule, labels) || PLATFORM_OBJECTS.has(name) : PLATFORM_OBJECTS.has(name) || (namespace === 'kube-system' && PLATFORM_PREFIX.test(name)),
+        builtin:
+          kind === 'ClusterRole'
+            ? isShippedCopy(
+                name,
+                rules.map((x) => x.rule),
+                aggregationRule,
+                labels,
+              ) || PLATFORM_OBJECTS.has(name)
+            : PLATFORM_OBJECTS.has(name) || (namespace === 'kube-system' && PLATFORM_PREFIX.test(name)),
         platformName: PLATFORM_PREFIX.test(name) || PLATFORM_OBJECTS.has(name) || (kind === 'ClusterRole' && USER_FACING.has(name)),
         bound: false,
       };
@@ -325,7 +366,13 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     // What a binding to it grants is both.
     const shipped = builtinClusterRoles().get(role.name);
     if (shipped && annotations['rbac.authorization.kubernetes.io/autoupdate'] !== 'false') rules.push(...shipped.rules);
-    clusterData.set(role.name, { name: role.name, labels: role.labels, ...((role.aggregationRule ?? shipped?.aggregationRule) && { aggregationRule: role.aggregationRule ?? shipped!.aggregationRule! }), rules, given: role });
+    clusterData.set(role.name, {
+      name: role.name,
+      labels: role.labels,
+      ...((role.aggregationRule ?? shipped?.aggregationRule) && { aggregationRule: role.aggregationRule ?? shipped!.aggregationRule! }),
+      rules,
+      given: role,
+    });
   }
   const resolved = resolveAggregation(clusterData);
 
@@ -335,25 +382,40 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     const subjects = subjectsOf(b, l);
     const givenCluster = roleRef.kind === 'ClusterRole' ? clusterData.get(roleRef.name)?.given : undefined;
     // A platform role the input does not hold grants nothing this lint can see, so it hides nothing.
-    const givenRole = roleRef.kind === 'Role' ? roleObjs.find((x) => x.role.kind === 'Role' && x.role.name === roleRef.name && (x.role.namespace ?? 'default') === namespace)?.role : undefined;
+    const givenRole =
+      roleRef.kind === 'Role'
+        ? roleObjs.find((x) => x.role.kind === 'Role' && x.role.name === roleRef.name && (x.role.namespace ?? 'default') === namespace)?.role
+        : undefined;
     const roleIsDefault =
-      roleRef.kind === 'ClusterRole' ? (givenCluster ? givenCluster.builtin : builtinClusterRoles().has(roleRef.name) || PLATFORM_PREFIX.test(roleRef.name)) : roleRef.kind === 'Role' && givenRole !== undefined && givenRole.builtin;
+      roleRef.kind === 'ClusterRole'
+        ? givenCluster
+          ? givenCluster.builtin
+          : builtinClusterRoles().has(roleRef.name) || PLATFORM_PREFIX.test(roleRef.name)
+        : roleRef.kind === 'Role' && givenRole !== undefined && givenRole.builtin;
     // A role named as the platform's that eks-access ships no defaults for (system:controller:*, eks:*
     // add-ons) cannot be compared by content: bound only to platform identities by a platform binding,
     // it is taken as the platform's; bound to anyone else, it is judged as written.
-    const unknownPlatformRole = roleRef.kind === 'ClusterRole' && givenCluster !== undefined && !builtinClusterRoles().has(roleRef.name) && PLATFORM_PREFIX.test(roleRef.name);
+    const unknownPlatformRole =
+      roleRef.kind === 'ClusterRole' && givenCluster !== undefined && !builtinClusterRoles().has(roleRef.name) && PLATFORM_PREFIX.test(roleRef.name);
     const builtin = isPlatformBinding(b.name, subjects, roleRef, roleIsDefault || unknownPlatformRole);
     let rules: { rule: PolicyRule; at?: Source }[] | undefined;
     let given: RoleObject | undefined;
     if (roleRef.kind === 'ClusterRole') {
       const r = resolved.get(roleRef.name);
       given = clusterData.get(roleRef.name)?.given;
-      if (r) rules = r.rules.map((rule) => ({ rule, ...(given && given.rules.find((x) => x.rule === rule) && { at: given.rules.find((x) => x.rule === rule)!.at }) }));
+      if (r)
+        rules = r.rules.map((rule) => ({
+          rule,
+          ...(given && given.rules.find((x) => x.rule === rule) && { at: given.rules.find((x) => x.rule === rule)!.at }),
+        }));
     } else if (roleRef.kind === 'Role') {
       given = roleObjs.find((x) => x.role.kind === 'Role' && x.role.name === roleRef.name && (x.role.namespace ?? 'default') === namespace)?.role;
       if (given) rules = given.rules;
       // The bootstrap Roles of kube-system and kube-public, which every cluster has.
-      else rules = builtinNamespaceRoles().get(`${namespace}/${roleRef.name}`)?.map((rule) => ({ rule }));
+      else
+        rules = builtinNamespaceRoles()
+          .get(`${namespace}/${roleRef.name}`)
+          ?.map((rule) => ({ rule }));
     }
     if (given) given.bound = true;
     const binding: BindingObject = {
@@ -392,7 +454,10 @@ export function inputFromManifests(documents: readonly LoadedDocument[], today: 
     input.roles.push(role);
     if (role.bound || role.builtin) continue;
     // Judged as if bound, since a binding can come later; reported at each rule.
-    const rules = role.kind === 'ClusterRole' ? resolved.get(role.name)!.rules.map((rule) => ({ rule, at: role.rules.find((x) => x.rule === rule)?.at ?? role.at })) : role.rules;
+    const rules =
+      role.kind === 'ClusterRole'
+        ? resolved.get(role.name)!.rules.map((rule) => ({ rule, at: role.rules.find((x) => x.rule === rule)?.at ?? role.at }))
+        : role.rules;
     for (const r of rules) {
       input.grants.push({
         cluster: '',

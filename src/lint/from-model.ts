@@ -1,11 +1,28 @@
-import { DESCRIBE_POLICY_NAME, describeClustersPolicy, employeeRbac, grantPermissions, identityMappings, principalArn, profileRoleName, roleMembers } from '../model/resolve.js';
+import {
+  DESCRIBE_POLICY_NAME,
+  describeClustersPolicy,
+  employeeRbac,
+  grantPermissions,
+  identityMappings,
+  principalArn,
+  profileRoleName,
+  roleMembers,
+} from '../model/resolve.js';
 import type { Source } from '../diagnostics.js';
 import { IAM_USER_PATH, ROLE_USERNAME_TEMPLATE } from '../model/identity.js';
 import type { AccessModel, Cluster, Employee, Grant as ModelGrant } from '../model/types.js';
 import { indexAsMade } from './grant-index.js';
 import type { BindingObject, Grant, IamUserView, IdentityMapping, LintInput, RoleObject, Subject } from './types.js';
 
-function employeeGrants(model: AccessModel, c: Cluster, e: Employee, grants: readonly ModelGrant[], out: { grants: Grant[]; bindings: BindingObject[] }, made: (g: Grant) => void, boundRoles: Set<string>): void {
+function employeeGrants(
+  model: AccessModel,
+  c: Cluster,
+  e: Employee,
+  grants: readonly ModelGrant[],
+  out: { grants: Grant[]; bindings: BindingObject[] },
+  made: (g: Grant) => void,
+  boundRoles: Set<string>,
+): void {
   const subject: Subject = { kind: 'User', name: e.kubernetesUser };
   const cluster = c.name;
   const employee = e.name;
@@ -24,7 +41,8 @@ function employeeGrants(model: AccessModel, c: Cluster, e: Employee, grants: rea
           const rule = rules[i]!;
           const ruleAt = rulesAt?.[i];
           // Written out rather than spread: this runs for every rule of every grant in every namespace.
-          const grant: Grant = namespace !== undefined ? { cluster, subject, employee, namespace, rule, role, at } : { cluster, subject, employee, rule, role, at };
+          const grant: Grant =
+            namespace !== undefined ? { cluster, subject, employee, namespace, rule, role, at } : { cluster, subject, employee, rule, role, at };
           if (ruleAt) grant.ruleAt = ruleAt;
           if (expires !== undefined) grant.expires = expires;
           out.grants.push(grant);
@@ -83,7 +101,8 @@ function peopleByCluster(model: AccessModel): Map<string, Map<Employee, ModelGra
  */
 function identitiesOf(model: AccessModel, c: Cluster, people: readonly OnCluster[]): IdentityMapping[] {
   const out: IdentityMapping[] = [];
-  const vias: IdentityMapping['via'][] = c.authentication === 'aws-auth' ? ['aws-auth'] : c.authentication === 'access-entries' ? ['access-entry'] : ['aws-auth', 'access-entry'];
+  const vias: IdentityMapping['via'][] =
+    c.authentication === 'aws-auth' ? ['aws-auth'] : c.authentication === 'access-entries' ? ['access-entry'] : ['aws-auth', 'access-entry'];
   // The role mappings as generate writes them, with everyone who signs in through each, in the model's order.
   const position = new Map(people.map((p, i) => [p.e, i]));
   const members = roleMembers(model, c);
@@ -93,8 +112,30 @@ function identitiesOf(model: AccessModel, c: Cluster, people: readonly OnCluster
   }));
   for (const via of vias) {
     if (via === 'aws-auth') {
-      for (const m of c.awsAuth.mapRoles) out.push({ cluster: c.name, via, kind: 'role', arn: m.rolearn, username: m.username, groups: (m.groups ?? []).map((name) => ({ name, at: m.at })), at: m.at, employees: [], preserved: true });
-      for (const m of c.awsAuth.mapUsers) out.push({ cluster: c.name, via, kind: 'user', arn: m.userarn, username: m.username, groups: (m.groups ?? []).map((name) => ({ name, at: m.at })), at: m.at, employees: [], preserved: true });
+      for (const m of c.awsAuth.mapRoles)
+        out.push({
+          cluster: c.name,
+          via,
+          kind: 'role',
+          arn: m.rolearn,
+          username: m.username,
+          groups: (m.groups ?? []).map((name) => ({ name, at: m.at })),
+          at: m.at,
+          employees: [],
+          preserved: true,
+        });
+      for (const m of c.awsAuth.mapUsers)
+        out.push({
+          cluster: c.name,
+          via,
+          kind: 'user',
+          arn: m.userarn,
+          username: m.username,
+          groups: (m.groups ?? []).map((name) => ({ name, at: m.at })),
+          at: m.at,
+          employees: [],
+          preserved: true,
+        });
     }
     for (const { rolearn, members } of roles) {
       const first = members[0]!.e;
@@ -113,7 +154,18 @@ function identitiesOf(model: AccessModel, c: Cluster, people: readonly OnCluster
     }
     for (const { e, grants } of people) {
       if (e.identity.kind === 'role') continue;
-      out.push({ cluster: c.name, via, kind: 'user', arn: principalArn(e, c), username: e.kubernetesUser, groups: groupSources(grants), at: e.identity.at, employee: e.name, employees: [e.name], preserved: false });
+      out.push({
+        cluster: c.name,
+        via,
+        kind: 'user',
+        arn: principalArn(e, c),
+        username: e.kubernetesUser,
+        groups: groupSources(grants),
+        at: e.identity.at,
+        employee: e.name,
+        employees: [e.name],
+        preserved: false,
+      });
     }
   }
   return out;
@@ -134,7 +186,15 @@ export function inputFromModel(model: AccessModel, today: string): LintInput {
       if (!grants) continue;
       employeeGrants(model, c, e, grants, input, made, boundRoles);
       for (const g of grants) {
-        if (g.kind === 'accessPolicy') input.accessPolicies.push({ cluster: c.name, principalArn: principalArn(e, c), policy: g.accessPolicy, ...(g.namespaces && { namespaces: g.namespaces }), at: g.at, employee: e.name });
+        if (g.kind === 'accessPolicy')
+          input.accessPolicies.push({
+            cluster: c.name,
+            principalArn: principalArn(e, c),
+            policy: g.accessPolicy,
+            ...(g.namespaces && { namespaces: g.namespaces }),
+            at: g.at,
+            employee: e.name,
+          });
       }
     }
     const people = [...on].map(([e, grants]) => ({ e, grants }));
@@ -172,7 +232,16 @@ export function inputFromModel(model: AccessModel, today: string): LintInput {
       employee: e.name,
       at: e.identity.at,
       managedPolicies: [],
-      inlinePolicies: [{ name: DESCRIBE_POLICY_NAME, text: document, statements: [{ effect: 'Allow', actions: ['eks:DescribeCluster'], notActions: [], resources: arns, notResources: [], hasCondition: false, at: e.identity.at }], at: e.identity.at }],
+      inlinePolicies: [
+        {
+          name: DESCRIBE_POLICY_NAME,
+          text: document,
+          statements: [
+            { effect: 'Allow', actions: ['eks:DescribeCluster'], notActions: [], resources: arns, notResources: [], hasCondition: false, at: e.identity.at },
+          ],
+          at: e.identity.at,
+        },
+      ],
     };
     input.iamUsers.push(user);
   }

@@ -309,7 +309,12 @@ export type JudgedTest<J extends Judged> = (g: J extends 'rule' ? RuleView : Cas
  * grant (see `Judged`), with the first grant of that kind, and must look at nothing else; `keep`,
  * asked for every grant that passes `test`, may look at anything.
  */
-export function positionsWhere<J extends Judged = 'case'>(index: GrantIndex, test: JudgedTest<J>, keep?: (g: Grant) => boolean, judged: J = 'case' as J): number[] {
+export function positionsWhere<J extends Judged = 'case'>(
+  index: GrantIndex,
+  test: JudgedTest<J>,
+  keep?: (g: Grant) => boolean,
+  judged: J = 'case' as J,
+): number[] {
   const { grants } = index;
   const passing: Int32Array[] = [];
   let total = 0;

@@ -17,7 +17,10 @@ export function todayUtc(): string {
 }
 
 /** validate + every lint rule over the access folder `dir`. */
-export async function lintAccess(dir: string, options: { today?: string } = {}): Promise<LintResult & { model?: NonNullable<Awaited<ReturnType<typeof loadAccess>>['model']> }> {
+export async function lintAccess(
+  dir: string,
+  options: { today?: string } = {},
+): Promise<LintResult & { model?: NonNullable<Awaited<ReturnType<typeof loadAccess>>['model']> }> {
   const loaded = await loadAccess(dir);
   if (!loaded.model) return { diagnostics: loaded.diagnostics, findings: [] };
   return { diagnostics: loaded.diagnostics, findings: lintModel(loaded.model, dir, options.today ?? todayUtc()), model: loaded.model };

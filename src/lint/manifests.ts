@@ -22,12 +22,25 @@ export interface ManifestsResult extends LintResult {
 const NOT_YAML = /\.(tf|hcl|tfvars|md|markdown|mdx|txt|rst|adoc|sh|bash|py|go|js|mjs|ts|html|xml|ini|toml|cfg|conf|lock|csv|png|jpg|gif|svg|pdf)$/i;
 
 const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
-const TERRAFORM_TYPES = ['aws_iam_user', 'aws_iam_user_policy', 'aws_iam_user_policy_attachment', 'aws_iam_policy_attachment', 'aws_eks_access_entry', 'aws_eks_access_policy_association'];
+const TERRAFORM_TYPES = [
+  'aws_iam_user',
+  'aws_iam_user_policy',
+  'aws_iam_user_policy_attachment',
+  'aws_iam_policy_attachment',
+  'aws_eks_access_entry',
+  'aws_eks_access_policy_association',
+];
 
 /** Terraform JSON (a `.tf.json` file): an object of Terraform's top-level blocks, with no `kind`. */
 function isTerraform(d: LoadedDocument): boolean {
   const data = d.data as Record<string, unknown> | null;
-  return !!data && typeof data === 'object' && !Array.isArray(data) && !('kind' in data) && ['resource', 'terraform', 'provider', 'module', 'data', 'variable', 'output', 'locals'].some((k) => k in data);
+  return (
+    !!data &&
+    typeof data === 'object' &&
+    !Array.isArray(data) &&
+    !('kind' in data) &&
+    ['resource', 'terraform', 'provider', 'module', 'data', 'variable', 'output', 'locals'].some((k) => k in data)
+  );
 }
 
 /** The kinds of what one document holds, as the summary counts them (`other` for what lint ignores). */
@@ -35,7 +48,9 @@ function kindsOf(d: LoadedDocument): string[] {
   const data = d.data as Record<string, unknown> | null;
   if (isTerraform(d)) {
     const resources = (data!.resource ?? {}) as Record<string, Record<string, unknown>>;
-    return Object.entries(resources && typeof resources === 'object' ? resources : {}).flatMap(([t, byName]) => Object.keys(byName ?? {}).map(() => (TERRAFORM_TYPES.includes(t) ? t : 'other Terraform resource')));
+    return Object.entries(resources && typeof resources === 'object' ? resources : {}).flatMap(([t, byName]) =>
+      Object.keys(byName ?? {}).map(() => (TERRAFORM_TYPES.includes(t) ? t : 'other Terraform resource')),
+    );
   }
   return objectsOf(d).map((l) => {
     const kind = str(l.obj.kind) ?? '';
@@ -103,12 +118,19 @@ export async function lintManifests(paths: readonly string[], options: { today: 
     const shown = mine.map((f) => displayPath(f));
     // A file named by mistake among others (a README) is only a note; a folder that holds nothing is an error.
     if (shown.some((f) => relevantFiles.has(f) || failedFiles.has(f)) || (skipped && anything)) continue;
-    empty.push(diagnostic({ file: displayPath(resolve(path)), line: 1, column: 1 }, `no RBAC object (Role, ClusterRole, RoleBinding, ClusterRoleBinding), aws-auth ConfigMap or Terraform IAM resource in ${plural(mine.length, 'YAML or JSON file')}: nothing to lint`, 'manifests'));
+    empty.push(
+      diagnostic(
+        { file: displayPath(resolve(path)), line: 1, column: 1 },
+        `no RBAC object (Role, ClusterRole, RoleBinding, ClusterRoleBinding), aws-auth ConfigMap or Terraform IAM resource in ${plural(mine.length, 'YAML or JSON file')}: nothing to lint`,
+        'manifests',
+      ),
+    );
   }
   if (empty.length > 0) return { diagnostics: empty, findings: [], summary, nothingRead: true };
   const built = inputFromManifests(loaded.value, options.today);
   const policy = options.policyFile === undefined ? undefined : await loadPolicy(options.policyFile);
-  if (policy?.diagnostics.length) return { diagnostics: sortDiagnostics([...loaded.diagnostics, ...policy.diagnostics]), findings: [], summary, nothingRead: false };
+  if (policy?.diagnostics.length)
+    return { diagnostics: sortDiagnostics([...loaded.diagnostics, ...policy.diagnostics]), findings: [], summary, nothingRead: false };
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...built.diagnostics]),
     findings: lint(built.input, policy?.policy ? { policy: policy.policy } : {}),
@@ -133,10 +155,17 @@ async function loadPolicy(file: string): Promise<{ policy?: LintPolicy; diagnost
     const unknown = unknownPolicyRules(raw.rules ?? {}, (key) => locate(d, ['rules', key], true));
     if (unknown.length > 0) return { diagnostics: [...diagnostics, ...unknown] };
     return {
-      policy: { rules: raw.rules ?? {}, ...(raw.timeBoxDays !== undefined && { timeBoxDays: raw.timeBoxDays }), waivers: (raw.waivers ?? []).map((w, i) => ({ ...w, at: locate(d, ['waivers', i]) })), file: d.file, at: locate(d, []) },
+      policy: {
+        rules: raw.rules ?? {},
+        ...(raw.timeBoxDays !== undefined && { timeBoxDays: raw.timeBoxDays }),
+        waivers: (raw.waivers ?? []).map((w, i) => ({ ...w, at: locate(d, ['waivers', i]) })),
+        file: d.file,
+        at: locate(d, []),
+      },
       diagnostics,
     };
   }
-  if (diagnostics.length === 0) diagnostics.push(diagnostic({ file: loaded.value[0]?.file ?? file, line: 1, column: 1 }, 'no LintPolicy document in this file', 'schema'));
+  if (diagnostics.length === 0)
+    diagnostics.push(diagnostic({ file: loaded.value[0]?.file ?? file, line: 1, column: 1 }, 'no LintPolicy document in this file', 'schema'));
   return { diagnostics };
 }

@@ -15,7 +15,13 @@ export function unknownPolicyRules(rules: Readonly<Record<string, unknown>>, key
   for (const key of Object.keys(rules)) {
     if (known.has(key)) continue;
     const candidates = /^[A-Z]+[0-9]{3}$/.test(key) ? codes : ids;
-    out.push(diagnostic(keyAt(key), `LintPolicy names unknown rule "${key}"${didYouMean(key, candidates)}; its severity would change nothing (eks-access rules lists the ids and codes)`, 'unknown-rule'));
+    out.push(
+      diagnostic(
+        keyAt(key),
+        `LintPolicy names unknown rule "${key}"${didYouMean(key, candidates)}; its severity would change nothing (eks-access rules lists the ids and codes)`,
+        'unknown-rule',
+      ),
+    );
   }
   return out;
 }

@@ -101,39 +101,53 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
     const severity = severityOf(rule, policy);
     if (severity === 'off') continue;
     const overridden = policyOverride(rule, policy) !== undefined;
-    rule.check(input, (r: Report) => {
-      const at = r.at;
-      const risk = r.risk ?? rule.meta.risk;
-      const f = {
-        ruleId: rule.meta.id,
-        code: rule.meta.code,
-        // A LintPolicy's word on the rule wins; otherwise the risk, scope, environment and time box decide.
-        severity: overridden ? severity : modelSeverity(rule, r, risk, input, policy),
-        risk,
-        message: r.message,
-        file: at.file,
-        ...(r.employee !== undefined && { employee: r.employee }),
-        ...(r.cluster !== undefined && r.cluster !== '' && { cluster: r.cluster }),
-        ...(r.namespace !== undefined && { namespace: r.namespace }),
-        ...(r.object !== undefined && { object: r.object }),
-        ...(r.grant !== undefined && { grant: r.grant }),
-      } as Finding;
-      if (lazy) {
-        // Read from the place when first asked, then kept as plain values.
-        Object.defineProperty(f, 'line', { enumerable: true, configurable: true, get: () => settle(f, at).line, set: (v: number) => Object.defineProperty(f, 'line', { value: v, enumerable: true, writable: true, configurable: true }) });
-        Object.defineProperty(f, 'column', { enumerable: true, configurable: true, get: () => settle(f, at).column, set: (v: number) => Object.defineProperty(f, 'column', { value: v, enumerable: true, writable: true, configurable: true }) });
-      } else {
-        f.line = at.line;
-        f.column = at.column;
-      }
-      const key = `${f.ruleId}|${f.file}|${f.message}`;
-      const same = seen.get(key);
-      if (same) {
-        if (same.some((g) => g.line === f.line && g.column === f.column)) return;
-        same.push(f);
-      } else seen.set(key, [f]);
-      findings.push(f);
-    }, context);
+    rule.check(
+      input,
+      (r: Report) => {
+        const at = r.at;
+        const risk = r.risk ?? rule.meta.risk;
+        const f = {
+          ruleId: rule.meta.id,
+          code: rule.meta.code,
+          // A LintPolicy's word on the rule wins; otherwise the risk, scope, environment and time box decide.
+          severity: overridden ? severity : modelSeverity(rule, r, risk, input, policy),
+          risk,
+          message: r.message,
+          file: at.file,
+          ...(r.employee !== undefined && { employee: r.employee }),
+          ...(r.cluster !== undefined && r.cluster !== '' && { cluster: r.cluster }),
+          ...(r.namespace !== undefined && { namespace: r.namespace }),
+          ...(r.object !== undefined && { object: r.object }),
+          ...(r.grant !== undefined && { grant: r.grant }),
+        } as Finding;
+        if (lazy) {
+          // Read from the place when first asked, then kept as plain values.
+          Object.defineProperty(f, 'line', {
+            enumerable: true,
+            configurable: true,
+            get: () => settle(f, at).line,
+            set: (v: number) => Object.defineProperty(f, 'line', { value: v, enumerable: true, writable: true, configurable: true }),
+          });
+          Object.defineProperty(f, 'column', {
+            enumerable: true,
+            configurable: true,
+            get: () => settle(f, at).column,
+            set: (v: number) => Object.defineProperty(f, 'column', { value: v, enumerable: true, writable: true, configurable: true }),
+          });
+        } else {
+          f.line = at.line;
+          f.column = at.column;
+        }
+        const key = `${f.ruleId}|${f.file}|${f.message}`;
+        const same = seen.get(key);
+        if (same) {
+          if (same.some((g) => g.line === f.line && g.column === f.column)) return;
+          same.push(f);
+        } else seen.set(key, [f]);
+        findings.push(f);
+      },
+      context,
+    );
   }
   if (policy) applyWaivers(findings, policy, input.today, options, input);
   return lazy ? findings : findings.sort(compareFindings);
@@ -154,7 +168,17 @@ function waiverFinding(ruleId: string, w: Waiver, message: string, policy: LintP
   const severity = severityOf(rule, policy);
   if (severity === 'off') return undefined;
   const at: Source = w.at;
-  return { ruleId, code: rule.meta.code, severity, risk: rule.meta.risk, message, file: at.file, line: at.line, column: at.column, ...(w.employee !== undefined && { employee: w.employee }) };
+  return {
+    ruleId,
+    code: rule.meta.code,
+    severity,
+    risk: rule.meta.risk,
+    message,
+    file: at.file,
+    line: at.line,
+    column: at.column,
+    ...(w.employee !== undefined && { employee: w.employee }),
+  };
 }
 
 function applyWaivers(findings: Finding[], policy: LintPolicy, today: string, options: LintOptions, input: LintInput): void {
@@ -170,7 +194,12 @@ function applyWaivers(findings: Finding[], policy: LintPolicy, today: string, op
     const expired = w.expires < today;
     const matched = findings.filter((f) => !f.waived && waives(w, f, options.accessDir, sharedFiles));
     if (expired) {
-      const f = waiverFinding(WAIVER_EXPIRED, w, `waiver for ${w.rule} ${w.employee ? `(employee ${w.employee}) ` : ''}expired on ${w.expires}; it no longer waives ${matched.length} finding(s): fix them or renew the waiver with a new reason`, policy);
+      const f = waiverFinding(
+        WAIVER_EXPIRED,
+        w,
+        `waiver for ${w.rule} ${w.employee ? `(employee ${w.employee}) ` : ''}expired on ${w.expires}; it no longer waives ${matched.length} finding(s): fix them or renew the waiver with a new reason`,
+        policy,
+      );
       if (f) extra.push(f);
       continue;
     }

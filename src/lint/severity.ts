@@ -55,4 +55,3 @@ function highRisk(r: Report, input: LintInput, policy: LintPolicy | undefined): 
   if (r.expires !== undefined && r.expires <= addDays(input.today, days)) return 'warning';
   return 'error';
 }
-

@@ -109,18 +109,24 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
       info = await stat(p);
     } catch {
       // `--manifests <paths...>` takes every word after it, options included: say so.
-      if (p.startsWith('-')) throw new UsageError(`file or folder not found: ${p} (--manifests takes every word after it as a path: put other options before --manifests)`);
+      if (p.startsWith('-'))
+        throw new UsageError(`file or folder not found: ${p} (--manifests takes every word after it as a path: put other options before --manifests)`);
       throw new UsageError(`file or folder not found: ${p}`);
     }
     if (info.isDirectory()) {
       // Symbolic links are listed too, and then refused by the loader with an error naming them:
       // kubectl and Argo CD apply a link that stays inside the repository, so a silent skip would let
       // what they apply past the linter.
-      for (const e of await fg(['**/*.yaml', '**/*.yml', '**/*.json'], { cwd: resolve(p), absolute: true, onlyFiles: false, followSymbolicLinks: false, objectMode: true })) {
+      for (const e of await fg(['**/*.yaml', '**/*.yml', '**/*.json'], {
+        cwd: resolve(p),
+        absolute: true,
+        onlyFiles: false,
+        followSymbolicLinks: false,
+        objectMode: true,
+      })) {
         if (e.dirent.isFile() || e.dirent.isSymbolicLink()) out.add(e.path);
       }
-    }
-    else out.add(resolve(p));
+    } else out.add(resolve(p));
   }
   return [...out].sort();
 }
@@ -136,7 +142,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * `+0o7`, `-0x1`, `+.5`). Everything else is plain YAML 1.2 with the core schema, read alike by
  * both; a test (test/load/fast-parse.test.ts) compares them on seeded mutations of real files.
  */
-const NEEDS_POSITIONED_PARSE = /[!&*?\t\r]|^%|<<|__proto__|(?:^|[\s,[{]):(?:[\s,\]}]|$)|[\]}]\s*:(?:\s|$)|(?:^|[\s,[{])(?:null|Null|NULL|~)\s*:(?:\s|$)|[\]}"']#|[-+]0[box]|[-+]\.\d|\b0b[01]/m;
+const NEEDS_POSITIONED_PARSE =
+  /[!&*?\t\r]|^%|<<|__proto__|(?:^|[\s,[{]):(?:[\s,\]}]|$)|[\]}]\s*:(?:\s|$)|(?:^|[\s,[{])(?:null|Null|NULL|~)\s*:(?:\s|$)|[\]}"']#|[-+]0[box]|[-+]\.\d|\b0b[01]/m;
 /** js-yaml counts every node, scalars and keys included, so this is well inside MAX_DEPTH collections. */
 const FAST_MAX_DEPTH = 32;
 
@@ -255,7 +262,14 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
   const loaded: LoadedDocument[] = [];
   list.forEach((doc, index) => {
     const duplicates = duplicateKeys(doc);
-    for (const d of duplicates) diagnostics.push(diagnostic(at(d.offset), `duplicate key ${JSON.stringify(d.key)}: a mapping holds each key once (the first is on line ${lineCounter.linePos(d.first).line})`, 'yaml-syntax'));
+    for (const d of duplicates)
+      diagnostics.push(
+        diagnostic(
+          at(d.offset),
+          `duplicate key ${JSON.stringify(d.key)}: a mapping holds each key once (the first is on line ${lineCounter.linePos(d.first).line})`,
+          'yaml-syntax',
+        ),
+      );
     if (duplicates.length > 0 && doc.errors.length === 0) return;
     for (const e of doc.errors) {
       const opened = unclosedStart(doc, e, text);
@@ -264,7 +278,14 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
     }
     for (const w of doc.warnings) {
       const detail = w.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      diagnostics.push(diagnostic(at(w.pos[0]), w.code === 'TAG_RESOLVE_FAILED' ? `${detail}; the value is read as a plain string` : `YAML: ${detail}`, 'yaml-syntax', 'warning'));
+      diagnostics.push(
+        diagnostic(
+          at(w.pos[0]),
+          w.code === 'TAG_RESOLVE_FAILED' ? `${detail}; the value is read as a plain string` : `YAML: ${detail}`,
+          'yaml-syntax',
+          'warning',
+        ),
+      );
     }
     if (doc.errors.length > 0) return;
     if (isEmptyDocument(doc)) return; // e.g. after a trailing `---`, or only comments
@@ -274,18 +295,21 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
       data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT + 1 });
     } catch (e) {
       const alias = e instanceof Error && /alias/i.test(e.message) ? aliasProblem(doc) : undefined;
-      const message = alias?.undefinedAnchor !== undefined
-        ? `unknown alias *${alias.undefinedAnchor}: no anchor &${alias.undefinedAnchor} comes before it in this document`
-        : alias
-          ? `too many aliases in one document (more than ${MAX_ALIAS_COUNT}); write the values out`
-          : `cannot read this document: ${e instanceof Error ? e.message : String(e)}`;
+      const message =
+        alias?.undefinedAnchor !== undefined
+          ? `unknown alias *${alias.undefinedAnchor}: no anchor &${alias.undefinedAnchor} comes before it in this document`
+          : alias
+            ? `too many aliases in one document (more than ${MAX_ALIAS_COUNT}); write the values out`
+            : `cannot read this document: ${e instanceof Error ? e.message : String(e)}`;
       diagnostics.push(diagnostic(at(alias?.offset ?? doc.contents?.range?.[0] ?? 0), message, 'yaml-syntax'));
       return;
     }
     loaded.push({ file, index, doc, lineCounter, data, text });
   });
   if (diagnostics.length === 0 && loaded.length === 0) {
-    diagnostics.push(diagnostic({ file, line: 1, column: 1 }, 'file has no YAML documents; remove it or add a document with apiVersion and kind', 'empty-file'));
+    diagnostics.push(
+      diagnostic({ file, line: 1, column: 1 }, 'file has no YAML documents; remove it or add a document with apiVersion and kind', 'empty-file'),
+    );
   }
   return { value: loaded, diagnostics };
 }
@@ -321,7 +345,7 @@ function tooDeep(token: CST.Token): number | undefined {
     if (t.type === 'document') stack.push([t.value, depth]);
     else if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
       if (depth >= MAX_DEPTH) return t.offset;
-      for (const item of t.items) stack.push(['key' in item ? item.key ?? undefined : undefined, depth + 1], [item.value, depth + 1]);
+      for (const item of t.items) stack.push(['key' in item ? (item.key ?? undefined) : undefined, depth + 1], [item.value, depth + 1]);
     }
   }
   return undefined;
@@ -423,7 +447,8 @@ function readRegularFile(path: string, root: Root | undefined): Buffer | string 
     fd = openSync(path, OPEN_FLAGS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EMLINK') return 'not read: it is a symbolic link, and links are not followed (files are read as they are in the folder); give the file it points to';
+    if (code === 'ELOOP' || code === 'EMLINK')
+      return 'not read: it is a symbolic link, and links are not followed (files are read as they are in the folder); give the file it points to';
     if (code === 'EACCES' || code === 'EPERM') return 'cannot read: permission denied';
     if (code === 'ENOENT') return 'cannot read: it was removed while being read';
     return `cannot read: ${code ?? 'error'}`;
@@ -434,7 +459,8 @@ function readRegularFile(path: string, root: Root | undefined): Buffer | string 
     if (!info.isFile()) return 'not read: it is not a regular file (a FIFO, socket or device); access files are regular files';
     // A second name for a file elsewhere (git never writes hard links in a checkout): what is read
     // would not be what the folder's history shows.
-    if (info.nlink > 1) return 'not read: it is a hard link to a file that has other names, maybe outside the access folder; access files are read as they are in the folder';
+    if (info.nlink > 1)
+      return 'not read: it is a hard link to a file that has other names, maybe outside the access folder; access files are read as they are in the folder';
     if (root !== undefined) {
       let real: string;
       try {
@@ -472,7 +498,8 @@ function readRegularFile(path: string, root: Root | undefined): Buffer | string 
 function readText(path: string, root: Root | undefined, keep?: (bytes: Buffer) => void): TextOrProblem {
   const at = (message: string) => ({ problem: { message, line: 1, column: 1 } });
   const shownFrom = root === undefined ? path : relative(resolve(root.dir), path);
-  if (badPathCharacter(shownFrom)) return at('file name holds a control character, line separator or backslash; rename the file (names are data, and these read as syntax)');
+  if (badPathCharacter(shownFrom))
+    return at('file name holds a control character, line separator or backslash; rename the file (names are data, and these read as syntax)');
   const read = readRegularFile(path, root);
   if (typeof read === 'string') return at(read);
   keep?.(read);
@@ -528,7 +555,8 @@ export function loadBytes(bytes: Buffer, file: string): Result<LoadedDocument[]>
 }
 
 function parsedText(r: TextOrProblem, file: string): Result<LoadedDocument[]> {
-  if ('problem' in r) return { value: [], diagnostics: [diagnostic({ file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file')] };
+  if ('problem' in r)
+    return { value: [], diagnostics: [diagnostic({ file, line: r.problem.line, column: r.problem.column }, r.problem.message, 'unreadable-file')] };
   return parseYamlFile(r.text, file);
 }
 
@@ -621,7 +649,11 @@ function pairAt(doc: Document.Parsed, path: readonly PathSegment[]): Pair | unde
  * Position of the value at `path`; with `key`, of the key that holds it. Falls back to the nearest
  * existing ancestor, so every message has a line even when the path does not fully exist.
  */
-export function locate(d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file' | 'fast' | 'index' | 'position'>, path: readonly PathSegment[], key = false): Source {
+export function locate(
+  d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file' | 'fast' | 'index' | 'position'>,
+  path: readonly PathSegment[],
+  key = false,
+): Source {
   if (d.fast) {
     // Named lazily: the file is parsed with positions only if a message ever shows this line.
     let at: Source | undefined;

@@ -27,21 +27,54 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
 /* Plain shapes of schema-valid documents. */
 interface RawCluster {
-  name: string; accountId: string; region: string; authentication: Cluster['authentication']; environment?: Cluster['environment']; namespaces: string[];
-  endpoint?: string; certificateAuthorityData?: string; awsProfile?: string;
-  awsAuth?: { requireNodeMapping?: boolean; mapRoles?: { rolearn: string; username: string; groups?: string[] }[]; mapUsers?: { userarn: string; username: string; groups?: string[] }[] };
+  name: string;
+  accountId: string;
+  region: string;
+  authentication: Cluster['authentication'];
+  environment?: Cluster['environment'];
+  namespaces: string[];
+  endpoint?: string;
+  certificateAuthorityData?: string;
+  awsProfile?: string;
+  awsAuth?: {
+    requireNodeMapping?: boolean;
+    mapRoles?: { rolearn: string; username: string; groups?: string[] }[];
+    mapUsers?: { userarn: string; username: string; groups?: string[] }[];
+  };
 }
-interface RawProfile { name: string; description: string; clusterRole?: string; rules?: PolicyRule[] }
+interface RawProfile {
+  name: string;
+  description: string;
+  clusterRole?: string;
+  rules?: PolicyRule[];
+}
 interface RawGrant {
-  cluster?: string; clusters?: string[]; expires?: string; reason?: string; level?: 'admin' | 'read-only'; profile?: string; scope?: 'cluster';
-  namespaces?: string[]; rules?: PolicyRule[]; groups?: string[]; accessPolicy?: string;
+  cluster?: string;
+  clusters?: string[];
+  expires?: string;
+  reason?: string;
+  level?: 'admin' | 'read-only';
+  profile?: string;
+  scope?: 'cluster';
+  namespaces?: string[];
+  rules?: PolicyRule[];
+  groups?: string[];
+  accessPolicy?: string;
 }
 interface RawEmployee {
-  name: string; email: string; team?: string; expires?: string; reason?: string;
+  name: string;
+  email: string;
+  team?: string;
+  expires?: string;
+  reason?: string;
   identity: { iamUser?: string; iamUserArn?: string; role?: { arn: string; sessionName?: string } };
   access: RawGrant[];
 }
-interface RawLintPolicy { rules?: Record<string, 'error' | 'warning' | 'off'>; timeBoxDays?: number; waivers?: { rule: string; employee?: string; file?: string; reason: string; expires: string }[] }
+interface RawLintPolicy {
+  rules?: Record<string, 'error' | 'warning' | 'off'>;
+  timeBoxDays?: number;
+  waivers?: { rule: string; employee?: string; file?: string; reason: string; expires: string }[];
+}
 
 /**
  * Builds the access model from schema-valid documents and runs the checks that need more than one
@@ -126,11 +159,18 @@ export function buildModel(
       if ((documentsPerFile.get(d.file) ?? 0) > 1) {
         // What the linter lets through is decided here: it must be a file a reviewer (and a
         // CODEOWNERS entry) sees as the policy, never a document tucked into someone's access file.
-        error(at, `a LintPolicy must be the only document in its file: it decides what the linter lets through, so it needs a file of its own that CODEOWNERS can protect (init protects access/policy.yaml). Move it to access/policy.yaml`);
+        error(
+          at,
+          `a LintPolicy must be the only document in its file: it decides what the linter lets through, so it needs a file of its own that CODEOWNERS can protect (init protects access/policy.yaml). Move it to access/policy.yaml`,
+        );
         continue;
       }
       if (model.lintPolicy) {
-        error(at, `only one LintPolicy is allowed; another is at ${model.lintPolicy.at.file}:${model.lintPolicy.at.line}:${model.lintPolicy.at.column}`, 'duplicate-name');
+        error(
+          at,
+          `only one LintPolicy is allowed; another is at ${model.lintPolicy.at.file}:${model.lintPolicy.at.line}:${model.lintPolicy.at.column}`,
+          'duplicate-name',
+        );
         continue;
       }
       const policy: LintPolicy = {
@@ -159,7 +199,11 @@ export function buildModel(
     if (reserved) error(identity.at, `Kubernetes username "${kubernetesUser}" starts with the reserved prefix "${reserved}"`, 'identity');
     const prior = usersSeen.get(kubernetesUser);
     if (prior) {
-      error(identity.at, `employee "${raw.name}" would get the same Kubernetes username "${kubernetesUser}" as employee "${prior.employee}" (${prior.at.file}:${prior.at.line}:${prior.at.column}); give each person their own session name`, 'identity');
+      error(
+        identity.at,
+        `employee "${raw.name}" would get the same Kubernetes username "${kubernetesUser}" as employee "${prior.employee}" (${prior.at.file}:${prior.at.line}:${prior.at.column}); give each person their own session name`,
+        'identity',
+      );
     } else usersSeen.set(kubernetesUser, { employee: raw.name, at: identity.at });
     const grants: Grant[] = [];
     raw.access.forEach((g, index) => {
@@ -169,16 +213,26 @@ export function buildModel(
     // One person per IAM user, compared as IAM does: user names are unique per account, case
     // insensitively, whatever the path; a created user and an existing user's ARN can be the same.
     const accounts = new Set<string>();
-    for (const g of grants) for (const c of g.clusters) {
-      const cluster = model.clusters.get(c);
-      if (cluster) accounts.add(cluster.accountId);
-    }
-    const iamKeys = identity.kind === 'iamUser' ? [...accounts].map((a) => `${a}:${identity.userName.toLowerCase()}`) : identity.kind === 'iamUserArn' ? [iamUserKey(identity.arn) ?? `arn:${identity.arn.toLowerCase()}`] : [];
+    for (const g of grants)
+      for (const c of g.clusters) {
+        const cluster = model.clusters.get(c);
+        if (cluster) accounts.add(cluster.accountId);
+      }
+    const iamKeys =
+      identity.kind === 'iamUser'
+        ? [...accounts].map((a) => `${a}:${identity.userName.toLowerCase()}`)
+        : identity.kind === 'iamUserArn'
+          ? [iamUserKey(identity.arn) ?? `arn:${identity.arn.toLowerCase()}`]
+          : [];
     if (identity.kind === 'iamUser') iamKeys.push(`name:${identity.userName.toLowerCase()}`);
     for (const iamKey of iamKeys) {
       const other = iamUsersSeen.get(iamKey);
       if (other && other.employee !== raw.name) {
-        error(identity.at, `employee "${raw.name}" uses the same IAM user as employee "${other.employee}" (${other.at.file}:${other.at.line}:${other.at.column}); an IAM user is one person (IAM compares user names per account, case-insensitively)`, 'identity');
+        error(
+          identity.at,
+          `employee "${raw.name}" uses the same IAM user as employee "${other.employee}" (${other.at.file}:${other.at.line}:${other.at.column}); an IAM user is one person (IAM compares user names per account, case-insensitively)`,
+          'identity',
+        );
         break;
       } else if (!other) iamUsersSeen.set(iamKey, { employee: raw.name, at: identity.at });
     }
@@ -189,19 +243,28 @@ export function buildModel(
       for (const c of new Set(grants.flatMap((g) => g.clusters))) {
         const cluster = model.clusters.get(c);
         if (cluster && partitionOf(cluster.region) !== partition) {
-          error(identity.at, `ARN partition "${partition}" differs from that of cluster "${c}" (region ${cluster.region} is in partition "${partitionOf(cluster.region)}"); the cluster would never match this identity`, 'identity');
+          error(
+            identity.at,
+            `ARN partition "${partition}" differs from that of cluster "${c}" (region ${cluster.region} is in partition "${partitionOf(cluster.region)}"); the cluster would never match this identity`,
+            'identity',
+          );
           break;
         }
       }
     }
     // Tag values AWS accepts (the IAM users eks-access creates are tagged with email and team).
     // A team is free text elsewhere (reports), so its tag is written with what AWS refuses replaced.
-    if (identity.kind === 'iamUser') for (const field of ['email'] as const) {
-      const value = raw[field];
-      if (value !== undefined && !TAG_VALUE.test(value)) {
-        error(where(d, [field]), `${field} ${JSON.stringify(value)} cannot be an AWS tag value (at most 256 letters, digits, spaces and _ . : / = + - @)`, 'schema');
+    if (identity.kind === 'iamUser')
+      for (const field of ['email'] as const) {
+        const value = raw[field];
+        if (value !== undefined && !TAG_VALUE.test(value)) {
+          error(
+            where(d, [field]),
+            `${field} ${JSON.stringify(value)} cannot be an AWS tag value (at most 256 letters, digits, spaces and _ . : / = + - @)`,
+            'schema',
+          );
+        }
       }
-    }
     if (raw.name !== d.file.replace(/^.*\//, '').replace(/\.ya?ml$/, '') && documentsPerFile.get(d.file) === 1) {
       warn(at, `employee "${raw.name}" is in a file named ${d.file.replace(/^.*\//, '')}; name the file ${raw.name}.yaml so reviewers find it`, 'file-name');
     }
@@ -245,13 +308,26 @@ function buildIdentity(raw: RawEmployee, d: LoadedDocument, error: Report): Iden
   const at = locate(d, ['identity', 'role']);
   const sessionName = role.sessionName ?? raw.email;
   if (!SESSION_NAME.test(sessionName)) {
-    error(at, `email "${raw.email}" is not a valid role session name (2-64 characters from letters, digits and + = , . @ _ -); set identity.role.sessionName`, 'identity');
+    error(
+      at,
+      `email "${raw.email}" is not a valid role session name (2-64 characters from letters, digits and + = , . @ _ -); set identity.role.sessionName`,
+      'identity',
+    );
     return undefined;
   }
   return { kind: 'role', arn: role.arn, sessionName, at };
 }
 
-function buildGrant(g: RawGrant, index: number, d: LoadedDocument, model: AccessModel, identity: Identity, broken: ReadonlySet<string>, error: Report, warn: Report): Grant | undefined {
+function buildGrant(
+  g: RawGrant,
+  index: number,
+  d: LoadedDocument,
+  model: AccessModel,
+  identity: Identity,
+  broken: ReadonlySet<string>,
+  error: Report,
+  warn: Report,
+): Grant | undefined {
   const base = ['access', index] as PathSegment[];
   const at = locate(d, base);
   const clusterNames = g.clusters ?? (g.cluster !== undefined ? [g.cluster] : []);
@@ -264,7 +340,10 @@ function buildGrant(g: RawGrant, index: number, d: LoadedDocument, model: Access
       ok = false;
       if (broken.has(`Cluster/${name}`)) return;
       const path = g.clusters ? [...base, 'clusters', i] : [...base, 'cluster'];
-      error(locate(d, path), `unknown cluster "${name}"${didYouMean(name, model.clusters.keys()) || `; known clusters: ${[...model.clusters.keys()].sort().join(', ') || 'none'}`}`);
+      error(
+        locate(d, path),
+        `unknown cluster "${name}"${didYouMean(name, model.clusters.keys()) || `; known clusters: ${[...model.clusters.keys()].sort().join(', ') || 'none'}`}`,
+      );
     }
   });
   if (g.namespaces) {
@@ -289,7 +368,10 @@ function buildGrant(g: RawGrant, index: number, d: LoadedDocument, model: Access
     const profile = model.profiles.get(g.profile);
     if (!profile) {
       if (broken.has(`Profile/${g.profile}`)) return undefined;
-      error(locate(d, [...base, 'profile']), `unknown profile "${g.profile}"${didYouMean(g.profile, model.profiles.keys()) || `; known profiles: ${[...model.profiles.keys()].sort().join(', ')}`}`);
+      error(
+        locate(d, [...base, 'profile']),
+        `unknown profile "${g.profile}"${didYouMean(g.profile, model.profiles.keys()) || `; known profiles: ${[...model.profiles.keys()].sort().join(', ')}`}`,
+      );
       return undefined;
     }
     if (g.namespaces && profile.rules?.some((r) => r.nonResourceURLs)) {
@@ -312,7 +394,10 @@ function buildGrant(g: RawGrant, index: number, d: LoadedDocument, model: Access
         if (group.startsWith('system:')) {
           ok = false;
           const hint = group === 'system:masters' ? '; use accessPolicy: AmazonEKSClusterAdminPolicy (or level: admin) instead' : '';
-          error(locate(d, [...base, 'groups', i]), `group "${group}" cannot be used on cluster "${c.name}": EKS access entries refuse groups starting with "system:"${hint}`);
+          error(
+            locate(d, [...base, 'groups', i]),
+            `group "${group}" cannot be used on cluster "${c.name}": EKS access entries refuse groups starting with "system:"${hint}`,
+          );
         }
       });
     }
@@ -325,11 +410,17 @@ function buildGrant(g: RawGrant, index: number, d: LoadedDocument, model: Access
     for (const c of clusters) {
       if (c.authentication === 'aws-auth') {
         ok = false;
-        error(locate(d, [...base, 'accessPolicy']), `accessPolicy needs access entries, but cluster "${c.name}" uses authentication: aws-auth; use a profile, or switch the cluster to both`);
+        error(
+          locate(d, [...base, 'accessPolicy']),
+          `accessPolicy needs access entries, but cluster "${c.name}" uses authentication: aws-auth; use a profile, or switch the cluster to both`,
+        );
       }
     }
     if (!(PERSON_ACCESS_POLICIES as readonly string[]).includes(g.accessPolicy)) {
-      warn(locate(d, [...base, 'accessPolicy']), `"${g.accessPolicy}" is not one of the EKS access policies meant for people (${PERSON_ACCESS_POLICIES.join(', ')})${didYouMean(g.accessPolicy, PERSON_ACCESS_POLICIES)}`);
+      warn(
+        locate(d, [...base, 'accessPolicy']),
+        `"${g.accessPolicy}" is not one of the EKS access policies meant for people (${PERSON_ACCESS_POLICIES.join(', ')})${didYouMean(g.accessPolicy, PERSON_ACCESS_POLICIES)}`,
+      );
     }
     if (identity.kind === 'role') {
       warn(at, `an access policy on a role identity applies to everyone who assumes ${identity.arn}, not only to this person`);
@@ -370,7 +461,11 @@ function checkPreservedMappings(c: Cluster, d: LoadedDocument, error: Report, wa
     const key = m.rolearn.toLowerCase();
     const p = parseIamArn(m.rolearn);
     if (p && p.path !== '/') {
-      error(locate(d, ['awsAuth', 'mapRoles', i, 'rolearn']), `aws-auth role ARNs must not include a path: the authenticator only sees role/${p.name}, so this entry never matches; write ${stripRolePath(m.rolearn)}`, 'aws-auth');
+      error(
+        locate(d, ['awsAuth', 'mapRoles', i, 'rolearn']),
+        `aws-auth role ARNs must not include a path: the authenticator only sees role/${p.name}, so this entry never matches; write ${stripRolePath(m.rolearn)}`,
+        'aws-auth',
+      );
     }
     const prior = seen.get(key);
     if (prior) error(m.at, `duplicate aws-auth mapping for ${m.rolearn} (also at line ${prior.line}); the authenticator keeps only the last one`, 'aws-auth');
@@ -384,7 +479,11 @@ function checkPreservedMappings(c: Cluster, d: LoadedDocument, error: Report, wa
   if (c.authentication !== 'access-entries' && c.awsAuth.requireNodeMapping) {
     const nodes = c.awsAuth.mapRoles.some((m) => (m.groups ?? []).includes('system:nodes'));
     if (!nodes) {
-      error(c.at, `cluster "${c.name}" uses aws-auth but awsAuth.mapRoles maps no node role (groups: [system:bootstrappers, system:nodes]); applying it would lock every node out. Add the node group roles, or set awsAuth.requireNodeMapping: false if no node authenticates through aws-auth`, 'aws-auth-lockout');
+      error(
+        c.at,
+        `cluster "${c.name}" uses aws-auth but awsAuth.mapRoles maps no node role (groups: [system:bootstrappers, system:nodes]); applying it would lock every node out. Add the node group roles, or set awsAuth.requireNodeMapping: false if no node authenticates through aws-auth`,
+        'aws-auth-lockout',
+      );
     }
   } else if (c.authentication === 'access-entries' && (c.awsAuth.mapRoles.length > 0 || c.awsAuth.mapUsers.length > 0)) {
     warn(locate(d, ['awsAuth']), `cluster "${c.name}" uses authentication: access-entries, which ignores aws-auth; these entries have no effect`, 'aws-auth');
@@ -403,7 +502,11 @@ function checkSharedRoles(model: AccessModel, error: Report): void {
     // spelled two ways, aws-auth would map it twice and Terraform would create two access entries
     // for one principal (the second fails to apply).
     if (prior && prior.arn !== e.identity.arn) {
-      error(e.identity.at, `role ${e.identity.arn} and ${prior.arn} (employee "${prior.employee.name}") are the same IAM role: role names are unique per account whatever their case or path, and aws-auth matches roles without their path. Write the ARN exactly as ${prior.arn} in every file`, 'identity');
+      error(
+        e.identity.at,
+        `role ${e.identity.arn} and ${prior.arn} (employee "${prior.employee.name}") are the same IAM role: role names are unique per account whatever their case or path, and aws-auth matches roles without their path. Write the ARN exactly as ${prior.arn} in every file`,
+        'identity',
+      );
     } else if (!prior) byStripped.set(key, { arn: e.identity.arn, employee: e });
   }
 }
@@ -422,9 +525,12 @@ function checkMappingCollisions(model: AccessModel, error: Report): void {
             ? c.awsAuth.mapUsers.find((m) => (iamUserKey(m.userarn) ?? m.userarn.toLowerCase()) === (iamUserKey(id.arn) ?? id.arn.toLowerCase()))
             : c.awsAuth.mapUsers.find((m) => iamUserKey(m.userarn) === `${c.accountId}:${id.userName.toLowerCase()}`);
       if (clash) {
-        error(id.at, `employee "${e.name}" maps the same IAM identity as the preserved aws-auth entry at ${clash.at.file}:${clash.at.line} of cluster "${c.name}"; the authenticator would keep only one of them`, 'identity');
+        error(
+          id.at,
+          `employee "${e.name}" maps the same IAM identity as the preserved aws-auth entry at ${clash.at.file}:${clash.at.line} of cluster "${c.name}"; the authenticator would keep only one of them`,
+          'identity',
+        );
       }
     }
   }
 }
-

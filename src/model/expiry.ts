@@ -40,10 +40,24 @@ export function withoutExpired(model: AccessModel, today: string): { model: Acce
     employees.set(name, e.grants.some((g) => dropped.has(g)) ? { ...e, grants: e.grants.filter((g) => !dropped.has(g)) } : e);
   }
   for (const e of expired.employees) {
-    diagnostics.push(diagnostic(e.expiresAt ?? e.at, `employee ${e.name} expired on ${e.expires}: left out of the generated output (no bindings, mappings, IAM user or kubeconfig); run eks-access expire --write to remove them from the access files`, 'expired-access', 'warning'));
+    diagnostics.push(
+      diagnostic(
+        e.expiresAt ?? e.at,
+        `employee ${e.name} expired on ${e.expires}: left out of the generated output (no bindings, mappings, IAM user or kubeconfig); run eks-access expire --write to remove them from the access files`,
+        'expired-access',
+        'warning',
+      ),
+    );
   }
   for (const { employee, grant } of expired.grants) {
-    diagnostics.push(diagnostic(grant.at, `${employee.name}'s grant ${describeGrant(grant)} on ${clustersOf(grant)} expired on ${grant.expires}: left out of the generated output; run eks-access expire --write to remove it from the access files`, 'expired-access', 'warning'));
+    diagnostics.push(
+      diagnostic(
+        grant.at,
+        `${employee.name}'s grant ${describeGrant(grant)} on ${clustersOf(grant)} expired on ${grant.expires}: left out of the generated output; run eks-access expire --write to remove it from the access files`,
+        'expired-access',
+        'warning',
+      ),
+    );
   }
   return { model: { ...model, employees }, diagnostics };
 }

@@ -315,7 +315,10 @@ export function profilesUsedOn(model: AccessModel, c: Cluster): Profile[] {
       if (bound) used.add(bound.profile);
     }
   }
-  return [...used].sort().map((n) => model.profiles.get(n)!).filter((p) => p.rules !== undefined);
+  return [...used]
+    .sort()
+    .map((n) => model.profiles.get(n)!)
+    .filter((p) => p.rules !== undefined);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,7 +11,27 @@ import type { GraphBinding, GraphPolicy } from '../rbac/graph.js';
 import { codeSpan, compareStrings, markdownText } from '../text.js';
 
 /** Verbs in the order people say them; others after, alphabetically. */
-const VERB_ORDER = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'bind', 'escalate', 'impersonate', 'approve', 'sign', 'use', 'post', 'put', 'head', 'options', '*'];
+const VERB_ORDER = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  'bind',
+  'escalate',
+  'impersonate',
+  'approve',
+  'sign',
+  'use',
+  'post',
+  'put',
+  'head',
+  'options',
+  '*',
+];
 
 export function compareVerbs(a: string, b: string): number {
   const ia = VERB_ORDER.indexOf(a);
@@ -30,7 +50,9 @@ export function code(text: string): string {
 
 /** `plain` escapes the verbs (Markdown); the words of `*` are this module's own. */
 export function verbsText(verbs: readonly string[], plain: (text: string) => string = (t) => t): string {
-  return sortVerbs(verbs).map((v) => (v === '*' ? '`*` (every verb)' : plain(v))).join(', ');
+  return sortVerbs(verbs)
+    .map((v) => (v === '*' ? '`*` (every verb)' : plain(v)))
+    .join(', ');
 }
 
 /** `pods`, `deployments.apps`, `pods/log`, `roles.rbac.authorization.k8s.io` (kubectl's spelling). */
@@ -59,7 +81,7 @@ export function ruleObjects(rule: PolicyRule, plain: (text: string) => string = 
 
 /** Is this the rule of cluster-admin: every verb on every resource of every API group? */
 export function isFullWildcard(rule: PolicyRule): boolean {
-  return rule.verbs.includes('*') && (rule.apiGroups ?? []).includes('*') && (rule.resources ?? []).includes('*') && !(rule.resourceNames?.length);
+  return rule.verbs.includes('*') && (rule.apiGroups ?? []).includes('*') && (rule.resources ?? []).includes('*') && !rule.resourceNames?.length;
 }
 
 /** The grant of the access file a lint grant came from. */
@@ -172,7 +194,9 @@ export function indexBundle(bundle: Bundle): IndexedBundle {
 export function personalBundle(ib: IndexedBundle, who: UserInfo): Bundle {
   const bindings = new Set<GraphBinding>(ib.bySubject.get(`User:${who.user}`) ?? []);
   for (const g of who.groups) for (const b of ib.bySubject.get(`Group:${g}`) ?? []) bindings.add(b);
-  const policies = ib.bundle.policies.filter((p: GraphPolicy) => (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)));
+  const policies = ib.bundle.policies.filter(
+    (p: GraphPolicy) => (p.user !== undefined && p.user === who.user) || (p.group !== undefined && who.groups.includes(p.group)),
+  );
   return { ...ib.bundle, bindings: [...bindings], policies };
 }
 
@@ -258,7 +282,8 @@ function buildChecks(): Check[] {
       });
     }
   });
-  for (const verb of NON_RESOURCE_VERBS) checks.push({ id: `${verb} :url *`, verb, label: ALL_URLS_LABEL, order: VOCABULARY.length, request: { verb, path: '*' }, clusterOnly: true });
+  for (const verb of NON_RESOURCE_VERBS)
+    checks.push({ id: `${verb} :url *`, verb, label: ALL_URLS_LABEL, order: VOCABULARY.length, request: { verb, path: '*' }, clusterOnly: true });
   return checks;
 }
 

@@ -55,5 +55,10 @@ export function awsAuthEntriesFor(model: AccessModel, c: Cluster): AwsAuthEntry[
     ];
   }
   const read = readAwsAuth(emitAwsAuth(model, c).data);
-  return read.entries.map((e) => ({ kind: e.section === 'mapRoles' ? ('role' as const) : ('user' as const), arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.map((g) => g.name) }));
+  return read.entries.map((e) => ({
+    kind: e.section === 'mapRoles' ? ('role' as const) : ('user' as const),
+    arn: e.arn,
+    ...(e.username !== undefined && { username: e.username }),
+    groups: e.groups.map((g) => g.name),
+  }));
 }

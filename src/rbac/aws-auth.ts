@@ -103,7 +103,8 @@ function decodeMapping(v: JsonValue, arnField: 'rolearn' | 'userarn'): DecodedMa
   }
   const fields = arnField === 'rolearn' ? ['rolearn', 'sso', 'username', 'groups', 'userid'] : ['userarn', 'username', 'groups', 'userid'];
   const byFold = new Map(fields.map((f) => [foldKey(f), f]));
-  const skip = (field: string, value: JsonValue, want: string) => m.skipped.push({ field, why: `is ${describeJson(value)}, not ${want}`, ...(value.pos && { pos: value.pos }) });
+  const skip = (field: string, value: JsonValue, want: string) =>
+    m.skipped.push({ field, why: `is ${describeJson(value)}, not ${want}`, ...(value.pos && { pos: value.pos }) });
   for (const [key, value] of v.entries) {
     const field = byFold.get(foldKey(key));
     if (field === undefined || field === 'userid') continue;
@@ -144,7 +145,8 @@ function invalidBecause(m: DecodedMapping, section: 'mapRoles' | 'mapUsers'): st
   if (m.arn !== '' && m.sso) return 'only one of rolearn or SSO can be supplied';
   if (m.sso) {
     if (!/^[0-9]{12}$/.test(m.sso.accountID)) return `AccountID '${m.sso.accountID}' is not a valid AWS Account ID`;
-    if (!/^[A-Za-z0-9_+=,.@-]{1,32}$/.test(m.sso.permissionSetName)) return `PermissionSetName '${m.sso.permissionSetName}' is not a valid AWS SSO PermissionSet Name`;
+    if (!/^[A-Za-z0-9_+=,.@-]{1,32}$/.test(m.sso.permissionSetName))
+      return `PermissionSetName '${m.sso.permissionSetName}' is not a valid AWS SSO PermissionSet Name`;
     if (m.sso.partition !== '' && !AUTHENTICATOR_PARTITIONS.includes(m.sso.partition)) return `partition '${m.sso.partition}' is not a valid AWS partition`;
   }
   return undefined;
@@ -165,7 +167,9 @@ export function readAwsAuth(data: unknown): AwsAuthData {
   if (bad) {
     out.invalidKey = bad[0];
     const what = Array.isArray(bad[1]) ? 'a list' : typeof bad[1] === 'object' ? 'a mapping' : `a ${typeof bad[1]}`;
-    const how = (AWS_AUTH_SECTIONS as readonly string[]).includes(bad[0]) ? `a YAML list written after "${bad[0]}: |"` : 'quote it: kubectl reads yes, on, 1_000 and numbers as other types';
+    const how = (AWS_AUTH_SECTIONS as readonly string[]).includes(bad[0])
+      ? `a YAML list written after "${bad[0]}: |"`
+      : 'quote it: kubectl reads yes, on, 1_000 and numbers as other types';
     out.invalid = `data.${bad[0]} must be a string (${how}), but it is ${what}: the API server refuses this ConfigMap, so none of its mappings applies (nodes included)`;
     return out;
   }
@@ -182,24 +186,38 @@ export function readAwsAuth(data: unknown): AwsAuthData {
     return out;
   }
   for (const key of Object.keys(values)) {
-    if (!(AWS_AUTH_SECTIONS as readonly string[]).includes(key) && AWS_AUTH_SECTIONS.some((s) => s.toLowerCase() === key.toLowerCase())) out.ignoredKeys.push(key);
+    if (!(AWS_AUTH_SECTIONS as readonly string[]).includes(key) && AWS_AUTH_SECTIONS.some((s) => s.toLowerCase() === key.toLowerCase()))
+      out.ignoredKeys.push(key);
   }
   const text = (section: AwsAuthSection): string | undefined => {
     const v = values[section];
     return typeof v === 'string' && !skippable(v) ? v : undefined;
   };
-  for (const [section, arnField] of [['mapRoles', 'rolearn'], ['mapUsers', 'userarn']] as const) {
+  for (const [section, arnField] of [
+    ['mapRoles', 'rolearn'],
+    ['mapUsers', 'userarn'],
+  ] as const) {
     const t = text(section);
     if (t === undefined) continue;
     const json = yamlToJson(t);
     if (!json.ok) {
-      out.problems.push({ section, reason: `data.${section} is not valid YAML for the authenticator (${json.error}); it drops every entry of ${section}`, wholeSection: true, ...(json.pos && { pos: json.pos }) });
+      out.problems.push({
+        section,
+        reason: `data.${section} is not valid YAML for the authenticator (${json.error}); it drops every entry of ${section}`,
+        wholeSection: true,
+        ...(json.pos && { pos: json.pos }),
+      });
       continue;
     }
     const v = json.value;
     if (v.t === 'null') continue;
     if (v.t !== 'array') {
-      out.problems.push({ section, reason: `data.${section} is ${describeJson(v)}, not a list; the authenticator maps no entry of ${section}`, wholeSection: true, ...(v.pos && { pos: v.pos }) });
+      out.problems.push({
+        section,
+        reason: `data.${section} is ${describeJson(v)}, not a list; the authenticator maps no entry of ${section}`,
+        wholeSection: true,
+        ...(v.pos && { pos: v.pos }),
+      });
       continue;
     }
     for (const item of v.items) {
@@ -209,18 +227,50 @@ export function readAwsAuth(data: unknown): AwsAuthData {
       if (invalid !== undefined) {
         const because = m.skipped.length > 0 ? ` (${m.skipped.map((s) => `${s.field} ${s.why}`).join('; ')})` : '';
         const missing = m.arn === '' && !m.sso;
-        out.problems.push({ section, reason: missing ? `an entry of ${section} has no ${arnField}${because}; the authenticator drops it` : `${name} is invalid (${invalid})${because}; the authenticator drops it`, wholeSection: false, ...(m.pos && { pos: m.pos }) });
+        out.problems.push({
+          section,
+          reason: missing
+            ? `an entry of ${section} has no ${arnField}${because}; the authenticator drops it`
+            : `${name} is invalid (${invalid})${because}; the authenticator drops it`,
+          wholeSection: false,
+          ...(m.pos && { pos: m.pos }),
+        });
         continue;
       }
       for (const s of m.skipped) {
-        const what = s.field.startsWith('groups') || s.field.toLowerCase().startsWith('groups') ? (s.field.endsWith(' item') ? 'that group becomes ""' : 'the entry keeps no groups') : s.field.toLowerCase() === 'username' ? 'the username is then empty' : 'that field is ignored';
-        out.problems.push({ section, reason: `${s.field} of ${name} ${s.why}; the authenticator skips it and keeps the entry (${what})`, wholeSection: false, kept: true, ...((s.pos ?? m.pos) && { pos: s.pos ?? m.pos! }) });
+        const what =
+          s.field.startsWith('groups') || s.field.toLowerCase().startsWith('groups')
+            ? s.field.endsWith(' item')
+              ? 'that group becomes ""'
+              : 'the entry keeps no groups'
+            : s.field.toLowerCase() === 'username'
+              ? 'the username is then empty'
+              : 'that field is ignored';
+        out.problems.push({
+          section,
+          reason: `${s.field} of ${name} ${s.why}; the authenticator skips it and keeps the entry (${what})`,
+          wholeSection: false,
+          kept: true,
+          ...((s.pos ?? m.pos) && { pos: s.pos ?? m.pos! }),
+        });
       }
       if (m.sso) {
-        out.problems.push({ section, reason: `${name} (an sso matcher) is kept but matches no one: the SSORoleMatch feature gate is off on EKS`, wholeSection: false, kept: true, ...(m.pos && { pos: m.pos }) });
+        out.problems.push({
+          section,
+          reason: `${name} (an sso matcher) is kept but matches no one: the SSORoleMatch feature gate is off on EKS`,
+          wholeSection: false,
+          kept: true,
+          ...(m.pos && { pos: m.pos }),
+        });
         continue;
       }
-      out.entries.push({ section, arn: m.arn, ...(m.username !== undefined && { username: m.username }), groups: m.groups ?? [], ...(m.pos && { pos: m.pos }) });
+      out.entries.push({
+        section,
+        arn: m.arn,
+        ...(m.username !== undefined && { username: m.username }),
+        groups: m.groups ?? [],
+        ...(m.pos && { pos: m.pos }),
+      });
     }
   }
   const accounts = text('mapAccounts');
@@ -228,7 +278,12 @@ export function readAwsAuth(data: unknown): AwsAuthData {
     const r = yamlToStrings(accounts);
     for (const e of r.errors) {
       const whole = r.values.length === 0;
-      out.problems.push({ section: 'mapAccounts', reason: `data.mapAccounts: ${e.message}; the authenticator ${whole ? 'maps no account of it' : 'skips that entry'}`, wholeSection: whole, ...(e.pos && { pos: e.pos }) });
+      out.problems.push({
+        section: 'mapAccounts',
+        reason: `data.mapAccounts: ${e.message}; the authenticator ${whole ? 'maps no account of it' : 'skips that entry'}`,
+        wholeSection: whole,
+        ...(e.pos && { pos: e.pos }),
+      });
     }
     for (const a of r.values) out.accounts.push({ id: a.v, ...(a.pos && { pos: a.pos }) });
   }

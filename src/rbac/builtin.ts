@@ -35,8 +35,8 @@ export function resolveAggregation<T extends ClusterRoleData>(roles: ReadonlyMap
     const rules: PolicyRule[] = [...role.rules];
     for (const other of roles.values()) {
       if (other.name === role.name) continue;
-      const selected = role.aggregationRule.clusterRoleSelectors.some((s) =>
-        Object.entries(s.matchLabels ?? {}).every(([k, v]) => other.labels[k] === v) && Object.keys(s.matchLabels ?? {}).length > 0,
+      const selected = role.aggregationRule.clusterRoleSelectors.some(
+        (s) => Object.entries(s.matchLabels ?? {}).every(([k, v]) => other.labels[k] === v) && Object.keys(s.matchLabels ?? {}).length > 0,
       );
       if (selected) rules.push(...resolve(other).rules);
     }

@@ -42,14 +42,20 @@ export function bundleOf(graph: Pick<AuthzGraph<{ data: unknown }>, 'roles' | 'b
   const roles: { namespace: string; name: string; rules: PolicyRule[] }[] = [];
   for (const r of graph.roles) {
     const rules = r.rules.map((x) => x.rule);
-    if (r.kind === 'ClusterRole') clusterRoles.push({ name: r.name, labels: r.labels, ...(r.aggregationRule && { aggregationRule: r.aggregationRule }), rules });
+    if (r.kind === 'ClusterRole')
+      clusterRoles.push({ name: r.name, labels: r.labels, ...(r.aggregationRule && { aggregationRule: r.aggregationRule }), rules });
     else roles.push({ namespace: r.namespace ?? 'default', name: r.name, rules });
   }
   return makeBundle({ clusterRoles, roles, bindings: graph.bindings, policies: graph.policies });
 }
 
 /** A bundle from RBAC objects; the Kubernetes default ClusterRoles are added unless given. */
-export function makeBundle(input: { clusterRoles?: ClusterRoleData[]; roles?: { namespace: string; name: string; rules: PolicyRule[] }[]; bindings?: GraphBinding[]; policies?: GraphPolicy[] }): Bundle {
+export function makeBundle(input: {
+  clusterRoles?: ClusterRoleData[];
+  roles?: { namespace: string; name: string; rules: PolicyRule[] }[];
+  bindings?: GraphBinding[];
+  policies?: GraphPolicy[];
+}): Bundle {
   const all = new Map<string, ClusterRoleData>(builtinClusterRoles());
   for (const r of input.clusterRoles ?? []) all.set(r.name, r);
   return {
@@ -83,8 +89,18 @@ export function subjectMatches(s: Subject, who: UserInfo, bindingNamespace?: str
  * control-plane components' own users are left out: no person signs in as them.)
  */
 const DEFAULT_BINDINGS: readonly GraphBinding[] = [
-  { kind: 'ClusterRoleBinding', name: 'system:basic-user', roleRef: { kind: 'ClusterRole', name: 'system:basic-user' }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] },
-  { kind: 'ClusterRoleBinding', name: 'system:discovery', roleRef: { kind: 'ClusterRole', name: 'system:discovery' }, subjects: [{ kind: 'Group', name: 'system:authenticated' }] },
+  {
+    kind: 'ClusterRoleBinding',
+    name: 'system:basic-user',
+    roleRef: { kind: 'ClusterRole', name: 'system:basic-user' },
+    subjects: [{ kind: 'Group', name: 'system:authenticated' }],
+  },
+  {
+    kind: 'ClusterRoleBinding',
+    name: 'system:discovery',
+    roleRef: { kind: 'ClusterRole', name: 'system:discovery' },
+    subjects: [{ kind: 'Group', name: 'system:authenticated' }],
+  },
   {
     kind: 'ClusterRoleBinding',
     name: 'system:public-info-viewer',
@@ -94,8 +110,18 @@ const DEFAULT_BINDINGS: readonly GraphBinding[] = [
       { kind: 'Group', name: 'system:unauthenticated' },
     ],
   },
-  { kind: 'ClusterRoleBinding', name: 'system:monitoring', roleRef: { kind: 'ClusterRole', name: 'system:monitoring' }, subjects: [{ kind: 'Group', name: 'system:monitoring' }] },
-  { kind: 'ClusterRoleBinding', name: 'system:service-account-issuer-discovery', roleRef: { kind: 'ClusterRole', name: 'system:service-account-issuer-discovery' }, subjects: [{ kind: 'Group', name: 'system:serviceaccounts' }] },
+  {
+    kind: 'ClusterRoleBinding',
+    name: 'system:monitoring',
+    roleRef: { kind: 'ClusterRole', name: 'system:monitoring' },
+    subjects: [{ kind: 'Group', name: 'system:monitoring' }],
+  },
+  {
+    kind: 'ClusterRoleBinding',
+    name: 'system:service-account-issuer-discovery',
+    roleRef: { kind: 'ClusterRole', name: 'system:service-account-issuer-discovery' },
+    subjects: [{ kind: 'Group', name: 'system:serviceaccounts' }],
+  },
 ];
 
 const withDefaults = new WeakMap<Bundle, GraphBinding[]>();
@@ -182,7 +208,8 @@ export function withImplicitGroups(who: UserInfo): UserInfo {
  * system:authenticated or system:unauthenticated.
  */
 export function withAuthenticatedGroup(who: UserInfo): UserInfo {
-  if (who.user === 'system:anonymous' || who.groups.includes('system:authenticated') || who.groups.includes('system:unauthenticated')) return { user: who.user, groups: [...who.groups] };
+  if (who.user === 'system:anonymous' || who.groups.includes('system:authenticated') || who.groups.includes('system:unauthenticated'))
+    return { user: who.user, groups: [...who.groups] };
   return { user: who.user, groups: [...who.groups, 'system:authenticated'] };
 }
 
@@ -228,7 +255,12 @@ export function whoCan(bundle: Bundle, req: Request): Holder[] {
       const ns = s.kind === 'ServiceAccount' ? s.namespace || b.namespace : undefined;
       // A ServiceAccount with no namespace in a ClusterRoleBinding names no one.
       if (s.kind === 'ServiceAccount' && !ns) continue;
-      out.push({ kind: s.kind, name: s.name, ...(ns !== undefined && { namespace: ns }), via: `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} -> ${b.roleRef.kind} ${b.roleRef.name}` });
+      out.push({
+        kind: s.kind,
+        name: s.name,
+        ...(ns !== undefined && { namespace: ns }),
+        via: `${b.kind} ${b.namespace ? `${b.namespace}/` : ''}${b.name} -> ${b.roleRef.kind} ${b.roleRef.name}`,
+      });
     }
   }
   for (const p of bundle.policies) {

@@ -107,7 +107,18 @@ function resolve(tag: string, text: string, offset: number | undefined): Resolve
 
 function resolveUntyped(tag: string, text: string): Resolved {
   const first = text[0];
-  const hint = text === '' ? 'N' : first === '+' || first === '-' ? 'S' : first !== undefined && first >= '0' && first <= '9' ? 'D' : 'yYnNtTfFoO~'.includes(first!) ? 'M' : first === '.' ? '.' : '';
+  const hint =
+    text === ''
+      ? 'N'
+      : first === '+' || first === '-'
+        ? 'S'
+        : first !== undefined && first >= '0' && first <= '9'
+          ? 'D'
+          : 'yYnNtTfFoO~'.includes(first!)
+            ? 'M'
+            : first === '.'
+              ? '.'
+              : '';
   if (hint !== '' && tag !== '!!str') {
     const known = BOOL_NULL[text];
     if (known) return known;
@@ -482,7 +493,12 @@ function plainJson(v: unknown): JsonValue {
   if (typeof v === 'number') return { t: 'number', text: String(v) };
   if (typeof v === 'string') return { t: 'string', v };
   if (Array.isArray(v)) return { t: 'array', items: v.map(plainJson) };
-  return { t: 'object', entries: Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, plainJson(x)] as [string, JsonValue]).sort(([a], [b]) => byteOrder(a, b)) };
+  return {
+    t: 'object',
+    entries: Object.entries(v as Record<string, unknown>)
+      .map(([k, x]) => [k, plainJson(x)] as [string, JsonValue])
+      .sort(([a], [b]) => byteOrder(a, b)),
+  };
 }
 
 /**

@@ -112,7 +112,16 @@ export function graphFromDocuments<D extends { data: unknown }>(documents: reado
         });
         const annotations = ((l.obj.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {}) as Record<string, unknown>;
         const aggregationRule = l.obj.aggregationRule as GraphRole['aggregationRule'];
-        graph.roles.push({ kind, name: m.name, ...(kind === 'Role' && m.namespace !== undefined && { namespace: m.namespace }), labels: m.labels, annotations, ...(aggregationRule && { aggregationRule }), rules, from: l });
+        graph.roles.push({
+          kind,
+          name: m.name,
+          ...(kind === 'Role' && m.namespace !== undefined && { namespace: m.namespace }),
+          labels: m.labels,
+          annotations,
+          ...(aggregationRule && { aggregationRule }),
+          rules,
+          from: l,
+        });
       } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && isRbac(l.obj)) {
         const ref = (l.obj.roleRef ?? {}) as Record<string, unknown>;
         graph.bindings.push({
@@ -128,7 +137,12 @@ export function graphFromDocuments<D extends { data: unknown }>(documents: reado
       } else if (kind === 'CustomResourceDefinition') {
         const spec = (l.obj.spec ?? {}) as { group?: unknown; scope?: unknown; names?: { plural?: unknown; shortNames?: unknown } };
         if (typeof spec.group === 'string' && typeof spec.names?.plural === 'string') {
-          graph.resources.push({ group: spec.group, resource: spec.names.plural, namespaced: spec.scope !== 'Cluster', shortNames: Array.isArray(spec.names.shortNames) ? spec.names.shortNames.filter((x): x is string => typeof x === 'string') : [] });
+          graph.resources.push({
+            group: spec.group,
+            resource: spec.names.plural,
+            namespaced: spec.scope !== 'Cluster',
+            shortNames: Array.isArray(spec.names.shortNames) ? spec.names.shortNames.filter((x): x is string => typeof x === 'string') : [],
+          });
         }
       } else if (isAwsAuthConfigMap(l.obj)) {
         graph.awsAuth.push(l);
@@ -143,7 +157,13 @@ export function graphFromDocuments<D extends { data: unknown }>(documents: reado
  * write from), plus the EKS access policies associated with each person's principal.
  */
 export function graphFromModel(model: AccessModel, c: Cluster): AuthzGraph<never> {
-  const roles: GraphRole<never>[] = profilesUsedOn(model, c).map((p) => ({ kind: 'ClusterRole', name: profileClusterRoleName(p.name), labels: {}, annotations: {}, rules: (p.rules ?? []).map((rule, index) => ({ rule, index })) }));
+  const roles: GraphRole<never>[] = profilesUsedOn(model, c).map((p) => ({
+    kind: 'ClusterRole',
+    name: profileClusterRoleName(p.name),
+    labels: {},
+    annotations: {},
+    rules: (p.rules ?? []).map((rule, index) => ({ rule, index })),
+  }));
   const bindings: GraphBinding<never>[] = [];
   // Only people with a grant on the cluster have objects there; the model's order, as generate emits.
   const people = peopleOn(model, c);
@@ -151,9 +171,16 @@ export function graphFromModel(model: AccessModel, c: Cluster): AuthzGraph<never
     const rbac = employeeRbac(model, c, e);
     const subjects = [{ kind: 'User' as const, name: e.kubernetesUser, index: 0 }];
     for (const b of rbac.bindings) {
-      bindings.push({ kind: b.namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding', name: b.name, ...(b.namespace !== undefined && { namespace: b.namespace }), roleRef: { kind: b.roleKind, name: b.roleName }, subjects });
+      bindings.push({
+        kind: b.namespace === undefined ? 'ClusterRoleBinding' : 'RoleBinding',
+        name: b.name,
+        ...(b.namespace !== undefined && { namespace: b.namespace }),
+        roleRef: { kind: b.roleKind, name: b.roleName },
+        subjects,
+      });
     }
-    for (const r of rbac.roles) roles.push({ kind: 'Role', name: r.name, namespace: r.namespace, labels: {}, annotations: {}, rules: r.rules.map((rule, index) => ({ rule, index })) });
+    for (const r of rbac.roles)
+      roles.push({ kind: 'Role', name: r.name, namespace: r.namespace, labels: {}, annotations: {}, rules: r.rules.map((rule, index) => ({ rule, index })) });
   }
   const policies: GraphPolicy[] = [];
   if (c.authentication !== 'aws-auth') {
@@ -170,7 +197,8 @@ export function graphFromModel(model: AccessModel, c: Cluster): AuthzGraph<never
         for (const g of people.grants.get(m)!) {
           if (g.kind !== 'accessPolicy') continue;
           const data = builtinAccessPolicies().get(g.accessPolicy);
-          for (const e of members) policies.push({ user: e.kubernetesUser, policy: g.accessPolicy, rules: data?.rules ?? [], ...(g.namespaces && { namespaces: g.namespaces }) });
+          for (const e of members)
+            policies.push({ user: e.kubernetesUser, policy: g.accessPolicy, rules: data?.rules ?? [], ...(g.namespaces && { namespaces: g.namespaces }) });
         }
       }
     }

@@ -19,7 +19,11 @@ export interface AwsAuthEntry {
  * a string, and the API server refuses the ConfigMap for it. Documents without a syntax tree (JSON
  * dumps) are taken as they are.
  */
-export function dataAsKubectlReadsIt(d: Pick<LoadedDocument, 'data'> & Partial<Pick<LoadedDocument, 'doc'>>, base: readonly PathSegment[], data: unknown): unknown {
+export function dataAsKubectlReadsIt(
+  d: Pick<LoadedDocument, 'data'> & Partial<Pick<LoadedDocument, 'doc'>>,
+  base: readonly PathSegment[],
+  data: unknown,
+): unknown {
   if (!d.doc || !data || typeof data !== 'object' || Array.isArray(data)) return data;
   const node = nodeAt(d.doc, [...base, 'data']);
   if (!isMap(node)) return data;
@@ -38,7 +42,13 @@ export function dataAsKubectlReadsIt(d: Pick<LoadedDocument, 'data'> & Partial<P
  * Every RBAC object of the documents (platform defaults included) as a bundle, and the aws-auth
  * mappings: those of the last kube-system/aws-auth ConfigMap given, read as the authenticator reads it.
  */
-export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'data'>[]): { bundle: Bundle; awsAuth: AwsAuthEntry[]; accounts: string[]; namespaces: string[]; resources: DiscoveredResource[] } {
+export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'data'>[]): {
+  bundle: Bundle;
+  awsAuth: AwsAuthEntry[];
+  accounts: string[];
+  namespaces: string[];
+  resources: DiscoveredResource[];
+} {
   const graph = graphFromDocuments(documents);
   let awsAuth: AwsAuthEntry[] = [];
   let accounts: string[] = [];
@@ -46,7 +56,12 @@ export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'da
   const last = graph.awsAuth[graph.awsAuth.length - 1];
   if (last) {
     const read = readAwsAuth(dataAsKubectlReadsIt(last.d, last.base, last.obj.data));
-    awsAuth = read.entries.map((e) => ({ kind: e.section === 'mapRoles' ? 'role' : 'user', arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups.map((g) => g.name) }));
+    awsAuth = read.entries.map((e) => ({
+      kind: e.section === 'mapRoles' ? 'role' : 'user',
+      arn: e.arn,
+      ...(e.username !== undefined && { username: e.username }),
+      groups: e.groups.map((g) => g.name),
+    }));
     accounts = read.accounts.map((a) => a.id);
   }
   return { bundle: bundleOf(graph), awsAuth, accounts, namespaces: graph.namespaces, resources: graph.resources };
@@ -59,12 +74,25 @@ export function bundleFromDocuments(documents: readonly Pick<LoadedDocument, 'da
 export function canonicalizeArn(arn: string): { arn: string; kind: 'role' | 'user'; accountId: string; session?: string } | undefined {
   const c = canonicalize(arn);
   if ('error' in c) return undefined;
-  return { arn: c.canonical, kind: c.type === 'role' || c.type === 'assumed-role' ? 'role' : 'user', accountId: c.accountId, ...(c.type === 'assumed-role' && { session: c.sessionName }) };
+  return {
+    arn: c.canonical,
+    kind: c.type === 'role' || c.type === 'assumed-role' ? 'role' : 'user',
+    accountId: c.accountId,
+    ...(c.type === 'assumed-role' && { session: c.sessionName }),
+  };
 }
 
 /** The mappings in the authenticator's terms: `role` entries are mapRoles, `user` entries mapUsers. */
 function identityMappingsOf(awsAuth: readonly AwsAuthEntry[], accounts: readonly string[]): IdentityMappings {
-  return { entries: awsAuth.map((e) => ({ section: e.kind === 'role' ? 'mapRoles' : 'mapUsers', arn: e.arn, ...(e.username !== undefined && { username: e.username }), groups: e.groups })), accounts };
+  return {
+    entries: awsAuth.map((e) => ({
+      section: e.kind === 'role' ? 'mapRoles' : 'mapUsers',
+      arn: e.arn,
+      ...(e.username !== undefined && { username: e.username }),
+      groups: e.groups,
+    })),
+    accounts,
+  };
 }
 
 /** Who an IAM principal is through these mappings, with why not when it is not authenticated (`mapIdentity`). */

@@ -43,7 +43,12 @@ export function nonResourceURLMatches(rule: PolicyRule, path: string): boolean {
 
 /** Does `rule` allow the resource request? */
 export function ruleAllows(rule: PolicyRule, req: ResourceRequest): boolean {
-  return verbMatches(rule, req.verb) && apiGroupMatches(rule, req.group) && resourceMatches(rule, req.resource, req.subresource) && resourceNameMatches(rule, req.name);
+  return (
+    verbMatches(rule, req.verb) &&
+    apiGroupMatches(rule, req.group) &&
+    resourceMatches(rule, req.resource, req.subresource) &&
+    resourceNameMatches(rule, req.name)
+  );
 }
 
 /** Does `rule` allow `verb` on the non-resource URL `path`? */

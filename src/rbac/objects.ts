@@ -48,4 +48,3 @@ export function meta(o: Record<string, unknown>): { name: string; namespace?: st
   const labels = (m.labels && typeof m.labels === 'object' ? m.labels : {}) as Record<string, string>;
   return { name: str(m.name) ?? '', ...(str(m.namespace) !== undefined && { namespace: str(m.namespace)! }), labels };
 }
-

@@ -37,7 +37,14 @@ export function clusterOf(model: AccessModel, name: string | undefined): Cluster
 export function targetForCluster(model: AccessModel, clusterName: string | undefined): QueryTarget {
   const cluster = clusterOf(model, clusterName);
   const bundle = bundleForCluster(model, cluster);
-  return { bundle, awsAuth: awsAuthEntriesFor(model, cluster), accounts: [], discovery: { resources: resourcesNamedBy(rulesIn(bundle)), namespaces: cluster.namespaces, where: `cluster ${cluster.name}` }, model, cluster };
+  return {
+    bundle,
+    awsAuth: awsAuthEntriesFor(model, cluster),
+    accounts: [],
+    discovery: { resources: resourcesNamedBy(rulesIn(bundle)), namespaces: cluster.namespaces, where: `cluster ${cluster.name}` },
+    model,
+    cluster,
+  };
 }
 
 export async function targetForManifests(paths: readonly string[]): Promise<{ target: QueryTarget; problems: string[]; warnings: string[] }> {
@@ -79,7 +86,8 @@ export type Who = { ok: true; who: UserInfo } | { ok: false; reason: string };
 export function resolveWho(target: QueryTarget, opts: { as?: string; asGroup?: string[]; employee?: string; asArn?: string }): Who {
   const given = [opts.as !== undefined, opts.employee !== undefined, opts.asArn !== undefined].filter(Boolean).length;
   if (given !== 1) throw new UsageError('say who: exactly one of --as USER, --employee NAME or --as-arn ARN');
-  if (opts.asGroup && opts.as === undefined) throw new UsageError('--as-group goes with --as USER (the API server refuses groups without a user to impersonate)');
+  if (opts.asGroup && opts.as === undefined)
+    throw new UsageError('--as-group goes with --as USER (the API server refuses groups without a user to impersonate)');
   if (opts.as !== undefined) return { ok: true, who: withImplicitGroups({ user: opts.as, groups: opts.asGroup ?? [] }) };
   if (opts.employee !== undefined) {
     if (!target.model || !target.cluster) throw new UsageError('--employee needs the access folder (not --manifests)');
@@ -88,6 +96,10 @@ export function resolveWho(target: QueryTarget, opts: { as?: string; asGroup?: s
     return { ok: true, who: userInfoFor(target.model, target.cluster, e) };
   }
   const mapped = mapArn(target.awsAuth, target.accounts, opts.asArn!);
-  if (!mapped.ok) return { ok: false, reason: `${opts.asArn} is not authenticated${target.cluster ? ` on cluster ${target.cluster.name}` : ''}: ${mapped.reason}; the API server answers 401 Unauthorized` };
+  if (!mapped.ok)
+    return {
+      ok: false,
+      reason: `${opts.asArn} is not authenticated${target.cluster ? ` on cluster ${target.cluster.name}` : ''}: ${mapped.reason}; the API server answers 401 Unauthorized`,
+    };
   return { ok: true, who: withAuthenticatedGroup({ user: mapped.user, groups: mapped.groups }) };
 }

@@ -21,9 +21,17 @@ const r = (group: string, namespaced: boolean, list: string): DiscoveredResource
  * EKS cluster has, core group first: kubectl resolves a name to the first group that serves it.
  */
 const BUILTIN_RESOURCES: readonly DiscoveredResource[] = [
-  ...r('', true, 'bindings configmaps,cm endpoints,ep events,ev limitranges,limits persistentvolumeclaims,pvc pods,po podtemplates replicationcontrollers,rc resourcequotas,quota secrets serviceaccounts,sa services,svc'),
+  ...r(
+    '',
+    true,
+    'bindings configmaps,cm endpoints,ep events,ev limitranges,limits persistentvolumeclaims,pvc pods,po podtemplates replicationcontrollers,rc resourcequotas,quota secrets serviceaccounts,sa services,svc',
+  ),
   ...r('', false, 'componentstatuses,cs namespaces,ns nodes,no persistentvolumes,pv'),
-  ...r('admissionregistration.k8s.io', false, 'mutatingwebhookconfigurations validatingwebhookconfigurations validatingadmissionpolicies validatingadmissionpolicybindings mutatingadmissionpolicies mutatingadmissionpolicybindings'),
+  ...r(
+    'admissionregistration.k8s.io',
+    false,
+    'mutatingwebhookconfigurations validatingwebhookconfigurations validatingadmissionpolicies validatingadmissionpolicybindings mutatingadmissionpolicies mutatingadmissionpolicybindings',
+  ),
   ...r('apiextensions.k8s.io', false, 'customresourcedefinitions,crd,crds'),
   ...r('apiregistration.k8s.io', false, 'apiservices'),
   ...r('apps', true, 'controllerrevisions daemonsets,ds deployments,deploy replicasets,rs statefulsets,sts'),
@@ -58,7 +66,24 @@ const BUILTIN_RESOURCES: readonly DiscoveredResource[] = [
 const NON_STANDARD = new Set(['users', 'groups', 'userextras', 'uids', 'signers']);
 
 /** kubectl auth can-i's `resourceVerbs` and `nonResourceURLVerbs`. */
-const RESOURCE_VERBS: readonly string[] = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'use', 'bind', 'impersonate', '*', 'approve', 'sign', 'escalate', 'attest'];
+const RESOURCE_VERBS: readonly string[] = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+  'use',
+  'bind',
+  'impersonate',
+  '*',
+  'approve',
+  'sign',
+  'escalate',
+  'attest',
+];
 const NON_RESOURCE_VERBS: readonly string[] = ['get', 'put', 'post', 'head', 'options', 'delete', 'patch', '*'];
 
 /** Namespaces every cluster has. */
@@ -93,7 +118,13 @@ function lookup(all: readonly DiscoveredResource[], name: string, group: string 
  * or resource) is a warning, not an error: the API server is asked anyway. A cluster-scoped resource
  * is asked cluster-wide, as a real request for it is: RoleBindings do not count for it.
  */
-export function prepareRequest(verb: string, resource: string, name: string | undefined, opts: RequestArgs, discovery: Discovery = {}): { request: Request; warnings: string[] } {
+export function prepareRequest(
+  verb: string,
+  resource: string,
+  name: string | undefined,
+  opts: RequestArgs,
+  discovery: Discovery = {},
+): { request: Request; warnings: string[] } {
   const warnings: string[] = [];
   if (resource.startsWith('/')) {
     if (name !== undefined || opts.subresource !== undefined) throw new UsageError('a non-resource URL takes no NAME or --subresource');
@@ -124,8 +155,17 @@ export function prepareRequest(verb: string, resource: string, name: string | un
   if (!opts.allNamespaces && !namespaced) warnings.push(`resource '${res}' is not namespace scoped${group ? ` in group '${group}'` : ''}`);
   if (!RESOURCE_VERBS.includes(verb)) warnings.push(`verb '${verb}' is not a known verb`);
   const namespace = opts.namespace ?? 'default';
-  if (!opts.allNamespaces && namespaced && discovery.namespaces && discovery.namespaces.length > 0 && !discovery.namespaces.includes(namespace) && !SYSTEM_NAMESPACES.includes(namespace)) {
-    warnings.push(`namespace '${namespace}' is not one of the namespaces of ${discovery.where ?? 'the cluster'}${didYouMean(namespace, [...discovery.namespaces, ...SYSTEM_NAMESPACES])}`);
+  if (
+    !opts.allNamespaces &&
+    namespaced &&
+    discovery.namespaces &&
+    discovery.namespaces.length > 0 &&
+    !discovery.namespaces.includes(namespace) &&
+    !SYSTEM_NAMESPACES.includes(namespace)
+  ) {
+    warnings.push(
+      `namespace '${namespace}' is not one of the namespaces of ${discovery.where ?? 'the cluster'}${didYouMean(namespace, [...discovery.namespaces, ...SYSTEM_NAMESPACES])}`,
+    );
   }
   // A namespace is the one cluster-scoped object whose requests carry a namespace: its own name
   // (`RequestInfoFactory.NewRequestInfo`: /api/v1/namespaces/NAME), so a RoleBinding in it counts.

@@ -145,13 +145,17 @@ export function formatSarif(all: readonly Finding[], rules: readonly Rule[], ver
                 {
                   level: 'warning',
                   descriptor: { id: 'results-left-out' },
-                  message: { text: `${all.length - MAX_RESULTS} of ${all.length} results left out (${leftOut.error} error, ${leftOut.warning} warning, ${leftOut.info} note): GitHub code scanning reads at most ${MAX_RESULTS} results a run, so errors were kept first. Run eks-access lint --format json for all of them.` },
+                  message: {
+                    text: `${all.length - MAX_RESULTS} of ${all.length} results left out (${leftOut.error} error, ${leftOut.warning} warning, ${leftOut.info} note): GitHub code scanning reads at most ${MAX_RESULTS} results a run, so errors were kept first. Run eks-access lint --format json for all of them.`,
+                  },
                 },
               ],
             },
           ],
         }),
-        ...(root !== undefined && { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(root + sep).href, description: { text: 'The root of the git repository.' } } } }),
+        ...(root !== undefined && {
+          originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(root + sep).href, description: { text: 'The root of the git repository.' } } },
+        }),
         columnKind: 'unicodeCodePoints',
         results,
       },
@@ -162,5 +166,8 @@ export function formatSarif(all: readonly Finding[], rules: readonly Rule[], ver
 
 /** A relative path as a SARIF URI: each segment percent-encoded, so `#`, `?`, `%` and spaces stay part of the name. */
 export function sarifUri(path: string): string {
-  return path.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }

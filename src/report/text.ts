@@ -26,7 +26,9 @@ export function countFindings(findings: readonly Finding[]): FindingCounts {
 /** What a finding is about, for its heading: the grant or binding, else the object, person or file. */
 function headingOf(f: Finding): string {
   if (f.grant !== undefined) return f.grant;
-  const parts = [f.object, f.employee !== undefined ? `employee ${f.employee}` : undefined, f.cluster !== undefined ? `on ${f.cluster}` : undefined].filter((x): x is string => x !== undefined);
+  const parts = [f.object, f.employee !== undefined ? `employee ${f.employee}` : undefined, f.cluster !== undefined ? `on ${f.cluster}` : undefined].filter(
+    (x): x is string => x !== undefined,
+  );
   if (parts.length > 0) return parts.join(' ');
   return f.code.startsWith('AUTH') ? 'aws-auth or access-entry mapping' : 'this object';
 }
@@ -67,7 +69,8 @@ function foldedOf(sorted: readonly Finding[]): Finding[] {
 export function formatText(findings: readonly Finding[]): string {
   const lines: string[] = [];
   // Problems with the input itself (schema, syntax) are one located line each, as validate prints them.
-  for (const f of findings) if (f.code === 'INPUT') lines.push(`${printable(f.file)}:${f.line}:${f.column}  ${f.severity}  ${printable(f.message)}  (${f.ruleId})`);
+  for (const f of findings)
+    if (f.code === 'INPUT') lines.push(`${printable(f.file)}:${f.line}:${f.column}  ${f.severity}  ${printable(f.message)}  (${f.ruleId})`);
   const groups = new Map<string, { place: string; file: string; line: number; column: number; heading: string; findings: Finding[] }>();
   for (const f of findings) {
     if (f.code === 'INPUT') continue;
@@ -80,11 +83,19 @@ export function formatText(findings: readonly Finding[]): string {
     }
     g.findings.push(f);
   }
-  const ordered = [...groups.values()].sort((a, b) => compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column || compareStrings(a.heading, b.heading));
+  const ordered = [...groups.values()].sort(
+    (a, b) => compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column || compareStrings(a.heading, b.heading),
+  );
   if (lines.length > 0 && ordered.length > 0) lines.push('');
   for (const g of ordered) {
     lines.push(`${g.place}  ${printable(g.heading)}`);
-    const sorted = [...g.findings].sort((a, b) => RISK_ORDER[a.risk] - RISK_ORDER[b.risk] || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message));
+    const sorted = [...g.findings].sort(
+      (a, b) =>
+        RISK_ORDER[a.risk] - RISK_ORDER[b.risk] ||
+        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        compareStrings(a.ruleId, b.ruleId) ||
+        compareStrings(a.message, b.message),
+    );
     const folded = foldedOf(sorted);
     for (const f of sorted) {
       if (folded.includes(f)) continue;

@@ -123,7 +123,10 @@ export function review(model: AccessModel, options: { today: string; within: num
   // The linter's own verdicts. Severity overrides are set aside (a review lists what lint would have
   // failed on even where a rule is turned off); waivers still apply and are shown.
   const reviewed: AccessModel = model.lintPolicy ? { ...model, lintPolicy: { ...model.lintPolicy, rules: {} } } : model;
-  const findings: Finding[] = lint(inputFromModel(reviewed, today), { rules: [expiredAccess, requireExpiryForAdmin], ...(options.accessDir !== undefined && { accessDir: options.accessDir }) });
+  const findings: Finding[] = lint(inputFromModel(reviewed, today), {
+    rules: [expiredAccess, requireExpiryForAdmin],
+    ...(options.accessDir !== undefined && { accessDir: options.accessDir }),
+  });
   for (const f of findings) {
     const waived = f.waived && { reason: f.waived.reason, expires: f.waived.expires };
     const base = { file: f.file, line: f.line, column: f.column, message: f.message, ruleId: f.ruleId, ...(waived && { waived }) };
@@ -131,14 +134,39 @@ export function review(model: AccessModel, options: { today: string; within: num
     if (f.ruleId === expiredAccess.meta.id) {
       const grant = grantsAt.get(k);
       const person = employeesAt.get(k);
-      if (grant) items.push({ kind: 'expired-access', employee: grant.e.name, clusters: uniqueSorted(grant.g.clusters), ...dated(grant.g.expires!), what: describeGrant(grant.g), ...base });
-      else if (person) items.push({ kind: 'expired-access', employee: person.name, clusters: clustersOfEmployee(person), ...dated(person.expires!), what: 'all access (the employee expires)', ...base });
+      if (grant)
+        items.push({
+          kind: 'expired-access',
+          employee: grant.e.name,
+          clusters: uniqueSorted(grant.g.clusters),
+          ...dated(grant.g.expires!),
+          what: describeGrant(grant.g),
+          ...base,
+        });
+      else if (person)
+        items.push({
+          kind: 'expired-access',
+          employee: person.name,
+          clusters: clustersOfEmployee(person),
+          ...dated(person.expires!),
+          what: 'all access (the employee expires)',
+          ...base,
+        });
     } else if (f.ruleId === requireExpiryForAdmin.meta.id) {
       const grant = grantsAt.get(k);
-      if (grant) items.push({ kind: 'admin-without-expiry', employee: grant.e.name, clusters: uniqueSorted(grant.g.clusters), what: describeGrant(grant.g), ...base });
+      if (grant)
+        items.push({ kind: 'admin-without-expiry', employee: grant.e.name, clusters: uniqueSorted(grant.g.clusters), what: describeGrant(grant.g), ...base });
     } else if (f.ruleId === WAIVER_EXPIRED) {
       const w = waiversAt.get(k);
-      if (w) items.push({ kind: 'expired-waiver', ...(w.employee !== undefined && { employee: w.employee }), clusters: waiverClusters(w), ...dated(w.expires), what: `waiver of ${w.rule} for ${w.employee !== undefined ? `employee ${w.employee}` : `file ${w.file}`}`, ...base });
+      if (w)
+        items.push({
+          kind: 'expired-waiver',
+          ...(w.employee !== undefined && { employee: w.employee }),
+          clusters: waiverClusters(w),
+          ...dated(w.expires),
+          what: `waiver of ${w.rule} for ${w.employee !== undefined ? `employee ${w.employee}` : `file ${w.file}`}`,
+          ...base,
+        });
     }
   }
 
@@ -258,7 +286,9 @@ function renderReviewText(r: Review): string {
     if (list.length === 0) continue;
     out.push('', `${s.title}: ${list.length}`);
     for (const i of list) {
-      const parts = [`${i.file}:${i.line}:${i.column}`, i.employee ?? '-', i.clusters.length > 0 ? i.clusters.join(',') : '-', when(i), i.what].filter((p) => p !== '');
+      const parts = [`${i.file}:${i.line}:${i.column}`, i.employee ?? '-', i.clusters.length > 0 ? i.clusters.join(',') : '-', when(i), i.what].filter(
+        (p) => p !== '',
+      );
       out.push(`  ${parts.join('  ')}${i.waived ? `  [waived until ${i.waived.expires}: ${i.waived.reason}]` : ''}`);
     }
   }
@@ -278,7 +308,9 @@ function renderReviewMarkdown(r: Review): string {
     out.push('', `### ${s.title}: ${list.length}`, '', '| Employee | Cluster(s) | Date | What | Where | To do |', '|---|---|---|---|---|---|');
     for (const i of list) {
       const what = `${codeSpan(i.what, { cell: true })}${i.waived ? ` (waived until ${cell(i.waived.expires)}: ${cell(i.waived.reason)})` : ''}`;
-      out.push(`| ${cell(i.employee ?? '')} | ${cell(i.clusters.join(', '))} | ${cell(when(i))} | ${what} | ${codeSpan(`${i.file}:${i.line}`, { cell: true })} | ${cell(i.message)} |`);
+      out.push(
+        `| ${cell(i.employee ?? '')} | ${cell(i.clusters.join(', '))} | ${cell(when(i))} | ${what} | ${codeSpan(`${i.file}:${i.line}`, { cell: true })} | ${cell(i.message)} |`,
+      );
     }
   }
   if (r.items.length === 0) out.push('', 'Nothing to review.');

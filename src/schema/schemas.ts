@@ -76,7 +76,13 @@ export function validateDocument(d: LoadedDocument): { kind?: Kind; diagnostics:
   for (const pair of d.doc.contents.items) {
     if (!isScalar(pair.key) || typeof pair.key.value !== 'string') {
       const pos = locate(d, []);
-      out.push(diagnostic(pair.key && typeof pair.key === 'object' && 'range' in pair.key && pair.key.range ? { ...pos, ...lineOf(d, pair.key.range[0]) } : pos, 'field names must be plain strings', 'schema'));
+      out.push(
+        diagnostic(
+          pair.key && typeof pair.key === 'object' && 'range' in pair.key && pair.key.range ? { ...pos, ...lineOf(d, pair.key.range[0]) } : pos,
+          'field names must be plain strings',
+          'schema',
+        ),
+      );
       return { diagnostics: out };
     }
   }
@@ -246,7 +252,16 @@ function describe(e: ErrorObject, because: string | undefined): Described {
     }
     case 'type': {
       const expected = String((e.params as { type: string }).type);
-      const got = e.data === null ? 'nothing (null)' : e.data instanceof Uint8Array ? 'binary data (!!binary)' : Array.isArray(e.data) ? 'a list' : typeof e.data === 'object' ? 'a mapping' : `${typeof e.data} ${showValue(e.data)}`;
+      const got =
+        e.data === null
+          ? 'nothing (null)'
+          : e.data instanceof Uint8Array
+            ? 'binary data (!!binary)'
+            : Array.isArray(e.data)
+              ? 'a list'
+              : typeof e.data === 'object'
+                ? 'a mapping'
+                : `${typeof e.data} ${showValue(e.data)}`;
       const article = expected === 'array' ? 'a list' : expected === 'object' ? 'a mapping' : `a ${expected}`;
       const quote = expected === 'string' && (typeof e.data === 'number' || typeof e.data === 'boolean') ? ' (put quotes around it)' : '';
       return { path, key: false, message: `${name} must be ${article}, got ${got}${quote}` };

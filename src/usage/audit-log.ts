@@ -215,7 +215,8 @@ async function readPages(chunks: AsyncIterable<string>, file: string, onEvent: O
   const fail = (message: string): never => {
     throw new AuditLogError(file, line, message);
   };
-  const unexpected = (c: number, wanted: string): never => fail(`unexpected ${JSON.stringify(String.fromCharCode(c))} where ${wanted} belongs: not CloudWatch JSON`);
+  const unexpected = (c: number, wanted: string): never =>
+    fail(`unexpected ${JSON.stringify(String.fromCharCode(c))} where ${wanted} belongs: not CloudWatch JSON`);
   const finish = (text: string) => {
     capture = undefined;
     let value: unknown;
@@ -424,7 +425,8 @@ function asEvent(value: unknown, file: string, line: number): AuditEvent {
     throw new AuditLogError(file, line, `a ResponseComplete event ${what}`);
   };
   if (typeof e.stageTimestamp !== 'string') bad('without a "stageTimestamp"');
-  if (!RFC3339.test(e.stageTimestamp!) || Number.isNaN(Date.parse(e.stageTimestamp!))) bad(`whose "stageTimestamp" is not an RFC 3339 time: ${JSON.stringify(printable(e.stageTimestamp!.slice(0, 40)))}`);
+  if (!RFC3339.test(e.stageTimestamp!) || Number.isNaN(Date.parse(e.stageTimestamp!)))
+    bad(`whose "stageTimestamp" is not an RFC 3339 time: ${JSON.stringify(printable(e.stageTimestamp!.slice(0, 40)))}`);
   if (typeof e.verb !== 'string' || e.verb === '') bad('without a "verb"');
   // `username` is left out when empty (Go's omitempty); `user` itself is always there.
   if (!isObject(e.user)) bad('without "user"');
@@ -435,11 +437,18 @@ function asEvent(value: unknown, file: string, line: number): AuditEvent {
   const ref = e.objectRef;
   if (ref !== undefined && ref !== null) {
     if (!isObject(ref)) bad('whose "objectRef" is not an object');
-    for (const k of ['resource', 'subresource', 'namespace', 'name', 'apiGroup'] as const) if (ref[k] !== undefined && typeof ref[k] !== 'string') bad(`whose "objectRef.${k}" is not a string`);
+    for (const k of ['resource', 'subresource', 'namespace', 'name', 'apiGroup'] as const)
+      if (ref[k] !== undefined && typeof ref[k] !== 'string') bad(`whose "objectRef.${k}" is not a string`);
   }
-  if (e.responseStatus !== undefined && e.responseStatus !== null && (!isObject(e.responseStatus) || (e.responseStatus.code !== undefined && typeof e.responseStatus.code !== 'number'))) bad('whose "responseStatus.code" is not a number');
+  if (
+    e.responseStatus !== undefined &&
+    e.responseStatus !== null &&
+    (!isObject(e.responseStatus) || (e.responseStatus.code !== undefined && typeof e.responseStatus.code !== 'number'))
+  )
+    bad('whose "responseStatus.code" is not a number');
   if (e.annotations !== undefined && e.annotations !== null && !isObject(e.annotations)) bad('whose "annotations" is not an object');
   const decision = e.annotations?.[DECISION_ANNOTATION];
-  if (decision !== undefined && decision !== 'allow' && decision !== 'forbid') bad(`whose "${DECISION_ANNOTATION}" is neither allow nor forbid: ${JSON.stringify(printable(String(decision).slice(0, 40)))}`);
+  if (decision !== undefined && decision !== 'allow' && decision !== 'forbid')
+    bad(`whose "${DECISION_ANNOTATION}" is neither allow nor forbid: ${JSON.stringify(printable(String(decision).slice(0, 40)))}`);
   return e;
 }

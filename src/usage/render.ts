@@ -11,7 +11,12 @@ const LIST_LIMIT = 8;
 function permissionText(p: Permission): string {
   const verb = p.verb === '*' ? 'every verb on' : p.verb;
   if (p.resource.startsWith('/')) return `${verb} ${p.resource === '/*' ? 'every non-resource URL' : p.resource}`;
-  const resource = p.resource === '*' ? (p.subresource !== undefined ? `the ${p.subresource} subresource of every resource` : 'every resource') : `${p.resource}${p.subresource !== undefined ? `/${p.subresource}` : ''}`;
+  const resource =
+    p.resource === '*'
+      ? p.subresource !== undefined
+        ? `the ${p.subresource} subresource of every resource`
+        : 'every resource'
+      : `${p.resource}${p.subresource !== undefined ? `/${p.subresource}` : ''}`;
   const group = p.group === '*' ? ' of every API group' : p.group === '' ? '' : p.resource === '*' ? ` of API group ${p.group}` : `.${p.group}`;
   return `${verb} ${resource}${group}${p.namespace !== undefined ? ` in ${p.namespace}` : ''}`;
 }
@@ -34,7 +39,10 @@ function byTeam(grants: readonly GrantUsage[]): [string, GrantUsage[]][] {
     if (list) list.push(g);
     else teams.set(team, [g]);
   }
-  for (const list of teams.values()) list.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || compareStrings(a.employee, b.employee) || compareStrings(a.file, b.file) || a.line - b.line);
+  for (const list of teams.values())
+    list.sort(
+      (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || compareStrings(a.employee, b.employee) || compareStrings(a.file, b.file) || a.line - b.line,
+    );
   return [...teams].sort(([a], [b]) => (a === NO_TEAM ? 1 : 0) - (b === NO_TEAM ? 1 : 0) || compareStrings(a, b));
 }
 
@@ -82,7 +90,9 @@ export function renderUsageMarkdown(r: UsageReport): string {
     out.push('', `### Team ${cell(team)}`, '', '| Status | Employee | Grant | Where | Used | Unused | Suggestion |', '|---|---|---|---|---|---|---|');
     for (const g of grants) {
       const used = g.used.length > 0 ? `${cell(listText(g.used))} (${g.requests} request(s))` : '';
-      out.push(`| ${g.status} | ${cell(g.employee)} | ${cell(g.grant)} | ${cell(`${g.file}:${g.line}`)} | ${used} | ${cell(listText(g.unused))} | ${cell(g.suggestion)} |`);
+      out.push(
+        `| ${g.status} | ${cell(g.employee)} | ${cell(g.grant)} | ${cell(`${g.file}:${g.line}`)} | ${used} | ${cell(listText(g.unused))} | ${cell(g.suggestion)} |`,
+      );
     }
   }
   const table = (title: string, rows: { employee: string; count: number }[] & Permission[]) => {
@@ -97,6 +107,7 @@ export function renderUsageMarkdown(r: UsageReport): string {
     out.push('', '### Usernames not in the access folder', '', '| Username | Events |', '|---|---|');
     for (const u of people) out.push(`| ${cell(u.username)} | ${u.events} |`);
   }
-  if (system.length > 0) out.push('', `System components (\`system:\` and \`eks:\` usernames): ${system.length}, with ${system.reduce((n, u) => n + u.events, 0)} event(s).`);
+  if (system.length > 0)
+    out.push('', `System components (\`system:\` and \`eks:\` usernames): ${system.length}, with ${system.reduce((n, u) => n + u.events, 0)} event(s).`);
   return out.join('\n') + '\n';
 }

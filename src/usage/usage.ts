@@ -187,7 +187,10 @@ export class UsageCollector {
 
   private tally(username: string, caller: Caller, request: Request, decision: Decision): void {
     const who = `${username}\0${caller.arn}\0${caller.session ?? '\u0002'}\0${decision}\0${request.verb}`;
-    const key = 'path' in request ? `${who}\0${NON_RESOURCE}\0${request.path}` : `${who}\0${request.group}\0${request.resource}\0${request.subresource ?? ''}\0${request.namespace ?? ''}\0${request.name ?? ''}`;
+    const key =
+      'path' in request
+        ? `${who}\0${NON_RESOURCE}\0${request.path}`
+        : `${who}\0${request.group}\0${request.resource}\0${request.subresource ?? ''}\0${request.namespace ?? ''}\0${request.name ?? ''}`;
     const t = this.tallies.get(key);
     if (t) t.count++;
     else this.tallies.set(key, { username, caller, request, decision, count: 1 });
@@ -219,7 +222,14 @@ export class UsageCollector {
             const rules = p?.rules ?? (p ? clusterRoles.get(profileRoleName(p))?.rules : undefined);
             const where = g.scope === 'namespaces' ? { namespaces: g.namespaces } : {};
             if (rules) out.push({ ...base, kind: 'rules', rules, ...where });
-            else out.push({ ...base, kind: 'opaque', rules: [], ...where, opaque: `ClusterRole ${p?.clusterRole ?? g.profile} is not one eks-access knows the rules of` });
+            else
+              out.push({
+                ...base,
+                kind: 'opaque',
+                rules: [],
+                ...where,
+                opaque: `ClusterRole ${p?.clusterRole ?? g.profile} is not one eks-access knows the rules of`,
+              });
             break;
           }
           case 'rules':
@@ -227,7 +237,13 @@ export class UsageCollector {
             break;
           case 'groups':
             if (g.groups.includes('system:masters')) out.push({ ...base, kind: 'superuser', rules: SUPERUSER_RULES });
-            else out.push({ ...base, kind: 'opaque', rules: [], opaque: `the bindings of group${g.groups.length === 1 ? '' : 's'} ${g.groups.join(', ')} are not in the access folder` });
+            else
+              out.push({
+                ...base,
+                kind: 'opaque',
+                rules: [],
+                opaque: `the bindings of group${g.groups.length === 1 ? '' : 's'} ${g.groups.join(', ')} are not in the access folder`,
+              });
             break;
           case 'accessPolicy': {
             const rules = policies.get(g.accessPolicy)?.rules;
@@ -255,12 +271,16 @@ export class UsageCollector {
     const reaching = (e: Employee): JudgedGrant[] => {
       const own = judged.filter((j) => j.employee === e);
       if (e.identity.kind !== 'role') return own;
-      const others = [...(shared.get(`entry\0${principalArn(e, this.cluster).toLowerCase()}`) ?? []), ...(shared.get(`aws-auth\0${stripRolePath(principalArn(e, this.cluster)).toLowerCase()}`) ?? [])];
+      const others = [
+        ...(shared.get(`entry\0${principalArn(e, this.cluster).toLowerCase()}`) ?? []),
+        ...(shared.get(`aws-auth\0${stripRolePath(principalArn(e, this.cluster)).toLowerCase()}`) ?? []),
+      ];
       return [...own, ...others.filter((j) => j.employee !== e)];
     };
 
     const byUser = new Map<string, Employee>();
-    for (const e of [...this.model.employees.values()].sort((a, b) => compareStrings(a.name, b.name))) if (!byUser.has(e.kubernetesUser)) byUser.set(e.kubernetesUser, e);
+    for (const e of [...this.model.employees.values()].sort((a, b) => compareStrings(a.name, b.name)))
+      if (!byUser.has(e.kubernetesUser)) byUser.set(e.kubernetesUser, e);
     const baseline = BASELINE_ROLES.flatMap((n) => builtinClusterRoles().get(n)?.rules ?? []);
 
     const usedBy = new Map<JudgedGrant, Map<string, { p: Permission; count: number }>>();
@@ -294,7 +314,14 @@ export class UsageCollector {
         if (j.employee !== e) addCount(sharedUse, `${grantKeyOf(j)}\0${e.name}`, () => ({ j, who: e.name, count: 0 }), t.count);
       }
       if (explained) continue;
-      const opaque = grants.filter((j) => j.kind === 'opaque' && (j.namespaces === undefined || (!('path' in t.request) && t.request.namespace !== undefined && policyAppliesIn({ policy: '', rules: [], namespaces: [...j.namespaces] }, t.request.namespace))));
+      const opaque = grants.filter(
+        (j) =>
+          j.kind === 'opaque' &&
+          (j.namespaces === undefined ||
+            (!('path' in t.request) &&
+              t.request.namespace !== undefined &&
+              policyAppliesIn({ policy: '', rules: [], namespaces: [...j.namespaces] }, t.request.namespace))),
+      );
       if (opaque.length > 0) for (const j of opaque) addUse(usedBy, j, p, t.count);
       else addCount(unexplained, `${e.name}\0${permissionKey(p)}`, () => ({ employee: e.name, ...p, count: 0 }), t.count);
     }
@@ -327,7 +354,8 @@ export class UsageCollector {
       });
     }
     grants.sort((a, b) => compareStrings(a.employee, b.employee) || compareStrings(a.file, b.file) || a.line - b.line);
-    const byCount = (list: Iterable<DeniedUsage>) => [...list].sort((a, b) => compareStrings(a.employee, b.employee) || b.count - a.count || comparePermissions(a, b));
+    const byCount = (list: Iterable<DeniedUsage>) =>
+      [...list].sort((a, b) => compareStrings(a.employee, b.employee) || b.count - a.count || comparePermissions(a, b));
     const report: UsageReport = {
       cluster: this.cluster.name,
       since: this.window.since,
@@ -335,7 +363,9 @@ export class UsageCollector {
       events: this.counted,
       grants,
       denied: byCount(denied.values()),
-      unattributed: [...unattributed].map(([username, events]) => ({ username, events })).sort((a, b) => b.events - a.events || compareStrings(a.username, b.username)),
+      unattributed: [...unattributed]
+        .map(([username, events]) => ({ username, events }))
+        .sort((a, b) => b.events - a.events || compareStrings(a.username, b.username)),
     };
     if (unexplained.size > 0) report.unexplained = byCount(unexplained.values());
     return report;
@@ -412,10 +442,13 @@ function impersonationRequests(acting: NonNullable<AuditEvent['impersonatedUser'
   const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
   if (sa) out.push({ verb: 'impersonate', group: '', resource: 'serviceaccounts', namespace: sa[1]!, name: sa[2]! });
   else if (name !== '') out.push({ verb: 'impersonate', group: '', resource: 'users', name });
-  for (const g of Array.isArray(acting.groups) ? acting.groups : []) if (typeof g === 'string') out.push({ verb: 'impersonate', group: '', resource: 'groups', name: g });
+  for (const g of Array.isArray(acting.groups) ? acting.groups : [])
+    if (typeof g === 'string') out.push({ verb: 'impersonate', group: '', resource: 'groups', name: g });
   const extra = (acting as { extra?: unknown }).extra;
   if (extra && typeof extra === 'object') {
-    for (const [key, values] of Object.entries(extra)) for (const v of Array.isArray(values) ? values : []) if (typeof v === 'string') out.push({ verb: 'impersonate', group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: v });
+    for (const [key, values] of Object.entries(extra))
+      for (const v of Array.isArray(values) ? values : [])
+        if (typeof v === 'string') out.push({ verb: 'impersonate', group: 'authentication.k8s.io', resource: 'userextras', subresource: key, name: v });
   }
   const uid = (acting as { uid?: unknown }).uid;
   if (typeof uid === 'string' && uid !== '') out.push({ verb: 'impersonate', group: 'authentication.k8s.io', resource: 'uids', name: uid });
@@ -450,7 +483,13 @@ export function sameCaller(logged: string, principal: string): boolean {
 
 function permissionOf(r: Request): Permission {
   if ('path' in r) return { verb: r.verb, resource: r.path, group: '' };
-  return { verb: r.verb, resource: r.resource, ...(r.subresource !== undefined && { subresource: r.subresource }), group: r.group, ...(r.namespace !== undefined && { namespace: r.namespace }) };
+  return {
+    verb: r.verb,
+    resource: r.resource,
+    ...(r.subresource !== undefined && { subresource: r.subresource }),
+    group: r.group,
+    ...(r.namespace !== undefined && { namespace: r.namespace }),
+  };
 }
 
 function permissionKey(p: Permission): string {
@@ -465,7 +504,13 @@ function compareVerb(a: string, b: string): number {
 }
 
 function comparePermissions(a: Permission, b: Permission): number {
-  return compareStrings(a.namespace ?? '', b.namespace ?? '') || compareStrings(a.group, b.group) || compareStrings(a.resource, b.resource) || compareStrings(a.subresource ?? '', b.subresource ?? '') || compareVerb(a.verb, b.verb);
+  return (
+    compareStrings(a.namespace ?? '', b.namespace ?? '') ||
+    compareStrings(a.group, b.group) ||
+    compareStrings(a.resource, b.resource) ||
+    compareStrings(a.subresource ?? '', b.subresource ?? '') ||
+    compareVerb(a.verb, b.verb)
+  );
 }
 
 /** Does the grant allow the request where it applies? (A namespaced grant: only namespaced requests in its namespaces.) */
@@ -486,14 +531,17 @@ function expand(rules: readonly PolicyRule[], namespaces: readonly (string | und
     if (r.nonResourceURLs?.length) {
       // Non-resource URLs are granted only cluster-wide.
       // `*` matches every URL, as `/*` does: written so that a permission on a URL always starts with `/`.
-      if (namespaces.length === 1 && namespaces[0] === undefined) for (const url of r.nonResourceURLs) for (const verb of r.verbs) add({ verb, resource: url === '*' ? '/*' : url, group: '' });
+      if (namespaces.length === 1 && namespaces[0] === undefined)
+        for (const url of r.nonResourceURLs) for (const verb of r.verbs) add({ verb, resource: url === '*' ? '/*' : url, group: '' });
     }
     for (const group of r.apiGroups ?? []) {
       for (const res of r.resources ?? []) {
         const slash = res.indexOf('/');
         const resource = slash === -1 ? res : res.slice(0, slash);
         const sub = slash === -1 ? undefined : res.slice(slash + 1);
-        for (const verb of r.verbs) for (const ns of namespaces) add({ verb, resource, ...(sub !== undefined && { subresource: sub }), group, ...(ns !== undefined && { namespace: ns }) });
+        for (const verb of r.verbs)
+          for (const ns of namespaces)
+            add({ verb, resource, ...(sub !== undefined && { subresource: sub }), group, ...(ns !== undefined && { namespace: ns }) });
       }
     }
   }
@@ -507,7 +555,8 @@ function isWildcard(p: Permission): boolean {
 /** Does the granted permission `g` (possibly with `*`) cover the used permission `u`? */
 function covers(g: Permission, u: Permission): boolean {
   if (g.verb !== '*' && g.verb !== u.verb) return false;
-  if (g.namespace !== undefined && !(g.namespace === u.namespace || (g.namespace.endsWith('*') && (u.namespace ?? '').startsWith(g.namespace.slice(0, -1))))) return false;
+  if (g.namespace !== undefined && !(g.namespace === u.namespace || (g.namespace.endsWith('*') && (u.namespace ?? '').startsWith(g.namespace.slice(0, -1)))))
+    return false;
   if (g.resource.startsWith('/') || u.resource.startsWith('/')) {
     if (!g.resource.startsWith('/') || !u.resource.startsWith('/')) return false;
     return g.resource === u.resource || (g.resource.endsWith('*') && u.resource.startsWith(g.resource.slice(0, -1)));
@@ -577,7 +626,16 @@ function plural(n: number, word: string): string {
 }
 
 /** What to do with the grant, in one sentence. */
-function suggestion(model: AccessModel, c: Cluster, j: JudgedGrant, status: GrantStatus, used: readonly Permission[], unused: readonly Permission[], w: UsageWindow, requests: number): string {
+function suggestion(
+  model: AccessModel,
+  c: Cluster,
+  j: JudgedGrant,
+  status: GrantStatus,
+  used: readonly Permission[],
+  unused: readonly Permission[],
+  w: UsageWindow,
+  requests: number,
+): string {
   const period = `from ${w.since} to ${w.until}`;
   if (status === 'unused') return `remove this grant: no request on ${c.name} used it ${period}`;
   if (j.kind === 'opaque') return `keep: ${plural(requests, 'request')} used it ${period}; eks-access cannot narrow it because ${j.opaque}`;
@@ -588,8 +646,10 @@ function suggestion(model: AccessModel, c: Cluster, j: JudgedGrant, status: Gran
   const usedNamespaces = [...new Set(used.flatMap((p) => (p.namespace === undefined ? [] : [p.namespace])))].sort(compareStrings);
   const grantedNamespaces = j.namespaces;
   let scope: string | undefined;
-  if (!clusterWide && grantedNamespaces && usedNamespaces.length < grantedNamespaces.length && !grantedNamespaces.some((n) => n.endsWith('*'))) scope = `namespaces [${usedNamespaces.join(', ')}]`;
-  else if (!clusterWide && !grantedNamespaces && usedNamespaces.every((n) => namespaceSet(c).has(n))) scope = `namespaces [${usedNamespaces.join(', ')}] instead of cluster-wide`;
+  if (!clusterWide && grantedNamespaces && usedNamespaces.length < grantedNamespaces.length && !grantedNamespaces.some((n) => n.endsWith('*')))
+    scope = `namespaces [${usedNamespaces.join(', ')}]`;
+  else if (!clusterWide && !grantedNamespaces && usedNamespaces.every((n) => namespaceSet(c).has(n)))
+    scope = `namespaces [${usedNamespaces.join(', ')}] instead of cluster-wide`;
 
   // The narrowest profile that allows everything used, if narrower than what the grant gives.
   const requests_ = used.map(requestOf);

@@ -57,7 +57,16 @@ export function logFiles(paths: readonly string[]): string[] {
 
 /** The JSON of SPEC's usage contract: the report's own fields, without those kept for the text reports. */
 function usageJson(r: UsageReport): string {
-  const grants = r.grants.map(({ employee, cluster, file, line, status, used, unused, suggestion }) => ({ employee, cluster, file, line, status, used, unused, suggestion }));
+  const grants = r.grants.map(({ employee, cluster, file, line, status, used, unused, suggestion }) => ({
+    employee,
+    cluster,
+    file,
+    line,
+    status,
+    used,
+    unused,
+    suggestion,
+  }));
   return JSON.stringify({ ...r, grants }, null, 2) + '\n';
 }
 

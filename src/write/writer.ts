@@ -1,4 +1,17 @@
-import { constants, copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, symlinkSync } from 'node:fs';
+import {
+  constants,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { access, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -19,7 +32,15 @@ export interface Change {
 /** Unified diff of one change, with paths under `label` (the output folder's name). */
 export function patchOf(c: Change, label: string): string {
   const name = `${label}/${c.path}`;
-  return createTwoFilesPatch(c.before === undefined ? '/dev/null' : `a/${name}`, c.after === undefined ? '/dev/null' : `b/${name}`, c.before ?? '', c.after ?? '', undefined, undefined, { context: 3 })
+  return createTwoFilesPatch(
+    c.before === undefined ? '/dev/null' : `a/${name}`,
+    c.after === undefined ? '/dev/null' : `b/${name}`,
+    c.before ?? '',
+    c.after ?? '',
+    undefined,
+    undefined,
+    { context: 3 },
+  )
     .replace(/^=+\n/m, '')
     .replace(/^(---|\+\+\+) (.*)\t$/gm, '$1 $2');
 }
@@ -59,7 +80,10 @@ export async function readTree(dir: string): Promise<Map<string, string>> {
   for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
     if (!e.isFile()) continue;
     const full = join(e.parentPath, e.name);
-    const rel = full.slice(root.length + 1).split('\\').join('/');
+    const rel = full
+      .slice(root.length + 1)
+      .split('\\')
+      .join('/');
     if (isTerraformOwnFile(rel)) continue;
     out.set(rel, readFileSync(full, 'utf8'));
   }
@@ -121,7 +145,13 @@ export function compareWithFolder(dir: string, files: readonly OutputFile[]): Ch
   const existing = new Set<string>();
   if (existsSync(root)) {
     for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
-      if (e.isFile()) existing.add(join(e.parentPath, e.name).slice(root.length + 1).split('\\').join('/'));
+      if (e.isFile())
+        existing.add(
+          join(e.parentPath, e.name)
+            .slice(root.length + 1)
+            .split('\\')
+            .join('/'),
+        );
     }
   }
   const changes: Change[] = [];
@@ -149,11 +179,15 @@ async function assertOwned(dir: string, existing: ReadonlyMap<string, string>, e
   if (existing.size === 0 && entries.length === 0) return;
   const marked = existing.get(OUTPUT_MARKER) === OUTPUT_MARKER_TEXT || (!existing.has(OUTPUT_MARKER) && existing.get(OUTPUT_README) === README);
   if (!marked) {
-    throw new UsageError(`refusing to replace ${dir}: it has files but was not written by eks-access generate (no ${OUTPUT_MARKER} of ours); choose another --out or empty it`);
+    throw new UsageError(
+      `refusing to replace ${dir}: it has files but was not written by eks-access generate (no ${OUTPUT_MARKER} of ours); choose another --out or empty it`,
+    );
   }
   const foreign = entries.filter((e) => !OWN_TOP_LEVEL.has(e)).sort();
   if (foreign.length > 0) {
-    throw new UsageError(`refusing to replace ${dir}: it holds ${foreign.map((f) => JSON.stringify(f)).join(', ')}, which eks-access generate does not write; move it out of the output folder or choose another --out`);
+    throw new UsageError(
+      `refusing to replace ${dir}: it holds ${foreign.map((f) => JSON.stringify(f)).join(', ')}, which eks-access generate does not write; move it out of the output folder or choose another --out`,
+    );
   }
 }
 
@@ -190,7 +224,8 @@ function realOrResolved(path: string): string {
  */
 export function checkOutputFolder(dir: string, inputs: readonly string[]): void {
   const target = resolve(dir);
-  if (dirname(target) === target) throw new UsageError(`refusing to write to ${dir}: it is the root of the file system; choose an output folder of its own, e.g. --out generated`);
+  if (dirname(target) === target)
+    throw new UsageError(`refusing to write to ${dir}: it is the root of the file system; choose an output folder of its own, e.g. --out generated`);
   let info;
   try {
     info = lstatSync(target);
@@ -200,11 +235,16 @@ export function checkOutputFolder(dir: string, inputs: readonly string[]): void 
   if (info?.isSymbolicLink()) throw new UsageError(`refusing to write to ${dir}: it is a symbolic link; give the folder it points to, or another --out`);
   if (info && !info.isDirectory()) throw new UsageError(`refusing to write to ${dir}: it is not a folder`);
   const real = realOrResolved(target);
-  if (isInside(realOrResolved(process.cwd()), real)) throw new UsageError(`refusing to write to ${dir}: it is the working directory or contains it, and generate replaces the whole output folder; choose an output folder of its own, e.g. --out generated`);
+  if (isInside(realOrResolved(process.cwd()), real))
+    throw new UsageError(
+      `refusing to write to ${dir}: it is the working directory or contains it, and generate replaces the whole output folder; choose an output folder of its own, e.g. --out generated`,
+    );
   for (const input of inputs) {
     const inReal = realOrResolved(input);
     if (isInside(inReal, real) || isInside(real, inReal)) {
-      throw new UsageError(`refusing to write to ${dir}: it ${real === inReal ? 'is' : isInside(inReal, real) ? 'contains' : 'is inside'} the input folder (--dir ${input}); choose an output folder of its own, e.g. --out generated`);
+      throw new UsageError(
+        `refusing to write to ${dir}: it ${real === inReal ? 'is' : isInside(inReal, real) ? 'contains' : 'is inside'} the input folder (--dir ${input}); choose an output folder of its own, e.g. --out generated`,
+      );
     }
   }
 }
@@ -217,7 +257,8 @@ function checkEntryPath(path: string, root: string): string {
   const segments = path.split('/');
   const bad = path === '' || path.includes('\\') || path.includes('\0') || segments.some((s) => s === '' || s === '.' || s === '..');
   const full = resolve(root, ...segments);
-  if (bad || !isInside(full, root) || full === root) throw new WriteError(`refusing to write ${JSON.stringify(path)}: output paths are relative paths of plain names inside the output folder`);
+  if (bad || !isInside(full, root) || full === root)
+    throw new WriteError(`refusing to write ${JSON.stringify(path)}: output paths are relative paths of plain names inside the output folder`);
   return full;
 }
 
@@ -312,7 +353,9 @@ async function lockOutput(dir: string, lock: string): Promise<() => Promise<void
     const known = Number.isInteger(holder) && holder > 0;
     const stale = known ? (holder === process.pid ? !held.has(lock) : !holderRunning(holder, start)) : age > EMPTY_LOCK_GRACE_MS;
     if (!stale) {
-      throw new WriteError(`another generate is writing ${dir}${known ? ` (process ${holder})` : ''}; run generate again when it has finished, or remove ${lock} if no generate is running`);
+      throw new WriteError(
+        `another generate is writing ${dir}${known ? ` (process ${holder})` : ''}; run generate again when it has finished, or remove ${lock} if no generate is running`,
+      );
     }
     // Left by a generate that died. (Two runs taking over the same stale lock at the same instant
     // could both remove it; the window is the few microseconds between the read and the removal.)
@@ -340,9 +383,12 @@ export async function recoverSwap(target: string): Promise<void> {
   }
   if (!existsSync(target)) {
     const prefix = `.${basename(target)}.eks-access-old-`;
-    const candidates = named !== undefined && named.startsWith(prefix) && !named.includes('/') && existsSync(join(parent, named))
-      ? [named]
-      : existsSync(parent) ? (await readdir(parent)).filter((n) => n.startsWith(prefix)) : [];
+    const candidates =
+      named !== undefined && named.startsWith(prefix) && !named.includes('/') && existsSync(join(parent, named))
+        ? [named]
+        : existsSync(parent)
+          ? (await readdir(parent)).filter((n) => n.startsWith(prefix))
+          : [];
     if (candidates.length === 1) await rename(join(parent, candidates[0]!), target);
   }
   await rm(journal, { force: true });
@@ -380,7 +426,12 @@ async function removeLeftovers(target: string): Promise<void> {
  * against the staging folder or the target itself) and paths given twice, make the parent folder,
  * and take the output lock. Returns the parent, the staging folder beside the target, and the unlock.
  */
-async function prepareWrite(dir: string, target: string, files: readonly OutputFile[], checkAgainst: 'staging' | 'target'): Promise<{ parent: string; staging: string; unlock: () => Promise<void> }> {
+async function prepareWrite(
+  dir: string,
+  target: string,
+  files: readonly OutputFile[],
+  checkAgainst: 'staging' | 'target',
+): Promise<{ parent: string; staging: string; unlock: () => Promise<void> }> {
   const parent = dirname(target);
   const staging = join(parent, `.${basename(target)}.eks-access-new-${process.pid}`);
   const paths = new Set<string>();
@@ -451,7 +502,10 @@ export async function addFiles(dir: string, files: readonly OutputFile[]): Promi
   let renaming = false;
   try {
     await removeLeftovers(target).catch(() => undefined);
-    writeFiles(staging, files.map((f): [string, string] => [f.path, f.content]));
+    writeFiles(
+      staging,
+      files.map((f): [string, string] => [f.path, f.content]),
+    );
     for (const folder of [...new Set(files.map((f) => dirname(checkEntryPath(f.path, target))))].sort()) {
       const first = await mkdir(folder, { recursive: true });
       if (first !== undefined) made.push(first);

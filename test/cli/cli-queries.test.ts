@@ -31,7 +31,10 @@ test('diff --base through the CLI: Markdown on stdout, exit 0; a bad ref exits 2
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
     const same = await run(['diff', '--base', 'HEAD'], s.dir);
     assert.equal([same.code, same.stdout], [0, 'No access changes.\n']);
-    writeFileSync(join(s.dir, 'access/employees/alice.yaml'), BASE_FILES['access/employees/alice.yaml']!.replace('resources: [pods, services]', 'resources: [pods, services, secrets]'));
+    writeFileSync(
+      join(s.dir, 'access/employees/alice.yaml'),
+      BASE_FILES['access/employees/alice.yaml']!.replace('resources: [pods, services]', 'resources: [pods, services, secrets]'),
+    );
     const changed = await run(['diff', '--base', 'HEAD'], s.dir);
     assert.is(changed.code, 0, changed.stderr);
     assert.match(changed.stdout, /\*\*alice\*\*: can now get, list, watch secrets in prod\/my-namespace/);
@@ -51,7 +54,10 @@ test('can-i reads kubectl -o json dumps too; a broken JSON file is reported with
   const dump = parse(readFileSync(join(ROOT, 'test', 'fixtures', 'manifests', 'default-cluster', 'default-dump.yaml'), 'utf8')) as unknown;
   const s = scratch({ 'dump.json': JSON.stringify(dump), 'broken/bad.json': '{"kind": "List",\n  "items": [}\n' });
   try {
-    const yes = await run(['can-i', 'create', 'selfsubjectaccessreviews.authorization.k8s.io', '-A', '--as', 'anyone', '--manifests', join(s.dir, 'dump.json')], ROOT);
+    const yes = await run(
+      ['can-i', 'create', 'selfsubjectaccessreviews.authorization.k8s.io', '-A', '--as', 'anyone', '--manifests', join(s.dir, 'dump.json')],
+      ROOT,
+    );
     assert.equal([yes.code, yes.stdout], [0, 'yes\n']);
     const no = await run(['can-i', 'get', 'secrets', '-n', 'kube-system', '--as', 'anyone', '--manifests', join(s.dir, 'dump.json')], ROOT);
     assert.equal([no.code, no.stdout], [1, 'no\n']);
@@ -98,8 +104,15 @@ test('commands load lazily: running one imports its module only; help lists ever
   const hook = `export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes('/cli/commands/')) process.stderr.write('LOADED ' + r.url.split('/cli/commands/')[1] + '\\n'); return r; }`;
   const register = `import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));`;
   const loaded = (args: string[]) => {
-    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, join(ROOT, 'dist', 'src', 'bin.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
-    return r.stderr.split('\n').filter((l) => l.startsWith('LOADED ')).map((l) => l.slice('LOADED '.length)).sort();
+    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, join(ROOT, 'dist', 'src', 'bin.js'), ...args], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    return r.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('LOADED '))
+      .map((l) => l.slice('LOADED '.length))
+      .sort();
   };
   assert.equal(loaded(['validate']), ['validate.js']);
   assert.equal(loaded(['who-can', 'get', 'pods', '--cluster', 'prod-eu']), ['who-can.js']);

@@ -16,7 +16,10 @@ test('npm pack: the tarball holds a built command that scaffolds, lints and gene
   const s = scratch();
   try {
     // --ignore-scripts: the suite has just built dist/; prepack would build it again.
-    const name = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', s.dir], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+    const name = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', s.dir], { cwd: ROOT, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!;
     const pkg = join(s.dir, 'pkg');
     mkdirSync(pkg);
     execFileSync('tar', ['xzf', join(s.dir, name), '-C', pkg, '--strip-components=1']);
@@ -57,7 +60,10 @@ test("the action's install step: builds the action's own checkout and puts eks-a
     const fake = join(s.dir, 'fake-bin');
     mkdirSync(fake);
     const npm = join(fake, 'npm');
-    execFileSync('bash', ['-c', `cat > "${npm}" <<'EOF'\n#!/usr/bin/env bash\n[ "$1" = ci ] || exit 3\nln -s "${join(ROOT, 'node_modules')}" node_modules\nnode node_modules/typescript/bin/tsc -p tsconfig.json\nEOF\nchmod +x "${npm}"`]);
+    execFileSync('bash', [
+      '-c',
+      `cat > "${npm}" <<'EOF'\n#!/usr/bin/env bash\n[ "$1" = ci ] || exit 3\nln -s "${join(ROOT, 'node_modules')}" node_modules\nnode node_modules/typescript/bin/tsc -p tsconfig.json\nEOF\nchmod +x "${npm}"`,
+    ]);
     const steps = (parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: { steps: { name?: string; run?: string }[] } }).runs.steps;
     const install = steps.find((st) => st.name === 'Install eks-access')!;
     const temp = join(s.dir, 'runner-temp');

@@ -13,7 +13,11 @@ import { BASE_FILES, HEADER, run, scratch } from '../helpers/run.js';
 const TODAY = '2026-06-01';
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function repo(files: Record<string, string>): { dir: string; cleanup: () => void; write: (path: string, text: string) => void; commit: () => void } {
@@ -45,7 +49,8 @@ const developerIn = (ns: string) => `  - cluster: prod\n    profile: developer\n
 /** `count` people with the developer profile, committed; the working tree then changes what the test says. */
 function team(count: number): Record<string, string> {
   const files: Record<string, string> = { ...BASE_FILES };
-  for (let i = 0; i < count; i++) files[`access/employees/dev-${String(i).padStart(3, '0')}.yaml`] = person(`dev-${String(i).padStart(3, '0')}`, developerIn('payments'));
+  for (let i = 0; i < count; i++)
+    files[`access/employees/dev-${String(i).padStart(3, '0')}.yaml`] = person(`dev-${String(i).padStart(3, '0')}`, developerIn('payments'));
   return files;
 }
 
@@ -67,7 +72,14 @@ test('diff: a profile change is said once, first, with whom it reaches; people o
     assert.match(own, '- **dev-007**: can now get, list, watch pods, pods/log in prod/my-namespace (profile developer, access/employees/dev-007.yaml:9)');
     assert.not.match(own, 'payments');
     assert.equal([...new Set(r.changes.map((c) => c.employee))], ['dev-007']);
-    assert.equal(r.summary, { people: 1, clusters: 1, shared: 1, sharedPeople: 40, newFindings: r.findings.added.length, resolvedFindings: r.findings.resolved.length });
+    assert.equal(r.summary, {
+      people: 1,
+      clusters: 1,
+      shared: 1,
+      sharedPeople: 40,
+      newFindings: r.findings.added.length,
+      resolvedFindings: r.findings.resolved.length,
+    });
     assert.is(r.truncated, false);
     assert.is(r.fullMarkdown, r.markdown);
   } finally {
@@ -78,16 +90,25 @@ test('diff: a profile change is said once, first, with whom it reaches; people o
 test('diff: a cluster change is a cause too, and the LintPolicy', async () => {
   const r0 = repo(team(3));
   try {
-    r0.write('access/clusters/prod.yaml', BASE_FILES['access/clusters/prod.yaml']!.replace('namespaces: [payments, my-namespace]', 'namespaces: [payments, my-namespace, ledger]'));
+    r0.write(
+      'access/clusters/prod.yaml',
+      BASE_FILES['access/clusters/prod.yaml']!.replace('namespaces: [payments, my-namespace]', 'namespaces: [payments, my-namespace, ledger]'),
+    );
     r0.write('access/policy.yaml', `${HEADER}kind: LintPolicy\nrules:\n  orphan-employee: off\n`);
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
-    assert.equal(r.causes.map((c) => c.text), [
-      '**cluster prod**: namespaces + ledger — 4 people on 1 cluster (access/clusters/prod.yaml:3)',
-      '**LintPolicy**: new: rule orphan-employee: off (was default severity) (access/policy.yaml:1)',
-    ]);
+    assert.equal(
+      r.causes.map((c) => c.text),
+      [
+        '**cluster prod**: namespaces + ledger — 4 people on 1 cluster (access/clusters/prod.yaml:3)',
+        '**LintPolicy**: new: rule orphan-employee: off (was default severity) (access/policy.yaml:1)',
+      ],
+    );
     assert.equal(r.changes, []);
     // alice had no team: the finding is resolved by the policy.
-    assert.ok(r.findings.resolved.some((f) => f.ruleId === 'orphan-employee'), r.markdown);
+    assert.ok(
+      r.findings.resolved.some((f) => f.ruleId === 'orphan-employee'),
+      r.markdown,
+    );
   } finally {
     r0.cleanup();
   }
@@ -99,7 +120,13 @@ test('diff: the comment fits a GitHub comment whatever the change, says what it 
     // 400 new people, each with inline rules in several namespaces: well over 65,536 characters in full.
     for (let i = 0; i < 400; i++) {
       const name = `new-${String(i).padStart(3, '0')}`;
-      r0.write(`access/employees/${name}.yaml`, person(name, `  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - apiGroups: [""]\n        resources: [secrets, configmaps]\n        verbs: [get, list]\n${developerIn('my-namespace')}`));
+      r0.write(
+        `access/employees/${name}.yaml`,
+        person(
+          name,
+          `  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - apiGroups: [""]\n        resources: [secrets, configmaps]\n        verbs: [get, list]\n${developerIn('my-namespace')}`,
+        ),
+      );
     }
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
     assert.ok(r.fullMarkdown.length > GITHUB_COMMENT_LIMIT, `the full report is ${r.fullMarkdown.length} characters`);
@@ -108,7 +135,10 @@ test('diff: the comment fits a GitHub comment whatever the change, says what it 
     assert.is(r.truncated, true);
     assert.is(r.markdown.split('\n')[0], "400 people's access changes on 1 cluster.");
     const note = r.markdown.trimEnd().split('\n').pop()!;
-    assert.match(note, /^\*\*Not shown, to fit a GitHub comment:\*\* \d+ people's changes, \d+ new lint findings\. The full report \([\d,]+ characters\) is written by `eks-access diff --output FILE`/);
+    assert.match(
+      note,
+      /^\*\*Not shown, to fit a GitHub comment:\*\* \d+ people's changes, \d+ new lint findings\. The full report \([\d,]+ characters\) is written by `eks-access diff --output FILE`/,
+    );
     // Every section still has its start; the full report has every person.
     assert.match(r.markdown, '- **new-000**:');
     assert.match(r.markdown, '### New lint findings');
@@ -125,10 +155,18 @@ test('diff: the comment fits a GitHub comment whatever the change, says what it 
 
 test('diff: one person with more changes than a comment holds is cut inside, and the cut is said', async () => {
   const namespaces = Array.from({ length: 300 }, (_, i) => `team-namespace-with-a-long-name-${i}`);
-  const cluster = BASE_FILES['access/clusters/prod.yaml']!.replace('namespaces: [payments, my-namespace]', `namespaces:\n${[...namespaces, 'payments', 'my-namespace'].map((n) => `  - ${n}`).join('\n')}`);
+  const cluster = BASE_FILES['access/clusters/prod.yaml']!.replace(
+    'namespaces: [payments, my-namespace]',
+    `namespaces:\n${[...namespaces, 'payments', 'my-namespace'].map((n) => `  - ${n}`).join('\n')}`,
+  );
   const r0 = repo({ ...BASE_FILES, 'access/clusters/prod.yaml': cluster });
   try {
-    const grants = namespaces.map((ns, i) => `  - cluster: prod\n    namespaces: [${ns}]\n    rules:\n      - apiGroups: [example-${i}.com]\n        resources: [widgets-${i}]\n        verbs: [get]\n`).join('');
+    const grants = namespaces
+      .map(
+        (ns, i) =>
+          `  - cluster: prod\n    namespaces: [${ns}]\n    rules:\n      - apiGroups: [example-${i}.com]\n        resources: [widgets-${i}]\n        verbs: [get]\n`,
+      )
+      .join('');
     r0.write('access/employees/zoe.yaml', person('zoe', grants));
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir, limit: 8000 });
     assert.ok(r.markdown.length <= 8000, `${r.markdown.length}`);
@@ -141,7 +179,13 @@ test('diff: one person with more changes than a comment holds is cut inside, and
 test('diff: text from the access files cannot break out of the comment (HTML, mentions, backticks, new lines)', async () => {
   const r0 = repo(BASE_FILES);
   try {
-    r0.write('access/employees/mallory.yaml', person('mallory', `  - cluster: prod\n    groups: ["ops\`</td><!--x-->"]\n`).replace('team: payments', 'team: "<!-- hide --> @octocat `x` [link](https://evil.example) <img src=x>"'));
+    r0.write(
+      'access/employees/mallory.yaml',
+      person('mallory', `  - cluster: prod\n    groups: ["ops\`</td><!--x-->"]\n`).replace(
+        'team: payments',
+        'team: "<!-- hide --> @octocat `x` [link](https://evil.example) <img src=x>"',
+      ),
+    );
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
     const md = r.markdown;
     // No `<` reaches the comment unescaped: `\<!--` is text, not the start of an HTML comment.
@@ -163,7 +207,13 @@ test('diff CLI: --format json, --output FILE with the full report, the comment o
   try {
     for (let i = 0; i < 400; i++) {
       const name = `new-${String(i).padStart(3, '0')}`;
-      r0.write(`access/employees/${name}.yaml`, person(name, `  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - apiGroups: [""]\n        resources: [secrets, configmaps]\n        verbs: [get, list]\n${developerIn('my-namespace')}`));
+      r0.write(
+        `access/employees/${name}.yaml`,
+        person(
+          name,
+          `  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - apiGroups: [""]\n        resources: [secrets, configmaps]\n        verbs: [get, list]\n${developerIn('my-namespace')}`,
+        ),
+      );
     }
     const md = await run(['diff', '--base', 'HEAD', '--output', 'full.md', '--today', TODAY], r0.dir);
     assert.is(md.code, 0, md.stderr);
@@ -174,7 +224,13 @@ test('diff CLI: --format json, --output FILE with the full report, the comment o
 
     const js = await run(['diff', '--base', 'HEAD', '--format', 'json', '--output', 'full.json', '--today', TODAY], r0.dir);
     assert.is(js.code, 0, js.stderr);
-    const parsed = JSON.parse(js.stdout) as { base: string; summary: { people: number }; causes: unknown[]; changes: { employee: string; kind: string }[]; findings: { added: unknown[]; resolved: unknown[] } };
+    const parsed = JSON.parse(js.stdout) as {
+      base: string;
+      summary: { people: number };
+      causes: unknown[];
+      changes: { employee: string; kind: string }[];
+      findings: { added: unknown[]; resolved: unknown[] };
+    };
     assert.is(parsed.base, 'HEAD');
     assert.is(parsed.summary.people, 400);
     assert.equal(parsed.causes, []);

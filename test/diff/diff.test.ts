@@ -14,7 +14,14 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 /** A scratch git repository with `files` committed; the working tree is then edited by the test. */
-function repo(files: Record<string, string>): { dir: string; cleanup: () => void; write: (path: string, text: string) => void; edit: (path: string, from: string, to: string) => void; remove: (path: string) => void; commit: () => void } {
+function repo(files: Record<string, string>): {
+  dir: string;
+  cleanup: () => void;
+  write: (path: string, text: string) => void;
+  edit: (path: string, from: string, to: string) => void;
+  remove: (path: string) => void;
+  commit: () => void;
+} {
   const s = scratch(files);
   git(s.dir, 'init', '-q');
   git(s.dir, 'config', 'user.name', 'Test');
@@ -81,7 +88,10 @@ function section(r: DiffResult, heading?: string): string[] {
   const from = heading === undefined ? 0 : start + 1;
   const end = md.indexOf('\n### ', from + 1);
   const text = end === -1 ? md.slice(from) : md.slice(from, end);
-  return text.split('\n').filter((l) => /^\s*- /.test(l)).map((l) => l.replace(/^\s*- /, ''));
+  return text
+    .split('\n')
+    .filter((l) => /^\s*- /.test(l))
+    .map((l) => l.replace(/^\s*- /, ''));
 }
 
 /** The bullets of the people's own access changes (without their `- `). */
@@ -94,7 +104,10 @@ test('diff: added, widened and removed grants and a new employee, as sentences p
   try {
     // Widened: alice's inline rules gain secrets. Added: alice gets the developer profile in payments.
     r0.edit('access/employees/alice.yaml', 'resources: [pods, services]', 'resources: [pods, services, secrets]');
-    r0.write('access/employees/alice.yaml', readFileSync(join(r0.dir, 'access/employees/alice.yaml'), 'utf8') + '  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n');
+    r0.write(
+      'access/employees/alice.yaml',
+      readFileSync(join(r0.dir, 'access/employees/alice.yaml'), 'utf8') + '  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n',
+    );
     // Widened: bob's profile gains a namespace. Removed: bob's admin level.
     r0.edit('access/employees/bob.yaml', 'namespaces: [payments]', 'namespaces: [payments, my-namespace]');
     r0.edit('access/employees/bob.yaml', '  - cluster: api\n    level: admin\n', '');
@@ -117,10 +130,13 @@ test('diff: added, widened and removed grants and a new employee, as sentences p
       'can now get configmaps, widgets.example.com, secrets named api-key in api/data (inline rules, access/employees/carol.yaml:9)',
     ]);
     const alice = r.changes.filter((c) => c.employee === 'alice');
-    assert.equal(alice.map((c) => [c.kind, c.cluster, c.namespaces, c.verbs, c.resources]), [
-      ['permissions-added', 'prod', ['my-namespace'], ['get', 'list', 'watch'], ['secrets']],
-      ['permissions-added', 'prod', ['payments'], ['get', 'list', 'watch'], ['pods']],
-    ]);
+    assert.equal(
+      alice.map((c) => [c.kind, c.cluster, c.namespaces, c.verbs, c.resources]),
+      [
+        ['permissions-added', 'prod', ['my-namespace'], ['get', 'list', 'watch'], ['secrets']],
+        ['permissions-added', 'prod', ['payments'], ['get', 'list', 'watch'], ['pods']],
+      ],
+    );
     assert.equal(r.changes.find((c) => c.employee === 'bob' && c.kind === 'permissions-removed')?.resources, ['cluster-admin']);
     assert.is(r.changes.find((c) => c.employee === 'carol')?.kind, 'employee-added');
     // Lint: what appeared (errors first) and what went away with bob's admin.
@@ -130,8 +146,14 @@ test('diff: added, widened and removed grants and a new employee, as sentences p
     assert.match(added, /`access\/employees\/alice\.yaml:8`: employee alice can read every Secret .*\(read-secrets\)/);
     assert.not.match(added, 'require-expiry-for-admin');
     assert.match(resolved, /- \*\*error\*\* `access\/employees\/bob\.yaml:9`: employee bob has cluster-admin on api .*\(require-expiry-for-admin\)/);
-    const severities = added.split('\n').filter((l) => l.startsWith('- **')).map((l) => /^- \*\*(\w+)\*\*/.exec(l)![1]!);
-    assert.equal(severities, [...severities].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)));
+    const severities = added
+      .split('\n')
+      .filter((l) => l.startsWith('- **'))
+      .map((l) => /^- \*\*(\w+)\*\*/.exec(l)![1]!);
+    assert.equal(
+      severities,
+      [...severities].sort((a, b) => ['error', 'warning', 'info'].indexOf(a) - ['error', 'warning', 'info'].indexOf(b)),
+    );
   } finally {
     r0.cleanup();
   }
@@ -153,16 +175,20 @@ test('diff: the same access at base and in the working tree -> "No access change
 test('diff: moving a permission from inline rules to a profile is no change; splitting a rule neither', async () => {
   const r0 = repo(BASE_FILES);
   try {
-    r0.edit('access/employees/alice.yaml', `    rules:
+    r0.edit(
+      'access/employees/alice.yaml',
+      `    rules:
       - apiGroups: [""]
         resources: [pods, services]
-        verbs: [get, list, watch]`, `    rules:
+        verbs: [get, list, watch]`,
+      `    rules:
       - apiGroups: [""]
         resources: [services]
         verbs: [get, list, watch]
   - cluster: prod
     profile: developer
-    namespaces: [my-namespace]`);
+    namespaces: [my-namespace]`,
+    );
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
     assert.is(r.markdown.split('\n')[0], 'No access changes.', r.markdown);
   } finally {
@@ -191,14 +217,22 @@ access:
     r0.edit('access/employees/bob.yaml', 'namespaces: [payments]', 'scope: cluster');
     r0.edit('access/employees/bob.yaml', 'expires: 2027-01-31\n', '');
     r0.edit('access/employees/alice.yaml', 'iamUser: alice', 'iamUserArn: arn:aws:iam::111122223333:user/people/alice');
-    r0.write('access/employees/alice.yaml', readFileSync(join(r0.dir, 'access/employees/alice.yaml'), 'utf8') + '  - cluster: prod\n    groups: [system:masters]\n    expires: 2026-07-01\n');
+    r0.write(
+      'access/employees/alice.yaml',
+      readFileSync(join(r0.dir, 'access/employees/alice.yaml'), 'utf8') + '  - cluster: prod\n    groups: [system:masters]\n    expires: 2026-07-01\n',
+    );
     // The developer profile gains pods/exec: everyone with it can now exec.
     r0.edit('access/profiles/developer.yaml', 'resources: [pods]', 'resources: [pods, pods/exec]');
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
     // The cause first, once: the profile, and whom it reaches.
     assert.is(r.markdown.split('\n')[0], "1 shared definition changes, reaching 1 person; 2 people's own access changes on 1 cluster.");
-    assert.equal(section(r, 'Shared definitions'), ['**profile developer**: + get, list, watch pods/exec — 1 person on 1 cluster (access/profiles/developer.yaml:3)']);
-    assert.equal(r.causes.map((c) => [c.kind, c.name, c.change, c.details, c.people, c.clusters]), [['profile', 'developer', 'changed', ['+ get, list, watch pods/exec'], 1, ['prod']]]);
+    assert.equal(section(r, 'Shared definitions'), [
+      '**profile developer**: + get, list, watch pods/exec — 1 person on 1 cluster (access/profiles/developer.yaml:3)',
+    ]);
+    assert.equal(
+      r.causes.map((c) => [c.kind, c.name, c.change, c.details, c.people, c.clusters]),
+      [['profile', 'developer', 'changed', ['+ get, list, watch pods/exec'], 1, ['prod']]],
+    );
     assert.ok(r.markdown.indexOf('### Shared definitions') < r.markdown.indexOf('### Per person'), r.markdown);
     // Then each person's own changes: bob's grant, now cluster-wide, gives him the profile as it
     // now is there (what the profile alone changes is said above, once).
@@ -269,7 +303,10 @@ test('diff: no access folder at the base revision: everyone is new', async () =>
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
     // The clusters and the profile are new shared definitions; alice's own access comes after.
     assert.is(r.markdown.split('\n')[0], "3 shared definitions change, reaching 1 person; 1 person's own access changes on 1 cluster.", r.markdown);
-    assert.equal(r.causes.map((c) => `${c.kind} ${c.name} ${c.change} ${c.people}`), ['profile developer added 0', 'cluster api added 0', 'cluster prod added 1']);
+    assert.equal(
+      r.causes.map((c) => `${c.kind} ${c.name} ${c.change} ${c.people}`),
+      ['profile developer added 0', 'cluster api added 0', 'cluster prod added 1'],
+    );
     assert.match(r.markdown, 'can now get, list, watch pods, services in prod/my-namespace (inline rules, access/employees/alice.yaml:8)');
   } finally {
     r0.cleanup();
@@ -344,20 +381,44 @@ ${access}`;
 test('diff: an access policy on a shared role reaches everyone who signs in through it, and says so', async () => {
   const r0 = repo({
     ...BASE_FILES,
-    'access/employees/dan.yaml': roleEmployee('dan', '  - cluster: api\n    namespaces: [data]\n    rules:\n      - apiGroups: [""]\n        resources: [pods]\n        verbs: [get]\n'),
-    'access/employees/eve.yaml': roleEmployee('eve', '  - cluster: api\n    namespaces: [data]\n    rules:\n      - apiGroups: [""]\n        resources: [services]\n        verbs: [get]\n'),
+    'access/employees/dan.yaml': roleEmployee(
+      'dan',
+      '  - cluster: api\n    namespaces: [data]\n    rules:\n      - apiGroups: [""]\n        resources: [pods]\n        verbs: [get]\n',
+    ),
+    'access/employees/eve.yaml': roleEmployee(
+      'eve',
+      '  - cluster: api\n    namespaces: [data]\n    rules:\n      - apiGroups: [""]\n        resources: [services]\n        verbs: [get]\n',
+    ),
   });
   try {
-    r0.write('access/employees/dan.yaml', readFileSync(join(r0.dir, 'access/employees/dan.yaml'), 'utf8') + '  - cluster: api\n    accessPolicy: AmazonEKSViewPolicy\n    namespaces: [data]\n');
+    r0.write(
+      'access/employees/dan.yaml',
+      readFileSync(join(r0.dir, 'access/employees/dan.yaml'), 'utf8') + '  - cluster: api\n    accessPolicy: AmazonEKSViewPolicy\n    namespaces: [data]\n',
+    );
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
     assert.is(r.markdown.split('\n')[0], "2 people's access changes on 1 cluster.");
     const eve = r.changes.filter((c) => c.employee === 'eve');
     assert.ok(eve.length > 0, r.markdown);
-    assert.ok(eve.every((c) => c.sources.every((s) => s.endsWith('access/employees/dan.yaml:16, through the role shared with dan'))), r.markdown);
+    assert.ok(
+      eve.every((c) => c.sources.every((s) => s.endsWith('access/employees/dan.yaml:16, through the role shared with dan'))),
+      r.markdown,
+    );
     assert.ok(!bullets(r).some((l) => l.includes('secrets')), 'view has no secrets');
     // eve could already get services: only what is new is said.
-    assert.ok(bullets(r).includes('can now list, watch services in api/data (access policy AmazonEKSViewPolicy, access/employees/dan.yaml:16, through the role shared with dan)'), r.markdown);
-    assert.ok(bullets(r).some((l) => l.startsWith('can now get, list, watch pods, pods/log, configmaps, serviceaccounts') && l.endsWith('in api/data (access policy AmazonEKSViewPolicy, access/employees/dan.yaml:16, through the role shared with dan)')), r.markdown);
+    assert.ok(
+      bullets(r).includes(
+        'can now list, watch services in api/data (access policy AmazonEKSViewPolicy, access/employees/dan.yaml:16, through the role shared with dan)',
+      ),
+      r.markdown,
+    );
+    assert.ok(
+      bullets(r).some(
+        (l) =>
+          l.startsWith('can now get, list, watch pods, pods/log, configmaps, serviceaccounts') &&
+          l.endsWith('in api/data (access policy AmazonEKSViewPolicy, access/employees/dan.yaml:16, through the role shared with dan)'),
+      ),
+      r.markdown,
+    );
   } finally {
     r0.cleanup();
   }

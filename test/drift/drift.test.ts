@@ -35,7 +35,12 @@ function roleBinding(name: string, namespace: string, user: string): KubeObject 
 }
 
 function awsAuth(mapRoles: string, mapUsers?: string, labels: Record<string, string> = { ...MANAGED }): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'aws-auth', namespace: 'kube-system', labels }, data: { mapRoles, ...(mapUsers !== undefined && { mapUsers }) } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'aws-auth', namespace: 'kube-system', labels },
+    data: { mapRoles, ...(mapUsers !== undefined && { mapUsers }) },
+  };
 }
 
 /** What an API server adds to an object it stores. */
@@ -46,9 +51,22 @@ function withServerFields(o: KubeObject, i = 0): KubeObject {
   m.resourceVersion = String(1000 + i);
   m.creationTimestamp = '2026-01-02T03:04:05Z';
   m.generation = 1;
-  m.managedFields = [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', time: '2026-01-02T03:04:05Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': {} } }];
+  m.managedFields = [
+    {
+      manager: 'kubectl-client-side-apply',
+      operation: 'Update',
+      apiVersion: 'v1',
+      time: '2026-01-02T03:04:05Z',
+      fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': {} },
+    },
+  ];
   m.annotations = { ...((m.annotations as Record<string, string>) ?? {}), 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(o) };
-  m.labels = { ...((m.labels as Record<string, string>) ?? {}), 'kustomize.toolkit.fluxcd.io/name': 'eks-access', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+  m.labels = {
+    ...((m.labels as Record<string, string>) ?? {}),
+    'kustomize.toolkit.fluxcd.io/name': 'eks-access',
+    'kustomize.toolkit.fluxcd.io/namespace': 'flux-system',
+  };
   return copy;
 }
 
@@ -68,7 +86,10 @@ test('compare: objects equal up to server-set fields, tool labels and empty list
   ];
   const liveBinding = withServerFields(roleBinding('eks-access:alice', 'payments', 'alice'), 2);
   delete liveBinding.apiVersion;
-  (liveBinding.metadata as Record<string, unknown>).annotations = { ...((liveBinding.metadata as Record<string, unknown>).annotations as object), 'argocd.argoproj.io/tracking-id': 'eks-access:rbac.authorization.k8s.io/RoleBinding:payments/eks-access:alice' };
+  (liveBinding.metadata as Record<string, unknown>).annotations = {
+    ...((liveBinding.metadata as Record<string, unknown>).annotations as object),
+    'argocd.argoproj.io/tracking-id': 'eks-access:rbac.authorization.k8s.io/RoleBinding:payments/eks-access:alice',
+  };
   const live = [
     { ...withServerFields(clusterRole('eks-access:profile:dev', DEV_RULES), 1), status: {} },
     { ...liveBinding, apiVersion: 'rbac.authorization.k8s.io/v1' },
@@ -122,8 +143,18 @@ test('compare: aggregated ClusterRoles ignore the rules the controller fills in;
 });
 
 test('compare: null, empty and absent lists and maps are the same; an empty rule is not dropped', () => {
-  const a = normalize({ kind: 'ClusterRoleBinding', metadata: { name: 'x', annotations: {} }, subjects: [], roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: 'rbac.authorization.k8s.io' } });
-  const b = normalize({ kind: 'ClusterRoleBinding', metadata: { name: 'x' }, subjects: null, roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: 'rbac.authorization.k8s.io' } });
+  const a = normalize({
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'x', annotations: {} },
+    subjects: [],
+    roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: 'rbac.authorization.k8s.io' },
+  });
+  const b = normalize({
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'x' },
+    subjects: null,
+    roleRef: { kind: 'ClusterRole', name: 'view', apiGroup: 'rbac.authorization.k8s.io' },
+  });
   assert.equal(a, b);
   assert.equal(normalize({ kind: 'Role', metadata: { name: 'r' }, rules: [{ verbs: [] }] }).rules, [{}]);
 });
@@ -151,10 +182,11 @@ test('aws-auth: read like the authenticator (case-insensitive entry keys and rol
     ),
   );
   assert.equal(parsed.problems, []);
-  assert.equal(
-    parsed.mappings.map(describeMapping),
-    ['ARN:AWS:IAM::111122223333:ROLE/ADMINS -> admin [system:masters]', 'arn:aws:iam::111122223333:user/Bob -> bob []', 'arn:aws:iam::111122223333:user/bob -> bob2 []'],
-  );
+  assert.equal(parsed.mappings.map(describeMapping), [
+    'ARN:AWS:IAM::111122223333:ROLE/ADMINS -> admin [system:masters]',
+    'arn:aws:iam::111122223333:user/Bob -> bob []',
+    'arn:aws:iam::111122223333:user/bob -> bob2 []',
+  ]);
 });
 
 test('aws-auth: hand-added, lacking and differently mapped entries; groups compared as a set', () => {
@@ -194,18 +226,29 @@ test('helpers: --timeout values, cluster from the context, redaction, safe URLs'
   assert.is(parseTimeout('500ms'), 500);
   assert.is(parseTimeout('2m'), 120_000);
   assert.is(parseTimeout('3'), 3000);
-  assert.throws(() => parseTimeout('soon'), (e: unknown) => e instanceof UsageError);
-  assert.throws(() => parseTimeout('0s'), (e: unknown) => e instanceof UsageError);
+  assert.throws(
+    () => parseTimeout('soon'),
+    (e: unknown) => e instanceof UsageError,
+  );
+  assert.throws(
+    () => parseTimeout('0s'),
+    (e: unknown) => e instanceof UsageError,
+  );
 
   const folders = ['prod', 'staging'];
-  assert.equal(pickCluster(folders, { clusterEntry: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod', context: 'admin@prod' }, 'generated'), { cluster: 'prod' });
+  assert.equal(pickCluster(folders, { clusterEntry: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod', context: 'admin@prod' }, 'generated'), {
+    cluster: 'prod',
+  });
   assert.equal(pickCluster(folders, { clusterEntry: 'kind-x', context: 'staging' }, 'generated'), { cluster: 'staging' });
   assert.throws(() => pickCluster(folders, { clusterEntry: 'kind-x', context: 'kind-x' }, 'generated'), /--cluster is required/);
   assert.throws(() => pickCluster(folders, { clusterEntry: 'x', context: 'x' }, 'generated', 'prdo'), /did you mean "prod"/);
   assert.match(pickCluster(folders, { clusterEntry: 'prod', context: 'p' }, 'generated', 'staging').warning ?? '', 'but --cluster is "staging"');
 
   const redact = makeRedactor(['s3cr3t-value']);
-  assert.is(redact('token s3cr3t-value and Authorization: Bearer abc.def and k8s-aws-v1.aHR0cHM6'), 'token [redacted] and Authorization: Bearer [redacted] and [redacted]');
+  assert.is(
+    redact('token s3cr3t-value and Authorization: Bearer abc.def and k8s-aws-v1.aHR0cHM6'),
+    'token [redacted] and Authorization: Bearer [redacted] and [redacted]',
+  );
   assert.is(safeUrl('https://user:pw@example.com:6443/?token=x#y'), 'https://example.com:6443');
 });
 
@@ -231,8 +274,18 @@ interface FakeApi {
 
 type Mode = 'ok' | 'forbidden' | 'hang' | 'html';
 
-const PLURAL: Record<string, keyof Omit<Served, 'awsAuth'>> = { clusterroles: 'clusterroles', clusterrolebindings: 'clusterrolebindings', roles: 'roles', rolebindings: 'rolebindings' };
-const LIST_KIND: Record<string, string> = { clusterroles: 'ClusterRoleList', clusterrolebindings: 'ClusterRoleBindingList', roles: 'RoleList', rolebindings: 'RoleBindingList' };
+const PLURAL: Record<string, keyof Omit<Served, 'awsAuth'>> = {
+  clusterroles: 'clusterroles',
+  clusterrolebindings: 'clusterrolebindings',
+  roles: 'roles',
+  rolebindings: 'rolebindings',
+};
+const LIST_KIND: Record<string, string> = {
+  clusterroles: 'ClusterRoleList',
+  clusterrolebindings: 'ClusterRoleBindingList',
+  roles: 'RoleList',
+  rolebindings: 'RoleBindingList',
+};
 
 function status(res: ServerResponse, code: number, reason: string, message: string): void {
   res.writeHead(code, { 'content-type': 'application/json' });
@@ -256,7 +309,11 @@ function matchesSelector(o: KubeObject, selector: string | null): boolean {
 async function fakeApi(served: Served, mode: Mode = 'ok', pageSize = 2): Promise<FakeApi> {
   const requests: FakeApi['requests'] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests.push({ method: req.method ?? '', url: req.url ?? '', ...(req.headers.authorization !== undefined && { authorization: req.headers.authorization }) });
+    requests.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      ...(req.headers.authorization !== undefined && { authorization: req.headers.authorization }),
+    });
     if (mode === 'hang') return; // never answers; closed by close()
     if (req.headers.authorization !== `Bearer ${TOKEN}`) return status(res, 401, 'Unauthorized', 'Unauthorized');
     if (mode === 'html') {
@@ -268,7 +325,12 @@ async function fakeApi(served: Served, mode: Mode = 'ok', pageSize = 2): Promise
     const list = /^\/apis\/rbac\.authorization\.k8s\.io\/v1\/(clusterroles|clusterrolebindings|roles|rolebindings)$/.exec(url.pathname);
     if (mode === 'forbidden') {
       const resource = list?.[1] ?? 'configmaps';
-      return status(res, 403, 'Forbidden', `${resource}.rbac.authorization.k8s.io is forbidden: User "tester" cannot list resource "${resource}" in API group "rbac.authorization.k8s.io" at the cluster scope`);
+      return status(
+        res,
+        403,
+        'Forbidden',
+        `${resource}.rbac.authorization.k8s.io is forbidden: User "tester" cannot list resource "${resource}" in API group "rbac.authorization.k8s.io" at the cluster scope`,
+      );
     }
     if (list) {
       const all = served[PLURAL[list[1]!]!].filter((o) => matchesSelector(o, url.searchParams.get('labelSelector')));
@@ -280,7 +342,14 @@ async function fakeApi(served: Served, mode: Mode = 'ok', pageSize = 2): Promise
       });
       const next = start + limit < all.length ? String(start + limit) : undefined;
       res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ kind: LIST_KIND[list[1]!], apiVersion: 'rbac.authorization.k8s.io/v1', metadata: { resourceVersion: '4242', ...(next && { continue: next }) }, items: page }));
+      return res.end(
+        JSON.stringify({
+          kind: LIST_KIND[list[1]!],
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          metadata: { resourceVersion: '4242', ...(next && { continue: next }) },
+          items: page,
+        }),
+      );
     }
     if (url.pathname === '/api/v1/namespaces/kube-system/configmaps/aws-auth') {
       if (!served.awsAuth) return status(res, 404, 'NotFound', 'configmaps "aws-auth" not found');
@@ -355,7 +424,12 @@ async function generatedScratch(): Promise<{ dir: string; cleanup: () => void; s
       }
     }
     // What every cluster has and eks-access does not manage: never reported.
-    out.clusterroles.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cluster-admin', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } }, rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] });
+    out.clusterroles.push({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'cluster-admin', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+      rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+    });
     return out;
   };
   return { ...s, served };
@@ -391,7 +465,10 @@ test('drift: a cluster that holds exactly generated/clusters/prod (plus server f
       assert.ok(lists.length >= 1, plural);
       for (const q of lists) assert.is(new URL(q.url, 'http://x').searchParams.get('labelSelector'), 'app.kubernetes.io/managed-by=eks-access');
     }
-    assert.ok(api.requests.some((q) => q.url.includes('continue=')), 'pages were followed');
+    assert.ok(
+      api.requests.some((q) => q.url.includes('continue=')),
+      'pages were followed',
+    );
     assert.ok(api.requests.some((q) => q.url === '/api/v1/namespaces/kube-system/configmaps/aws-auth'));
     const json = await drift(s.dir, api.url, ['--format', 'json']);
     assert.is(json.code, 0);
@@ -408,7 +485,13 @@ test('drift: a missing object, an extra managed object, a changed rule and a han
   const aliceRole = served.roles.findIndex((o) => (o.metadata as { name: string }).name === 'eks-access:alice');
   assert.ok(aliceRole >= 0);
   served.roles.splice(aliceRole, 1);
-  served.clusterrolebindings.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'eks-access:mallory:view', labels: { ...MANAGED } }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'mallory' }] });
+  served.clusterrolebindings.push({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'eks-access:mallory:view', labels: { ...MANAGED } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'mallory' }],
+  });
   const profile = served.clusterroles.find((o) => (o.metadata as { name: string }).name === 'eks-access:profile:developer')!;
   (profile.rules as { resources: string[] }[])[0]!.resources.push('secrets');
   const data = served.awsAuth!.data as { mapRoles: string };
@@ -419,10 +502,19 @@ test('drift: a missing object, an extra managed object, a changed rule and a han
     assert.is(r.code, 1, r.stderr);
     assert.is(r.stderr, '');
     assert.match(r.stdout, 'has drifted from generated/clusters/prod: 1 missing, 1 extra, 2 changed');
-    assert.match(r.stdout, /missing \(in generated\/, not on the cluster\):\n {2}Role my-namespace\/eks-access:alice +generated\/clusters\/prod\/employees\/alice.yaml/);
+    assert.match(
+      r.stdout,
+      /missing \(in generated\/, not on the cluster\):\n {2}Role my-namespace\/eks-access:alice +generated\/clusters\/prod\/employees\/alice.yaml/,
+    );
     assert.match(r.stdout, /left behind\):\n {2}ClusterRoleBinding eks-access:mallory:view\n/);
-    assert.match(r.stdout, 'on the cluster, not in generated/ (added by hand): mapRoles arn:aws:iam::111122223333:role/BreakGlass -> break-glass [system:masters]');
-    assert.match(r.stdout, '--- cluster prod: ClusterRole eks-access:profile:developer\n+++ generated/clusters/prod/profiles/developer.yaml: ClusterRole eks-access:profile:developer\n');
+    assert.match(
+      r.stdout,
+      'on the cluster, not in generated/ (added by hand): mapRoles arn:aws:iam::111122223333:role/BreakGlass -> break-glass [system:masters]',
+    );
+    assert.match(
+      r.stdout,
+      '--- cluster prod: ClusterRole eks-access:profile:developer\n+++ generated/clusters/prod/profiles/developer.yaml: ClusterRole eks-access:profile:developer\n',
+    );
     assert.match(r.stdout, /^-\s+- secrets$/m);
     assert.match(r.stdout, '--- cluster prod: ConfigMap kube-system/aws-auth');
 
@@ -430,10 +522,18 @@ test('drift: a missing object, an extra managed object, a changed rule and a han
     assert.is(json.code, 1);
     const report = JSON.parse(json.stdout);
     assert.is(report.inSync, false);
-    assert.equal(report.missing.map((m: { name: string }) => m.name), ['eks-access:alice']);
+    assert.equal(
+      report.missing.map((m: { name: string }) => m.name),
+      ['eks-access:alice'],
+    );
     assert.equal(report.extra, [{ kind: 'ClusterRoleBinding', name: 'eks-access:mallory:view' }]);
-    assert.equal(report.changed.map((c: { kind: string }) => c.kind), ['ClusterRole', 'ConfigMap']);
-    assert.equal(report.awsAuth.onlyOnCluster, [{ section: 'mapRoles', arn: 'arn:aws:iam::111122223333:role/BreakGlass', username: 'break-glass', groups: ['system:masters'] }]);
+    assert.equal(
+      report.changed.map((c: { kind: string }) => c.kind),
+      ['ClusterRole', 'ConfigMap'],
+    );
+    assert.equal(report.awsAuth.onlyOnCluster, [
+      { section: 'mapRoles', arn: 'arn:aws:iam::111122223333:role/BreakGlass', username: 'break-glass', groups: ['system:masters'] },
+    ]);
   } finally {
     await api.close();
     s.cleanup();
@@ -465,7 +565,10 @@ test('drift: 401, 403, connection refused, a timeout and a server that is not Ku
     const unauthorized = await drift(s.dir, ok.url, [], { token: `${TOKEN}-expired` });
     assert.is(unauthorized.code, 2);
     oneLine(unauthorized);
-    assert.match(unauthorized.stderr, /^eks-access: the cluster prod \(http:\/\/127\.0\.0\.1:\d+\) answered 401 Unauthorized to (list|get) .*: the credentials of context prod-admin were not accepted/);
+    assert.match(
+      unauthorized.stderr,
+      /^eks-access: the cluster prod \(http:\/\/127\.0\.0\.1:\d+\) answered 401 Unauthorized to (list|get) .*: the credentials of context prod-admin were not accepted/,
+    );
 
     const denied = await drift(s.dir, forbidden.url);
     assert.is(denied.code, 2);
@@ -516,7 +619,9 @@ test('drift: a failing credential plugin gives one line without its environment 
     assert.match(r.stderr, 'failed: token refresh failed for [redacted]');
     assert.not.match(r.stderr, PLUGIN_SECRET);
 
-    const missing = await drift(s.dir, api.url, [], { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'eks-access-no-such-plugin', args: [] } });
+    const missing = await drift(s.dir, api.url, [], {
+      exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'eks-access-no-such-plugin', args: [] },
+    });
     assert.is(missing.code, 2);
     oneLine(missing);
     assert.match(missing.stderr, 'the credential plugin "eks-access-no-such-plugin" of context prod-admin was not found');
@@ -550,7 +655,10 @@ test('drift: usage errors (unknown context, unknown or ambiguous cluster, bad fl
     writeFileSync(join(s.dir, 'other.yaml'), kubeconfig(api.url).split(CLUSTER_ARN).join('kind-local'));
     const ambiguous = await run(['drift', '--kubeconfig', 'other.yaml', '--context', 'prod-admin'], s.dir);
     assert.is(ambiguous.code, 2);
-    assert.match(ambiguous.stderr, '--cluster is required: the cluster of context prod-admin ("kind-local") matches no folder of generated/clusters (api, prod)');
+    assert.match(
+      ambiguous.stderr,
+      '--cluster is required: the cluster of context prod-admin ("kind-local") matches no folder of generated/clusters (api, prod)',
+    );
     // A broken kubeconfig: the YAML error is reported by position, never by quoting the file (which holds the token).
     writeFileSync(join(s.dir, 'broken.yaml'), `users:\n- name: tester\n  user:\n    token: ${TOKEN}\n   bad: [indent\n`);
     const broken = await run(['drift', '--kubeconfig', 'broken.yaml', '--context', 'prod-admin'], s.dir);

@@ -99,7 +99,10 @@ test('invalid input leaves the output folder untouched', async () => {
   try {
     assert.is((await run(['generate'], s.dir)).code, 0);
     const before = snapshotTree(join(s.dir, 'generated'));
-    writeFileSync(join(s.dir, 'access', 'broken.yaml'), `${HEADER}kind: Employee\nname: zed\nemail: zed@example.com\nidentity: {iamUser: zed}\naccess:\n  - cluster: nowhere\n    level: admin\n`);
+    writeFileSync(
+      join(s.dir, 'access', 'broken.yaml'),
+      `${HEADER}kind: Employee\nname: zed\nemail: zed@example.com\nidentity: {iamUser: zed}\naccess:\n  - cluster: nowhere\n    level: admin\n`,
+    );
     const r = await run(['generate'], s.dir);
     assert.is(r.code, 1);
     assert.match(r.stderr, 'access/broken.yaml:7:14  error  unknown cluster "nowhere"');
@@ -166,13 +169,19 @@ function objectsOf(path: string): Record<string, unknown>[] {
 test('aws-auth: node roles first and verbatim, role paths stripped, one mapping per shared role, @ kept for the template', async () => {
   const g = await generateCase('mixed');
   try {
-    const [cm] = objectsOf(join(g.out, 'clusters', 'legacy', 'aws-auth.yaml')) as [{ metadata: { name: string; namespace: string }; data: Record<string, string> }];
+    const [cm] = objectsOf(join(g.out, 'clusters', 'legacy', 'aws-auth.yaml')) as [
+      { metadata: { name: string; namespace: string }; data: Record<string, string> },
+    ];
     assert.is(cm.metadata.name, 'aws-auth');
     assert.is(cm.metadata.namespace, 'kube-system');
     // The authenticator reads these strings as YAML; read them back the same way.
     const roles = parse(cm.data.mapRoles!, { version: '1.1' }) as { rolearn: string; username: string; groups?: string[] }[];
     const users = parse(cm.data.mapUsers!, { version: '1.1' }) as { userarn: string; username: string; groups?: string[] }[];
-    assert.equal(roles[0], { rolearn: 'arn:aws:iam::111122223333:role/legacy-nodes', username: 'system:node:{{EC2PrivateDNSName}}', groups: ['system:bootstrappers', 'system:nodes'] });
+    assert.equal(roles[0], {
+      rolearn: 'arn:aws:iam::111122223333:role/legacy-nodes',
+      username: 'system:node:{{EC2PrivateDNSName}}',
+      groups: ['system:bootstrappers', 'system:nodes'],
+    });
     assert.is(roles.length, 2, 'ana and ben share one role: one mapping');
     assert.equal(roles[1], { rolearn: 'arn:aws:iam::111122223333:role/AWSReservedSSO_Dev_0123456789abcdef', username: 'session:{{SessionName}}' });
     assert.equal(users[0], { userarn: 'arn:aws:iam::111122223333:user/break-glass', username: 'break-glass', groups: ['break-glass-admins'] });
@@ -185,14 +194,24 @@ test('aws-auth: node roles first and verbatim, role paths stripped, one mapping 
 test('bindings name the Kubernetes user the authenticator derives: {{SessionName}} turns @ into -', async () => {
   const g = await generateCase('mixed');
   try {
-    const ana = objectsOf(join(g.out, 'clusters', 'legacy', 'employees', 'ana.yaml')) as { subjects: { name: string }[]; metadata: { annotations: Record<string, string> } }[];
+    const ana = objectsOf(join(g.out, 'clusters', 'legacy', 'employees', 'ana.yaml')) as {
+      subjects: { name: string }[];
+      metadata: { annotations: Record<string, string> };
+    }[];
     assert.ok(ana.length === 2);
     for (const b of ana) {
       assert.equal(b.subjects, [{ kind: 'User', name: 'session:ana.lopez-example.com', apiGroup: 'rbac.authorization.k8s.io' }]);
       assert.is(b.metadata.annotations['eks-access/expires'], '2031-01-31');
     }
-    const ben = objectsOf(join(g.out, 'clusters', 'legacy', 'employees', 'ben.yaml')) as { kind: string; roleRef: { name: string }; subjects: { name: string }[] }[];
-    assert.equal(ben.map((o) => [o.kind, o.roleRef.name, o.subjects[0]!.name]), [['ClusterRoleBinding', 'view', 'session:ben.k']]);
+    const ben = objectsOf(join(g.out, 'clusters', 'legacy', 'employees', 'ben.yaml')) as {
+      kind: string;
+      roleRef: { name: string };
+      subjects: { name: string }[];
+    }[];
+    assert.equal(
+      ben.map((o) => [o.kind, o.roleRef.name, o.subjects[0]!.name]),
+      [['ClusterRoleBinding', 'view', 'session:ben.k']],
+    );
   } finally {
     g.cleanup();
   }
@@ -201,8 +220,16 @@ test('bindings name the Kubernetes user the authenticator derives: {{SessionName
 test('inline rules of one person in one namespace become one Role and one RoleBinding', async () => {
   const g = await generateCase('mixed');
   try {
-    const objects = objectsOf(join(g.out, 'clusters', 'legacy', 'employees', 'cleo.yaml')) as { kind: string; metadata: { name: string; namespace: string }; rules?: unknown[]; roleRef?: { kind: string; name: string } }[];
-    assert.equal(objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`), ['Role/payments/eks-access:cleo', 'RoleBinding/payments/eks-access:cleo:role']);
+    const objects = objectsOf(join(g.out, 'clusters', 'legacy', 'employees', 'cleo.yaml')) as {
+      kind: string;
+      metadata: { name: string; namespace: string };
+      rules?: unknown[];
+      roleRef?: { kind: string; name: string };
+    }[];
+    assert.equal(
+      objects.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`),
+      ['Role/payments/eks-access:cleo', 'RoleBinding/payments/eks-access:cleo:role'],
+    );
     assert.is(objects[0]!.rules!.length, 2);
     assert.equal(objects[1]!.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'eks-access:cleo' });
   } finally {
@@ -217,16 +244,26 @@ test('terraform: one access entry per shared role and cluster, with policy scope
     const role = JSON.parse(readFileSync(join(tfDir, 'roles.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const entries = Object.values(role.resource.aws_eks_access_entry!);
     assert.is(entries.length, 1);
-    assert.is(entries[0]!.principal_arn, 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Dev_0123456789abcdef', 'access entries keep the path');
+    assert.is(
+      entries[0]!.principal_arn,
+      'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Dev_0123456789abcdef',
+      'access entries keep the path',
+    );
     assert.is(entries[0]!.user_name, 'session:{{SessionName}}');
     const assoc = Object.values(role.resource.aws_eks_access_policy_association!);
     assert.is(assoc.length, 1);
     assert.equal(assoc[0]!.access_scope, { namespaces: ['payments', 'web'], type: 'namespace' });
     const cleo = JSON.parse(readFileSync(join(tfDir, 'employees.tf.json'), 'utf8')) as { resource: Record<string, Record<string, Record<string, unknown>>> };
-    const policy = JSON.parse(String(cleo.resource.aws_iam_user_policy!.cleo__eks_describe!.policy)) as { Statement: { Action: string[]; Resource: string[] }[] };
-    assert.equal(policy.Statement, [{ Sid: 'DescribeOwnClusters', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: ['arn:aws:eks:us-east-2:222233334444:cluster/modern'] }]);
+    const policy = JSON.parse(String(cleo.resource.aws_iam_user_policy!.cleo__eks_describe!.policy)) as {
+      Statement: { Action: string[]; Resource: string[] }[];
+    };
+    assert.equal(policy.Statement, [
+      { Sid: 'DescribeOwnClusters', Effect: 'Allow', Action: ['eks:DescribeCluster'], Resource: ['arn:aws:eks:us-east-2:222233334444:cluster/modern'] },
+    ]);
     assert.is(cleo.resource.aws_eks_access_entry!.cleo__modern!.principal_arn, '${aws_iam_user.cleo.arn}');
-    const all = readdirSync(join(g.out, 'terraform'), { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+    const all = readdirSync(join(g.out, 'terraform'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.json'));
     for (const f of all) {
       const text = readFileSync(join(g.out, 'terraform', f), 'utf8');
       assert.not.match(text, 'aws_iam_access_key', f);
@@ -304,7 +341,9 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
 
 function validateClusterFolder(dir: string): number {
   let count = 0;
-  for (const f of readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))) {
+  for (const f of readdirSync(dir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))) {
     for (const o of objectsOf(join(dir, f))) {
       const Model = MODELS[String(o.kind)];
       assert.ok(Model, `${f}: unexpected kind ${String(o.kind)}`);
@@ -348,7 +387,10 @@ function hasKubectl(): boolean {
     const out = execFileSync('kubectl', ['kustomize', join(ROOT, 'generated', 'clusters', c)], { encoding: 'utf8' });
     const kinds = parseAllDocuments(out).map((d) => (d.toJS() as { kind: string }).kind);
     assert.ok(kinds.length > 0, c);
-    assert.ok(kinds.every((k) => ['ConfigMap', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(k)), kinds.join(','));
+    assert.ok(
+      kinds.every((k) => ['ConfigMap', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(k)),
+      kinds.join(','),
+    );
   }
 });
 

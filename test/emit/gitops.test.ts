@@ -88,7 +88,10 @@ test('a profile moving from rules to a ClusterRole: no binding keeps its name wi
     const diff = await diffAccess({ dir: 'access', base: 'HEAD', today: '2026-06-01', cwd: s.dir });
     const replaced = diff.changes.filter((c) => c.kind === 'binding-replaced');
     assert.equal(replaced.map((c) => `${c.employee}@${c.cluster}`).sort(), ['bob@api', 'bob@prod']);
-    assert.match(diff.markdown, 'binding replaced on prod/payments: `eks-access:bob:profile:developer` (ClusterRole `eks-access:profile:developer`) becomes `eks-access:bob:clusterrole:pod-reader` (ClusterRole `pod-reader`)');
+    assert.match(
+      diff.markdown,
+      'binding replaced on prod/payments: `eks-access:bob:profile:developer` (ClusterRole `eks-access:profile:developer`) becomes `eks-access:bob:clusterrole:pod-reader` (ClusterRole `pod-reader`)',
+    );
   } finally {
     s.cleanup();
   }
@@ -120,7 +123,10 @@ access:
   try {
     const r = await run(['generate', '--today', '2026-06-01'], s.dir);
     assert.is(r.code, 0, r.stderr);
-    const names = [...bindings(s.dir)].filter(([k]) => k.includes(':bob')).map(([k, v]) => `${k} -> ${v}`).sort();
+    const names = [...bindings(s.dir)]
+      .filter(([k]) => k.includes(':bob'))
+      .map(([k, v]) => `${k} -> ${v}`)
+      .sort();
     assert.equal(names, [
       'prod/payments/RoleBinding/eks-access:bob:clusterrole:view -> ClusterRole/view',
       'prod/payments/RoleBinding/eks-access:bob:profile:developer -> ClusterRole/eks-access:profile:developer',
@@ -170,12 +176,38 @@ test("Terraform's own files: never reported, changed or deleted by generate and 
 });
 
 test("isTerraformOwnFile: Terraform's state, working folder, lock, variables, plans and crash logs; never generated files", () => {
-  for (const p of ['terraform/1/terraform.tfstate', 'terraform/1/terraform.tfstate.backup', 'terraform/1/x.tfstate', 'terraform/1/.terraform', 'terraform/1/.terraform/modules/modules.json', 'terraform/1/.terraform.lock.hcl', 'terraform/1/b.tfvars', 'terraform/1/b.auto.tfvars.json', 'terraform/1/crash.log', 'terraform/1/crash.1700000000.log', 'terraform/1/p.tfplan', 'terraform/1/.terraform.tfstate.lock.info']) {
+  for (const p of [
+    'terraform/1/terraform.tfstate',
+    'terraform/1/terraform.tfstate.backup',
+    'terraform/1/x.tfstate',
+    'terraform/1/.terraform',
+    'terraform/1/.terraform/modules/modules.json',
+    'terraform/1/.terraform.lock.hcl',
+    'terraform/1/b.tfvars',
+    'terraform/1/b.auto.tfvars.json',
+    'terraform/1/crash.log',
+    'terraform/1/crash.1700000000.log',
+    'terraform/1/p.tfplan',
+    'terraform/1/.terraform.tfstate.lock.info',
+  ]) {
     assert.ok(isTerraformOwnFile(p), p);
   }
   // Terraform runs in terraform/<account>/ only: the same names elsewhere are foreign files, which
   // generate removes (a `.terraform/pod.yaml` under clusters/ would otherwise reach Argo CD).
-  for (const p of ['README.md', 'ACCESS.md', 'terraform/1/main.tf.json', 'terraform/1/employees.tf.json', 'clusters/prod/kustomization.yaml', 'kubeconfigs/terraform.yaml', 'terraform/1/tfstate.tf.json', 'x.tfstate', '.terraform.lock.hcl', 'clusters/prod/.terraform/pod.yaml', 'clusters/prod/a.tfvars', 'terraform/crash.log']) {
+  for (const p of [
+    'README.md',
+    'ACCESS.md',
+    'terraform/1/main.tf.json',
+    'terraform/1/employees.tf.json',
+    'clusters/prod/kustomization.yaml',
+    'kubeconfigs/terraform.yaml',
+    'terraform/1/tfstate.tf.json',
+    'x.tfstate',
+    '.terraform.lock.hcl',
+    'clusters/prod/.terraform/pod.yaml',
+    'clusters/prod/a.tfvars',
+    'terraform/crash.log',
+  ]) {
     assert.not.ok(isTerraformOwnFile(p), p);
   }
 });
@@ -185,10 +217,15 @@ test('Terraform JSON: the per-account module pins the provider ~> 6.0 and IAM us
   try {
     const r = await run(['generate', '--today', '2026-06-01'], s.dir);
     assert.is(r.code, 0, r.stderr);
-    const main = JSON.parse(readFileSync(join(s.dir, 'generated', 'terraform', '111122223333', 'main.tf.json'), 'utf8')) as { terraform: { required_providers: { aws: { version: string } } }; provider?: unknown };
+    const main = JSON.parse(readFileSync(join(s.dir, 'generated', 'terraform', '111122223333', 'main.tf.json'), 'utf8')) as {
+      terraform: { required_providers: { aws: { version: string } } };
+      provider?: unknown;
+    };
     assert.is(main.terraform.required_providers.aws.version, '~> 6.0');
     assert.is(main.provider, undefined, 'a module: the root configures the provider');
-    const employees = JSON.parse(readFileSync(join(s.dir, 'generated', 'terraform', '111122223333', 'employees.tf.json'), 'utf8')) as { resource: { aws_iam_user: Record<string, { force_destroy: boolean }> } };
+    const employees = JSON.parse(readFileSync(join(s.dir, 'generated', 'terraform', '111122223333', 'employees.tf.json'), 'utf8')) as {
+      resource: { aws_iam_user: Record<string, { force_destroy: boolean }> };
+    };
     for (const [id, user] of Object.entries(employees.resource.aws_iam_user)) assert.is(user.force_destroy, true, id);
   } finally {
     s.cleanup();
@@ -241,7 +278,10 @@ test('expiry revokes: generate leaves expired grants and people out with a warni
 
     r = await run(['generate', '--today', '2026-06-01'], s.dir);
     assert.is(r.code, 0, r.stderr);
-    assert.match(r.stderr, "access/employees/carol.yaml:16:5  warning  carol's grant level: admin on prod expired on 2026-05-31: left out of the generated output");
+    assert.match(
+      r.stderr,
+      "access/employees/carol.yaml:16:5  warning  carol's grant level: admin on prod expired on 2026-05-31: left out of the generated output",
+    );
     assert.match(r.stderr, /access\/employees\/dan\.yaml:7:\d+ +warning +employee dan expired on 2026-05-15: left out of the generated output/);
     const carol = readFileSync(join(s.dir, 'generated', 'clusters', 'prod', 'employees', 'carol.yaml'), 'utf8');
     assert.not.match(carol, 'cluster-admin');
@@ -277,7 +317,10 @@ test('generate --check: output written before access expired is still up to date
     assert.is(r.code, 0, r.stdout + r.stderr);
     // A real change is stale whatever expired.
     const path = join(s.dir, 'access', 'employees', 'carol.yaml');
-    writeFileSync(path, readFileSync(path, 'utf8').replace('level: read-only        # dashboards', 'level: admin\n    expires: 2027-06-01\n    reason: TICKET-9'));
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8').replace('level: read-only        # dashboards', 'level: admin\n    expires: 2027-06-01\n    reason: TICKET-9'),
+    );
     r = await run(['generate', '--check', '--today', '2026-06-01'], s.dir);
     assert.is(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stderr, 'is stale');
@@ -300,14 +343,17 @@ test('expire --write removes the expired grants and people, keeping every commen
     assert.is(r.code, 0, r.stderr);
     assert.is(
       readFileSync(join(s.dir, 'access', 'employees', 'carol.yaml'), 'utf8'),
-      CAROL_EXPIRING.replace(`  # incident INC-7: admin until the fix is out
+      CAROL_EXPIRING.replace(
+        `  # incident INC-7: admin until the fix is out
   - cluster: prod
     level: admin
     expires: 2026-05-31
     reason: INC-7 database failover
     # remove once the postmortem is done
 
-`, ''),
+`,
+        '',
+      ),
     );
     assert.not.ok(existsSync(join(s.dir, 'access', 'employees', 'dan.yaml')), "dan's file is removed (offboarding)");
     const again = await run(['expire', '--today', '2026-06-01'], s.dir);
@@ -353,7 +399,10 @@ access:   # only one grant
     assert.is(r.code, 0, r.stderr);
     const text = readFileSync(join(s.dir, 'access', 'employees', 'team.yaml'), 'utf8');
     const docs = parseAllDocuments(text).map((d) => d.toJS() as { name: string; access: unknown[] });
-    assert.equal(docs.map((d) => d.name), ['frank', 'gus']);
+    assert.equal(
+      docs.map((d) => d.name),
+      ['frank', 'gus'],
+    );
     assert.equal(docs[0]!.access, [{ cluster: 'prod', level: 'read-only' }]);
     assert.equal(docs[1]!.access, []);
     assert.match(text, '# Frank stays');
@@ -366,16 +415,22 @@ access:   # only one grant
   }
 });
 
-test('one kubeconfig for clusters in two accounts: each context signs in with its account\'s AWS profile', async () => {
+test("one kubeconfig for clusters in two accounts: each context signs in with its account's AWS profile", async () => {
   const files: Record<string, string> = { ...BASE_FILES, 'access/employees/bob.yaml': BOB };
   const endpoint = 'endpoint: https://ABC.gr7.eu-west-1.eks.amazonaws.com\ncertificateAuthorityData: LS0tLS1CRUdJTg==\n';
-  files['access/clusters/prod.yaml'] = files['access/clusters/prod.yaml']!.replace('region: eu-west-1\n', `region: eu-west-1\n${endpoint}awsProfile: prod-admin-sso\n`);
+  files['access/clusters/prod.yaml'] = files['access/clusters/prod.yaml']!.replace(
+    'region: eu-west-1\n',
+    `region: eu-west-1\n${endpoint}awsProfile: prod-admin-sso\n`,
+  );
   files['access/clusters/api.yaml'] = files['access/clusters/api.yaml']!.replace('region: us-east-1\n', `region: us-east-1\n${endpoint}`);
   const s = scratch(files);
   try {
     const r = await run(['kubeconfig', 'bob'], s.dir);
     assert.is(r.code, 0, r.stderr);
-    const config = parse(r.stdout) as { contexts: { name: string; context: { user: string } }[]; users: { name: string; user: { exec: { env: { name: string; value: string }[] } } }[] };
+    const config = parse(r.stdout) as {
+      contexts: { name: string; context: { user: string } }[];
+      users: { name: string; user: { exec: { env: { name: string; value: string }[] } } }[];
+    };
     const profileOf = (context: string) => {
       const user = config.contexts.find((c) => c.name === context)!.context.user;
       return config.users.find((u) => u.name === user)!.user.exec.env.find((e) => e.name === 'AWS_PROFILE')?.value;

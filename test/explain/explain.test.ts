@@ -46,35 +46,65 @@ test('explain alice (IAM user, inline rules): identity, mapping, permissions per
 
 test('explain bob (SSO role): session username, role mapping without path, same permissions in two namespaces said once', async () => {
   const out = await explain('bob');
-  assert.match(out, '  signs in as:      role arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b with session name bob@example.com\n');
+  assert.match(
+    out,
+    '  signs in as:      role arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b with session name bob@example.com\n',
+  );
   assert.match(out, '  Kubernetes user:  session:bob-example.com\n');
-  assert.match(out, 'aws-auth mapRoles: arn:aws:iam::111122223333:role/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b -> username session:{{SessionName}} (session:bob-example.com for this person)\n');
+  assert.match(
+    out,
+    'aws-auth mapRoles: arn:aws:iam::111122223333:role/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b -> username session:{{SessionName}} (session:bob-example.com for this person)\n',
+  );
   // staging-us uses both: the access entry keeps the full ARN.
-  assert.match(out, 'access entry: arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b -> username session:{{SessionName}}');
-  assert.match(out, '  namespace payments:\n    get, list, watch pods, services, configmaps, events, deployments.apps, replicasets.apps, statefulsets.apps (profile developer, access/employees/bob.yaml:11)\n    get pods/log (profile developer, access/employees/bob.yaml:11)\n');
+  assert.match(
+    out,
+    'access entry: arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b -> username session:{{SessionName}}',
+  );
+  assert.match(
+    out,
+    '  namespace payments:\n    get, list, watch pods, services, configmaps, events, deployments.apps, replicasets.apps, statefulsets.apps (profile developer, access/employees/bob.yaml:11)\n    get pods/log (profile developer, access/employees/bob.yaml:11)\n',
+  );
   assert.match(out, '  namespaces my-namespace, payments:\n');
   assert.match(out, /impersonate serviceaccounts \(profile edit, access\/employees\/bob\.yaml:14\)/);
-  assert.match(out, /lint findings:\n {4}warning \[high\] employee bob can exec into pods|lint findings:\n( {4}.*\n)* {4}warning \[high\] employee bob can exec into pods/);
+  assert.match(
+    out,
+    /lint findings:\n {4}warning \[high\] employee bob can exec into pods|lint findings:\n( {4}.*\n)* {4}warning \[high\] employee bob can exec into pods/,
+  );
 });
 
 test('explain peggy (EKS access policies): access entries, the policies with their namespaces and expiry', async () => {
   const out = await explain('peggy');
-  assert.match(out, '\nsandbox-ap (account 444455556666, ap-southeast-2)\n  authentication:   EKS access entries (API)\n                    access entry: arn:aws:iam::444455556666:user/eks-access/peggy -> username peggy\n');
+  assert.match(
+    out,
+    '\nsandbox-ap (account 444455556666, ap-southeast-2)\n  authentication:   EKS access entries (API)\n                    access entry: arn:aws:iam::444455556666:user/eks-access/peggy -> username peggy\n',
+  );
   assert.match(out, '  access policies:\n    AmazonEKSEditPolicy in namespaces ml, experiments (access/employees/peggy.yaml:11)\n');
   assert.match(out, / {2}access policies:\n {4}AmazonEKSViewPolicy in namespaces data \(access\/employees\/peggy\.yaml:14, until \d{4}-\d\d-\d\d\)\n/);
   assert.match(out, '  namespaces experiments, ml:\n');
-  assert.match(out, /\n {4}create, update, patch, delete, deletecollection daemonsets\.apps, .* \(access policy AmazonEKSEditPolicy, access\/employees\/peggy\.yaml:11\)\n/);
+  assert.match(
+    out,
+    /\n {4}create, update, patch, delete, deletecollection daemonsets\.apps, .* \(access policy AmazonEKSEditPolicy, access\/employees\/peggy\.yaml:11\)\n/,
+  );
   assert.match(out, /\(access policy AmazonEKSViewPolicy, access\/employees\/peggy\.yaml:14, until \d{4}-\d\d-\d\d\)\n/);
   assert.match(out, /access policy AmazonEKSViewPolicy, namespaces data \(access\/employees\/peggy\.yaml:14\): expires \d{4}-\d\d-\d\d; reason: ML-44/);
 });
 
 test('explain carol (admin): cluster-admin said as such, expiry per grant, the waived finding shown as waived', async () => {
   const out = await explain('carol');
-  assert.match(out, '  cluster-wide:\n    everything (cluster-admin): every verb on every resource and non-resource URL (level admin, access/employees/carol.yaml:12)\n');
-  assert.match(out, /everything \(cluster-admin\): every verb on every resource and non-resource URL \(level admin, access\/employees\/carol\.yaml:15, until \d{4}-\d\d-\d\d\)/);
+  assert.match(
+    out,
+    '  cluster-wide:\n    everything (cluster-admin): every verb on every resource and non-resource URL (level admin, access/employees/carol.yaml:12)\n',
+  );
+  assert.match(
+    out,
+    /everything \(cluster-admin\): every verb on every resource and non-resource URL \(level admin, access\/employees\/carol\.yaml:15, until \d{4}-\d\d-\d\d\)/,
+  );
   assert.match(out, 'level admin, cluster-wide (access/employees/carol.yaml:12): no expiry; reason: Platform on-call owner of prod-eu, break-glass');
   assert.match(out, /level admin, cluster-wide \(access\/employees\/carol\.yaml:15\): expires \d{4}-\d\d-\d\d; reason: PLAT-77/);
-  assert.match(out, /error \(waived until \d{4}-\d\d-\d\d: SEC-88 .*\) \[high\] employee carol has cluster-admin on prod-eu .*\(require-expiry-for-admin, access\/employees\/carol\.yaml:12\)/);
+  assert.match(
+    out,
+    /error \(waived until \d{4}-\d\d-\d\d: SEC-88 .*\) \[high\] employee carol has cluster-admin on prod-eu .*\(require-expiry-for-admin, access\/employees\/carol\.yaml:12\)/,
+  );
   assert.not.match(out, 'non-resource URLs `*`');
   // Only one cluster.
   const one = await explain('carol', { cluster: 'sandbox-ap' });
@@ -103,14 +133,24 @@ test('explain --format markdown and json', async () => {
   assert.is(json.employee, 'peggy');
   assert.is(json.kubernetesUser, 'peggy');
   assert.equal(json.identity, { kind: 'iamUser', userName: 'peggy' });
-  assert.equal(json.clusters.map((c) => c.name), ['sandbox-ap', 'staging-us']);
+  assert.equal(
+    json.clusters.map((c) => c.name),
+    ['sandbox-ap', 'staging-us'],
+  );
   const staging = json.clusters[1]!;
   assert.is(staging.authentication, 'both');
   const expires = staging.accessPolicies[0]?.expires ?? '';
   assert.match(expires, /^\d{4}-\d\d-\d\d$/);
-  assert.equal(staging.accessPolicies, [{ policy: 'AmazonEKSViewPolicy', namespaces: ['data'], source: `access/employees/peggy.yaml:14, until ${expires}`, expires }]);
-  assert.equal(staging.scopes.map((s) => s.namespaces), [['data']]);
-  assert.ok(staging.scopes[0]!.permissions.every((p) => p.expires === expires && p.source === 'access policy AmazonEKSViewPolicy, access/employees/peggy.yaml:14'));
+  assert.equal(staging.accessPolicies, [
+    { policy: 'AmazonEKSViewPolicy', namespaces: ['data'], source: `access/employees/peggy.yaml:14, until ${expires}`, expires },
+  ]);
+  assert.equal(
+    staging.scopes.map((s) => s.namespaces),
+    [['data']],
+  );
+  assert.ok(
+    staging.scopes[0]!.permissions.every((p) => p.expires === expires && p.source === 'access policy AmazonEKSViewPolicy, access/employees/peggy.yaml:14'),
+  );
   assert.ok(staging.scopes[0]!.permissions.some((p) => p.verbs.join(',') === 'get,list,watch' && p.objects.includes('pods')));
 });
 
@@ -135,20 +175,26 @@ test('explain: an invalid access folder is an InvalidAccessError carrying the di
   }
 });
 
-test('explain: an access policy of a shared role, granted in someone else\'s file, is shown with where it comes from', async () => {
+test("explain: an access policy of a shared role, granted in someone else's file, is shown with where it comes from", async () => {
   const role = 'arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Data_0123456789abcdef';
   const person = (name: string, access: string) =>
     `apiVersion: eks-access/v1\nkind: Employee\nname: ${name}\nemail: ${name}@example.com\nteam: data\nidentity:\n  role:\n    arn: ${role}\naccess:\n${access}`;
   const s = scratch({
     ...BASE_FILES,
     'access/employees/dan.yaml': person('dan', '  - cluster: api\n    accessPolicy: AmazonEKSViewPolicy\n    namespaces: [data]\n'),
-    'access/employees/eve.yaml': person('eve', '  - cluster: api\n    namespaces: [data]\n    rules:\n      - apiGroups: [""]\n        resources: [services]\n        verbs: [get]\n'),
+    'access/employees/eve.yaml': person(
+      'eve',
+      '  - cluster: api\n    namespaces: [data]\n    rules:\n      - apiGroups: [""]\n        resources: [services]\n        verbs: [get]\n',
+    ),
   });
   try {
     const out = await explain('eve', {}, s.dir);
     assert.match(out, '  Kubernetes user:  session:eve-example.com\n');
     assert.match(out, '    get services (inline rules, access/employees/eve.yaml:10)\n');
-    assert.match(out, /\n {4}get, list, watch .*pods.* \(access policy AmazonEKSViewPolicy, access\/employees\/dan\.yaml:10, through the role shared with dan\)\n/);
+    assert.match(
+      out,
+      /\n {4}get, list, watch .*pods.* \(access policy AmazonEKSViewPolicy, access\/employees\/dan\.yaml:10, through the role shared with dan\)\n/,
+    );
     assert.match(out, '  access policies:\n    AmazonEKSViewPolicy in namespaces data (access/employees/dan.yaml:10, through the role shared with dan)\n');
     // Her own grants only: the policy is dan's.
     assert.match(out, '  grants:\n    inline rules, namespaces data (access/employees/eve.yaml:10): no expiry\n');

@@ -64,7 +64,10 @@ export function ruleTests(ruleId: string, cases: { valid: RuleCase[]; invalid: R
       const { findings, problems } = await findingsOf(c);
       assert.equal(problems, [], 'the case input itself is invalid');
       const mine = findings.filter((f) => f.ruleId === ruleId);
-      assert.equal(mine.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`), []);
+      assert.equal(
+        mine.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`),
+        [],
+      );
     });
   }
   for (const c of cases.invalid) {
@@ -73,7 +76,11 @@ export function ruleTests(ruleId: string, cases: { valid: RuleCase[]; invalid: R
       assert.equal(problems, [], 'the case input itself is invalid');
       const mine = findings.filter((f) => f.ruleId === ruleId);
       const expected = c.errors ?? [];
-      assert.equal(mine.map((f, i) => location(f, expected[i] ?? 'x:1')), expected, mine.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`).join('\n'));
+      assert.equal(
+        mine.map((f, i) => location(f, expected[i] ?? 'x:1')),
+        expected,
+        mine.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`).join('\n'),
+      );
       (c.messages ?? []).forEach((m, i) => assert.match(mine[i]!.message, m));
     });
   }

@@ -38,11 +38,28 @@ async function planFixture(authentication: 'aws-auth' | 'both' | 'access-entries
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'escalate', 'bind', 'impersonate'];
 const RESOURCES: [string, string, string?][] = [
-  ['', 'pods'], ['', 'pods', 'exec'], ['', 'pods', 'log'], ['', 'secrets'], ['', 'configmaps'], ['', 'services'], ['', 'endpoints'],
-  ['', 'serviceaccounts'], ['', 'namespaces'], ['', 'nodes'], ['', 'persistentvolumes'],
-  ['apps', 'deployments'], ['apps', 'deployments', 'scale'], ['apps', 'replicasets'], ['apps', 'statefulsets'], ['apps', 'daemonsets'],
-  ['batch', 'jobs'], ['monitoring.coreos.com', 'servicemonitors'],
-  ['rbac.authorization.k8s.io', 'roles'], ['rbac.authorization.k8s.io', 'rolebindings'], ['rbac.authorization.k8s.io', 'clusterroles'], ['rbac.authorization.k8s.io', 'clusterrolebindings'],
+  ['', 'pods'],
+  ['', 'pods', 'exec'],
+  ['', 'pods', 'log'],
+  ['', 'secrets'],
+  ['', 'configmaps'],
+  ['', 'services'],
+  ['', 'endpoints'],
+  ['', 'serviceaccounts'],
+  ['', 'namespaces'],
+  ['', 'nodes'],
+  ['', 'persistentvolumes'],
+  ['apps', 'deployments'],
+  ['apps', 'deployments', 'scale'],
+  ['apps', 'replicasets'],
+  ['apps', 'statefulsets'],
+  ['apps', 'daemonsets'],
+  ['batch', 'jobs'],
+  ['monitoring.coreos.com', 'servicemonitors'],
+  ['rbac.authorization.k8s.io', 'roles'],
+  ['rbac.authorization.k8s.io', 'rolebindings'],
+  ['rbac.authorization.k8s.io', 'clusterroles'],
+  ['rbac.authorization.k8s.io', 'clusterrolebindings'],
 ];
 const NAMESPACES = ['checkout', 'monitoring', 'payments', 'kube-system', 'default'];
 
@@ -76,7 +93,9 @@ function decisions(bundle: Bundle, who: UserInfo, requests: readonly Request[]):
   return requests.map((r) => authorize(bundle, who, r).allowed);
 }
 
-async function roundTrip(authentication: 'aws-auth' | 'both' | 'access-entries'): Promise<{ model: AccessModel; cluster: Cluster; plan: ImportPlan; outputUsers: Map<string, string> }> {
+async function roundTrip(
+  authentication: 'aws-auth' | 'both' | 'access-entries',
+): Promise<{ model: AccessModel; cluster: Cluster; plan: ImportPlan; outputUsers: Map<string, string> }> {
   const imported = await importFixture(['--authentication', authentication]);
   try {
     assert.is(imported.code, 0, imported.stderr);
@@ -107,7 +126,8 @@ async function roundTrip(authentication: 'aws-auth' | 'both' | 'access-entries')
       outputUsers.set(e.name, now.user);
       // What stays on the cluster must not be what grants the imported people their access.
       for (const b of plan.retained) {
-        const roleExists = b.roleRef.kind === 'ClusterRole' ? input.bundle.clusterRoles.has(b.roleRef.name) : input.bundle.roles.has(`${b.namespace}/${b.roleRef.name}`);
+        const roleExists =
+          b.roleRef.kind === 'ClusterRole' ? input.bundle.clusterRoles.has(b.roleRef.name) : input.bundle.roles.has(`${b.namespace}/${b.roleRef.name}`);
         if (!roleExists) continue; // grants nothing, before or after
         for (const s of b.subjects) {
           assert.ok(!(s.kind === 'User' && (s.name === before!.user || s.name === now.user)), `${b.kind} ${b.name} still names ${s.name}`);
@@ -140,11 +160,18 @@ test('round trip: every imported person keeps exactly their permissions (aws-aut
   assert.ok(can(dev('alice@example.com'), { verb: 'delete', group: '', resource: 'nodes' }));
   assert.not.ok(can(dev('bob@example.com'), { verb: 'delete', group: '', resource: 'nodes' }));
   assert.ok(can(dev('bob@example.com'), { verb: 'update', group: 'apps', resource: 'deployments', namespace: 'checkout' }));
-  assert.ok(can('arn:aws:iam::111122223333:user/contractors/dana', { verb: 'get', group: '', resource: 'secrets', name: 'payments-db', namespace: 'payments' }));
+  assert.ok(
+    can('arn:aws:iam::111122223333:user/contractors/dana', { verb: 'get', group: '', resource: 'secrets', name: 'payments-db', namespace: 'payments' }),
+  );
   assert.not.ok(can('arn:aws:iam::111122223333:user/contractors/dana', { verb: 'get', group: '', resource: 'secrets', name: 'other', namespace: 'payments' }));
   // Preserved entries: two node groups, Fargate, and the shared ci-deployer role.
   const roles = cluster.awsAuth.mapRoles.map((m) => m.rolearn.replace(/^.*:role\//, ''));
-  assert.equal(roles, ['eksctl-prod-eu-nodegroup-ng-gen-NodeInstanceRole-1A2B3C4D5E6F', 'eksctl-prod-eu-nodegroup-ng-spot-NodeInstanceRole-6F5E4D3C2B1', 'eksctl-prod-eu-cluster-FargatePodExecutionRole-9Z8Y7X6W5V4U', 'ci-deployer']);
+  assert.equal(roles, [
+    'eksctl-prod-eu-nodegroup-ng-gen-NodeInstanceRole-1A2B3C4D5E6F',
+    'eksctl-prod-eu-nodegroup-ng-spot-NodeInstanceRole-6F5E4D3C2B1',
+    'eksctl-prod-eu-cluster-FargatePodExecutionRole-9Z8Y7X6W5V4U',
+    'ci-deployer',
+  ]);
   assert.equal(cluster.namespaces, ['checkout', 'monitoring', 'payments']);
   assert.is(cluster.accountId, '111122223333');
   // The group only the Developer role gives became per-person grants; the shared one stays a group.
@@ -195,7 +222,10 @@ test('imported files: the expected access folder, which eks-access validate acce
     // The escape hatch is there on purpose: the linter flags it.
     const lint = await run(['lint', '--dir', r.out, '--format', 'json']);
     const findings = (JSON.parse(lint.stdout) as { findings: { ruleId: string; employee?: string }[] }).findings;
-    assert.ok(findings.some((f) => f.ruleId === 'map-to-system-masters' && f.employee === 'oliver'), lint.stdout);
+    assert.ok(
+      findings.some((f) => f.ruleId === 'map-to-system-masters' && f.employee === 'oliver'),
+      lint.stdout,
+    );
   } finally {
     r.cleanup();
   }
@@ -244,15 +274,24 @@ test('the report lists what the access files cannot express', async () => {
     assert.is(r.stdout, report);
     const expectations: [string, RegExp][] = [
       ['mapAccounts', /## mapAccounts[^]*account 444455556666/],
-      ['ServiceAccount bindings', /## Bindings to ServiceAccounts[^]*ServiceAccount payments\/migrations -> Role db-migrator[^]*ServiceAccount checkout\/checkout-app/],
+      [
+        'ServiceAccount bindings',
+        /## Bindings to ServiceAccounts[^]*ServiceAccount payments\/migrations -> Role db-migrator[^]*ServiceAccount checkout\/checkout-app/,
+      ],
       ['system: groups', /## Bindings to system: groups[^]*Group system:authenticated -> ClusterRole monitoring-pods/],
       ['unmapped group', /## Users and groups bound in RBAC but not mapped[^]*group oidc:platform/],
       ['unmapped user', /User erin -> ClusterRole edit; no aws-auth mapping gives this username/],
-      ['shared static username', /## Roles mapped with a shared static username[^]*role\/ci-deployer signs everyone who assumes it in as "ci-deployer"[^]*RoleBinding checkout\/ci-edit: User ci-deployer/],
+      [
+        'shared static username',
+        /## Roles mapped with a shared static username[^]*role\/ci-deployer signs everyone who assumes it in as "ci-deployer"[^]*RoleBinding checkout\/ci-edit: User ci-deployer/,
+      ],
       ['entry without rolearn', /aws-auth\.yaml:43:7 {2}an entry of mapRoles has no rolearn; the authenticator drops it/],
       ['role with a path', /role\/platform\/legacy-admin includes a path[^\n]*never matches/],
       ['missing role', /RoleBinding checkout\/stale grants nothing: Role checkout\/deleted-role does not exist/],
-      ['username change', /alice \(AWSReservedSSO_Developer_0123456789abcdef\): dev:alice-example\.com -> session:alice-example\.com \(template dev:\{\{SessionName\}\}/],
+      [
+        'username change',
+        /alice \(AWSReservedSSO_Developer_0123456789abcdef\): dev:alice-example\.com -> session:alice-example\.com \(template dev:\{\{SessionName\}\}/,
+      ],
       ['raw template change', /carol [^\n]*ro:carol@example\.com -> session:carol-example\.com/],
       ['IAM user rename', /dana [^\n]*dana@contractor\.example -> dana/],
       ['system:masters', /oliver gets group system:masters/],
@@ -260,7 +299,10 @@ test('the report lists what the access files cannot express', async () => {
       ['shared group kept', /group readers is given by 2 aws-auth mappings/],
       ['others of a shared role', /only the 2 people RBAC names were imported \(alice, bob\)/],
       ['platform objects counted', /51 Kubernetes and EKS default objects \(system:\*, eks:\*\) skipped/],
-      ['bindings to remove', /remove User dev:bob-example\.com, User oliver from RoleBinding payments\/db-migrators; keep its other subjects\n- [^\n]*delete RoleBinding payments\/payments-devs-edit \(Group payments-devs\)/],
+      [
+        'bindings to remove',
+        /remove User dev:bob-example\.com, User oliver from RoleBinding payments\/db-migrators; keep its other subjects\n- [^\n]*delete RoleBinding payments\/payments-devs-edit \(Group payments-devs\)/,
+      ],
     ];
     for (const [what, re] of expectations) assert.match(report, re, what);
     // Platform objects are only counted, never listed.
@@ -345,7 +387,11 @@ subjects:
   - {apiGroup: rbac.authorization.k8s.io, kind: User, name: "ro:ann-example.com"}
 `;
 
-async function importText(awsAuth: string, rbac = RBAC_SMALL, extra: string[] = ['--region', 'eu-west-1', '--cluster', 'web']): Promise<{ code: number; stdout: string; stderr: string; out: string; written: Record<string, string>; cleanup: () => void }> {
+async function importText(
+  awsAuth: string,
+  rbac = RBAC_SMALL,
+  extra: string[] = ['--region', 'eu-west-1', '--cluster', 'web'],
+): Promise<{ code: number; stdout: string; stderr: string; out: string; written: Record<string, string>; cleanup: () => void }> {
   const s = scratch({ 'in/aws-auth.yaml': awsAuth, 'in/rbac.yaml': rbac });
   const out = join(s.dir, 'out');
   const r = await run(['import', '--aws-auth', 'in/aws-auth.yaml', '--manifests', 'in/rbac.yaml', ...extra, '--out-dir', 'out'], s.dir);
@@ -413,7 +459,11 @@ test('every missing flag at once; the report says which findings need a waiver b
   } finally {
     none.cleanup();
   }
-  const admin = await importText(CM(`  mapRoles: |\n${NODE}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/root-ish\n      username: root-ish\n      groups: [system:masters]\n`));
+  const admin = await importText(
+    CM(
+      `  mapRoles: |\n${NODE}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/root-ish\n      username: root-ish\n      groups: [system:masters]\n`,
+    ),
+  );
   try {
     assert.is(admin.code, 0, admin.stderr);
     assert.match(admin.stdout, '## Before generate: findings that need a fix or a waiver');
@@ -473,17 +523,29 @@ ${NODE}    - rolearn: arn:aws:iam::111122223333:role/Dev
   const r = await importText(aws);
   try {
     assert.is(r.code, 0, r.stderr);
-    assert.equal(Object.keys(r.written).filter((f) => f.startsWith('employees/')), ['employees/ann.yaml']);
-    assert.match(r.stdout, /ro:ann-example\.com \(through arn:aws:iam::111122223333:role\/ReadOnly\) and dev:ann-example\.com \(through arn:aws:iam::111122223333:role\/Dev\) would both become Kubernetes user session:ann-example\.com[^\n]*role\/ReadOnly is kept verbatim, so ro:ann-example\.com keeps its access/);
+    assert.equal(
+      Object.keys(r.written).filter((f) => f.startsWith('employees/')),
+      ['employees/ann.yaml'],
+    );
+    assert.match(
+      r.stdout,
+      /ro:ann-example\.com \(through arn:aws:iam::111122223333:role\/ReadOnly\) and dev:ann-example\.com \(through arn:aws:iam::111122223333:role\/Dev\) would both become Kubernetes user session:ann-example\.com[^\n]*role\/ReadOnly is kept verbatim, so ro:ann-example\.com keeps its access/,
+    );
     assert.match(r.stdout, /each of the 3 imported principals has the same permissions/);
     assert.match(r.stdout, /role\/Dev is mapped again at in\/aws-auth\.yaml:\d+:\d+; the authenticator keeps only the last entry/);
     // No one is named through Admin: kept verbatim, with its system:masters, for whoever assumes it.
     assert.match(r.stdout, /role\/Admin \(username "admin:\{\{SessionName\}\}", groups system:masters\): no RoleBinding or ClusterRoleBinding names a person/);
     const cluster = parse(r.written['clusters/web.yaml']!) as { awsAuth: { mapRoles: { rolearn: string }[] } };
-    assert.equal(cluster.awsAuth.mapRoles.map((m) => m.rolearn.replace(/^.*\//, '')), ['nodes', 'ReadOnly', 'Admin']);
+    assert.equal(
+      cluster.awsAuth.mapRoles.map((m) => m.rolearn.replace(/^.*\//, '')),
+      ['nodes', 'ReadOnly', 'Admin'],
+    );
     const ann = parse(r.written['employees/ann.yaml']!) as { identity: unknown; access: Record<string, unknown>[] };
     assert.equal(ann.identity, { role: { arn: 'arn:aws:iam::111122223333:role/Dev' } });
-    assert.equal(ann.access.find((g) => g.groups), { cluster: 'web', groups: ['web-devs'], reason: 'imported from the aws-auth mapping of arn:aws:iam::111122223333:role/Dev' });
+    assert.equal(
+      ann.access.find((g) => g.groups),
+      { cluster: 'web', groups: ['web-devs'], reason: 'imported from the aws-auth mapping of arn:aws:iam::111122223333:role/Dev' },
+    );
     const v = await run(['validate', '--dir', r.out]);
     assert.is(v.code, 0, v.stderr);
   } finally {
@@ -556,15 +618,26 @@ subjects: [{kind: User, name: ann}, {kind: User, name: shared}, {kind: User, nam
   const r = await importText(aws, rbac);
   try {
     assert.is(r.code, 0, r.stderr);
-    assert.equal(Object.keys(r.written).filter((f) => f.startsWith('employees/')).sort(), ['employees/ann.yaml', 'employees/bert-k.yaml', 'employees/idle.yaml']);
+    assert.equal(
+      Object.keys(r.written)
+        .filter((f) => f.startsWith('employees/'))
+        .sort(),
+      ['employees/ann.yaml', 'employees/bert-k.yaml', 'employees/idle.yaml'],
+    );
     const bert = parse(r.written['employees/bert-k.yaml']!) as Record<string, unknown>;
     assert.equal(bert.identity, { role: { arn: 'arn:aws:iam::111122223333:role/Any', sessionName: 'bert.k' } });
     assert.equal((parse(r.written['employees/idle.yaml']!) as Record<string, unknown>).access, []);
     assert.match(r.stdout, /idle \(arn:aws:iam::111122223333:user\/idle\) has no grants/);
     // An entry whose groups are not a list keeps its username (json.Unmarshal skips only the field), so
     // role/Odd signs in as "shared" too, without groups.
-    assert.match(r.stdout, /User shared -> ClusterRole edit is the shared username of arn:aws:iam::111122223333:role\/Shared, arn:aws:iam::111122223333:role\/Odd; left to the cluster/);
-    assert.match(r.stdout, /groups of arn:aws:iam::111122223333:role\/Odd is the string "system:masters", not a list of strings; the authenticator skips it and keeps the entry/);
+    assert.match(
+      r.stdout,
+      /User shared -> ClusterRole edit is the shared username of arn:aws:iam::111122223333:role\/Shared, arn:aws:iam::111122223333:role\/Odd; left to the cluster/,
+    );
+    assert.match(
+      r.stdout,
+      /groups of arn:aws:iam::111122223333:role\/Odd is the string "system:masters", not a list of strings; the authenticator skips it and keeps the entry/,
+    );
     assert.match(r.stdout, /each of the 5 imported principals has the same permissions/);
     const v = await run(['validate', '--dir', r.out]);
     assert.is(v.code, 0, v.stderr);

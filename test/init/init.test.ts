@@ -100,10 +100,12 @@ test('the scaffolded example passes validate, lint, generate and generate --chec
   }
 });
 
-test('the schemas are this package\'s, and every modeline resolves to one of them offline', async () => {
+test("the schemas are this package's, and every modeline resolves to one of them offline", async () => {
   const { repo, cleanup } = await scaffold();
   try {
-    const shipped = readdirSync(join(ROOT, 'schemas')).filter((n) => n.endsWith('.json')).sort();
+    const shipped = readdirSync(join(ROOT, 'schemas'))
+      .filter((n) => n.endsWith('.json'))
+      .sort();
     assert.equal(readdirSync(join(repo, 'schemas')).sort(), shipped);
     for (const n of shipped) assert.is(readFileSync(join(repo, 'schemas', n), 'utf8'), readFileSync(join(ROOT, 'schemas', n), 'utf8'));
     const files = Object.keys(snapshotTree(join(repo, 'access')));
@@ -142,7 +144,10 @@ interface ActionStep extends Step {
 }
 
 test('action.yml: a composite action that installs this checkout and runs eks-access check (SARIF, comment, generate --check)', () => {
-  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { runs: { using: string; steps: ActionStep[] }; inputs: Record<string, { default?: string }> };
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+    runs: { using: string; steps: ActionStep[] };
+    inputs: Record<string, { default?: string }>;
+  };
   assert.is(action.runs.using, 'composite');
   const steps = action.runs.steps;
   assert.is(String(action.inputs['node-version']?.default), '22');
@@ -168,7 +173,8 @@ test('action.yml: a composite action that installs this checkout and runs eks-ac
   for (const s of steps) assert.not.match(s.run ?? '', '${{', s.name ?? '');
   for (const s of steps) if (s.run !== undefined) assert.is(s.shell, 'bash', s.name ?? '');
   // Only first-party actions, by major tag; anything else would have to be pinned by commit SHA.
-  for (const s of steps) if (s.uses !== undefined) assert.ok(/^(actions\/|github\/codeql-action\/)[^@]+@v\d+$/.test(s.uses) || /@[0-9a-f]{40}$/.test(s.uses), s.uses);
+  for (const s of steps)
+    if (s.uses !== undefined) assert.ok(/^(actions\/|github\/codeql-action\/)[^@]+@v\d+$/.test(s.uses) || /@[0-9a-f]{40}$/.test(s.uses), s.uses);
 });
 
 test('the review workflow: weekly and on demand, review --format markdown, an issue through github-script', async () => {
@@ -201,7 +207,7 @@ test('the review workflow: weekly and on demand, review --format markdown, an is
   }
 });
 
-test('the review workflow\'s optional usage job: only when clusters are configured, audit logs exported, usage as Markdown and JSON', async () => {
+test("the review workflow's optional usage job: only when clusters are configured, audit logs exported, usage as Markdown and JSON", async () => {
   const { repo, cleanup } = await scaffold();
   try {
     const { wf, steps } = workflow(repo, 'access-review.yml', 'usage');
@@ -293,7 +299,11 @@ test('a file where init needs a folder, or DIR itself a file: exit 2 even with -
   const s = scratch({ 'repo/access': 'not a folder\n', 'plain-file': 'x\n' });
   try {
     const before = snapshotTree(s.dir);
-    for (const argv of [['init', 'repo'], ['init', 'repo', '--force'], ['init', 'plain-file']]) {
+    for (const argv of [
+      ['init', 'repo'],
+      ['init', 'repo', '--force'],
+      ['init', 'plain-file'],
+    ]) {
       const r = await run(argv, s.dir);
       assert.is(r.code, 2, argv.join(' '));
       assert.match(r.stderr, /^eks-access: .*(is a file).*nothing written\n$/);
@@ -336,7 +346,7 @@ test('the expiry workflow: daily, expire --write and generate, one pull request 
   }
 });
 
-test('every workflow init writes, and this repository\'s, passes actionlint; actions are current and pinned', async () => {
+test("every workflow init writes, and this repository's, passes actionlint; actions are current and pinned", async () => {
   const { repo, cleanup } = await scaffold();
   try {
     // actionlint (rhysd/actionlint, built to WebAssembly; a dev dependency) over each repository's .github/workflows.
@@ -359,11 +369,20 @@ test('every workflow init writes, and this repository\'s, passes actionlint; act
           if (step.uses === undefined) continue;
           const firstParty = /^(actions\/|github\/codeql-action\/)/.test(step.uses);
           if (step.uses === ACTION) continue;
-          assert.ok(firstParty ? /@v\d+$/.test(step.uses) : /@[0-9a-f]{40}$/.test(step.uses), `${f}: ${step.uses} (third-party actions are pinned by commit SHA)`);
+          assert.ok(
+            firstParty ? /@v\d+$/.test(step.uses) : /@[0-9a-f]{40}$/.test(step.uses),
+            `${f}: ${step.uses} (third-party actions are pinned by commit SHA)`,
+          );
           if (step.uses.startsWith('actions/setup-node@')) assert.ok(['22', '24'].includes(String(step.with?.['node-version'])), `${f}: node-version`);
         }
       }
-      for (const [action, major] of [['actions/checkout', 5], ['actions/setup-node', 5], ['github/codeql-action/upload-sarif', 4], ['actions/github-script', 8], ['actions/upload-artifact', 7]] as const) {
+      for (const [action, major] of [
+        ['actions/checkout', 5],
+        ['actions/setup-node', 5],
+        ['github/codeql-action/upload-sarif', 4],
+        ['actions/github-script', 8],
+        ['actions/upload-artifact', 7],
+      ] as const) {
         for (const m of text.matchAll(new RegExp(`uses: ${action}@v(\\d+)`, 'g'))) assert.ok(Number(m[1]) >= major, `${f}: ${action}@v${m[1]}`);
       }
     }
@@ -377,10 +396,12 @@ test('.gitignore, CODEOWNERS, editor settings and the Terraform root of the exam
   try {
     const gitignore = readFileSync(join(repo, '.gitignore'), 'utf8').split('\n');
     // Leftovers of an interrupted generate next to generated/ (the writer's names), and Terraform's files.
-    for (const pattern of ['.*.eks-access-*', '.terraform/', '*.tfstate', '*.tfstate.*', 'crash.log', '*.tfvars']) assert.ok(gitignore.includes(pattern), pattern);
+    for (const pattern of ['.*.eks-access-*', '.terraform/', '*.tfstate', '*.tfstate.*', 'crash.log', '*.tfvars'])
+      assert.ok(gitignore.includes(pattern), pattern);
     assert.not.ok(gitignore.includes('.terraform.lock.hcl'), 'the lock file is committed');
     const owners = readFileSync(join(repo, '.github', 'CODEOWNERS'), 'utf8');
-    for (const path of ['/access/policy.yaml', '/access/clusters/', '/.github/', '/terraform/']) assert.match(owners, new RegExp(`^${path.replace(/\./g, '\\.')}\\s+@`, 'm'), path);
+    for (const path of ['/access/policy.yaml', '/access/clusters/', '/.github/', '/terraform/'])
+      assert.match(owners, new RegExp(`^${path.replace(/\./g, '\\.')}\\s+@`, 'm'), path);
     const settings = JSON.parse(readFileSync(join(repo, '.vscode', 'settings.json'), 'utf8')) as { 'yaml.schemas': Record<string, string[]> };
     const [schema, globs] = Object.entries(settings['yaml.schemas'])[0]!;
     assert.ok(existsSync(join(repo, schema)), schema);

@@ -13,7 +13,10 @@ const CA = 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==';
 function withEndpoint(extra: Record<string, string | Uint8Array> = {}): Record<string, string | Uint8Array> {
   return {
     ...BASE_FILES,
-    'access/clusters/prod.yaml': BASE_FILES['access/clusters/prod.yaml']!.replace('region: eu-west-1\n', `region: eu-west-1\nendpoint: ${ENDPOINT}\ncertificateAuthorityData: ${CA}\n`),
+    'access/clusters/prod.yaml': BASE_FILES['access/clusters/prod.yaml']!.replace(
+      'region: eu-west-1\n',
+      `region: eu-west-1\nendpoint: ${ENDPOINT}\ncertificateAuthorityData: ${CA}\n`,
+    ),
     ...extra,
   };
 }
@@ -38,7 +41,10 @@ test('the output loads in client-node KubeConfig with the aws eks get-token exec
   assert.is(r.code, 0, r.stderr);
   const kc = new KubeConfig();
   kc.loadFromString(r.stdout);
-  assert.equal(kc.getContexts().map((c) => c.name), ['prod-eu', 'sandbox-ap', 'staging-us']);
+  assert.equal(
+    kc.getContexts().map((c) => c.name),
+    ['prod-eu', 'sandbox-ap', 'staging-us'],
+  );
   assert.is(kc.getCurrentContext(), 'prod-eu');
   assert.is(kc.getCurrentCluster()?.server, 'https://4A1B2C3D4E5F60718293A4B5C6D7E8F9.gr7.eu-west-1.eks.amazonaws.com');
   for (const u of kc.getUsers()) {
@@ -57,10 +63,24 @@ test('the output loads in client-node KubeConfig with the aws eks get-token exec
 test('--cluster keeps only that context, and makes it current', async () => {
   const r = await run(['kubeconfig', 'erin', '--cluster', 'staging-us'], ROOT);
   assert.is(r.code, 0, r.stderr);
-  const doc = parse(r.stdout) as { clusters: { name: string }[]; contexts: { name: string; context: { cluster: string; user: string } }[]; users: { name: string }[]; 'current-context': string };
-  assert.equal(doc.contexts.map((c) => c.name), ['staging-us']);
-  assert.equal(doc.clusters.map((c) => c.name), ['arn:aws:eks:us-east-1:444455556666:cluster/staging-us']);
-  assert.equal(doc.users.map((c) => c.name), ['arn:aws:eks:us-east-1:444455556666:cluster/staging-us']);
+  const doc = parse(r.stdout) as {
+    clusters: { name: string }[];
+    contexts: { name: string; context: { cluster: string; user: string } }[];
+    users: { name: string }[];
+    'current-context': string;
+  };
+  assert.equal(
+    doc.contexts.map((c) => c.name),
+    ['staging-us'],
+  );
+  assert.equal(
+    doc.clusters.map((c) => c.name),
+    ['arn:aws:eks:us-east-1:444455556666:cluster/staging-us'],
+  );
+  assert.equal(
+    doc.users.map((c) => c.name),
+    ['arn:aws:eks:us-east-1:444455556666:cluster/staging-us'],
+  );
   assert.is(doc['current-context'], 'staging-us');
   // The default namespace of a context survives (alice works in my-namespace).
   const alice = parse((await run(['kubeconfig', 'alice', '--cluster', 'prod-eu'], ROOT)).stdout) as { contexts: { context: { namespace?: string } }[] };
@@ -82,7 +102,9 @@ test('unknown cluster: exit 2 with a suggestion', async () => {
 });
 
 test('an employee with no grants: exit 1 saying so, at their file', async () => {
-  const s = scratch(withEndpoint({ 'access/employees/bob.yaml': `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nidentity:\n  iamUser: bob\naccess: []\n` }));
+  const s = scratch(
+    withEndpoint({ 'access/employees/bob.yaml': `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nidentity:\n  iamUser: bob\naccess: []\n` }),
+  );
   try {
     const r = await run(['kubeconfig', 'bob'], s.dir);
     assert.is(r.code, 1, r.stderr);
@@ -99,7 +121,10 @@ test('an employee whose clusters have no endpoint and CA: exit 1 naming the clus
     const r = await run(['kubeconfig', 'alice'], s.dir);
     assert.is(r.code, 1);
     assert.is(r.stdout, '');
-    assert.match(r.stderr, /access\/employees\/alice\.yaml:\d+:\d+ +error +employee alice has access only on cluster\(s\) without endpoint and certificateAuthorityData/);
+    assert.match(
+      r.stderr,
+      /access\/employees\/alice\.yaml:\d+:\d+ +error +employee alice has access only on cluster\(s\) without endpoint and certificateAuthorityData/,
+    );
     assert.match(r.stderr, /prod \(access\/clusters\/prod\.yaml:\d+:\d+\)/);
     noStackTrace(r.stderr);
   } finally {
@@ -114,7 +139,10 @@ test('a cluster without endpoint is left out with a warning when others remain; 
     const r = await run(['kubeconfig', 'bob'], s.dir);
     assert.is(r.code, 0, r.stderr);
     const doc = parse(r.stdout) as { contexts: { name: string }[] };
-    assert.equal(doc.contexts.map((c) => c.name), ['prod']);
+    assert.equal(
+      doc.contexts.map((c) => c.name),
+      ['prod'],
+    );
     assert.match(r.stderr, /access\/clusters\/api\.yaml:\d+:\d+ +warning +cluster "api" has no endpoint/);
     const only = await run(['kubeconfig', 'bob', '--cluster', 'api'], s.dir);
     assert.is(only.code, 1);
@@ -140,9 +168,20 @@ test('--cluster where the employee has no grant: exit 1 listing their clusters',
 
 test('malformed and unreadable access files: exit 1 with file:line:column, no stack trace', async () => {
   const cases: { files: Record<string, string | Uint8Array>; location: RegExp }[] = [
-    { files: { 'access/employees/bob.yaml': `${HEADER}kind: Employee\nname: bob\nemail: [unclosed\n` }, location: /access\/employees\/bob\.yaml:\d+:\d+ +error/ },
-    { files: { 'access/employees/bob.yaml': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x0d, 0x0a]) }, location: /access\/employees\/bob\.yaml:1:1 +error +file is binary/ },
-    { files: { 'access/employees/bob.yaml': `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nidentity:\n  iamUser: bob\naccess:\n  - cluster: nowhere\n    level: read-only\n` }, location: /access\/employees\/bob\.yaml:8:\d+ +error/ },
+    {
+      files: { 'access/employees/bob.yaml': `${HEADER}kind: Employee\nname: bob\nemail: [unclosed\n` },
+      location: /access\/employees\/bob\.yaml:\d+:\d+ +error/,
+    },
+    {
+      files: { 'access/employees/bob.yaml': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x0d, 0x0a]) },
+      location: /access\/employees\/bob\.yaml:1:1 +error +file is binary/,
+    },
+    {
+      files: {
+        'access/employees/bob.yaml': `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nidentity:\n  iamUser: bob\naccess:\n  - cluster: nowhere\n    level: read-only\n`,
+      },
+      location: /access\/employees\/bob\.yaml:8:\d+ +error/,
+    },
   ];
   for (const c of cases) {
     const s = scratch(withEndpoint(c.files));

@@ -13,11 +13,22 @@ import { ROOT, run, scratch } from '../helpers/run.js';
 
 const at = { file: 'access/policy.yaml', line: 1, column: 1 };
 const policy = (rules: LintPolicy['rules'], waivers: Partial<LintPolicy['waivers'][number]>[] = []): LintPolicy =>
-  ({ name: 'p', file: 'access/policy.yaml', at, rules, waivers: waivers.map((w) => ({ rule: 'x', reason: 'r', expires: '2030-01-01', at, ...w })) }) as unknown as LintPolicy;
+  ({
+    name: 'p',
+    file: 'access/policy.yaml',
+    at,
+    rules,
+    waivers: waivers.map((w) => ({ rule: 'x', reason: 'r', expires: '2030-01-01', at, ...w })),
+  }) as unknown as LintPolicy;
 
 test('the rules that can fail: every rule judged by risk, process rules that are errors, rules raised to error, not those lowered, and rules of expired waivers', () => {
-  const ids = (p: LintPolicy | undefined) => rulesThatCanFail(p, '2026-11-28').map((r) => r.meta.id).sort();
-  const errors = RULES.filter((r) => r.meta.category !== 'process' || r.meta.severity === 'error').map((r) => r.meta.id).sort();
+  const ids = (p: LintPolicy | undefined) =>
+    rulesThatCanFail(p, '2026-11-28')
+      .map((r) => r.meta.id)
+      .sort();
+  const errors = RULES.filter((r) => r.meta.category !== 'process' || r.meta.severity === 'error')
+    .map((r) => r.meta.id)
+    .sort();
   assert.equal(ids(undefined), errors);
   assert.ok(errors.length > 5 && errors.length < RULES.length);
   const warning = RULES.find((r) => r.meta.category === 'process' && r.meta.severity === 'warning')!;
@@ -38,7 +49,11 @@ test('generate blocks on a warning rule that the policy raises to error, exactly
     writeFileSync(file, readFileSync(file, 'utf8').replace('rules: {}', 'rules:\n  workload-write: error'));
     const lint = await run(['lint', '--today', '2026-11-28', '--format', 'json'], s.dir);
     assert.is(lint.code, 1);
-    const errors = (JSON.parse(lint.stdout) as { findings: { ruleId: string; severity: string; risk: string; file: string; line: number; column: number; message: string; waived?: unknown }[] }).findings.filter((f) => f.severity === 'error' && !f.waived);
+    const errors = (
+      JSON.parse(lint.stdout) as {
+        findings: { ruleId: string; severity: string; risk: string; file: string; line: number; column: number; message: string; waived?: unknown }[];
+      }
+    ).findings.filter((f) => f.severity === 'error' && !f.waived);
     const lintErrors = errors.map((f) => `${f.file}:${f.line}:${f.column}  error  [${f.risk}] ${f.message}  (${f.ruleId})`);
     assert.ok(lintErrors.length > 0 && lintErrors.every((l) => l.endsWith('(workload-write)')), lint.stdout);
     const g = await run(['generate', '--today', '2026-11-28'], s.dir);

@@ -5,7 +5,17 @@ import { grantsWhere, groupGrants, groupsWhere, isFullWildcard, permissionSets, 
 import { grantIndex, indexAsMade } from '../../src/lint/grant-index.js';
 import type { Grant, LintInput } from '../../src/lint/types.js';
 
-const emptyInput = (): LintInput => ({ mode: 'manifests', today: '2026-11-28', grants: [], identities: [], awsAuth: [], accessPolicies: [], roles: [], bindings: [], iamUsers: [] });
+const emptyInput = (): LintInput => ({
+  mode: 'manifests',
+  today: '2026-11-28',
+  grants: [],
+  identities: [],
+  awsAuth: [],
+  accessPolicies: [],
+  roles: [],
+  bindings: [],
+  iamUsers: [],
+});
 
 /** Grants as manifests make them: equal places, subjects and rules as separate objects, in no particular order. */
 function sampleGrants(): Grant[] {
@@ -66,7 +76,10 @@ test('groupsWhere gives what groupGrants gives for the same grants', () => {
     assert.equal(grantsWhere(input, asked, undefined, judged), input.grants.filter(t), name);
   }
   const keep = (g: Grant) => g.subject.kind === 'User';
-  assert.equal(groupsWhere(input, () => true, keep), groupGrants(input.grants.filter(keep)));
+  assert.equal(
+    groupsWhere(input, () => true, keep),
+    groupGrants(input.grants.filter(keep)),
+  );
 });
 
 test('permission sets hold the same grants in the same order as a plain grouping', () => {
@@ -87,10 +100,16 @@ test('an index made while grants are pushed is the index made afterwards, and is
   const b = grantIndex(after);
   assert.equal([...a.groupOf], [...b.groupOf]);
   assert.equal([...a.holderOf], [...b.holderOf]);
-  assert.equal(a.byCase.map((l) => [...l]), b.byCase.map((l) => [...l]));
+  assert.equal(
+    a.byCase.map((l) => [...l]),
+    b.byCase.map((l) => [...l]),
+  );
   made.grants.pop();
   assert.is(grantIndex(made).groupOf.length, grants.length - 1);
-  assert.equal(groupsWhere(made, () => true), groupGrants(made.grants));
+  assert.equal(
+    groupsWhere(made, () => true),
+    groupGrants(made.grants),
+  );
 });
 
 test('ruleMemo answers once per rule content', () => {

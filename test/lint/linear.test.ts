@@ -23,7 +23,25 @@ import { editDistance, resetSuggestBudget, suggest } from '../../src/text.js';
 import { run, scratch } from '../helpers/run.js';
 
 /** Array methods that visit a list's elements; a loop of one of them inside another over the input is what turns quadratic. */
-const VISITS = ['includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'findLast', 'findLastIndex', 'some', 'every', 'filter', 'map', 'forEach', 'reduce', 'flatMap', 'join', 'slice', 'concat'] as const;
+const VISITS = [
+  'includes',
+  'indexOf',
+  'lastIndexOf',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'some',
+  'every',
+  'filter',
+  'map',
+  'forEach',
+  'reduce',
+  'flatMap',
+  'join',
+  'slice',
+  'concat',
+] as const;
 
 /** Lists this long or shorter are visited at a constant cost and not counted. */
 const SHORT = 64;
@@ -65,13 +83,20 @@ async function visitedFor(employees: number, namespaces: number): Promise<{ size
     // One person whose two grant lines each make 4,000 RoleBindings that lint findings group
     // (a binding to edit, reading secrets and exec): one group, however many namespaces.
     const risky = Array.from({ length: 4000 }, (_, i) => `      - ${wideNamespace(i * 7)}`).join('\n');
-    writeFileSync(join(dir, 'employees', 'risky.yaml'), `apiVersion: eks-access/v1\nkind: Employee\nname: risky\nemail: risky@example.com\nidentity:\n  iamUser: risky\naccess:\n  - cluster: ${WIDE_CLUSTER}\n    profile: edit\n    namespaces:\n${risky}\n  - cluster: ${WIDE_CLUSTER}\n    rules:\n      - apiGroups: [""]\n        resources: [secrets, pods/exec]\n        verbs: [get, create]\n    namespaces:\n${risky}\n`);
+    writeFileSync(
+      join(dir, 'employees', 'risky.yaml'),
+      `apiVersion: eks-access/v1\nkind: Employee\nname: risky\nemail: risky@example.com\nidentity:\n  iamUser: risky\naccess:\n  - cluster: ${WIDE_CLUSTER}\n    profile: edit\n    namespaces:\n${risky}\n  - cluster: ${WIDE_CLUSTER}\n    rules:\n      - apiGroups: [""]\n        resources: [secrets, pods/exec]\n        verbs: [get, create]\n    namespaces:\n${risky}\n`,
+    );
     const size = namespaces + namespaceGrants + 8000 + files + 1;
     // About twice what linear code visits (some 30 per input item: each lint rule passes over the
     // grants); quadratic code goes over it at once and stops there.
     const { value, visited } = await withVisitBudget(60 * size, async () => {
       const loaded = await loadAccess(dir);
-      assert.equal(loaded.diagnostics.filter((d) => d.severity === 'error'), [], 'the wide folder is valid');
+      assert.equal(
+        loaded.diagnostics.filter((d) => d.severity === 'error'),
+        [],
+        'the wide folder is valid',
+      );
       const model = loaded.model!;
       const findings = lintModel(model, dir, '2026-12-01');
       const plan = planOutput(model);
@@ -80,8 +105,14 @@ async function visitedFor(employees: number, namespaces: number): Promise<{ size
     assert.is(value.model.clusters.get(WIDE_CLUSTER)!.namespaces.length, namespaces);
     // Only the risky person's grants are errors (high risk on a production cluster).
     assert.is(value.findings.filter((f) => f.severity === 'error' && f.employee !== 'risky').length, 0);
-    assert.ok(value.findings.some((f) => f.employee === 'risky' && /exec into pods/.test(f.message)), 'the grouped finding on the wide grant');
-    assert.ok(value.plan.files.some((f) => f.path.endsWith('employees/user-000000.yaml')), 'the first employee has an RBAC file');
+    assert.ok(
+      value.findings.some((f) => f.employee === 'risky' && /exec into pods/.test(f.message)),
+      'the grouped finding on the wide grant',
+    );
+    assert.ok(
+      value.plan.files.some((f) => f.path.endsWith('employees/user-000000.yaml')),
+      'the first employee has an RBAC file',
+    );
     return { size, visited };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -98,7 +129,10 @@ test('cluster-admin bound by one grant line in 8,000 namespaces: one finding, fo
   try {
     writeWideAccess(dir, { namespaces: 64_000, employees: 1, grants: 1, namespacesPerGrant: 1 });
     const list = Array.from({ length: 8000 }, (_, i) => `      - ${wideNamespace(i * 8)}`).join('\n');
-    writeFileSync(join(dir, 'employees', 'root.yaml'), `apiVersion: eks-access/v1\nkind: Employee\nname: root\nemail: root@example.com\nexpires: 2027-06-30\nidentity:\n  iamUser: root\naccess:\n  - cluster: ${WIDE_CLUSTER}\n    profile: cluster-admin\n    namespaces:\n${list}\n`);
+    writeFileSync(
+      join(dir, 'employees', 'root.yaml'),
+      `apiVersion: eks-access/v1\nkind: Employee\nname: root\nemail: root@example.com\nexpires: 2027-06-30\nidentity:\n  iamUser: root\naccess:\n  - cluster: ${WIDE_CLUSTER}\n    profile: cluster-admin\n    namespaces:\n${list}\n`,
+    );
     const size = 64_000 + 8000 + 6;
     const { value, visited } = await withVisitBudget(60 * size, async () => {
       const loaded = await loadAccess(dir);
@@ -205,7 +239,8 @@ test('suggest gives the closest name within the typo threshold, as a full edit-d
     }
     return best;
   };
-  for (const input of ['paymetns', 'Payments', 'wbe', 'dta', 'prod-ue', 'kube-sytem', 'zzzzzz', 'y', 'stagin', 'p']) assert.is(suggest(input, words), brute(input), input);
+  for (const input of ['paymetns', 'Payments', 'wbe', 'dta', 'prod-ue', 'kube-sytem', 'zzzzzz', 'y', 'stagin', 'p'])
+    assert.is(suggest(input, words), brute(input), input);
 });
 
 test.run();

@@ -24,7 +24,10 @@ test('catalogue: ids and codes are unique and well formed, descriptions say Disa
 });
 
 test('catalogue: every rule has a docs page that agrees with its metadata, and every page has a rule', () => {
-  const pages = readdirSync(DOCS).filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => f.slice(0, -3)).sort();
+  const pages = readdirSync(DOCS)
+    .filter((f) => f.endsWith('.md') && f !== 'README.md')
+    .map((f) => f.slice(0, -3))
+    .sort();
   const missing = RULES.filter((r) => !pages.includes(r.meta.id)).map((r) => r.meta.id);
   assert.equal(missing, [], 'rules without a page');
   const orphans = pages.filter((p) => !RULES.some((r) => r.meta.id === p));
@@ -40,7 +43,10 @@ test('catalogue: every rule has a docs page that agrees with its metadata, and e
 });
 
 test('catalogue: every rule has a table of passing and failing cases', () => {
-  const tests = readdirSync(RULE_TESTS).filter((f) => f.endsWith('.test.ts')).map((f) => readFileSync(join(RULE_TESTS, f), 'utf8')).join('\n');
+  const tests = readdirSync(RULE_TESTS)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => readFileSync(join(RULE_TESTS, f), 'utf8'))
+    .join('\n');
   const untested = RULES.filter((r) => !tests.includes(`ruleTests('${r.meta.id}'`)).map((r) => r.meta.id);
   assert.equal(untested, [], 'rules without ruleTests');
 });
@@ -57,13 +63,18 @@ test('lint passes on the example access folder; time-boxed admin is visible as i
   const r = await run(['lint', '--today', '2026-11-28'], ROOT);
   assert.is(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /0 error\(s\)/);
-  const json = JSON.parse((await run(['lint', '--today', '2026-11-28', '--format', 'json'], ROOT)).stdout) as { findings: { ruleId: string; severity: string; employee?: string; cluster?: string; waived?: unknown }[] };
+  const json = JSON.parse((await run(['lint', '--today', '2026-11-28', '--format', 'json'], ROOT)).stdout) as {
+    findings: { ruleId: string; severity: string; employee?: string; cluster?: string; waived?: unknown }[];
+  };
   const admin = json.findings.filter((f) => f.employee === 'carol' && (f.ruleId === 'cluster-admin-binding' || f.ruleId === 'require-expiry-for-admin'));
-  assert.equal(admin.map((f) => [f.ruleId, f.cluster, f.severity, Boolean(f.waived)]), [
-    ['require-expiry-for-admin', 'prod-eu', 'error', true],
-    ['cluster-admin-binding', 'sandbox-ap', 'info', false],
-    ['cluster-admin-binding', 'staging-us', 'info', false],
-  ]);
+  assert.equal(
+    admin.map((f) => [f.ruleId, f.cluster, f.severity, Boolean(f.waived)]),
+    [
+      ['require-expiry-for-admin', 'prod-eu', 'error', true],
+      ['cluster-admin-binding', 'sandbox-ap', 'info', false],
+      ['cluster-admin-binding', 'staging-us', 'info', false],
+    ],
+  );
 });
 
 test('adding groups: [system:masters] to an employee fails lint with the employee file and line', async () => {
@@ -77,7 +88,10 @@ test('adding groups: [system:masters] to an employee fails lint with the employe
     assert.ok(lines[grantLine]!.includes('system:masters'));
     const r = await run(['lint', '--today', '2026-11-28'], s.dir);
     assert.is(r.code, 1);
-    assert.match(r.stdout, `access/employees/alice.yaml:${grantLine}:5  employee alice on prod-eu\n  error  [critical] employee alice is mapped into system:masters on prod-eu`);
+    assert.match(
+      r.stdout,
+      `access/employees/alice.yaml:${grantLine}:5  employee alice on prod-eu\n  error  [critical] employee alice is mapped into system:masters on prod-eu`,
+    );
     const g = await run(['generate', '--today', '2026-11-28'], s.dir);
     assert.is(g.code, 1);
     assert.match(g.stderr, 'nothing written to generated (lint errors');
@@ -114,7 +128,10 @@ subjects:
       assert.ok(f.file.endsWith('risky.yaml'), `a default object was reported: ${JSON.stringify(f)}`);
       assert.is(f.line, 1);
     }
-    assert.ok(findings.some((f) => f.ruleId === 'cluster-admin-binding' || f.ruleId === 'full-wildcard'), JSON.stringify(findings));
+    assert.ok(
+      findings.some((f) => f.ruleId === 'cluster-admin-binding' || f.ruleId === 'full-wildcard'),
+      JSON.stringify(findings),
+    );
     assert.is(r.code, 1);
   } finally {
     s.cleanup();
@@ -128,7 +145,9 @@ test('an option after --manifests is read as a path, and the error says to put i
 });
 
 test('--format json, github and text carry the same findings, waived ones marked', async () => {
-  const json = JSON.parse((await run(['lint', '--format', 'json', '--today', '2026-11-28'], ROOT)).stdout) as { findings: { ruleId: string; severity: string; risk: string; file: string; line: number; column: number; waived?: { reason: string } }[] };
+  const json = JSON.parse((await run(['lint', '--format', 'json', '--today', '2026-11-28'], ROOT)).stdout) as {
+    findings: { ruleId: string; severity: string; risk: string; file: string; line: number; column: number; waived?: { reason: string } }[];
+  };
   assert.ok(json.findings.length > 0);
   for (const f of json.findings) {
     assert.ok(f.ruleId && f.severity && f.risk && f.file && f.line > 0 && f.column > 0, JSON.stringify(f));
@@ -138,12 +157,18 @@ test('--format json, github and text carry the same findings, waived ones marked
   assert.match(github[0]!, /^::(error|warning|notice) file=access\/[^,]+,line=\d+,col=\d+,title=/);
   const text = (await run(['lint', '--today', '2026-11-28'], ROOT)).stdout;
   // A busy heading names its less risky findings on one line: `  warning  [medium] also (5): a, b, ...`.
-  const shown = text.split('\n').reduce((n, l) => n + (/^ {2}(error|warning|info)\b/.test(l) ? Number(/^ {2}\S+ {2}\[\w+\] also \((\d+)\): /.exec(l)?.[1] ?? 1) : 0), 0);
+  const shown = text
+    .split('\n')
+    .reduce((n, l) => n + (/^ {2}(error|warning|info)\b/.test(l) ? Number(/^ {2}\S+ {2}\[\w+\] also \((\d+)\): /.exec(l)?.[1] ?? 1) : 0), 0);
   assert.is(shown, json.findings.length);
 });
 
 test('--today must be a real date and --format a known one (exit 2, one line)', async () => {
-  for (const argv of [['lint', '--today', '2026-02-30'], ['lint', '--today', 'tomorrow'], ['lint', '--format', 'xml']]) {
+  for (const argv of [
+    ['lint', '--today', '2026-02-30'],
+    ['lint', '--today', 'tomorrow'],
+    ['lint', '--format', 'xml'],
+  ]) {
     const r = await run(argv, ROOT);
     assert.is(r.code, 2, argv.join(' '));
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -153,13 +178,21 @@ test('--today must be a real date and --format a known one (exit 2, one line)', 
 test('a LintPolicy can turn a rule off or into an error, by id or by code', async () => {
   const employee = `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nteam: t\nidentity:\n  iamUser: bob\naccess:\n  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - apiGroups: [""]\n        resources: [pods/exec]\n        verbs: [create]\n`;
   const policy = (rules: string) => `${HEADER}kind: LintPolicy\nrules:\n${rules}`;
-  for (const [rules, expect] of [['  pods-exec: off\n', 'none'], ['  RBAC008: error\n', 'error'], ['  pods-exec: warning\n', 'warning']] as const) {
+  for (const [rules, expect] of [
+    ['  pods-exec: off\n', 'none'],
+    ['  RBAC008: error\n', 'error'],
+    ['  pods-exec: warning\n', 'warning'],
+  ] as const) {
     const s = scratch({ ...BASE_FILES, 'access/employees/bob.yaml': employee, 'access/policy.yaml': policy(rules) });
     try {
       const r = await run(['lint', '--format', 'json'], s.dir);
       const mine = (JSON.parse(r.stdout) as { findings: { ruleId: string; severity: string }[] }).findings.filter((f) => f.ruleId === 'pods-exec');
       if (expect === 'none') assert.is(mine.length, 0);
-      else assert.equal(mine.map((f) => f.severity), [expect]);
+      else
+        assert.equal(
+          mine.map((f) => f.severity),
+          [expect],
+        );
       assert.is(r.code, expect === 'error' ? 1 : 0);
     } finally {
       s.cleanup();
@@ -173,7 +206,9 @@ test('--manifests --policy applies severities and file waivers from a LintPolicy
     'policy.yaml': `${HEADER}kind: LintPolicy\nrules:\n  pods-exec: off\nwaivers:\n  - rule: map-to-system-masters\n    file: risky/bundle.yaml\n    reason: INC-42 break-glass role until the migration\n    expires: 2030-01-01\n`,
   });
   try {
-    const plain = (JSON.parse((await run(['lint', '--manifests', bundle, '--format', 'json'], ROOT)).stdout) as { findings: { ruleId: string; waived?: unknown }[] }).findings;
+    const plain = (
+      JSON.parse((await run(['lint', '--manifests', bundle, '--format', 'json'], ROOT)).stdout) as { findings: { ruleId: string; waived?: unknown }[] }
+    ).findings;
     assert.ok(plain.some((f) => f.ruleId === 'pods-exec'));
     assert.ok(plain.some((f) => f.ruleId === 'map-to-system-masters' && !f.waived));
     const r = await run(['lint', '--manifests', bundle, '--policy', join(s.dir, 'policy.yaml'), '--format', 'json'], ROOT);
@@ -198,17 +233,32 @@ const MULTITOOL = join(ROOT, 'node_modules', '@microsoft', 'sarif-multitool-linu
     ];
     for (const [i, argv] of inputs.entries()) {
       const r = await run(argv!, ROOT);
-      const log = JSON.parse(r.stdout) as { version: string; runs: { results: { suppressions?: unknown[] }[]; tool: { driver: { rules: { properties: Record<string, string> }[] } } }[] };
+      const log = JSON.parse(r.stdout) as {
+        version: string;
+        runs: { results: { suppressions?: unknown[] }[]; tool: { driver: { rules: { properties: Record<string, string> }[] } } }[];
+      };
       assert.is(log.version, '2.1.0');
       for (const rule of log.runs[0]!.tool.driver.rules) assert.match(rule.properties['security-severity']!, /^\d+\.\d$/);
-      if (i === 0) assert.ok(log.runs[0]!.results.some((x) => x.suppressions), 'waived findings are suppressions');
+      if (i === 0)
+        assert.ok(
+          log.runs[0]!.results.some((x) => x.suppressions),
+          'waived findings are suppressions',
+        );
       const file = join(s.dir, `out${i}.sarif`);
       writeFileSync(file, r.stdout);
       const report = join(s.dir, `report${i}.sarif`);
       execFileSync(MULTITOOL, ['validate', file, '--rule-kind', 'Gh;Sarif', '-o', report], { stdio: 'pipe', timeout: 120_000 });
-      const results = (JSON.parse(readFileSync(report, 'utf8')) as { runs: { results?: { level?: string; ruleId: string; message: { text?: string; arguments?: string[] } }[] }[] }).runs[0]!.results ?? [];
+      const results =
+        (
+          JSON.parse(readFileSync(report, 'utf8')) as {
+            runs: { results?: { level?: string; ruleId: string; message: { text?: string; arguments?: string[] } }[] }[];
+          }
+        ).runs[0]!.results ?? [];
       const errors = results.filter((x) => x.level === 'error' || x.level === undefined);
-      assert.equal(errors.map((e) => `${e.ruleId} ${e.message.text ?? (e.message.arguments ?? []).join(' ')}`), []);
+      assert.equal(
+        errors.map((e) => `${e.ruleId} ${e.message.text ?? (e.message.arguments ?? []).join(' ')}`),
+        [],
+      );
     }
   } finally {
     s.cleanup();

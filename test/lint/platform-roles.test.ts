@@ -20,14 +20,21 @@ access:
     ${where}
 `;
 
-test('the controllers\' ClusterRoles and the kube-system Roles are shipped with their rules', () => {
+test("the controllers' ClusterRoles and the kube-system Roles are shipped with their rules", () => {
   const roles = builtinClusterRoles();
   const controllers = [...roles.keys()].filter((n) => n.startsWith('system:controller:'));
   assert.ok(controllers.length >= 38, `${controllers.length} controller roles`);
-  for (const n of ['system:controller:clusterrole-aggregation-controller', 'system:controller:generic-garbage-collector', 'system:controller:namespace-controller', 'system:controller:persistent-volume-binder']) {
+  for (const n of [
+    'system:controller:clusterrole-aggregation-controller',
+    'system:controller:generic-garbage-collector',
+    'system:controller:namespace-controller',
+    'system:controller:persistent-volume-binder',
+  ]) {
     assert.ok((roles.get(n)?.rules.length ?? 0) > 0, n);
   }
-  assert.equal(roles.get('system:controller:clusterrole-aggregation-controller')!.rules, [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate', 'get', 'list', 'patch', 'update', 'watch'] }]);
+  assert.equal(roles.get('system:controller:clusterrole-aggregation-controller')!.rules, [
+    { apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate', 'get', 'list', 'patch', 'update', 'watch'] },
+  ]);
   // The defaults are still there, aggregation resolved.
   assert.ok(roles.get('admin')!.rules.length > 10);
   const ns = builtinNamespaceRoles();
@@ -69,12 +76,22 @@ test('a profile binding a controller role is judged by what the role holds', asy
     ['system:controller:clusterrole-aggregation-controller', 'scope: cluster', ['escalate-verb']],
     ['system:controller:generic-garbage-collector', 'namespaces: [payments]', ['read-secrets', 'broad-delete']],
   ] as const) {
-    const s = scratch({ ...BASE_FILES, 'access/profiles/controller.yaml': profile('controller', role), 'access/employees/mallory.yaml': granted('controller', where) });
+    const s = scratch({
+      ...BASE_FILES,
+      'access/profiles/controller.yaml': profile('controller', role),
+      'access/employees/mallory.yaml': granted('controller', where),
+    });
     try {
       assert.is((await run(['validate'], s.dir)).code, 0);
       const lint = await run(['lint', '--format', 'json'], s.dir);
-      const findings = (JSON.parse(lint.stdout) as { findings: { ruleId: string; employee?: string; severity: string }[] }).findings.filter((f) => f.employee === 'mallory');
-      for (const id of rules) assert.ok(findings.some((f) => f.ruleId === id), `${role}: no ${id} in ${findings.map((f) => f.ruleId).join(' ')}`);
+      const findings = (JSON.parse(lint.stdout) as { findings: { ruleId: string; employee?: string; severity: string }[] }).findings.filter(
+        (f) => f.employee === 'mallory',
+      );
+      for (const id of rules)
+        assert.ok(
+          findings.some((f) => f.ruleId === id),
+          `${role}: no ${id} in ${findings.map((f) => f.ruleId).join(' ')}`,
+        );
       if (role.includes('aggregation')) assert.is(lint.code, 1, 'escalate on clusterroles is an error');
     } finally {
       s.cleanup();
@@ -146,7 +163,8 @@ subjects:
 });
 
 test('lint --manifests: a copy of a default with an aggregation label the default lacks is no copy', async () => {
-  const gc = (labels: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: system:controller:generic-garbage-collector\n${labels}rules:\n- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: [delete, get, list, patch, update, watch]\n`;
+  const gc = (labels: string) =>
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: system:controller:generic-garbage-collector\n${labels}rules:\n- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: [delete, get, list, patch, update, watch]\n`;
   const s = scratch({ 'plain/gc.yaml': gc(''), 'labelled/gc.yaml': gc('  labels:\n    rbac.authorization.k8s.io/aggregate-to-view: "true"\n') });
   try {
     const plain = await run(['lint', '--manifests', 'plain', '--format', 'json'], s.dir);

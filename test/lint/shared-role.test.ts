@@ -20,12 +20,14 @@ async function validate(files: Record<string, string>): Promise<{ code: number; 
   }
 }
 
-test('a finding on a shared role is reported in each member\'s file, and a waiver for one person waives only theirs', async () => {
+test("a finding on a shared role is reported in each member's file, and a waiver for one person waives only theirs", async () => {
   const policy = `${HEADER}kind: LintPolicy\nwaivers:\n  - rule: spoofable-session-username\n    employee: p1\n    reason: SEC-1 only SAML federation assumes this role\n    expires: 2099-01-01\n`;
   const s = scratch({ ...BASE_FILES, 'access/employees/p1.yaml': person('p1'), 'access/employees/p2.yaml': person('p2'), 'access/policy.yaml': policy });
   try {
     const lint = await run(['lint', '--format', 'json'], s.dir);
-    const found = (JSON.parse(lint.stdout) as { findings: { ruleId: string; file: string; employee?: string; waived?: unknown }[] }).findings.filter((f) => f.ruleId === 'spoofable-session-username');
+    const found = (JSON.parse(lint.stdout) as { findings: { ruleId: string; file: string; employee?: string; waived?: unknown }[] }).findings.filter(
+      (f) => f.ruleId === 'spoofable-session-username',
+    );
     assert.equal(
       found.map((f) => [f.file, f.employee, f.waived !== undefined]),
       [

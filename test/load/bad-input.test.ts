@@ -657,7 +657,9 @@ awsAuth:
   },
   {
     name: 'an unknown verb',
-    files: grant(`  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - apiGroups: [""]\n        resources: [pods]\n        verbs: [get, execute]\n`),
+    files: grant(
+      `  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - apiGroups: [""]\n        resources: [pods]\n        verbs: [get, execute]\n`,
+    ),
     location: `${BOB}:13:22`,
     message: 'invalid access[0].rules[0].verbs[1] "execute"',
   },
@@ -711,7 +713,10 @@ for (const c of cases) {
       const prefix = `${c.location}  error  `;
       const lines = r.stderr.split('\n').filter((l) => l.startsWith(prefix));
       assert.ok(lines.length > 0, `expected an error at ${c.location}; got:\n${r.stderr}`);
-      assert.ok(lines.some((l) => l.includes(c.message)), `expected "${c.message}" at ${c.location}; got:\n${r.stderr}`);
+      assert.ok(
+        lines.some((l) => l.includes(c.message)),
+        `expected "${c.message}" at ${c.location}; got:\n${r.stderr}`,
+      );
       if (c.alone) assert.match(r.stderr, /\n1 error\(s\), 0 warning\(s\)\n$/, `expected no other diagnostic; got:\n${r.stderr}`);
       assert.not.match(r.stderr, /^\s+at /m, 'stack trace');
       assert.not.match(r.stderr, /\bError:/, 'raw error');

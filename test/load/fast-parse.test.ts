@@ -58,10 +58,65 @@ test('the fast parser reads the example and the fixtures as the positioned parse
 /** A small seeded generator, so a failure names a seed that reproduces it. */
 function prng(seed: number): () => number {
   let state = seed >>> 0 || 1;
-  return () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  return () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32;
 }
 
-const INSERTS = [':', ' ', '-', '- ', '[', ']', '{', '}', ',', '#', '"', "'", '|', '>', '?', '\n', '\n  ', '  ', '0x1', '+.5', '0o7', '1_000', '.inf', 'yes', '~', 'null', 'true', '---\n', '...\n', '\\', '\u00e9', '\u2028', '\r', '\r\n', ': x', 'a: 1\n', '"\\u0041"', "'it''s'", '>-\n  folded\n', '|+\n  kept\n\n', '0b1', '1e3', '2024-01-01', '@', '`', '%', '=', '<', '[a, b]: ', '{a: b}: ', '0: ', 'null: ', '"": ', 'constructor: '];
+const INSERTS = [
+  ':',
+  ' ',
+  '-',
+  '- ',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '#',
+  '"',
+  "'",
+  '|',
+  '>',
+  '?',
+  '\n',
+  '\n  ',
+  '  ',
+  '0x1',
+  '+.5',
+  '0o7',
+  '1_000',
+  '.inf',
+  'yes',
+  '~',
+  'null',
+  'true',
+  '---\n',
+  '...\n',
+  '\\',
+  '\u00e9',
+  '\u2028',
+  '\r',
+  '\r\n',
+  ': x',
+  'a: 1\n',
+  '"\\u0041"',
+  "'it''s'",
+  '>-\n  folded\n',
+  '|+\n  kept\n\n',
+  '0b1',
+  '1e3',
+  '2024-01-01',
+  '@',
+  '`',
+  '%',
+  '=',
+  '<',
+  '[a, b]: ',
+  '{a: b}: ',
+  '0: ',
+  'null: ',
+  '"": ',
+  'constructor: ',
+];
 
 function mutate(text: string, random: () => number): string {
   const lines = text.split('\n');
@@ -96,8 +151,25 @@ test('on mutated files, whatever the fast parser accepts the positioned parse re
 });
 
 test('files with what only the positioned parse reads exactly take it', () => {
-  for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', '%YAML 1.1\n---\na: yes\n', 'a: +.5\n', 'a: 0b1\n', '<<: {a: 1}\n', 'a:\tb\n', '__proto__: 1\n', '- a\n', 'plain\n', '', '# only a comment\n', 'a: 1\n---\n']) {
-    assert.not.ok(parseYamlFile(text, 'f.yaml').value.some((d) => d.fast), JSON.stringify(text));
+  for (const text of [
+    'a: &x 1\nb: *x\n',
+    'a: !!str 1\n',
+    '%YAML 1.1\n---\na: yes\n',
+    'a: +.5\n',
+    'a: 0b1\n',
+    '<<: {a: 1}\n',
+    'a:\tb\n',
+    '__proto__: 1\n',
+    '- a\n',
+    'plain\n',
+    '',
+    '# only a comment\n',
+    'a: 1\n---\n',
+  ]) {
+    assert.not.ok(
+      parseYamlFile(text, 'f.yaml').value.some((d) => d.fast),
+      JSON.stringify(text),
+    );
   }
   assert.ok(parseYamlFile('a: 1\n---\nb: [x, y]\n', 'f.yaml').value.every((d) => d.fast));
 });

@@ -52,7 +52,34 @@ const TAGS = ['!!binary ', '!foo ', '!!map ', '!!seq ', '!!str ', '!!int ', '!!n
 const CONTROL = ['\u0000', '\u0007', '\u001b', '\u001b[31m', '\u2028', '\u2029', '\ufeff', '\r', '\u0085', '\ud800', '\ufffe'];
 
 /** Values of every YAML type, and a few that look like paths or special numbers. */
-const VALUES = ['null', '~', '', '[]', '{}', '0', '-1', '1e999', '.nan', '0x1F', 'true', '"x"', "''", '[[]]', '{a: b}', '[a, {b: c}]', '2020-01-01', '2020-02-30', '"../../etc"', '/etc/passwd', '!!binary aGVsbG8=', '*a', '"\\u0000"', '"a\\nb"', '|\n  block\n', 'x'.repeat(300)];
+const VALUES = [
+  'null',
+  '~',
+  '',
+  '[]',
+  '{}',
+  '0',
+  '-1',
+  '1e999',
+  '.nan',
+  '0x1F',
+  'true',
+  '"x"',
+  "''",
+  '[[]]',
+  '{a: b}',
+  '[a, {b: c}]',
+  '2020-01-01',
+  '2020-02-30',
+  '"../../etc"',
+  '/etc/passwd',
+  '!!binary aGVsbG8=',
+  '*a',
+  '"\\u0000"',
+  '"a\\nb"',
+  '|\n  block\n',
+  'x'.repeat(300),
+];
 const KEYS = ['__proto__', 'constructor', 'prototype', '<<', '? [a]', '""', 'toString', 'hasOwnProperty', '0', 'null', '[a, b]', '{a: b}'];
 
 interface Mutation {
@@ -215,7 +242,14 @@ function restore(dir: string): void {
 
 const LOCATED = /^access\/\S+\.ya?ml:\d+:\d+ {2}(error|warning|info)/;
 /** Lines that are not diagnostics: counts, the outcome of generate. */
-const OTHER = [/^\d+ error\(s\), \d+ warning\(s\)/, /^access\/\S+\.ya?ml:\d+:\d+ {2}\S/, /^ {2}(error|warning|info)\b.*\([a-z0-9-]+\)$/, /^ {2}(error|warning|info) {2}\[(critical|high|medium|low)\] also \(\d+\): [a-z0-9-]+(, [a-z0-9-]+)*$/, /^nothing written to out/, /^out: (up to date \(\d+ files\)|\d+ files, \d+ added, \d+ changed, \d+ removed)$/];
+const OTHER = [
+  /^\d+ error\(s\), \d+ warning\(s\)/,
+  /^access\/\S+\.ya?ml:\d+:\d+ {2}\S/,
+  /^ {2}(error|warning|info)\b.*\([a-z0-9-]+\)$/,
+  /^ {2}(error|warning|info) {2}\[(critical|high|medium|low)\] also \(\d+\): [a-z0-9-]+(, [a-z0-9-]+)*$/,
+  /^nothing written to out/,
+  /^out: (up to date \(\d+ files\)|\d+ files, \d+ added, \d+ changed, \d+ removed)$/,
+];
 
 const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).length;
 
@@ -229,7 +263,10 @@ function problemsOf(what: string, r: { code: number | null; signal?: string | nu
     if (all.includes(word)) problems.push(`${what}: output mentions ${word}`);
   }
   const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\u202a-\u202e\u2066-\u2069]/.exec(all);
-  if (raw) problems.push(`${what}: the output has a raw control character U+${raw[0].charCodeAt(0).toString(16).padStart(4, '0')} (a message must stay one line and not drive the terminal)`);
+  if (raw)
+    problems.push(
+      `${what}: the output has a raw control character U+${raw[0].charCodeAt(0).toString(16).padStart(4, '0')} (a message must stay one line and not drive the terminal)`,
+    );
   if (Object.getOwnPropertyNames(Object.prototype).length !== PROTOTYPE_KEYS) problems.push(`${what}: Object.prototype was changed`);
   for (const line of all.split('\n')) {
     if (line === '' || LOCATED.test(line) || OTHER.some((o) => o.test(line))) continue;
@@ -251,7 +288,10 @@ test(`in process: ${RUNS} mutated access folders, lint and generate report probl
       restore(dir);
       rmSync(join(dir, 'out'), { recursive: true, force: true });
       const done = mutate(dir, seed);
-      for (const argv of [['lint', '--today', TODAY], ['generate', '--out', 'out', '--today', TODAY]]) {
+      for (const argv of [
+        ['lint', '--today', TODAY],
+        ['generate', '--out', 'out', '--today', TODAY],
+      ]) {
         let r;
         try {
           r = await run(argv, dir);
@@ -265,7 +305,11 @@ test(`in process: ${RUNS} mutated access folders, lint and generate report probl
         }
         if (problems.length > 0) assert.unreachable(failure(seed, done, problems, r));
       }
-      assert.equal(readdirSync(dir).filter((n) => n !== 'access' && n !== 'out'), [], failure(seed, done, ['leftover files next to out/']));
+      assert.equal(
+        readdirSync(dir).filter((n) => n !== 'access' && n !== 'out'),
+        [],
+        failure(seed, done, ['leftover files next to out/']),
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

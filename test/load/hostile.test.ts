@@ -22,7 +22,16 @@ access:
     level: read-only
 `;
 
-for (const [label, bad] of [['CR', '\r'], ['LF', '\n'], ['U+0085', '\u0085'], ['U+2028', '\u2028'], ['U+2029', '\u2029'], ['ESC', '\u001b'], ['backslash', '\\'], ['DEL', '\u007f']] as const) {
+for (const [label, bad] of [
+  ['CR', '\r'],
+  ['LF', '\n'],
+  ['U+0085', '\u0085'],
+  ['U+2028', '\u2028'],
+  ['U+2029', '\u2029'],
+  ['ESC', '\u001b'],
+  ['backslash', '\\'],
+  ['DEL', '\u007f'],
+] as const) {
   test(`an access file whose name holds ${label} is refused (exit 1, naming it) and puts nothing into the output`, async () => {
     const name = `employees/x${bad}kind: Pod${bad}metadata: {name: evil}${bad}.yaml`;
     const s = scratch({ ...BASE_FILES, [`access/${name}`]: EMPLOYEE('mallory') });
@@ -182,7 +191,7 @@ test('generate writes an exact marker file and refuses its own folder once somet
   }
 });
 
-test('aws-auth is never pruned nor deleted by Argo CD; init\'s ApplicationSet preserves resources and Applications allow empty syncs', async () => {
+test("aws-auth is never pruned nor deleted by Argo CD; init's ApplicationSet preserves resources and Applications allow empty syncs", async () => {
   const s = scratch(BASE_FILES);
   try {
     assert.is((await run(['generate'], s.dir)).code, 0);
@@ -229,7 +238,10 @@ test('one person per IAM user: created user names compare case-insensitively, an
 });
 
 test('a preserved mapUsers entry for a user this repository creates is refused', async () => {
-  const cluster = BASE_FILES['access/clusters/prod.yaml']!.replace('awsAuth:\n', 'awsAuth:\n  mapUsers:\n    - userarn: arn:aws:iam::111122223333:user/Dave\n      username: admin\n      groups: [system:masters]\n');
+  const cluster = BASE_FILES['access/clusters/prod.yaml']!.replace(
+    'awsAuth:\n',
+    'awsAuth:\n  mapUsers:\n    - userarn: arn:aws:iam::111122223333:user/Dave\n      username: admin\n      groups: [system:masters]\n',
+  );
   const s = scratch({ ...BASE_FILES, 'access/clusters/prod.yaml': cluster, 'access/employees/dave.yaml': PERSON('dave', '  iamUser: dave') });
   try {
     const v = await run(['validate'], s.dir);
@@ -240,7 +252,7 @@ test('a preserved mapUsers entry for a user this repository creates is refused',
   }
 });
 
-test('an ARN whose partition differs from the cluster region\'s partition is an error', async () => {
+test("an ARN whose partition differs from the cluster region's partition is an error", async () => {
   const s = scratch({ ...BASE_FILES, 'access/employees/erin.yaml': PERSON('erin', '  role:\n    arn: arn:aws-cn:iam::111122223333:role/dev') });
   try {
     const v = await run(['validate'], s.dir);
@@ -255,7 +267,10 @@ test('an email AWS would not accept as a tag value is a validate error at the fi
   const { tagValue } = await import('../../src/emit/terraform.js');
   assert.is(tagValue('a<b>${x} é'), 'a_b___x_ é');
   assert.is(tagValue('x'.repeat(300)).length, 256);
-  const s = scratch({ ...BASE_FILES, 'access/employees/frank.yaml': PERSON('frank', '  iamUser: frank').replace('email: frank@example.com', 'email: "frank<x>@example.com"') });
+  const s = scratch({
+    ...BASE_FILES,
+    'access/employees/frank.yaml': PERSON('frank', '  iamUser: frank').replace('email: frank@example.com', 'email: "frank<x>@example.com"'),
+  });
   try {
     const v = await run(['validate'], s.dir);
     assert.is(v.code, 1, v.stdout + v.stderr);
@@ -293,7 +308,13 @@ test('SARIF URIs are percent-encoded per segment: #, ? and spaces stay part of t
 });
 
 test('GitHub workflow annotations carry no ESC, BEL or other control characters', async () => {
-  const s = scratch({ ...BASE_FILES, 'access/employees/alice.yaml': BASE_FILES['access/employees/alice.yaml']!.replace('email: alice@example.com', 'email: alice@example.com\nreason: "x\\u001b]0;pwned\\u0007 y"\nteam: "\\u001b[31mred"') });
+  const s = scratch({
+    ...BASE_FILES,
+    'access/employees/alice.yaml': BASE_FILES['access/employees/alice.yaml']!.replace(
+      'email: alice@example.com',
+      'email: alice@example.com\nreason: "x\\u001b]0;pwned\\u0007 y"\nteam: "\\u001b[31mred"',
+    ),
+  });
   try {
     const r = await run(['lint', '--format', 'github'], s.dir);
     assert.not.match(r.stdout, /[\u0000-\u0009\u000b-\u001f\u007f]/);
@@ -305,19 +326,25 @@ test('GitHub workflow annotations carry no ESC, BEL or other control characters'
 test('a waiver by file does not cover a person added to that file later', async () => {
   const carol = PERSON('carol', '  iamUser: carol').replace('    level: read-only\n', '    level: admin\n');
   const zed = PERSON('zed', '  iamUser: zed').replace('    level: read-only\n', '    level: admin\n');
-  const policy = 'apiVersion: eks-access/v1\nkind: LintPolicy\nwaivers:\n  - rule: require-expiry-for-admin\n    file: employees/carol.yaml\n    reason: SEC-88 carol is the break-glass owner\n    expires: 2099-01-01\n';
+  const policy =
+    'apiVersion: eks-access/v1\nkind: LintPolicy\nwaivers:\n  - rule: require-expiry-for-admin\n    file: employees/carol.yaml\n    reason: SEC-88 carol is the break-glass owner\n    expires: 2099-01-01\n';
   const waivedOf = async (files: Record<string, string>) => {
     const s = scratch({ ...BASE_FILES, 'access/policy.yaml': policy, ...files });
     try {
       const lint = await run(['lint', '--format', 'json'], s.dir);
-      return (JSON.parse(lint.stdout) as { findings: { ruleId: string; employee?: string; waived?: unknown }[] }).findings.filter((f) => f.ruleId === 'require-expiry-for-admin').map((f) => [f.employee, f.waived !== undefined]);
+      return (JSON.parse(lint.stdout) as { findings: { ruleId: string; employee?: string; waived?: unknown }[] }).findings
+        .filter((f) => f.ruleId === 'require-expiry-for-admin')
+        .map((f) => [f.employee, f.waived !== undefined]);
     } finally {
       s.cleanup();
     }
   };
   assert.equal(await waivedOf({ 'access/employees/carol.yaml': carol }), [['carol', true]]);
   const both = await waivedOf({ 'access/employees/carol.yaml': `${carol}---\n${zed}` });
-  assert.equal(both.sort(), [['carol', false], ['zed', false]]);
+  assert.equal(both.sort(), [
+    ['carol', false],
+    ['zed', false],
+  ]);
 });
 
 test('one IAM role spelled two ways (case or path) by two employees is refused: IAM names roles per account whatever the case or path', async () => {
@@ -355,7 +382,10 @@ test('an access file that is a hard link (a second name of a file that may live 
 
 test('groups and usernames with control characters or YAML 1.1 line breaks are schema errors', async () => {
   for (const group of ['a\u001bb', 'a\u0085b', 'a\u009bb']) {
-    const s = scratch({ ...BASE_FILES, 'access/employees/g.yaml': PERSON('g', '  iamUser: g').replace('    level: read-only\n', `    groups: [${JSON.stringify(group)}]\n`) });
+    const s = scratch({
+      ...BASE_FILES,
+      'access/employees/g.yaml': PERSON('g', '  iamUser: g').replace('    level: read-only\n', `    groups: [${JSON.stringify(group)}]\n`),
+    });
     try {
       const v = await run(['validate'], s.dir);
       assert.is(v.code, 1, JSON.stringify(group) + v.stdout + v.stderr);
@@ -366,7 +396,10 @@ test('groups and usernames with control characters or YAML 1.1 line breaks are s
 });
 
 test('lint --manifests reports a symbolic link it does not follow, rather than skipping it in silence', async () => {
-  const s = scratch({ 'real.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n', 'manifests/ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n' });
+  const s = scratch({
+    'real.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n',
+    'manifests/ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n',
+  });
   try {
     symlinkSync(join(s.dir, 'real.yaml'), join(s.dir, 'manifests/link.yaml'));
     const lint = await run(['lint', '--manifests', 'manifests'], s.dir);

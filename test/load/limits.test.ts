@@ -77,7 +77,10 @@ for (const limit of LIMITS) {
         assert.is(r.code, 1, `${argv[0]} exit code\n${r.stderr.slice(0, 2000)}`);
         const errors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => / {2}error {2}/.test(l));
         assert.equal(errors.length, 1, `${argv[0]}: one error expected, got:\n${errors.join('\n').slice(0, 2000)}`);
-        assert.ok(errors[0]!.startsWith(`${limit.location}  error  `), `${argv[0]}: expected the error at ${limit.location}, got:\n${errors[0]!.slice(0, 500)}`);
+        assert.ok(
+          errors[0]!.startsWith(`${limit.location}  error  `),
+          `${argv[0]}: expected the error at ${limit.location}, got:\n${errors[0]!.slice(0, 500)}`,
+        );
         assert.ok(errors[0]!.includes(limit.message), `${argv[0]}: expected "${limit.message}", got:\n${errors[0]!.slice(0, 500)}`);
         assert.ok(errors[0]!.length < 400, 'the message does not repeat the input');
         assert.not.match(r.stderr, /^\s+at /m, 'stack trace');
@@ -103,8 +106,14 @@ test('a document with hundreds of problems shows the first 50 and says so, at it
       assert.is(r.code, 1, argv[0]);
       const errors = `${r.stdout}${r.stderr}`.split('\n').filter((l) => / {2}error {2}/.test(l));
       assert.is(errors.length, 51, argv[0]);
-      assert.ok(errors.some((l) => l.startsWith(`${ZED}:1:1  error  more than 50 problems in this document; only the first 50 are shown`)), errors[0]);
-      assert.ok(errors.some((l) => l.startsWith(`${ZED}:5:1  error  unknown field "unknown0"`)), errors.join('\n').slice(0, 500));
+      assert.ok(
+        errors.some((l) => l.startsWith(`${ZED}:1:1  error  more than 50 problems in this document; only the first 50 are shown`)),
+        errors[0],
+      );
+      assert.ok(
+        errors.some((l) => l.startsWith(`${ZED}:5:1  error  unknown field "unknown0"`)),
+        errors.join('\n').slice(0, 500),
+      );
     }
     const after = snapshotTree(s.dir);
     delete after[ZED];
@@ -121,7 +130,10 @@ test('a file of 20,000 keys (under the size limit) names its one duplicate, foun
   try {
     const r = await run(['validate'], s.dir);
     assert.is(r.code, 1);
-    assert.match(r.stdout + r.stderr, 'access/employees/keys.yaml:20004:1  error  duplicate key "k17": a mapping holds each key once (the first is on line 21)');
+    assert.match(
+      r.stdout + r.stderr,
+      'access/employees/keys.yaml:20004:1  error  duplicate key "k17": a mapping holds each key once (the first is on line 21)',
+    );
   } finally {
     s.cleanup();
   }

@@ -12,12 +12,52 @@ import { isScalar, parseAllDocuments, visit } from 'yaml';
 import { toYaml } from '../../src/emit/serialize.js';
 import { ROOT } from '../helpers/run.js';
 
-const BOOL11 = ['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'on', 'On', 'ON', 'off', 'Off', 'OFF'];
+const BOOL11 = [
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  'on',
+  'On',
+  'ON',
+  'off',
+  'Off',
+  'OFF',
+];
 const NULL11 = ['~', 'null', 'Null', 'NULL', ''];
 const INT11 = [/^[-+]?0b[01_]+$/, /^[-+]?0[0-7_]+$/, /^[-+]?(0|[1-9][0-9_]*)$/, /^[-+]?0x[0-9a-fA-F_]+$/, /^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$/];
-const FLOAT11 = [/^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$/, /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*$/, /^[-+]?\.(inf|Inf|INF)$/, /^\.(nan|NaN|NAN)$/];
-const TIMESTAMP11 = [/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?(([ \t]*)Z|[-+][0-9]{1,2}(:[0-9]{2})?)?$/];
-const CORE12 = [/^(null|Null|NULL|~)$/, /^(true|True|TRUE|false|False|FALSE)$/, /^[-+]?[0-9]+$/, /^0o[0-7]+$/, /^0x[0-9a-fA-F]+$/, /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/, /^[-+]?(\.inf|\.Inf|\.INF)$/, /^(\.nan|\.NaN|\.NAN)$/];
+const FLOAT11 = [
+  /^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+][0-9]+)?$/,
+  /^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*$/,
+  /^[-+]?\.(inf|Inf|INF)$/,
+  /^\.(nan|NaN|NAN)$/,
+];
+const TIMESTAMP11 = [
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(\.[0-9]*)?(([ \t]*)Z|[-+][0-9]{1,2}(:[0-9]{2})?)?$/,
+];
+const CORE12 = [
+  /^(null|Null|NULL|~)$/,
+  /^(true|True|TRUE|false|False|FALSE)$/,
+  /^[-+]?[0-9]+$/,
+  /^0o[0-7]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/,
+  /^[-+]?(\.inf|\.Inf|\.INF)$/,
+  /^(\.nan|\.NaN|\.NAN)$/,
+];
 
 /**
  * go-yaml v2 and v3 (`resolve`): a plain scalar, underscores removed, that Go's strconv.ParseInt(s, 0,
@@ -75,9 +115,53 @@ test('every plain scalar of the golden outputs and of generated/ reads as a stri
   assert.equal(bad, []);
 });
 
-const HOSTILE = ['0o7', '1e3', '1_0', '.inf', '-.inf', '.NaN', '0x1F', '1:20', '1:20.5', '~', '', 'y', 'n', 'on', 'OFF', 'Null', '0b101', '+.5', '012', '2027-03-31', '2001-12-14t21:59:43.10-05:00', '190:20:30', '1.', '+1', '-0', '0.1e+3', 'yes', 'No',
+const HOSTILE = [
+  '0o7',
+  '1e3',
+  '1_0',
+  '.inf',
+  '-.inf',
+  '.NaN',
+  '0x1F',
+  '1:20',
+  '1:20.5',
+  '~',
+  '',
+  'y',
+  'n',
+  'on',
+  'OFF',
+  'Null',
+  '0b101',
+  '+.5',
+  '012',
+  '2027-03-31',
+  '2001-12-14t21:59:43.10-05:00',
+  '190:20:30',
+  '1.',
+  '+1',
+  '-0',
+  '0.1e+3',
+  'yes',
+  'No',
   // What go-yaml's use of strconv accepts beyond the YAML 1.1 tables, and what libyaml refuses plain.
-  '0X1F', '0O7', '0B1', '0o_7', '0o1_0', '1e3_', '+_1', '-0o7', '+0o7', '1_e3', '0_8', '2001-1-2', '2001-1-2 3:4:5', '1_000.5', '=', '<<'];
+  '0X1F',
+  '0O7',
+  '0B1',
+  '0o_7',
+  '0o1_0',
+  '1e3_',
+  '+_1',
+  '-0o7',
+  '+0o7',
+  '1_e3',
+  '0_8',
+  '2001-1-2',
+  '2001-1-2 3:4:5',
+  '1_000.5',
+  '=',
+  '<<',
+];
 
 test('values that resolvers read as numbers, bools, nulls or timestamps are quoted, as values and as keys', () => {
   for (const v of HOSTILE) {
@@ -91,7 +175,17 @@ test('values that resolvers read as numbers, bools, nulls or timestamps are quot
 });
 
 test('values with line breaks of any kind and control characters are written escaped, never plain', () => {
-  for (const v of ['a\rkind: Pod', 'a\u0085b', 'a\u2028b', 'a\u2029b', 'a\u001bb', 'a\nkind: Pod', 'y\u2028', 'x\u2028---\u2028kind:\u2028  Pod', 'a\u007fb\u009fc\ufeffd']) {
+  for (const v of [
+    'a\rkind: Pod',
+    'a\u0085b',
+    'a\u2028b',
+    'a\u2029b',
+    'a\u001bb',
+    'a\nkind: Pod',
+    'y\u2028',
+    'x\u2028---\u2028kind:\u2028  Pod',
+    'a\u007fb\u009fc\ufeffd',
+  ]) {
     const text = toYaml([{ metadata: { annotations: { 'eks-access/source': v } } }]);
     assert.not.match(text, /[\r\u0085\u2028\u2029\u001b]/);
     assert.is(parseAllDocuments(text)[0]!.toJS().metadata.annotations['eks-access/source'], v);
@@ -100,11 +194,40 @@ test('values with line breaks of any kind and control characters are written esc
 
 test('a reason or description with YAML 1.1 line breaks cannot start a document in generated output: every generated file is free of raw U+0085, U+2028, U+2029', async () => {
   const { BASE_FILES, scratch, run } = await import('../helpers/run.js');
-  const inject = (sep: string) => ['x', '---', 'apiVersion:', '  v1', 'kind:', '  Pod', 'metadata:', '  name:', '    evil', '---', 'kind:', '  ConfigMap', 'metadata:', '  annotations:', '    pad:', '      z'].join(sep);
+  const inject = (sep: string) =>
+    [
+      'x',
+      '---',
+      'apiVersion:',
+      '  v1',
+      'kind:',
+      '  Pod',
+      'metadata:',
+      '  name:',
+      '    evil',
+      '---',
+      'kind:',
+      '  ConfigMap',
+      'metadata:',
+      '  annotations:',
+      '    pad:',
+      '      z',
+    ].join(sep);
   for (const sep of ['\u2028', '\u2029', '\u0085']) {
-    const alice = BASE_FILES['access/employees/alice.yaml']!.replace('        verbs: [get, list, watch]\n', `        verbs: [get, list, watch]\n        resourceNames: [${JSON.stringify(`n${sep}x`)}]\n    reason: ${JSON.stringify(inject(sep))}\n`);
+    const alice = BASE_FILES['access/employees/alice.yaml']!.replace(
+      '        verbs: [get, list, watch]\n',
+      `        verbs: [get, list, watch]\n        resourceNames: [${JSON.stringify(`n${sep}x`)}]\n    reason: ${JSON.stringify(inject(sep))}\n`,
+    );
     const profile = BASE_FILES['access/profiles/developer.yaml']!.replace('description: read pods', `description: ${JSON.stringify(inject(sep))}`);
-    const s = scratch({ ...BASE_FILES, 'access/employees/alice.yaml': alice, 'access/profiles/developer.yaml': profile, 'access/employees/bob.yaml': BASE_FILES['access/employees/alice.yaml']!.replace(/alice/g, 'bob').replace('    namespaces: [my-namespace]\n    rules:\n      - apiGroups: [""]\n        resources: [pods, services]\n        verbs: [get, list, watch]\n', '    profile: developer\n    namespaces: [payments]\n') });
+    const s = scratch({
+      ...BASE_FILES,
+      'access/employees/alice.yaml': alice,
+      'access/profiles/developer.yaml': profile,
+      'access/employees/bob.yaml': BASE_FILES['access/employees/alice.yaml']!.replace(/alice/g, 'bob').replace(
+        '    namespaces: [my-namespace]\n    rules:\n      - apiGroups: [""]\n        resources: [pods, services]\n        verbs: [get, list, watch]\n',
+        '    profile: developer\n    namespaces: [payments]\n',
+      ),
+    });
     try {
       const g = await run(['generate'], s.dir);
       assert.is(g.code, 0, g.stdout + g.stderr);
@@ -123,7 +246,10 @@ test('a reason or description with YAML 1.1 line breaks cannot start a document 
 
 test('aws-auth mapRoles with hostile values reads back as a list of string mappings in YAML 1.1 and 1.2', async () => {
   const { BASE_FILES, scratch, run } = await import('../helpers/run.js');
-  const cluster = BASE_FILES['access/clusters/prod.yaml']!.replace('      groups: [system:bootstrappers, system:nodes]\n', '      groups: [system:bootstrappers, system:nodes]\n    - rolearn: arn:aws:iam::111122223333:role/odd\n      username: "1:20"\n      groups: ["0o7", "y", "~", "1e3", ".inf"]\n');
+  const cluster = BASE_FILES['access/clusters/prod.yaml']!.replace(
+    '      groups: [system:bootstrappers, system:nodes]\n',
+    '      groups: [system:bootstrappers, system:nodes]\n    - rolearn: arn:aws:iam::111122223333:role/odd\n      username: "1:20"\n      groups: ["0o7", "y", "~", "1e3", ".inf"]\n',
+  );
   const s = scratch({ ...BASE_FILES, 'access/clusters/prod.yaml': cluster });
   try {
     const g = await run(['generate'], s.dir);
@@ -145,7 +271,10 @@ test('aws-auth mapRoles with hostile values reads back as a list of string mappi
 
 test('access files written by import quote what go-yaml or PyYAML would misread, as generate does', async () => {
   const { documentText } = await import('../../src/import/import.js');
-  const text = documentText({ apiVersion: 'eks-access/v1', kind: 'Employee', name: '2001-1-2', access: [{ cluster: 'c1', groups: ['=', '<<', '0X1F', '0o_7', 'ops'] }] }, undefined);
+  const text = documentText(
+    { apiVersion: 'eks-access/v1', kind: 'Employee', name: '2001-1-2', access: [{ cluster: 'c1', groups: ['=', '<<', '0X1F', '0o_7', 'ops'] }] },
+    undefined,
+  );
   assert.equal(plainMisreadings(text, 'import'), []);
   assert.equal((parseAllDocuments(text)[0]!.toJS() as { access: { groups: string[] }[] }).access[0]!.groups, ['=', '<<', '0X1F', '0o_7', 'ops']);
 });

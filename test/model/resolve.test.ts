@@ -39,7 +39,10 @@ test("the linter's bindings are the ones generate writes, by name (carol's clust
   assert.ok(linted.size > 5);
   for (const b of linted) assert.ok(written.has(b), `lint names ${b}, which generate does not write`);
   for (const b of written) assert.ok(linted.has(b), `generate writes ${b}, which lint does not see`);
-  assert.ok([...linted].some((b) => b.endsWith(' ClusterRoleBinding /eks-access:carol:clusterrole:cluster-admin')), [...linted].join('\n'));
+  assert.ok(
+    [...linted].some((b) => b.endsWith(' ClusterRoleBinding /eks-access:carol:clusterrole:cluster-admin')),
+    [...linted].join('\n'),
+  );
 });
 
 test("can-i's bundle holds the bindings generate writes, and nothing else", async () => {

@@ -60,9 +60,12 @@ test('generate stopped by a lint error while the worker renders: the same messag
 
 test('a task that fails in the worker fails the caller with its message', async () => {
   // Writing under a path that is a file cannot succeed, on either thread.
-  const s = scratch({ 'file': 'x' });
+  const s = scratch({ file: 'x' });
   try {
-    const error = await runInWorker('write', { root: join(s.dir, 'file'), files: [['a.yaml', 'x']] }).then(() => undefined, (e: unknown) => e);
+    const error = await runInWorker('write', { root: join(s.dir, 'file'), files: [['a.yaml', 'x']] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.instance(error, Error);
     assert.match((error as Error).message, /ENOTDIR|not a directory|EEXIST/);
   } finally {
@@ -71,7 +74,10 @@ test('a task that fails in the worker fails the caller with its message', async 
 });
 
 test('a worker that dies before answering hands its task to this thread: same result; the next task starts a new worker', async () => {
-  const jobs: [object[], string][] = Array.from({ length: 20_000 }, (_, i) => [[{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `m${i}` }, data: { a: 'yes', b: '2027-03-31' } }], `file ${i}`]);
+  const jobs: [object[], string][] = Array.from({ length: 20_000 }, (_, i) => [
+    [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `m${i}` }, data: { a: 'yes', b: '2027-03-31' } }],
+    `file ${i}`,
+  ]);
   const expected = jobs.map(([objects, header]) => toYaml(objects, header));
   const interrupted = runInWorker('render', jobs);
   await stopWorker(); // while it renders

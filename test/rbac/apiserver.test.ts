@@ -14,12 +14,36 @@ import { prepareRequest } from '../../src/rbac/request.js';
 import { ROOT, run, scratch } from '../helpers/run.js';
 
 /** newRule(verbs, apiGroups, resources, nonResourceURLs) of rbac_test.go. */
-const rule = (verbs: string, apiGroups: string, resources: string, urls: string): PolicyRule => ({ verbs: verbs.split(','), apiGroups: apiGroups.split(','), resources: resources.split(','), nonResourceURLs: urls.split(',') });
+const rule = (verbs: string, apiGroups: string, resources: string, urls: string): PolicyRule => ({
+  verbs: verbs.split(','),
+  apiGroups: apiGroups.split(','),
+  resources: resources.split(','),
+  nonResourceURLs: urls.split(','),
+});
 const subjects = (...s: string[]) => s.map((x) => ({ kind: x.split(':')[0] as 'User' | 'Group', name: x.slice(x.indexOf(':') + 1) }));
-const rb = (namespace: string, role: string, kind: 'Role' | 'ClusterRole', ...s: string[]): GraphBinding => ({ kind: 'RoleBinding', name: `rb-${role}`, namespace, roleRef: { kind, name: role }, subjects: subjects(...s) });
-const crb = (role: string, ...s: string[]): GraphBinding => ({ kind: 'ClusterRoleBinding', name: `crb-${role}`, roleRef: { kind: 'ClusterRole', name: role }, subjects: subjects(...s) });
+const rb = (namespace: string, role: string, kind: 'Role' | 'ClusterRole', ...s: string[]): GraphBinding => ({
+  kind: 'RoleBinding',
+  name: `rb-${role}`,
+  namespace,
+  roleRef: { kind, name: role },
+  subjects: subjects(...s),
+});
+const crb = (role: string, ...s: string[]): GraphBinding => ({
+  kind: 'ClusterRoleBinding',
+  name: `crb-${role}`,
+  roleRef: { kind: 'ClusterRole', name: role },
+  subjects: subjects(...s),
+});
 /** defaultAttributes{user, groups, verb, resource, subresource, namespace, apiGroup}. */
-const attrs = (user: string, groups: string, verb: string, resource: string, subresource: string, namespace: string, group: string): [{ user: string; groups: string[] }, Request] => [
+const attrs = (
+  user: string,
+  groups: string,
+  verb: string,
+  resource: string,
+  subresource: string,
+  namespace: string,
+  group: string,
+): [{ user: string; groups: string[] }, Request] => [
   { user, groups: groups === '' ? [] : groups.split(',') },
   { verb, group, resource, ...(subresource && { subresource }), ...(namespace && { namespace }) },
 ];
@@ -27,19 +51,39 @@ const attrs = (user: string, groups: string, verb: string, resource: string, sub
 const authorizerCases: { name: string; bundle: ReturnType<typeof makeBundle>; pass: ReturnType<typeof attrs>[]; fail: ReturnType<typeof attrs>[] }[] = [
   {
     name: 'a RoleBinding to a ClusterRole grants in its namespace only, never cluster-wide',
-    bundle: makeBundle({ clusterRoles: [{ name: 'admin', labels: {}, rules: [rule('*', '*', '*', '*')] }], bindings: [rb('ns1', 'admin', 'ClusterRole', 'User:admin', 'Group:admins')] }),
-    pass: [attrs('admin', '', 'get', 'Pods', '', 'ns1', ''), attrs('admin', '', 'watch', 'Pods', '', 'ns1', ''), attrs('admin', 'group1', 'watch', 'Foobar', '', 'ns1', ''), attrs('joe', 'admins', 'watch', 'Foobar', '', 'ns1', ''), attrs('joe', 'group1,admins', 'watch', 'Foobar', '', 'ns1', '')],
-    fail: [attrs('admin', '', 'GET', 'Pods', '', 'ns2', ''), attrs('admin', '', 'GET', 'Nodes', '', '', ''), attrs('admin', 'admins', 'GET', 'Pods', '', 'ns2', ''), attrs('admin', 'admins', 'GET', 'Nodes', '', '', '')],
+    bundle: makeBundle({
+      clusterRoles: [{ name: 'admin', labels: {}, rules: [rule('*', '*', '*', '*')] }],
+      bindings: [rb('ns1', 'admin', 'ClusterRole', 'User:admin', 'Group:admins')],
+    }),
+    pass: [
+      attrs('admin', '', 'get', 'Pods', '', 'ns1', ''),
+      attrs('admin', '', 'watch', 'Pods', '', 'ns1', ''),
+      attrs('admin', 'group1', 'watch', 'Foobar', '', 'ns1', ''),
+      attrs('joe', 'admins', 'watch', 'Foobar', '', 'ns1', ''),
+      attrs('joe', 'group1,admins', 'watch', 'Foobar', '', 'ns1', ''),
+    ],
+    fail: [
+      attrs('admin', '', 'GET', 'Pods', '', 'ns2', ''),
+      attrs('admin', '', 'GET', 'Nodes', '', '', ''),
+      attrs('admin', 'admins', 'GET', 'Pods', '', 'ns2', ''),
+      attrs('admin', 'admins', 'GET', 'Nodes', '', '', ''),
+    ],
   },
   {
     name: 'a rule on pods does not grant pods/status',
-    bundle: makeBundle({ clusterRoles: [{ name: 'admin', labels: {}, rules: [rule('*', '*', 'pods', '*')] }], bindings: [rb('ns1', 'admin', 'ClusterRole', 'User:admin', 'Group:admins')] }),
+    bundle: makeBundle({
+      clusterRoles: [{ name: 'admin', labels: {}, rules: [rule('*', '*', 'pods', '*')] }],
+      bindings: [rb('ns1', 'admin', 'ClusterRole', 'User:admin', 'Group:admins')],
+    }),
     pass: [attrs('admin', '', 'get', 'pods', '', 'ns1', '')],
     fail: [attrs('admin', '', 'get', 'pods', 'status', 'ns1', '')],
   },
   {
     name: 'a rule on pods/status does not grant pods',
-    bundle: makeBundle({ clusterRoles: [{ name: 'admin', labels: {}, rules: [rule('*', '*', 'pods/status', '*')] }], bindings: [rb('ns1', 'admin', 'ClusterRole', 'User:admin', 'Group:admins')] }),
+    bundle: makeBundle({
+      clusterRoles: [{ name: 'admin', labels: {}, rules: [rule('*', '*', 'pods/status', '*')] }],
+      bindings: [rb('ns1', 'admin', 'ClusterRole', 'User:admin', 'Group:admins')],
+    }),
     pass: [attrs('admin', '', 'get', 'pods', 'status', 'ns1', '')],
     fail: [attrs('admin', '', 'get', 'pods', '', 'ns1', '')],
   },
@@ -47,7 +91,10 @@ const authorizerCases: { name: string; bundle: ReturnType<typeof makeBundle>; pa
     name: 'a Role grants in its namespace; a ClusterRoleBinding to a Role grants nothing',
     bundle: makeBundle({
       roles: [{ namespace: 'ns1', name: 'reader', rules: [rule('get', '', 'pods', '')] }],
-      bindings: [rb('ns1', 'reader', 'Role', 'User:ann'), { kind: 'ClusterRoleBinding', name: 'bad', roleRef: { kind: 'Role', name: 'reader' }, subjects: subjects('User:bob') }],
+      bindings: [
+        rb('ns1', 'reader', 'Role', 'User:ann'),
+        { kind: 'ClusterRoleBinding', name: 'bad', roleRef: { kind: 'Role', name: 'reader' }, subjects: subjects('User:bob') },
+      ],
     }),
     pass: [attrs('ann', '', 'get', 'pods', '', 'ns1', '')],
     fail: [attrs('ann', '', 'get', 'pods', '', 'ns2', ''), attrs('ann', '', 'get', 'pods', '', '', ''), attrs('bob', '', 'get', 'pods', '', 'ns1', '')],
@@ -67,11 +114,32 @@ test('Authorize: non-resource URLs, exact, * and prefix, only through ClusterRol
       { name: 'any', labels: {}, rules: [rule('*', '', '', '/apis')] },
       { name: 'prefix', labels: {}, rules: [rule('get', '', '', '/apis/*')] },
     ],
-    bindings: [crb('getter', 'User:foo', 'Group:bar'), crb('any', 'User:admin', 'Group:admin'), crb('prefix', 'User:prefixed', 'Group:prefixed'), rb('ns1', 'any', 'ClusterRole', 'User:local')],
+    bindings: [
+      crb('getter', 'User:foo', 'Group:bar'),
+      crb('any', 'User:admin', 'Group:admin'),
+      crb('prefix', 'User:prefixed', 'Group:prefixed'),
+      rb('ns1', 'any', 'ClusterRole', 'User:local'),
+    ],
   });
   const ask = (user: string, groups: string[], verb: string, path: string) => authorize(bundle, { user, groups }, { verb, path }, { defaults: false }).allowed;
-  for (const [u, g, v, p] of [['foo', [], 'get', '/apis'], ['', ['bar'], 'get', '/apis'], ['admin', [], 'watch', '/apis'], ['', ['admin'], 'watch', '/apis'], ['prefixed', [], 'get', '/apis/v1'], ['', ['prefixed'], 'get', '/apis/v1/foobar']] as const) assert.ok(ask(u, [...g], v, p), `${u} ${v} ${p}`);
-  for (const [u, g, v, p] of [['foo', [], 'watch', '/apis'], ['foo', [], 'get', '/api/v1'], ['admin', [], 'get', '/api/v1'], ['prefixed', [], 'get', '/api/v1'], ['prefixed', [], 'get', '/apis'], ['local', [], 'get', '/apis']] as const) assert.not.ok(ask(u, [...g], v, p), `${u} ${v} ${p}`);
+  for (const [u, g, v, p] of [
+    ['foo', [], 'get', '/apis'],
+    ['', ['bar'], 'get', '/apis'],
+    ['admin', [], 'watch', '/apis'],
+    ['', ['admin'], 'watch', '/apis'],
+    ['prefixed', [], 'get', '/apis/v1'],
+    ['', ['prefixed'], 'get', '/apis/v1/foobar'],
+  ] as const)
+    assert.ok(ask(u, [...g], v, p), `${u} ${v} ${p}`);
+  for (const [u, g, v, p] of [
+    ['foo', [], 'watch', '/apis'],
+    ['foo', [], 'get', '/api/v1'],
+    ['admin', [], 'get', '/api/v1'],
+    ['prefixed', [], 'get', '/api/v1'],
+    ['prefixed', [], 'get', '/apis'],
+    ['local', [], 'get', '/apis'],
+  ] as const)
+    assert.not.ok(ask(u, [...g], v, p), `${u} ${v} ${p}`);
 });
 
 /* ---------- rule matching (TestRuleMatches, evaluation_helpers.go) ---------- */
@@ -79,21 +147,71 @@ test('Authorize: non-resource URLs, exact, * and prefix, only through ClusterRol
 const r = (x: Partial<PolicyRule>): PolicyRule => ({ verbs: [], ...x });
 const matchCases: [string, PolicyRule, { verb: string; group: string; resource: string; subresource?: string; name?: string }, boolean][] = [
   ['star verb', r({ verbs: ['*'], apiGroups: ['group1'], resources: ['resource1'] }), { verb: 'verb2', group: 'group1', resource: 'resource1' }, true],
-  ['star verb, other group', r({ verbs: ['*'], apiGroups: ['group1'], resources: ['resource1'] }), { verb: 'verb1', group: 'group2', resource: 'resource1' }, false],
+  [
+    'star verb, other group',
+    r({ verbs: ['*'], apiGroups: ['group1'], resources: ['resource1'] }),
+    { verb: 'verb1', group: 'group2', resource: 'resource1' },
+    false,
+  ],
   ['star group', r({ verbs: ['verb1'], apiGroups: ['*'], resources: ['resource1'] }), { verb: 'verb1', group: 'group2', resource: 'resource1' }, true],
-  ['star group, other verb', r({ verbs: ['verb1'], apiGroups: ['*'], resources: ['resource1'] }), { verb: 'verb2', group: 'group2', resource: 'resource1' }, false],
+  [
+    'star group, other verb',
+    r({ verbs: ['verb1'], apiGroups: ['*'], resources: ['resource1'] }),
+    { verb: 'verb2', group: 'group2', resource: 'resource1' },
+    false,
+  ],
   ['star resource', r({ verbs: ['verb1'], apiGroups: ['group1'], resources: ['*'] }), { verb: 'verb1', group: 'group1', resource: 'resource2' }, true],
-  ['tuple expansion', r({ verbs: ['verb1', 'verb2'], apiGroups: ['group1', 'group2'], resources: ['resource1', 'resource2'] }), { verb: 'verb2', group: 'group2', resource: 'resource2' }, true],
-  ['subresource expansion', r({ verbs: ['*'], apiGroups: ['*'], resources: ['resource1/subresource1'] }), { verb: 'verb1', group: 'group1', resource: 'resource1', subresource: 'subresource1' }, true],
-  ['subresource expansion, other subresource', r({ verbs: ['*'], apiGroups: ['*'], resources: ['resource1/subresource1'] }), { verb: 'verb1', group: 'group1', resource: 'resource1', subresource: 'subresource2' }, false],
-  ['*/subresource', r({ verbs: ['get'], apiGroups: ['*'], resources: ['*/status'] }), { verb: 'get', group: 'apps', resource: 'deployments', subresource: 'status' }, true],
-  ['*/subresource is not the resource itself', r({ verbs: ['get'], apiGroups: ['*'], resources: ['*/status'] }), { verb: 'get', group: 'apps', resource: 'deployments' }, false],
+  [
+    'tuple expansion',
+    r({ verbs: ['verb1', 'verb2'], apiGroups: ['group1', 'group2'], resources: ['resource1', 'resource2'] }),
+    { verb: 'verb2', group: 'group2', resource: 'resource2' },
+    true,
+  ],
+  [
+    'subresource expansion',
+    r({ verbs: ['*'], apiGroups: ['*'], resources: ['resource1/subresource1'] }),
+    { verb: 'verb1', group: 'group1', resource: 'resource1', subresource: 'subresource1' },
+    true,
+  ],
+  [
+    'subresource expansion, other subresource',
+    r({ verbs: ['*'], apiGroups: ['*'], resources: ['resource1/subresource1'] }),
+    { verb: 'verb1', group: 'group1', resource: 'resource1', subresource: 'subresource2' },
+    false,
+  ],
+  [
+    '*/subresource',
+    r({ verbs: ['get'], apiGroups: ['*'], resources: ['*/status'] }),
+    { verb: 'get', group: 'apps', resource: 'deployments', subresource: 'status' },
+    true,
+  ],
+  [
+    '*/subresource is not the resource itself',
+    r({ verbs: ['get'], apiGroups: ['*'], resources: ['*/status'] }),
+    { verb: 'get', group: 'apps', resource: 'deployments' },
+    false,
+  ],
   ['verbs are case-sensitive', r({ verbs: ['get'], apiGroups: [''], resources: ['pods'] }), { verb: 'GET', group: '', resource: 'pods' }, false],
   ['resources are case-sensitive', r({ verbs: ['get'], apiGroups: [''], resources: ['pods'] }), { verb: 'get', group: '', resource: 'Pods' }, false],
   ['no apiGroups matches nothing', r({ verbs: ['get'], resources: ['pods'] }), { verb: 'get', group: '', resource: 'pods' }, false],
-  ['resourceNames: that name', r({ verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['a'] }), { verb: 'get', group: '', resource: 'secrets', name: 'a' }, true],
-  ['resourceNames: no name asked', r({ verbs: ['list'], apiGroups: [''], resources: ['secrets'], resourceNames: ['a'] }), { verb: 'list', group: '', resource: 'secrets' }, false],
-  ['resourceNames: "" is the name of a request without one', r({ verbs: ['list'], apiGroups: [''], resources: ['secrets'], resourceNames: [''] }), { verb: 'list', group: '', resource: 'secrets' }, true],
+  [
+    'resourceNames: that name',
+    r({ verbs: ['get'], apiGroups: [''], resources: ['secrets'], resourceNames: ['a'] }),
+    { verb: 'get', group: '', resource: 'secrets', name: 'a' },
+    true,
+  ],
+  [
+    'resourceNames: no name asked',
+    r({ verbs: ['list'], apiGroups: [''], resources: ['secrets'], resourceNames: ['a'] }),
+    { verb: 'list', group: '', resource: 'secrets' },
+    false,
+  ],
+  [
+    'resourceNames: "" is the name of a request without one',
+    r({ verbs: ['list'], apiGroups: [''], resources: ['secrets'], resourceNames: [''] }),
+    { verb: 'list', group: '', resource: 'secrets' },
+    true,
+  ],
 ];
 for (const [name, rl, req, want] of matchCases) test(`RuleAllows: ${name}`, () => assert.is(ruleAllows(rl, req), want));
 
@@ -120,7 +238,8 @@ const impersonation: [string, string[], string[]][] = [
   ['system:serviceaccount:NS:app', [], ['system:authenticated']],
   ['system:serviceaccount:ns1:app:extra', [], ['system:authenticated']],
 ];
-for (const [user, groups, want] of impersonation) test(`impersonate ${user} [${groups.join(',')}]`, () => assert.equal(withImplicitGroups({ user, groups }).groups, want));
+for (const [user, groups, want] of impersonation)
+  test(`impersonate ${user} [${groups.join(',')}]`, () => assert.equal(withImplicitGroups({ user, groups }).groups, want));
 
 test('AuthenticatedGroupAdder: system:authenticated for a mapped user, unless anonymous or already in either group', () => {
   assert.equal(withAuthenticatedGroup({ user: 'dev:a', groups: ['devs'] }).groups, ['devs', 'system:authenticated']);
@@ -133,7 +252,13 @@ test('appliesToUser: a ServiceAccount subject defaults to the RoleBinding namesp
   const bundle = makeBundle({
     clusterRoles: [{ name: 'reader', labels: {}, rules: [rule('get', '', 'pods', '')] }],
     bindings: [
-      { kind: 'RoleBinding', name: 'rb', namespace: 'ns1', roleRef: { kind: 'ClusterRole', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'app' }] },
+      {
+        kind: 'RoleBinding',
+        name: 'rb',
+        namespace: 'ns1',
+        roleRef: { kind: 'ClusterRole', name: 'reader' },
+        subjects: [{ kind: 'ServiceAccount', name: 'app' }],
+      },
       { kind: 'ClusterRoleBinding', name: 'crb', roleRef: { kind: 'ClusterRole', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'ci' }] },
     ],
   });
@@ -158,10 +283,25 @@ test('default bindings: discovery and self-reviews for authenticated users, heal
   assert.not.ok(authorize(empty, user, { verb: 'get', group: '', resource: 'pods', namespace: 'default' }).allowed);
   assert.not.ok(authorize(empty, user, { verb: 'get', path: '/healthz' }, { defaults: false }).allowed, 'defaults: false leaves them out');
   // A cluster that redefines one (reconciliation off) answers with its own.
-  const own = makeBundle({ bindings: [{ kind: 'ClusterRoleBinding', name: 'system:discovery', roleRef: { kind: 'ClusterRole', name: 'system:discovery' }, subjects: [{ kind: 'Group', name: 'admins' }] }] });
+  const own = makeBundle({
+    bindings: [
+      {
+        kind: 'ClusterRoleBinding',
+        name: 'system:discovery',
+        roleRef: { kind: 'ClusterRole', name: 'system:discovery' },
+        subjects: [{ kind: 'Group', name: 'admins' }],
+      },
+    ],
+  });
   assert.not.ok(authorize(own, user, { verb: 'get', path: '/api' }).allowed);
   const holders = whoCan(empty, { verb: 'get', path: '/healthz' }).map((h) => `${h.kind}:${h.name}`);
-  assert.equal(holders, ['Group:system:masters', 'Group:system:authenticated', 'Group:system:authenticated', 'Group:system:unauthenticated', 'Group:system:monitoring']);
+  assert.equal(holders, [
+    'Group:system:masters',
+    'Group:system:authenticated',
+    'Group:system:authenticated',
+    'Group:system:unauthenticated',
+    'Group:system:monitoring',
+  ]);
   assert.ok(authorize(empty, withImplicitGroups({ user: 'm', groups: ['system:monitoring'] }), { verb: 'get', path: '/metrics' }).allowed);
   assert.not.ok(authorize(empty, user, { verb: 'get', path: '/metrics' }).allowed);
   assert.ok(authorize(empty, withImplicitGroups({ user: 'system:serviceaccount:ns1:app', groups: [] }), { verb: 'get', path: '/openid/v1/jwks' }).allowed);
@@ -170,7 +310,10 @@ test('default bindings: discovery and self-reviews for authenticated users, heal
 /* ---------- scope: cluster-scoped resources and -A ---------- */
 
 test('a cluster-scoped resource is asked cluster-wide: a RoleBinding granting nodes does not count', () => {
-  const bundle = makeBundle({ clusterRoles: [{ name: 'nodes', labels: {}, rules: [rule('get', '', 'nodes,pods', '')] }], bindings: [rb('web', 'nodes', 'ClusterRole', 'User:ann'), crb('nodes', 'User:cat')] });
+  const bundle = makeBundle({
+    clusterRoles: [{ name: 'nodes', labels: {}, rules: [rule('get', '', 'nodes,pods', '')] }],
+    bindings: [rb('web', 'nodes', 'ClusterRole', 'User:ann'), crb('nodes', 'User:cat')],
+  });
   const nodes = prepareRequest('get', 'nodes', undefined, { namespace: 'web' });
   assert.equal(nodes.request, { verb: 'get', group: '', resource: 'nodes' });
   assert.equal(nodes.warnings, ["resource 'nodes' is not namespace scoped"]);
@@ -185,7 +328,15 @@ test('a cluster-scoped resource is asked cluster-wide: a RoleBinding granting no
 test('a namespace object is asked in itself (its requests carry its name as namespace); a roleRef outside rbac.authorization.k8s.io grants nothing', () => {
   const bundle = makeBundle({
     clusterRoles: [{ name: 'ns-reader', labels: {}, rules: [rule('get', '', 'namespaces', '')] }],
-    bindings: [rb('web', 'ns-reader', 'ClusterRole', 'User:ann'), { kind: 'ClusterRoleBinding', name: 'odd', roleRef: { kind: 'ClusterRole', name: 'cluster-admin', apiGroup: 'example.com' }, subjects: subjects('User:bob') }],
+    bindings: [
+      rb('web', 'ns-reader', 'ClusterRole', 'User:ann'),
+      {
+        kind: 'ClusterRoleBinding',
+        name: 'odd',
+        roleRef: { kind: 'ClusterRole', name: 'cluster-admin', apiGroup: 'example.com' },
+        subjects: subjects('User:bob'),
+      },
+    ],
   });
   const own = prepareRequest('get', 'namespaces', 'web', { namespace: 'default' }).request;
   assert.equal(own, { verb: 'get', group: '', resource: 'namespaces', name: 'web', namespace: 'web' });
@@ -197,14 +348,26 @@ test('a namespace object is asked in itself (its requests carry its name as name
 
 test('kubectl-style resolution: lower-cased, short and singular names, unknown verbs and resources warned about', () => {
   assert.equal(prepareRequest('get', 'Pods', undefined, {}).request, { verb: 'get', group: '', resource: 'pods', namespace: 'default' });
-  assert.equal(prepareRequest('get', 'deployment', undefined, { namespace: 'x' }).request, { verb: 'get', group: 'apps', resource: 'deployments', namespace: 'x' });
-  assert.equal(prepareRequest('get', 'deployments.v1.apps', undefined, { namespace: 'x' }).request, { verb: 'get', group: 'apps', resource: 'deployments', namespace: 'x' });
+  assert.equal(prepareRequest('get', 'deployment', undefined, { namespace: 'x' }).request, {
+    verb: 'get',
+    group: 'apps',
+    resource: 'deployments',
+    namespace: 'x',
+  });
+  assert.equal(prepareRequest('get', 'deployments.v1.apps', undefined, { namespace: 'x' }).request, {
+    verb: 'get',
+    group: 'apps',
+    resource: 'deployments',
+    namespace: 'x',
+  });
   assert.equal(prepareRequest('GET', 'pods', undefined, {}).warnings, ["verb 'GET' is not a known verb"]);
   assert.equal(prepareRequest('get', 'podz', undefined, {}).warnings, [`the server doesn't have a resource type 'podz' (did you mean "pods"?)`]);
   assert.equal(prepareRequest('post', '/healthz', undefined, {}).warnings, []);
   assert.equal(prepareRequest('list', '/healthz', undefined, {}).warnings, ["verb 'list' is not a known verb"]);
   assert.equal(prepareRequest('impersonate', 'users', 'bob', {}).warnings, []);
-  assert.equal(prepareRequest('get', 'pods', undefined, { namespace: 'paymnts' }, { namespaces: ['payments'], where: 'cluster prod' }).warnings, [`namespace 'paymnts' is not one of the namespaces of cluster prod (did you mean "payments"?)`]);
+  assert.equal(prepareRequest('get', 'pods', undefined, { namespace: 'paymnts' }, { namespaces: ['payments'], where: 'cluster prod' }).warnings, [
+    `namespace 'paymnts' is not one of the namespaces of cluster prod (did you mean "payments"?)`,
+  ]);
   assert.equal(prepareRequest('get', 'pods', undefined, { namespace: 'kube-system' }, { namespaces: ['payments'] }).warnings, []);
 });
 
@@ -286,7 +449,10 @@ test('can-i: system:anonymous, an uppercase verb, an unknown resource, an empty 
     const empty = await run(['can-i', 'get', 'pods', '--as', 'x', '--manifests', join(s.dir, 'empty.yaml')]);
     assert.equal([empty.code, empty.stdout], [1, 'no\n']);
     const who = await run(['who-can', 'list', 'pods', '-A', '--format', 'json', ...m]);
-    assert.equal((JSON.parse(who.stdout) as { holders: { name: string }[] }).holders.map((h) => h.name), ['system:masters']);
+    assert.equal(
+      (JSON.parse(who.stdout) as { holders: { name: string }[] }).holders.map((h) => h.name),
+      ['system:masters'],
+    );
   } finally {
     s.cleanup();
   }

@@ -87,14 +87,25 @@ function appliesToUser(user: { user: string; groups: string[] }, s: Subject, nam
   if (ns.length === 0) return false;
   return user.user === `system:serviceaccount:${ns}:${s.name}`;
 }
-function independent(roles: Map<string, PolicyRule[]>, clusterRoles: Map<string, PolicyRule[]>, bindings: GraphBinding[], user: { user: string; groups: string[] }, req: Request): boolean {
+function independent(
+  roles: Map<string, PolicyRule[]>,
+  clusterRoles: Map<string, PolicyRule[]>,
+  bindings: GraphBinding[],
+  user: { user: string; groups: string[] },
+  req: Request,
+): boolean {
   if (user.groups.includes('system:masters')) return true;
   const namespace = 'path' in req ? '' : (req.namespace ?? '');
   for (const b of bindings) {
     if (b.kind === 'RoleBinding' && (namespace === '' || b.namespace !== namespace)) continue;
     const bindingNamespace = b.kind === 'RoleBinding' ? b.namespace! : '';
     if (!b.subjects.some((s) => appliesToUser(user, s, bindingNamespace))) continue;
-    const rules = b.roleRef.kind === 'ClusterRole' ? clusterRoles.get(b.roleRef.name) : b.kind === 'RoleBinding' ? roles.get(`${b.namespace}/${b.roleRef.name}`) : undefined;
+    const rules =
+      b.roleRef.kind === 'ClusterRole'
+        ? clusterRoles.get(b.roleRef.name)
+        : b.kind === 'RoleBinding'
+          ? roles.get(`${b.namespace}/${b.roleRef.name}`)
+          : undefined;
     if ((rules ?? []).some((r) => ruleAllows(r, req))) return true;
   }
   return false;
@@ -108,12 +119,32 @@ test('random differential: the engine agrees with a plain transcription of the R
   for (let world = 0; world < 150; world++) {
     const clusterRoles = new Map<string, PolicyRule[]>();
     const roles = new Map<string, PolicyRule[]>();
-    for (let i = 0; i < 3; i++) clusterRoles.set(`cr${i}`, Array.from({ length: 1 + Math.floor(r() * 3) }, () => randomRule(pick, r)));
-    for (const ns of NAMESPACES) roles.set(`${ns}/role`, Array.from({ length: 1 + Math.floor(r() * 2) }, () => randomRule(pick, r)));
+    for (let i = 0; i < 3; i++)
+      clusterRoles.set(
+        `cr${i}`,
+        Array.from({ length: 1 + Math.floor(r() * 3) }, () => randomRule(pick, r)),
+      );
+    for (const ns of NAMESPACES)
+      roles.set(
+        `${ns}/role`,
+        Array.from({ length: 1 + Math.floor(r() * 2) }, () => randomRule(pick, r)),
+      );
     const bindings: GraphBinding[] = Array.from({ length: 2 + Math.floor(r() * 4) }, (_, i) => {
       const subjects = Array.from({ length: 1 + Math.floor(r() * 2) }, () => randomSubject(pick, r));
-      if (r() < 0.4) return { kind: 'ClusterRoleBinding', name: `crb${i}`, roleRef: { kind: r() < 0.9 ? 'ClusterRole' : 'Role', name: r() < 0.9 ? `cr${Math.floor(r() * 3)}` : 'role' }, subjects };
-      return { kind: 'RoleBinding', name: `rb${i}`, namespace: pick(NAMESPACES), roleRef: r() < 0.6 ? { kind: 'ClusterRole', name: `cr${Math.floor(r() * 4)}` } : { kind: 'Role', name: r() < 0.8 ? 'role' : 'missing' }, subjects };
+      if (r() < 0.4)
+        return {
+          kind: 'ClusterRoleBinding',
+          name: `crb${i}`,
+          roleRef: { kind: r() < 0.9 ? 'ClusterRole' : 'Role', name: r() < 0.9 ? `cr${Math.floor(r() * 3)}` : 'role' },
+          subjects,
+        };
+      return {
+        kind: 'RoleBinding',
+        name: `rb${i}`,
+        namespace: pick(NAMESPACES),
+        roleRef: r() < 0.6 ? { kind: 'ClusterRole', name: `cr${Math.floor(r() * 4)}` } : { kind: 'Role', name: r() < 0.8 ? 'role' : 'missing' },
+        subjects,
+      };
     });
     // No default roles or bindings on either side: only the random objects decide.
     const bundle = makeBundle({
@@ -126,10 +157,19 @@ test('random differential: the engine agrees with a plain transcription of the R
       let req: Request;
       if (r() < 0.2) req = { verb: pick(VERBS), path: pick(['/healthz', '/api', '/api/v1', '/apis', '/apis/apps', '/metrics', '/version']) };
       else {
-        const [resource, subresource] = pick(['pods', 'pods/log', 'pods/exec', 'deployments', 'deployments/scale', 'secrets', 'nodes', 'Pods', 'jobs']).split('/') as [string, string | undefined];
+        const [resource, subresource] = pick(['pods', 'pods/log', 'pods/exec', 'deployments', 'deployments/scale', 'secrets', 'nodes', 'Pods', 'jobs']).split(
+          '/',
+        ) as [string, string | undefined];
         const name = pick(['a', 'b', undefined]);
         const namespace = pick([...NAMESPACES, undefined]);
-        req = { verb: pick(VERBS), group: pick(['', 'apps', 'batch']), resource, ...(subresource && { subresource }), ...(name && { name }), ...(namespace && { namespace }) };
+        req = {
+          verb: pick(VERBS),
+          group: pick(['', 'apps', 'batch']),
+          resource,
+          ...(subresource && { subresource }),
+          ...(name && { name }),
+          ...(namespace && { namespace }),
+        };
       }
       const want = independent(roles, clusterRoles, bindings, user, req);
       const got = authorize(bundle, user, req, { defaults: false }).allowed;

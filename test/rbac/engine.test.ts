@@ -19,22 +19,82 @@ const cases: [string, PolicyRule, Parameters<typeof ruleAllows>[1], boolean][] =
   ['exact match', r({ apiGroups: [''], resources: ['pods'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'pods' }, true],
   ['other verb', r({ apiGroups: [''], resources: ['pods'], verbs: ['get'] }), { verb: 'list', group: '', resource: 'pods' }, false],
   ['verb *', r({ apiGroups: [''], resources: ['pods'], verbs: ['*'] }), { verb: 'deletecollection', group: '', resource: 'pods' }, true],
-  ['group * matches any group', r({ apiGroups: ['*'], resources: ['deployments'], verbs: ['get'] }), { verb: 'get', group: 'apps', resource: 'deployments' }, true],
-  ['core group does not match apps', r({ apiGroups: [''], resources: ['deployments'], verbs: ['get'] }), { verb: 'get', group: 'apps', resource: 'deployments' }, false],
+  [
+    'group * matches any group',
+    r({ apiGroups: ['*'], resources: ['deployments'], verbs: ['get'] }),
+    { verb: 'get', group: 'apps', resource: 'deployments' },
+    true,
+  ],
+  [
+    'core group does not match apps',
+    r({ apiGroups: [''], resources: ['deployments'], verbs: ['get'] }),
+    { verb: 'get', group: 'apps', resource: 'deployments' },
+    false,
+  ],
   ['no apiGroups matches nothing', r({ resources: ['pods'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'pods' }, false],
   ['resource * matches any resource', r({ apiGroups: [''], resources: ['*'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'secrets' }, true],
-  ['resource * matches subresources too', r({ apiGroups: [''], resources: ['*'], verbs: ['create'] }), { verb: 'create', group: '', resource: 'pods', subresource: 'exec' }, true],
-  ['pods does not match pods/exec', r({ apiGroups: [''], resources: ['pods'], verbs: ['create'] }), { verb: 'create', group: '', resource: 'pods', subresource: 'exec' }, false],
+  [
+    'resource * matches subresources too',
+    r({ apiGroups: [''], resources: ['*'], verbs: ['create'] }),
+    { verb: 'create', group: '', resource: 'pods', subresource: 'exec' },
+    true,
+  ],
+  [
+    'pods does not match pods/exec',
+    r({ apiGroups: [''], resources: ['pods'], verbs: ['create'] }),
+    { verb: 'create', group: '', resource: 'pods', subresource: 'exec' },
+    false,
+  ],
   ['pods/exec does not match pods', r({ apiGroups: [''], resources: ['pods/exec'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'pods' }, false],
-  ['*/scale matches deployments/scale', r({ apiGroups: ['apps'], resources: ['*/scale'], verbs: ['update'] }), { verb: 'update', group: 'apps', resource: 'deployments', subresource: 'scale' }, true],
-  ['*/scale does not match deployments', r({ apiGroups: ['apps'], resources: ['*/scale'], verbs: ['update'] }), { verb: 'update', group: 'apps', resource: 'deployments' }, false],
-  ['pods/* is no wildcard', r({ apiGroups: [''], resources: ['pods/*'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'pods', subresource: 'log' }, false],
+  [
+    '*/scale matches deployments/scale',
+    r({ apiGroups: ['apps'], resources: ['*/scale'], verbs: ['update'] }),
+    { verb: 'update', group: 'apps', resource: 'deployments', subresource: 'scale' },
+    true,
+  ],
+  [
+    '*/scale does not match deployments',
+    r({ apiGroups: ['apps'], resources: ['*/scale'], verbs: ['update'] }),
+    { verb: 'update', group: 'apps', resource: 'deployments' },
+    false,
+  ],
+  [
+    'pods/* is no wildcard',
+    r({ apiGroups: [''], resources: ['pods/*'], verbs: ['get'] }),
+    { verb: 'get', group: '', resource: 'pods', subresource: 'log' },
+    false,
+  ],
   ['*/* is no wildcard', r({ apiGroups: [''], resources: ['*/*'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'secrets' }, false],
-  ['no resourceNames: every name', r({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'secrets', name: 'db' }, true],
-  ['named rule, that name', r({ apiGroups: [''], resources: ['secrets'], resourceNames: ['db'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'secrets', name: 'db' }, true],
-  ['named rule, other name', r({ apiGroups: [''], resources: ['secrets'], resourceNames: ['db'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'secrets', name: 'api' }, false],
-  ['named rule, request without a name (list)', r({ apiGroups: [''], resources: ['secrets'], resourceNames: ['db'], verbs: ['list'] }), { verb: 'list', group: '', resource: 'secrets' }, false],
-  ['resourceNames * is a literal name, not a wildcard', r({ apiGroups: [''], resources: ['secrets'], resourceNames: ['*'], verbs: ['get'] }), { verb: 'get', group: '', resource: 'secrets', name: 'db' }, false],
+  [
+    'no resourceNames: every name',
+    r({ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }),
+    { verb: 'get', group: '', resource: 'secrets', name: 'db' },
+    true,
+  ],
+  [
+    'named rule, that name',
+    r({ apiGroups: [''], resources: ['secrets'], resourceNames: ['db'], verbs: ['get'] }),
+    { verb: 'get', group: '', resource: 'secrets', name: 'db' },
+    true,
+  ],
+  [
+    'named rule, other name',
+    r({ apiGroups: [''], resources: ['secrets'], resourceNames: ['db'], verbs: ['get'] }),
+    { verb: 'get', group: '', resource: 'secrets', name: 'api' },
+    false,
+  ],
+  [
+    'named rule, request without a name (list)',
+    r({ apiGroups: [''], resources: ['secrets'], resourceNames: ['db'], verbs: ['list'] }),
+    { verb: 'list', group: '', resource: 'secrets' },
+    false,
+  ],
+  [
+    'resourceNames * is a literal name, not a wildcard',
+    r({ apiGroups: [''], resources: ['secrets'], resourceNames: ['*'], verbs: ['get'] }),
+    { verb: 'get', group: '', resource: 'secrets', name: 'db' },
+    false,
+  ],
 ];
 for (const [name, rule, req, expected] of cases) {
   test(`match: ${name}`, () => assert.is(ruleAllows(rule, req), expected));
@@ -115,7 +175,12 @@ test('every authenticated user is in system:authenticated (the default discovery
 });
 
 test('access policies: namespace scope only in those namespaces, cluster scope everywhere', () => {
-  const b = makeBundle({ policies: [{ user: 'u', policy: 'AmazonEKSViewPolicy', namespaces: ['data'], rules: [r({ apiGroups: [''], resources: ['pods'], verbs: ['get'] })] }, { user: 'v', policy: 'X', rules: [r({ apiGroups: [''], resources: ['pods'], verbs: ['get'] })] }] });
+  const b = makeBundle({
+    policies: [
+      { user: 'u', policy: 'AmazonEKSViewPolicy', namespaces: ['data'], rules: [r({ apiGroups: [''], resources: ['pods'], verbs: ['get'] })] },
+      { user: 'v', policy: 'X', rules: [r({ apiGroups: [''], resources: ['pods'], verbs: ['get'] })] },
+    ],
+  });
   assert.ok(authorize(b, { user: 'u', groups: [] }, pods('data')).allowed);
   assert.not.ok(authorize(b, { user: 'u', groups: [] }, pods('web')).allowed);
   assert.ok(authorize(b, { user: 'v', groups: [] }, pods('web')).allowed);
@@ -124,27 +189,55 @@ test('access policies: namespace scope only in those namespaces, cluster scope e
 test('kubectl-style arguments: short names, default groups, subresources, -A, non-resource URLs', () => {
   assert.equal(parseRequest('get', 'deploy', undefined, { namespace: 'x' }), { verb: 'get', group: 'apps', resource: 'deployments', namespace: 'x' });
   assert.equal(parseRequest('get', 'pods/log', 'p1', {}), { verb: 'get', group: '', resource: 'pods', subresource: 'log', name: 'p1', namespace: 'default' });
-  assert.equal(parseRequest('create', 'pods', undefined, { subresource: 'exec', allNamespaces: true }), { verb: 'create', group: '', resource: 'pods', subresource: 'exec' });
+  assert.equal(parseRequest('create', 'pods', undefined, { subresource: 'exec', allNamespaces: true }), {
+    verb: 'create',
+    group: '',
+    resource: 'pods',
+    subresource: 'exec',
+  });
   assert.equal(parseRequest('get', 'widgets.example.com', undefined, {}), { verb: 'get', group: 'example.com', resource: 'widgets', namespace: 'default' });
   assert.equal(parseRequest('get', '/healthz', undefined, {}), { verb: 'get', path: '/healthz' });
 });
 
 test('--as-arn: assumed-role ARNs map through mapRoles (case-insensitive, path-less, last duplicate wins); templates rendered', () => {
-  assert.equal(canonicalizeArn('arn:aws:sts::111122223333:assumed-role/Dev/alice@example.com'), { arn: 'arn:aws:iam::111122223333:role/Dev', kind: 'role', accountId: '111122223333', session: 'alice@example.com' });
+  assert.equal(canonicalizeArn('arn:aws:sts::111122223333:assumed-role/Dev/alice@example.com'), {
+    arn: 'arn:aws:iam::111122223333:role/Dev',
+    kind: 'role',
+    accountId: '111122223333',
+    session: 'alice@example.com',
+  });
   const entries = [
     { kind: 'role' as const, arn: 'arn:aws:iam::111122223333:role/dev', username: 'first', groups: ['a'] },
     { kind: 'role' as const, arn: 'arn:aws:iam::111122223333:role/Dev', username: 'session:{{SessionName}}', groups: ['b'] },
     { kind: 'role' as const, arn: 'arn:aws:iam::111122223333:role/team/Ops', username: 'ops', groups: [] },
   ];
-  assert.equal(resolveArn(entries, [], 'arn:aws:sts::111122223333:assumed-role/Dev/alice@example.com'), { user: 'session:alice-example.com', groups: ['b', 'system:authenticated'] });
+  assert.equal(resolveArn(entries, [], 'arn:aws:sts::111122223333:assumed-role/Dev/alice@example.com'), {
+    user: 'session:alice-example.com',
+    groups: ['b', 'system:authenticated'],
+  });
   assert.is(resolveArn(entries, [], 'arn:aws:sts::111122223333:assumed-role/Ops/x'), undefined, 'a mapping with a path never matches');
-  assert.equal(resolveArn([], ['444455556666'], 'arn:aws:iam::444455556666:user/bob'), { user: 'arn:aws:iam::444455556666:user/bob', groups: ['system:authenticated'] });
+  assert.equal(resolveArn([], ['444455556666'], 'arn:aws:iam::444455556666:user/bob'), {
+    user: 'arn:aws:iam::444455556666:user/bob',
+    groups: ['system:authenticated'],
+  });
 });
 
 /* The example: can-i agrees with the generated RBAC, for every employee, cluster and namespace. */
 const VOCABULARY: Request[] = [];
 for (const verb of ['get', 'list', 'create', 'update', 'patch', 'delete']) {
-  for (const [group, resource, subresource] of [['', 'pods'], ['', 'pods', 'exec'], ['', 'pods', 'log'], ['', 'secrets'], ['', 'configmaps'], ['', 'services'], ['apps', 'deployments'], ['apps', 'deployments', 'scale'], ['batch', 'jobs'], ['rbac.authorization.k8s.io', 'rolebindings'], ['', 'nodes']] as const) {
+  for (const [group, resource, subresource] of [
+    ['', 'pods'],
+    ['', 'pods', 'exec'],
+    ['', 'pods', 'log'],
+    ['', 'secrets'],
+    ['', 'configmaps'],
+    ['', 'services'],
+    ['apps', 'deployments'],
+    ['apps', 'deployments', 'scale'],
+    ['batch', 'jobs'],
+    ['rbac.authorization.k8s.io', 'rolebindings'],
+    ['', 'nodes'],
+  ] as const) {
     VOCABULARY.push({ verb, group, resource, ...(subresource !== undefined && { subresource }) });
   }
 }
@@ -156,7 +249,10 @@ test('on the example, can-i from the access folder agrees with the generated man
   let yes = 0;
   for (const c of model!.clusters.values()) {
     const dir = join(ROOT, 'generated', 'clusters', c.name);
-    const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml')).map((f) => join(dir, f));
+    const files = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.yaml') && !f.endsWith('kustomization.yaml'))
+      .map((f) => join(dir, f));
     const generated = bundleFromDocuments((await loadFiles(files)).value).bundle;
     const fromModel = { ...bundleForCluster(model!, c), policies: [] };
     for (const e of model!.employees.values()) {
@@ -191,7 +287,10 @@ test('can-i through access policies and through an IAM principal ARN', async () 
   assert.equal([peggy.code, peggy.stdout], [0, 'yes\n']);
   const peggyData = await run(['can-i', 'create', 'deployments', '-n', 'data', '--cluster', 'sandbox-ap', '--employee', 'peggy'], ROOT);
   assert.equal([peggyData.code, peggyData.stdout], [1, 'no\n']);
-  const frank = await run(['can-i', 'list', 'pods', '-n', 'data', '--cluster', 'staging-us', '--as-arn', 'arn:aws:sts::444455556666:assumed-role/DataScientists/frank.miller'], ROOT);
+  const frank = await run(
+    ['can-i', 'list', 'pods', '-n', 'data', '--cluster', 'staging-us', '--as-arn', 'arn:aws:sts::444455556666:assumed-role/DataScientists/frank.miller'],
+    ROOT,
+  );
   assert.equal([frank.code, frank.stdout], [0, 'yes\n']);
   // Not mapped: the API server answers 401, a definite no (exit 1), not a usage error.
   const stranger = await run(['can-i', 'list', 'pods', '--cluster', 'staging-us', '--as-arn', 'arn:aws:sts::999999999999:assumed-role/Nobody/x'], ROOT);
@@ -200,7 +299,11 @@ test('can-i through access policies and through an IAM principal ARN', async () 
 });
 
 test('can-i usage errors exit 2 with one line, no stack', async () => {
-  for (const argv of [['can-i', 'get', 'pods', '--cluster', 'staging-us'], ['can-i', 'get', 'pods', '--cluster', 'nope', '--as', 'x'], ['can-i', 'get', 'pods', '--cluster', 'staging-us', '--employee', 'alicia']]) {
+  for (const argv of [
+    ['can-i', 'get', 'pods', '--cluster', 'staging-us'],
+    ['can-i', 'get', 'pods', '--cluster', 'nope', '--as', 'x'],
+    ['can-i', 'get', 'pods', '--cluster', 'staging-us', '--employee', 'alicia'],
+  ]) {
     const res = await run(argv, ROOT);
     assert.is(res.code, 2, argv.join(' '));
     assert.not.match(res.stderr, /\n\s+at /);
@@ -214,10 +317,16 @@ test('can-i against manifests: a dump with the defaults answers like the API ser
   assert.equal([basic.code, basic.stdout], [0, 'yes\n']);
   const secrets = await run(['can-i', 'get', 'secrets', '-n', 'kube-system', '--as', 'anyone', '--manifests', dump], ROOT);
   assert.equal([secrets.code, secrets.stdout], [1, 'no\n']);
-  const nodeRole = await run(['can-i', 'get', 'pods', '-n', 'x', '--as-arn', 'arn:aws:sts::111122223333:assumed-role/eks-node-group/i-0abc', '--manifests', dump], ROOT);
+  const nodeRole = await run(
+    ['can-i', 'get', 'pods', '-n', 'x', '--as-arn', 'arn:aws:sts::111122223333:assumed-role/eks-node-group/i-0abc', '--manifests', dump],
+    ROOT,
+  );
   assert.is(nodeRole.code, 1, 'system:node:{{EC2PrivateDNSName}} needs the Node authorizer, which is not RBAC');
   const who = whoCan(bundleFromDocuments([]).bundle, { verb: 'get', group: '', resource: 'pods', namespace: 'a' });
-  assert.equal(who.map((h) => h.name), ['system:masters']);
+  assert.equal(
+    who.map((h) => h.name),
+    ['system:masters'],
+  );
 });
 
 test.run();

@@ -55,7 +55,11 @@ access:
 `,
   ),
   'access/employees/erin.yaml': employee('erin', 'access: []\n'),
-  'access/employees/frank.yaml': employee('frank', 'access:\n  - cluster: api\n    level: read-only\n    expires: 2026-12-31\n', '  iamUserArn: arn:aws:iam::444455556666:user/contractors/frank\n'),
+  'access/employees/frank.yaml': employee(
+    'frank',
+    'access:\n  - cluster: api\n    level: read-only\n    expires: 2026-12-31\n',
+    '  iamUserArn: arn:aws:iam::444455556666:user/contractors/frank\n',
+  ),
   'access/policy.yaml': `${HEADER}kind: LintPolicy
 rules:
   require-expiry-for-admin: warning
@@ -96,7 +100,9 @@ test('lists every kind of item with employee, clusters, file:line and date; exit
     'bob prod access/employees/bob.yaml:11 2026-01-10 profile developer in payments',
     'dave api,prod access/employees/dave.yaml:10 2026-01-15 all access (the employee expires)',
   ]);
-  assert.equal(of(review, 'expired-waiver').map(brief), ['carol api,prod access/policy.yaml:7 2026-01-20 waiver of require-expiry-for-admin for employee carol']);
+  assert.equal(of(review, 'expired-waiver').map(brief), [
+    'carol api,prod access/policy.yaml:7 2026-01-20 waiver of require-expiry-for-admin for employee carol',
+  ]);
   assert.equal(of(review, 'expiring-access').map(brief), ['bob prod access/employees/bob.yaml:15 2026-02-20 level: read-only']);
   assert.is(of(review, 'expiring-access')[0]!.days, 19);
   assert.equal(of(review, 'expiring-waiver').map(brief), ['frank api access/policy.yaml:11 2026-02-10 waiver of iam-user-mapping for employee frank']);
@@ -159,10 +165,19 @@ test('--within accepts days and weeks and moves the window', async () => {
   assert.equal(of(week.review, 'expiring-access'), []);
   assert.equal(of(week.review, 'expiring-waiver'), []);
   const three = await reviewJson(['--within', '3w']);
-  assert.equal(of(three.review, 'expiring-access').map((i) => i.date), ['2026-02-20']);
-  assert.equal(of(three.review, 'expiring-waiver').map((i) => i.date), ['2026-02-10']);
+  assert.equal(
+    of(three.review, 'expiring-access').map((i) => i.date),
+    ['2026-02-20'],
+  );
+  assert.equal(
+    of(three.review, 'expiring-waiver').map((i) => i.date),
+    ['2026-02-10'],
+  );
   const year = await reviewJson(['--within', '365d']);
-  assert.equal(of(year.review, 'expiring-access').map((i) => i.date), ['2026-02-20', '2026-12-31']);
+  assert.equal(
+    of(year.review, 'expiring-access').map((i) => i.date),
+    ['2026-02-20', '2026-12-31'],
+  );
 });
 
 test('exit 0 when nothing has expired, even with admin grants and expiring access listed', async () => {
@@ -179,7 +194,7 @@ test('exit 0 when nothing has expired, even with admin grants and expiring acces
   }
 });
 
-test('the example access folder has nothing expired today-ish, and lists carol\'s waived admin grant', async () => {
+test("the example access folder has nothing expired today-ish, and lists carol's waived admin grant", async () => {
   const r = await run(['review', '--today', '2026-06-01'], ROOT);
   assert.is(r.code, 0, r.stdout);
   assert.match(r.stdout, /access\/employees\/carol\.yaml:\d+:\d+ +carol +prod-eu +level: admin +\[waived until 2028-11-30/);
@@ -196,7 +211,10 @@ test('text and markdown formats', async () => {
     const md = await run(['review', '--today', TODAY, '--format', 'markdown', '--within', '4w'], s.dir);
     assert.is(md.code, 1);
     assert.match(md.stdout, /^## EKS access review, 2026-02-01\n/);
-    assert.match(md.stdout, '### Expired access (left out of generate; run eks-access expire --write): 2\n\n| Employee | Cluster(s) | Date | What | Where | To do |\n|---|---|---|---|---|---|\n| bob | prod | 2026-01-10 (22 day(s) ago) | `profile developer in payments` | `access/employees/bob.yaml:11` |');
+    assert.match(
+      md.stdout,
+      '### Expired access (left out of generate; run eks-access expire --write): 2\n\n| Employee | Cluster(s) | Date | What | Where | To do |\n|---|---|---|---|---|---|\n| bob | prod | 2026-01-10 (22 day(s) ago) | `profile developer in payments` | `access/employees/bob.yaml:11` |',
+    );
     assert.match(md.stdout, '### IAM users that could be roles: 2');
     // Every table row has the same number of cells.
     for (const line of md.stdout.split('\n').filter((l) => l.startsWith('|'))) assert.is(line.replace(/\\\|/g, '').split('|').length, 8, line);
@@ -218,7 +236,13 @@ test('nothing to review', async () => {
 });
 
 test('bad flags are usage errors (exit 2)', async () => {
-  for (const args of [['--within', '30x'], ['--within', 'd'], ['--format', 'sarif'], ['--today', '2026-02-30'], ['--today', 'tomorrow']]) {
+  for (const args of [
+    ['--within', '30x'],
+    ['--within', 'd'],
+    ['--format', 'sarif'],
+    ['--today', '2026-02-30'],
+    ['--today', 'tomorrow'],
+  ]) {
     const r = await run(['review', ...args], ROOT);
     assert.is(r.code, 2, args.join(' '));
     assert.is(r.stdout, '');
@@ -229,8 +253,14 @@ test('bad flags are usage errors (exit 2)', async () => {
 test('malformed or unreadable access files: exit 1 with file:line:column, nothing on stdout', async () => {
   const cases: { files: Record<string, string | Uint8Array>; location: RegExp }[] = [
     { files: { 'access/employees/bob.yaml': `${HEADER}kind: Employee\nname: bob\n  email: x\n` }, location: /access\/employees\/bob\.yaml:\d+:\d+ +error/ },
-    { files: { 'access/employees/bob.yaml': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]) }, location: /access\/employees\/bob\.yaml:1:1 +error +file is binary/ },
-    { files: { 'access/employees/bob.yaml': employee('bob', 'access:\n  - cluster: prod\n    level: admin\n    expires: 2026-13-45\n') }, location: /access\/employees\/bob\.yaml:13:\d+ +error/ },
+    {
+      files: { 'access/employees/bob.yaml': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]) },
+      location: /access\/employees\/bob\.yaml:1:1 +error +file is binary/,
+    },
+    {
+      files: { 'access/employees/bob.yaml': employee('bob', 'access:\n  - cluster: prod\n    level: admin\n    expires: 2026-13-45\n') },
+      location: /access\/employees\/bob\.yaml:13:\d+ +error/,
+    },
   ];
   for (const c of cases) {
     const s = scratch({ ...BASE_FILES, ...c.files });

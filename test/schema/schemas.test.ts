@@ -7,7 +7,10 @@ import { getSchemas, SCHEMA_DIR } from '../../src/schema/schemas.js';
 import { ROOT } from '../helpers/run.js';
 
 const ACCESS = join(ROOT, 'access');
-const files = readdirSync(ACCESS, { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(ACCESS, { recursive: true })
+  .map(String)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 
 test('every example access file points the YAML language server at the dispatching schema', () => {
   assert.ok(files.length >= 20, `${files.length} files`);
@@ -27,7 +30,9 @@ test('the schema editors use accepts every example document and rejects a broken
     }
   }
   assert.not.ok(any({ apiVersion: 'eks-access/v1', kind: 'Employee', name: 'x', email: 'x@example.com', identity: { iamUser: 'x' }, acess: [] }));
-  assert.not.ok(any({ apiVersion: 'eks-access/v1', kind: 'Cluster', name: 'x', accountId: 123, region: 'eu-west-1', authentication: 'aws-auth', namespaces: ['a'] }));
+  assert.not.ok(
+    any({ apiVersion: 'eks-access/v1', kind: 'Cluster', name: 'x', accountId: 123, region: 'eu-west-1', authentication: 'aws-auth', namespaces: ['a'] }),
+  );
   assert.not.ok(any({ apiVersion: 'eks-access/v1', kind: 'Nope' }));
 });
 

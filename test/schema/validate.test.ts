@@ -19,7 +19,10 @@ test('the base fixture is valid', async () => {
 });
 
 test('a typo in a field name names the file, line and the field it meant', async () => {
-  const s = scratch({ ...BASE_FILES, 'access/employees/bob.yaml': `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nidentity:\n  iamUser: bob\nacess: []\n` });
+  const s = scratch({
+    ...BASE_FILES,
+    'access/employees/bob.yaml': `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nidentity:\n  iamUser: bob\nacess: []\n`,
+  });
   try {
     const r = await run(['validate'], s.dir);
     assert.is(r.code, 1);

@@ -128,7 +128,17 @@ interface EventSpec {
 
 let auditId = 0;
 function event(s: EventSpec): Record<string, unknown> {
-  const objectRef = s.resource === undefined ? undefined : { resource: s.resource, ...(s.subresource && { subresource: s.subresource }), ...(s.namespace && { namespace: s.namespace }), ...(s.name && { name: s.name }), ...(s.group && { apiGroup: s.group }), apiVersion: 'v1' };
+  const objectRef =
+    s.resource === undefined
+      ? undefined
+      : {
+          resource: s.resource,
+          ...(s.subresource && { subresource: s.subresource }),
+          ...(s.namespace && { namespace: s.namespace }),
+          ...(s.name && { name: s.name }),
+          ...(s.group && { apiGroup: s.group }),
+          apiVersion: 'v1',
+        };
   return {
     kind: 'Event',
     apiVersion: 'audit.k8s.io/v1',
@@ -137,7 +147,11 @@ function event(s: EventSpec): Record<string, unknown> {
     stage: s.stage ?? 'ResponseComplete',
     requestURI: s.uri ?? `/api/v1/${s.namespace ? `namespaces/${s.namespace}/` : ''}${s.resource ?? ''}`,
     verb: s.verb,
-    user: { username: s.user, groups: ['system:authenticated'], ...(s.arn && { extra: { arn: [s.arn], canonicalArn: [s.arn.replace(/:sts::(\d+):assumed-role\/([^/]+)\/.*/, ':iam::$1:role/$2')] } }) },
+    user: {
+      username: s.user,
+      groups: ['system:authenticated'],
+      ...(s.arn && { extra: { arn: [s.arn], canonicalArn: [s.arn.replace(/:sts::(\d+):assumed-role\/([^/]+)\/.*/, ':iam::$1:role/$2')] } }),
+    },
     ...(s.impersonate && { impersonatedUser: { username: s.impersonate } }),
     sourceIPs: ['10.0.0.1'],
     ...(objectRef && { objectRef }),
@@ -154,7 +168,13 @@ const jsonLines = (events: EventSpec[]) => events.map((e) => JSON.stringify(even
 const cloudWatch = (events: EventSpec[]) =>
   JSON.stringify(
     {
-      events: events.map((e, i) => ({ logStreamName: 'kube-apiserver-audit-0123456789abcdef', timestamp: 1764583200000 + i, message: JSON.stringify(event(e)), ingestionTime: 1764583201000 + i, eventId: `3796${i}` })),
+      events: events.map((e, i) => ({
+        logStreamName: 'kube-apiserver-audit-0123456789abcdef',
+        timestamp: 1764583200000 + i,
+        message: JSON.stringify(event(e)),
+        ingestionTime: 1764583201000 + i,
+        eventId: `3796${i}`,
+      })),
       searchedLogStreams: [{ logStreamName: 'kube-apiserver-audit-0123456789abcdef', searchedCompletely: true }],
     },
     null,
@@ -180,7 +200,15 @@ const grantOf = (r: UsageReport, employee: string, line?: number): GrantUsage =>
 const JSON_PROD = ['--cluster', 'prod', '--format', 'json'];
 
 test('an allowed request uses the grant that allows it; the JSON names its file, line and permissions', async () => {
-  const { code, report } = await usage({ 'audit.log': jsonLines([{ user: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' }, { user: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' }]) }, JSON_PROD);
+  const { code, report } = await usage(
+    {
+      'audit.log': jsonLines([
+        { user: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' },
+        { user: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' },
+      ]),
+    },
+    JSON_PROD,
+  );
   assert.is(code, 0);
   const r = report!;
   assert.equal(Object.keys(r), ['cluster', 'since', 'until', 'events', 'grants', 'denied', 'unattributed']);
@@ -199,13 +227,17 @@ test('an allowed request uses the grant that allows it; the JSON names its file,
     ['get pods', 'get services', 'list services'],
   );
   // Grants on other clusters are not listed; everyone else on prod is, unused.
-  assert.equal(r.grants.map((x) => `${x.employee}:${x.status}`), ['alice:partly-used', 'bob:unused', 'carol:unused', 'dave:unused', 'frank:unused']);
+  assert.equal(
+    r.grants.map((x) => `${x.employee}:${x.status}`),
+    ['alice:partly-used', 'bob:unused', 'carol:unused', 'dave:unused', 'frank:unused'],
+  );
   assert.match(grantOf(r, 'bob').suggestion, /^remove this grant/);
 });
 
 test('a grant whose every permission was used is used', async () => {
   const events: EventSpec[] = [];
-  for (const verb of ['get', 'list']) for (const resource of ['pods', 'services']) events.push({ user: 'alice', verb, resource, namespace: 'payments', ...(verb === 'get' && { name: 'x' }) });
+  for (const verb of ['get', 'list'])
+    for (const resource of ['pods', 'services']) events.push({ user: 'alice', verb, resource, namespace: 'payments', ...(verb === 'get' && { name: 'x' }) });
   const { report } = await usage({ 'audit.log': jsonLines(events) }, JSON_PROD);
   const g = grantOf(report!, 'alice');
   assert.is(g.status, 'used');
@@ -357,9 +389,15 @@ test('system:masters is used by any request; non-resource URLs are permissions t
   assert.equal(report!.unexplained, [{ employee: 'frank', verb: 'get', resource: '/metrics', group: '', count: 1 }]);
 });
 
-test('an impersonating request uses the real user\'s impersonate permission, never the impersonated person\'s grants', async () => {
-  const sa = { ...event({ user: 'carol', verb: 'list', resource: 'pods', namespace: 'payments' }), impersonatedUser: { username: 'system:serviceaccount:payments:deployer', groups: ['ops'] } };
-  const { report } = await usage({ 'audit.log': jsonLines([{ user: 'carol', impersonate: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' }]) + JSON.stringify(sa) + '\n' }, JSON_PROD);
+test("an impersonating request uses the real user's impersonate permission, never the impersonated person's grants", async () => {
+  const sa = {
+    ...event({ user: 'carol', verb: 'list', resource: 'pods', namespace: 'payments' }),
+    impersonatedUser: { username: 'system:serviceaccount:payments:deployer', groups: ['ops'] },
+  };
+  const { report } = await usage(
+    { 'audit.log': jsonLines([{ user: 'carol', impersonate: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' }]) + JSON.stringify(sa) + '\n' },
+    JSON_PROD,
+  );
   assert.is(grantOf(report!, 'alice').status, 'unused');
   assert.equal(grantOf(report!, 'carol').used, [
     { verb: 'impersonate', resource: 'groups', group: '' },
@@ -368,7 +406,7 @@ test('an impersonating request uses the real user\'s impersonate permission, nev
   ]);
 });
 
-test('a request under an employee\'s username from another session of their shared role is not theirs', async () => {
+test("a request under an employee's username from another session of their shared role is not theirs", async () => {
   const assumed = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Dev_0a1b2c3d4e5f6a7b/erin@example.com';
   const spoofed = { ...event({ user: 'session:bob-example.com', verb: 'get', resource: 'pods', namespace: 'payments', arn: assumed }) };
   (spoofed.user as { extra: Record<string, string[]> }).extra['sessionName'] = ['erin@example.com'];
@@ -380,8 +418,18 @@ test('a request under an employee\'s username from another session of their shar
 });
 
 test('a grant on a shared role used by someone else says who', async () => {
-  const files = { ...FILES, 'access/employees/dave.yaml': FILES['access/employees/dave.yaml']!.replace('    level: read-only\n', '    level: read-only\n  - cluster: prod\n    groups: [system:masters]\n    expires: 2026-12-31\n') };
-  const { report } = await usage({ 'audit.log': jsonLines([{ user: 'session:bob-example.com', verb: 'delete', resource: 'nodes', name: 'ip-1' }]) }, JSON_PROD, files);
+  const files = {
+    ...FILES,
+    'access/employees/dave.yaml': FILES['access/employees/dave.yaml']!.replace(
+      '    level: read-only\n',
+      '    level: read-only\n  - cluster: prod\n    groups: [system:masters]\n    expires: 2026-12-31\n',
+    ),
+  };
+  const { report } = await usage(
+    { 'audit.log': jsonLines([{ user: 'session:bob-example.com', verb: 'delete', resource: 'nodes', name: 'ip-1' }]) },
+    JSON_PROD,
+    files,
+  );
   const masters = report!.grants.filter((g) => g.employee === 'dave')[1]!;
   assert.ok(masters, JSON.stringify(report!.grants.map((g) => [g.employee, g.line])));
   assert.is(masters.status, 'partly-used');
@@ -389,8 +437,16 @@ test('a grant on a shared role used by someone else says who', async () => {
 });
 
 test('EKS access policies of access entries are grants like any other', async () => {
-  const { report } = await usage({ 'audit.log': jsonLines([{ user: 'erin', verb: 'list', resource: 'deployments', group: 'apps', namespace: 'data' }]) }, ['--cluster', 'api', '--format', 'json']);
-  assert.equal(report!.grants.map((g) => [g.employee, g.status]), [['erin', 'partly-used']]);
+  const { report } = await usage({ 'audit.log': jsonLines([{ user: 'erin', verb: 'list', resource: 'deployments', group: 'apps', namespace: 'data' }]) }, [
+    '--cluster',
+    'api',
+    '--format',
+    'json',
+  ]);
+  assert.equal(
+    report!.grants.map((g) => [g.employee, g.status]),
+    [['erin', 'partly-used']],
+  );
 });
 
 test('only ResponseComplete events inside the window count', async () => {
@@ -414,7 +470,10 @@ test('only ResponseComplete events inside the window count', async () => {
     grantOf(report!, 'alice').used.map((p) => `${p.verb} ${p.resource}`),
     ['get pods', 'get services'],
   );
-  const { report: narrow } = await usage({ 'audit.log': jsonLines([{ user: 'alice', verb: 'get', resource: 'pods', namespace: 'payments', at: '2026-11-01T10:00:00Z' }]) }, [...JSON_PROD, '--since', '2026-11-15']);
+  const { report: narrow } = await usage(
+    { 'audit.log': jsonLines([{ user: 'alice', verb: 'get', resource: 'pods', namespace: 'payments', at: '2026-11-01T10:00:00Z' }]) },
+    [...JSON_PROD, '--since', '2026-11-15'],
+  );
   assert.is(narrow!.events, 0);
   assert.is(narrow!.since, '2026-11-15');
 });
@@ -447,7 +506,12 @@ test('both file shapes, each also gzipped, give the same report', async () => {
 
 test('logs larger than a read chunk: events split across chunks read the same in both shapes', async () => {
   const many: EventSpec[] = [];
-  for (let i = 0; i < 4000; i++) many.push({ ...SOME[i % SOME.length]!, name: `n-${'\\"x'.repeat(i % 7)}-${i}`, at: `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00.${String(i).padStart(6, '0')}Z` });
+  for (let i = 0; i < 4000; i++)
+    many.push({
+      ...SOME[i % SOME.length]!,
+      name: `n-${'\\"x'.repeat(i % 7)}-${i}`,
+      at: `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00.${String(i).padStart(6, '0')}Z`,
+    });
   const lines = jsonLines(many);
   assert.ok(lines.length > 2 * 1024 * 1024);
   const plain = await usage({ 'audit.log': lines }, JSON_PROD);
@@ -465,9 +529,20 @@ test('the reader gives the same events however the text is cut into chunks, esca
     { user: 'a\\"b', verb: 'get', resource: 'pods', namespace: 'payments', name: '\\\\' },
     { user: 'alice', verb: 'list', resource: 'pods', namespace: 'payments' },
   ];
-  for (const text of ['\ufeff' + jsonLines(events), cloudWatch(events), JSON.stringify(JSON.parse(cloudWatch(events)).events), ` \n${cloudWatch(events)}\n${cloudWatch(events.slice(1))}`]) {
+  for (const text of [
+    '\ufeff' + jsonLines(events),
+    cloudWatch(events),
+    JSON.stringify(JSON.parse(cloudWatch(events)).events),
+    ` \n${cloudWatch(events)}\n${cloudWatch(events.slice(1))}`,
+  ]) {
     const whole: unknown[] = [];
-    await readAuditText((async function* () { yield text; })(), 'f', (e) => whole.push(e));
+    await readAuditText(
+      (async function* () {
+        yield text;
+      })(),
+      'f',
+      (e) => whole.push(e),
+    );
     assert.ok(whole.length >= 2, text.slice(0, 40));
     for (const size of [1, 2, 3, 5, 7, 13]) {
       const cut: unknown[] = [];
@@ -533,7 +608,10 @@ test('a malformed log is exit 1 with file:line, and nothing of it is reported', 
     [{ 'audit.log': good + '\n\n[1,2]\n' }, /^audit\.log:6: not an audit event/],
     [{ 'audit.log': '{"kind":"Pod","apiVersion":"v1"}\n' }, /^audit\.log:1: not an audit\.k8s\.io\/v1 Event \(kind Pod\)/],
     [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), verb: undefined }) + '\n' }, /^audit\.log:1: a ResponseComplete event without a "verb"/],
-    [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), stageTimestamp: 'yesterday' }) + '\n' }, /^audit\.log:1: a ResponseComplete event whose "stageTimestamp" is not an RFC 3339 time/],
+    [
+      { 'audit.log': JSON.stringify({ ...event(SOME[0]!), stageTimestamp: 'yesterday' }) + '\n' },
+      /^audit\.log:1: a ResponseComplete event whose "stageTimestamp" is not an RFC 3339 time/,
+    ],
     [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), stageTimestamp: '2026-12-02T99:99:99Z' }) + '\n' }, /"stageTimestamp" is not an RFC 3339 time/],
     [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), stageTimestamp: '2026-12-01' }) + '\n' }, /"stageTimestamp" is not an RFC 3339 time/],
     [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), user: undefined }) + '\n' }, /^audit\.log:1: a ResponseComplete event without "user"/],
@@ -541,7 +619,17 @@ test('a malformed log is exit 1 with file:line, and nothing of it is reported', 
     [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), responseStatus: { code: '403' } }) + '\n' }, /"responseStatus\.code" is not a number/],
     [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), annotations: { 'authorization.k8s.io/decision': 'maybe' } }) + '\n' }, /neither allow nor forbid/],
     [{ 'audit.log': JSON.stringify({ ...event(SOME[0]!), impersonatedUser: 'alice' }) + '\n' }, /"impersonatedUser" is not an object/],
-    [{ 'events.json': '{"events":[' + JSON.stringify({ message: JSON.stringify(event(SOME[0]!)) }) + ' ' + JSON.stringify({ message: JSON.stringify(event(SOME[1]!)) }) + ']}' }, /^events\.json:1: unexpected "\{" where a "," or "\]" belongs/],
+    [
+      {
+        'events.json':
+          '{"events":[' +
+          JSON.stringify({ message: JSON.stringify(event(SOME[0]!)) }) +
+          ' ' +
+          JSON.stringify({ message: JSON.stringify(event(SOME[1]!)) }) +
+          ']}',
+      },
+      /^events\.json:1: unexpected "\{" where a "," or "\]" belongs/,
+    ],
     [{ 'events.json': '{"events" []}' }, /unexpected "\[" where a ":" belongs/],
     [{ 'events.json': '{"events": {"message": "x"}}' }, /"events" is not a list/],
     [{ 'events.json': '{"events": [1, 2]}' }, /where a log event \(an object\) belongs/],
@@ -600,8 +688,15 @@ test('an invalid access folder is exit 1 with its diagnostics, and no report', a
 });
 
 test('Markdown: per team, unused grants first, and text from files cannot inject Markdown, HTML or mentions', async () => {
-  const hostile = { ...FILES, 'access/employees/alice.yaml': FILES['access/employees/alice.yaml']!.replace('team: checkout', 'team: "<!-- x --> @octocat [a](http://e.x) `c` | d"') };
-  const r = await usage({ 'audit.log': jsonLines([...SOME, { user: 'session:<img src=x>@evil', verb: 'get', resource: 'pods', namespace: 'payments' }]) }, ['--cluster', 'prod', '--format', 'markdown'], hostile);
+  const hostile = {
+    ...FILES,
+    'access/employees/alice.yaml': FILES['access/employees/alice.yaml']!.replace('team: checkout', 'team: "<!-- x --> @octocat [a](http://e.x) `c` | d"'),
+  };
+  const r = await usage(
+    { 'audit.log': jsonLines([...SOME, { user: 'session:<img src=x>@evil', verb: 'get', resource: 'pods', namespace: 'payments' }]) },
+    ['--cluster', 'prod', '--format', 'markdown'],
+    hostile,
+  );
   assert.is(r.code, 0, r.stderr);
   const md = r.stdout;
   // No `<` that is not backslashed: GitHub shows `\<` as text.
@@ -611,13 +706,20 @@ test('Markdown: per team, unused grants first, and text from files cannot inject
   assert.not.ok(md.includes('http://'));
   assert.ok(md.includes('### Team \\<!-- x --\\> @&#8203;octocat'));
   // Every table row keeps its seven cells.
-  for (const line of md.split('\n').filter((l) => l.startsWith('| partly') || l.startsWith('| unused') || l.startsWith('| used'))) assert.is(line.split(/(?<!\\)\|/).length, 9, line);
+  for (const line of md.split('\n').filter((l) => l.startsWith('| partly') || l.startsWith('| unused') || l.startsWith('| used')))
+    assert.is(line.split(/(?<!\\)\|/).length, 9, line);
   // Teams in name order; in each, unused before partly used.
   const teams = [...md.matchAll(/^### Team (.*)$/gm)].map((m) => m[1]);
   assert.equal(teams.slice(1), ['checkout', 'payments', 'platform']);
   const text = (await usage({ 'audit.log': jsonLines(SOME) }, ['--cluster', 'prod'])).stdout;
-  assert.match(text, /^usage on prod from 2026-09-03 to 2026-12-02: 3 event\(s\); 5 grant\(s\): 4 unused, 1 partly used, 0 used; 1 denied request\(s\); 1 username\(s\) not in the access folder/);
-  assert.match(text, /team checkout\n {2}unused {7}frank: profile developer \(scope: cluster\) {2}access\/employees\/frank\.yaml:9\n[^\n]*\n[^\n]*\n {2}partly-used {2}alice/);
+  assert.match(
+    text,
+    /^usage on prod from 2026-09-03 to 2026-12-02: 3 event\(s\); 5 grant\(s\): 4 unused, 1 partly used, 0 used; 1 denied request\(s\); 1 username\(s\) not in the access folder/,
+  );
+  assert.match(
+    text,
+    /team checkout\n {2}unused {7}frank: profile developer \(scope: cluster\) {2}access\/employees\/frank\.yaml:9\n[^\n]*\n[^\n]*\n {2}partly-used {2}alice/,
+  );
 });
 
 test('markdownText escapes what GitHub would render', () => {

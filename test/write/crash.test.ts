@@ -18,7 +18,11 @@ const same = (a: Record<string, string>, b: Record<string, string>) => JSON.stri
 test('SIGKILL at random moments: the output is always exactly old or new (or recoverable), and the next run recovers', async () => {
   const s = scratch(BASE_FILES);
   try {
-    const variant = (n: number) => writeFileSync(join(s.dir, 'access/employees/zed.yaml'), `apiVersion: eks-access/v1\nkind: Employee\nname: zed\nemail: zed@example.com\nidentity:\n  iamUser: zed\naccess:\n  - cluster: prod\n    level: ${n % 2 === 0 ? 'read-only' : 'admin'}\n    expires: "2099-01-01"\n`);
+    const variant = (n: number) =>
+      writeFileSync(
+        join(s.dir, 'access/employees/zed.yaml'),
+        `apiVersion: eks-access/v1\nkind: Employee\nname: zed\nemail: zed@example.com\nidentity:\n  iamUser: zed\naccess:\n  - cluster: prod\n    level: ${n % 2 === 0 ? 'read-only' : 'admin'}\n    expires: "2099-01-01"\n`,
+      );
     variant(0);
     assert.is((await run(['generate'], s.dir)).code, 0);
     const outputs = [snapshotTree(join(s.dir, 'generated'))];
@@ -40,7 +44,10 @@ test('SIGKILL at random moments: the output is always exactly old or new (or rec
       const out = join(s.dir, 'generated');
       if (existsSync(out)) {
         const now = snapshotTree(out);
-        assert.ok(outputs.some((o) => same(o, now)), `iteration ${i}: the output is neither the old nor the new one`);
+        assert.ok(
+          outputs.some((o) => same(o, now)),
+          `iteration ${i}: the output is neither the old nor the new one`,
+        );
       } else {
         assert.ok(existsSync(join(s.dir, '.generated.eks-access-swap')), `iteration ${i}: the output vanished without a journal`);
       }
@@ -50,7 +57,10 @@ test('SIGKILL at random moments: the output is always exactly old or new (or rec
     const last = await run(['generate'], s.dir);
     assert.is(last.code, 0, last.stderr);
     assert.ok(same(snapshotTree(join(s.dir, 'generated')), outputs[1]!));
-    assert.equal(readdirSync(s.dir).filter((n) => n.includes('eks-access-')), []);
+    assert.equal(
+      readdirSync(s.dir).filter((n) => n.includes('eks-access-')),
+      [],
+    );
   } finally {
     s.cleanup();
   }
@@ -60,7 +70,10 @@ test('killed between the two renames: the next run (under the lock) puts the old
   const s = scratch({});
   try {
     const target = join(s.dir, 'out');
-    await writeOutput(target, [{ path: '.generated-by-eks-access', content: 'This folder is written by eks-access generate and replaced as a whole on every run.\n' }, { path: 'a.txt', content: 'old\n' }]);
+    await writeOutput(target, [
+      { path: '.generated-by-eks-access', content: 'This folder is written by eks-access generate and replaced as a whole on every run.\n' },
+      { path: 'a.txt', content: 'old\n' },
+    ]);
     // The state a kill leaves after the first rename: the old output retired, the journal naming it.
     const { renameSync } = await import('node:fs');
     renameSync(target, join(s.dir, '.out.eks-access-old-4242'));
@@ -96,7 +109,12 @@ test('leftovers of killed runs are removed by the next run, even when its output
     writeFileSync(join(s.dir, `.eks-access-lock-${process.ppid}-0a0b0c0d0e0f`), `${process.ppid} 1\n`);
     mkdirSync(join(s.dir, '.generated.eks-access-new-4999999'));
     assert.is((await run(['generate'], s.dir)).code, 0);
-    assert.equal(readdirSync(s.dir).filter((n) => n.includes('eks-access-')).sort(), [`.eks-access-lock-${process.ppid}-0a0b0c0d0e0f`]);
+    assert.equal(
+      readdirSync(s.dir)
+        .filter((n) => n.includes('eks-access-'))
+        .sort(),
+      [`.eks-access-lock-${process.ppid}-0a0b0c0d0e0f`],
+    );
   } finally {
     s.cleanup();
   }

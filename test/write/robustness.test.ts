@@ -52,7 +52,9 @@ test('symlinks out of the access folder are not followed: their content is neith
     const gen = await run(['generate'], s.dir);
     assert.is(gen.code, 0, gen.stderr);
     for (const r of [lint, gen]) assert.not.match(r.stdout + r.stderr, /outsider|intruder|outside\/|broken|passwd|more\//, r.stdout + r.stderr);
-    const output = Object.entries(snapshotTree(join(s.dir, 'generated'))).flat().join('\n');
+    const output = Object.entries(snapshotTree(join(s.dir, 'generated')))
+      .flat()
+      .join('\n');
     assert.not.match(output, /outsider|intruder|root:/);
     assert.match(output, 'alice', 'the output is there');
   } finally {
@@ -93,7 +95,10 @@ test('messages quoting the input stay one line and carry no raw control characte
       assert.is(r.code, 1, r.stderr);
       const out = r.stdout + r.stderr;
       for (const line of out.split('\n').filter((l) => l !== '')) {
-        assert.ok(/^access\/\S+:\d+:\d+ {2}(error|warning|info) {2}|^\d+ error\(s\)|^nothing written/.test(line), `${argv[0]}: a line that is not a diagnostic: ${JSON.stringify(line)}`);
+        assert.ok(
+          /^access\/\S+:\d+:\d+ {2}(error|warning|info) {2}|^\d+ error\(s\)|^nothing written/.test(line),
+          `${argv[0]}: a line that is not a diagnostic: ${JSON.stringify(line)}`,
+        );
       }
       assert.not.match(out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff\u202a-\u202e]/);
       assert.match(out, 'unknown field "x\\ny\\u0007"');
@@ -115,7 +120,9 @@ for (const kind of ['Employee', 'Cluster', 'Profile'] as const) {
       try {
         mkdirSync(join(s.dir, 'work'));
         renameSync(join(s.dir, 'access'), join(s.dir, 'work', 'access'));
-        const file = { Employee: 'work/access/employees/alice.yaml', Cluster: 'work/access/clusters/api.yaml', Profile: 'work/access/profiles/developer.yaml' }[kind];
+        const file = { Employee: 'work/access/employees/alice.yaml', Cluster: 'work/access/clusters/api.yaml', Profile: 'work/access/profiles/developer.yaml' }[
+          kind
+        ];
         const name = { Employee: 'alice', Cluster: 'api', Profile: 'developer' }[kind];
         const text = snapshotTree(s.dir)[file]!.replace(`name: ${name}\n`, `name: ${JSON.stringify(bad)}\n`);
         assert.ok(text.includes(JSON.stringify(bad)), `${kind} ${bad}: the name was replaced`);
@@ -137,9 +144,27 @@ test('the writer refuses entry paths that would leave the output folder, before 
   const s = scratch();
   try {
     const out = join(s.dir, 'deep', 'out');
-    const bad = ['../escape.yaml', '../../escape.yaml', 'a/../../escape.yaml', '..', '.', '', '/tmp/eks-access-escape.yaml', `${s.dir}/escape.yaml`, 'a//b.yaml', './a.yaml', 'a/./b.yaml', 'a/', '..\\escape.yaml', 'a\u0000b'];
+    const bad = [
+      '../escape.yaml',
+      '../../escape.yaml',
+      'a/../../escape.yaml',
+      '..',
+      '.',
+      '',
+      '/tmp/eks-access-escape.yaml',
+      `${s.dir}/escape.yaml`,
+      'a//b.yaml',
+      './a.yaml',
+      'a/./b.yaml',
+      'a/',
+      '..\\escape.yaml',
+      'a\u0000b',
+    ];
     for (const path of bad) {
-      const error = await writeOutput(out, [{ path: 'README.md', content: 'eks-access generate\n' }, { path, content: 'x\n' }]).then(
+      const error = await writeOutput(out, [
+        { path: 'README.md', content: 'eks-access generate\n' },
+        { path, content: 'x\n' },
+      ]).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -148,11 +173,18 @@ test('the writer refuses entry paths that would leave the output folder, before 
       assert.equal(listing(s.dir), [], `path ${JSON.stringify(path)}: something was written`);
     }
     assert.not.ok(existsSync('/tmp/eks-access-escape.yaml'));
-    const twice = await writeOutput(out, [{ path: 'a.yaml', content: '1' }, { path: 'a.yaml', content: '2' }]).catch((e: unknown) => e);
+    const twice = await writeOutput(out, [
+      { path: 'a.yaml', content: '1' },
+      { path: 'a.yaml', content: '2' },
+    ]).catch((e: unknown) => e);
     assert.instance(twice, WriteError);
     assert.match((twice as Error).message, 'twice');
     // And plain names are fine.
-    await writeOutput(out, [{ path: 'README.md', content: 'eks-access generate\n' }, { path: 'a/b/c.yaml', content: 'c\n' }, { path: '..yaml', content: 'd\n' }]);
+    await writeOutput(out, [
+      { path: 'README.md', content: 'eks-access generate\n' },
+      { path: 'a/b/c.yaml', content: 'c\n' },
+      { path: '..yaml', content: 'd\n' },
+    ]);
     assert.equal(snapshotTree(out), { 'README.md': 'eks-access generate\n', 'a/b/c.yaml': 'c\n', '..yaml': 'd\n' });
   } finally {
     s.cleanup();
@@ -212,8 +244,14 @@ test('a write failing midway (a file where a folder must go) leaves the previous
     assert.ok(files.length > 5);
     for (const conflict of [
       // The last entries fail: everything before them was written to the staging folder.
-      [{ path: 'zz/a.yaml', content: 'a' }, { path: 'zz/a.yaml/b.yaml', content: 'b' }],
-      [{ path: 'zz/a/b.yaml', content: 'b' }, { path: 'zz/a', content: 'a' }],
+      [
+        { path: 'zz/a.yaml', content: 'a' },
+        { path: 'zz/a.yaml/b.yaml', content: 'b' },
+      ],
+      [
+        { path: 'zz/a/b.yaml', content: 'b' },
+        { path: 'zz/a', content: 'a' },
+      ],
     ]) {
       const error = await writeOutput(out, [...files, ...conflict]).catch((e: unknown) => e);
       assert.instance(error, WriteError);
@@ -282,10 +320,16 @@ function spawnCli(argv: string[], cwd: string): Promise<RunResult> {
 function assertWonOrWaited(r: RunResult, out: string): void {
   if (r.code === 0) return;
   assert.is(r.code, 1, r.stderr);
-  assert.match(r.stderr, new RegExp(`^eks-access: another generate is writing ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\(process \\d+\\))?; run generate again when it has finished`, 'm'));
+  assert.match(
+    r.stderr,
+    new RegExp(
+      `^eks-access: another generate is writing ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( \\(process \\d+\\))?; run generate again when it has finished`,
+      'm',
+    ),
+  );
 }
 
-test('two generate processes at once on one output folder: the folder is exactly one run\'s output, nothing left over', async () => {
+test("two generate processes at once on one output folder: the folder is exactly one run's output, nothing left over", async () => {
   const s = scratch(BASE_FILES);
   try {
     assert.is((await run(['generate', '--out', 'expected'], s.dir)).code, 0);
@@ -294,7 +338,10 @@ test('two generate processes at once on one output folder: the folder is exactly
       if (round === 2) writeFileSync(join(s.dir, 'generated', 'ACCESS.md'), 'stale\n');
       const results = await Promise.all([spawnCli(['generate'], s.dir), spawnCli(['generate'], s.dir)]);
       for (const r of results) assertWonOrWaited(r, 'generated');
-      assert.ok(results.some((r) => r.code === 0), 'one of them wrote');
+      assert.ok(
+        results.some((r) => r.code === 0),
+        'one of them wrote',
+      );
       assert.equal(snapshotTree(join(s.dir, 'generated')), snapshotTree(join(s.dir, 'expected')), `round ${round}`);
       assert.equal(readdirSync(s.dir).sort(), ['access', 'expected', 'generated'], `round ${round}: no staging folder or lock left`);
     }
@@ -303,7 +350,7 @@ test('two generate processes at once on one output folder: the folder is exactly
   }
 });
 
-test('two generate runs at once in one process: the folder is exactly one run\'s output, nothing left over', async () => {
+test("two generate runs at once in one process: the folder is exactly one run's output, nothing left over", async () => {
   const s = scratch(BASE_FILES);
   try {
     const dir = join(s.dir, 'access');
@@ -312,14 +359,20 @@ test('two generate runs at once in one process: the folder is exactly one run\'s
     const capture = async (to = out): Promise<RunResult> => {
       let stdout = '';
       let stderr = '';
-      const code = await main(['generate', '--dir', dir, '--out', to], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+      const code = await main(['generate', '--dir', dir, '--out', to], {
+        stdout: { write: (t: string) => (stdout += t) },
+        stderr: { write: (t: string) => (stderr += t) },
+      });
       return { code, stdout, stderr };
     };
     assert.is((await capture(join(s.dir, 'expected'))).code, 0);
     for (const round of [1, 2, 3]) {
       if (round > 1) writeFileSync(join(out, 'ACCESS.md'), 'stale\n');
       const results = await Promise.all([capture(), capture(), capture()]);
-      assert.ok(results.some((r) => r.code === 0), 'one of them wrote');
+      assert.ok(
+        results.some((r) => r.code === 0),
+        'one of them wrote',
+      );
       for (const r of results) assertWonOrWaited(r, out);
       assert.equal(snapshotTree(out), snapshotTree(join(s.dir, 'expected')), `round ${round}`);
       assert.equal(readdirSync(s.dir).sort(), ['access', 'expected', 'generated'], `round ${round}: no staging folder or lock left`);
@@ -338,7 +391,9 @@ test('the writer API: of two writes started together one writes, the other is to
     const b = [marker, { path: 'README.md', content: 'eks-access generate\n' }, { path: 'clusters/b.yaml', content: 'b\n' }];
     const results = await Promise.allSettled([writeOutput(out, a), writeOutput(out, b)]);
     const written = results.filter((r) => r.status === 'fulfilled').length;
-    const busy = results.filter((r) => r.status === 'rejected' && r.reason instanceof WriteError && /another generate is writing/.test(r.reason.message)).length;
+    const busy = results.filter(
+      (r) => r.status === 'rejected' && r.reason instanceof WriteError && /another generate is writing/.test(r.reason.message),
+    ).length;
     assert.is(written + busy, 2, JSON.stringify(results));
     assert.ok(written >= 1);
     const tree = snapshotTree(out);
@@ -373,7 +428,10 @@ test('a lock held by a running process makes generate exit 1; a stale lock of a 
 
     // Left by a process that is gone, or by an earlier process that had this one's pid (containers).
     const dead = spawnSync(process.execPath, ['-e', '']).pid!;
-    for (const [pid, employee] of [[dead, 'zed'], [process.pid, 'zoe']] as const) {
+    for (const [pid, employee] of [
+      [dead, 'zed'],
+      [process.pid, 'zoe'],
+    ] as const) {
       writeFileSync(join(s.dir, 'access', 'employees', `${employee}.yaml`), EMPLOYEE(employee));
       writeFileSync(lock, `${pid}\n`);
       const r = await run(['generate'], s.dir);
@@ -388,8 +446,6 @@ test('a lock held by a running process makes generate exit 1; a stale lock of a 
   }
 });
 
-
-
 test('a reader that closes the pipe early (| head) ends the command quietly, without EPIPE or a stack trace', async () => {
   // Enough output (a few MB of SARIF) that the command is still writing when the reader goes away.
   const s = scratch();
@@ -398,7 +454,10 @@ test('a reader that closes the pipe early (| head) ends the command quietly, wit
     const bob = readFileSync(join(ROOT, 'access', 'employees', 'bob.yaml'), 'utf8');
     for (let i = 0; i < 400; i++) {
       const name = `bob${i}`;
-      writeFileSync(join(s.dir, 'access', 'employees', `${name}.yaml`), bob.replace('name: bob', `name: ${name}`).replace('bob@example.com', `${name}@example.com`));
+      writeFileSync(
+        join(s.dir, 'access', 'employees', `${name}.yaml`),
+        bob.replace('name: bob', `name: ${name}`).replace('bob@example.com', `${name}@example.com`),
+      );
     }
     for (const argv of [['lint', '--format', 'sarif'], ['lint']]) {
       const result = await new Promise<{ code: number | null; stderr: string; got: number }>((resolve) => {

@@ -15,23 +15,35 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--output-format <format>', 'markdown or json, for --output', 'markdown')
     .option('--format <format>', 'how findings are printed: text or github (workflow annotations)', 'text')
     .option('--today <date>', 'judge expiry dates as of this day (YYYY-MM-DD); default: today in UTC')
-    .action(async (opts: { base: string; dir: string; out: string; sarif?: string; comment?: string; output?: string; outputFormat: string; format: string; today?: string }) => {
-      const format = parseFormat(opts.format, ['text', 'github']);
-      const outputFormat = parseFormat(opts.outputFormat, ['markdown', 'json'], '--output-format');
-      const code = await runCheck(
-        {
-          base: opts.base,
-          dir: opts.dir,
-          out: opts.out,
-          today: parseToday(opts.today),
-          format,
-          outputFormat,
-          ...(opts.sarif !== undefined && { sarif: opts.sarif }),
-          ...(opts.comment !== undefined && { comment: opts.comment }),
-          ...(opts.output !== undefined && { output: opts.output }),
-        },
-        ctx.io,
-      );
-      ctx.setCode(code);
-    });
+    .action(
+      async (opts: {
+        base: string;
+        dir: string;
+        out: string;
+        sarif?: string;
+        comment?: string;
+        output?: string;
+        outputFormat: string;
+        format: string;
+        today?: string;
+      }) => {
+        const format = parseFormat(opts.format, ['text', 'github']);
+        const outputFormat = parseFormat(opts.outputFormat, ['markdown', 'json'], '--output-format');
+        const code = await runCheck(
+          {
+            base: opts.base,
+            dir: opts.dir,
+            out: opts.out,
+            today: parseToday(opts.today),
+            format,
+            outputFormat,
+            ...(opts.sarif !== undefined && { sarif: opts.sarif }),
+            ...(opts.comment !== undefined && { comment: opts.comment }),
+            ...(opts.output !== undefined && { output: opts.output }),
+          },
+          ctx.io,
+        );
+        ctx.setCode(code);
+      },
+    );
 }

@@ -5,9 +5,11 @@ import { parseFormat, type CommandContext } from '../context.js';
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('drift')
-    .description('compare generated/clusters/<cluster> with a live cluster through the Kubernetes API, read-only: missing, extra and changed objects, aws-auth mappings added by hand (exit 1 on drift)')
+    .description(
+      'compare generated/clusters/<cluster> with a live cluster through the Kubernetes API, read-only: missing, extra and changed objects, aws-auth mappings added by hand (exit 1 on drift)',
+    )
     .requiredOption('--context <name>', 'the kubeconfig context of the cluster')
-    .option('--cluster <name>', 'the generated cluster to compare (default: the one named like the context\'s cluster)')
+    .option('--cluster <name>', "the generated cluster to compare (default: the one named like the context's cluster)")
     .option('--kubeconfig <file>', 'the kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--out <dir>', 'the generated folder', 'generated')
     .option('--format <format>', 'text or json', 'text')

@@ -22,12 +22,19 @@ export function register(program: Command, ctx: CommandContext): void {
       for (const r of plan.removals) ctx.io.stdout.write(`${r.file}:${r.line}:${r.column}: ${opts.write ? 'removed' : 'would remove'} ${describeRemoval(r)}\n`);
       if (!opts.write) {
         for (const [file, { before, after }] of plan.files) {
-          ctx.io.stdout.write(patchOf({ path: file, status: after === undefined ? 'removed' : 'changed', before, ...(after !== undefined && { after }) }, '.').replace(/^(---|\+\+\+) ([ab])\/\.\//gm, '$1 $2/'));
+          ctx.io.stdout.write(
+            patchOf({ path: file, status: after === undefined ? 'removed' : 'changed', before, ...(after !== undefined && { after }) }, '.').replace(
+              /^(---|\+\+\+) ([ab])\/\.\//gm,
+              '$1 $2/',
+            ),
+          );
         }
         ctx.io.stdout.write(`${plan.removals.length} expired grant(s) or people; run eks-access expire --write to remove them\n`);
         return;
       }
       await applyPlan(plan);
-      ctx.io.stdout.write(`${plan.removals.length} expired grant(s) or people removed from ${plan.files.size} file(s); run eks-access generate and commit both\n`);
+      ctx.io.stdout.write(
+        `${plan.removals.length} expired grant(s) or people removed from ${plan.files.size} file(s); run eks-access generate and commit both\n`,
+      );
     });
 }

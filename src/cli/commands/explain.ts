@@ -14,7 +14,15 @@ export function register(program: Command, { io, setCode }: CommandContext): voi
       const format = parseFormat(opts.format, ['text', 'markdown', 'json']);
       const { explainEmployee, InvalidAccessError } = await import('../../explain/explain.js');
       try {
-        io.stdout.write(await explainEmployee({ dir: opts.dir, employee, ...(opts.cluster !== undefined && { cluster: opts.cluster }), format, today: parseToday(opts.today) }));
+        io.stdout.write(
+          await explainEmployee({
+            dir: opts.dir,
+            employee,
+            ...(opts.cluster !== undefined && { cluster: opts.cluster }),
+            format,
+            today: parseToday(opts.today),
+          }),
+        );
       } catch (e) {
         if (!(e instanceof InvalidAccessError)) throw e;
         printDiagnostics(io, e.diagnostics);

@@ -15,7 +15,9 @@ export function register(program: Command, ctx: CommandContext): void {
     .option('--email-domain <domain>', 'domain of placeholder emails for people whose email cannot be derived', 'unknown.invalid')
     .requiredOption('--out-dir <dir>', 'the access folder to write into (clusters/, profiles/, employees/)')
     .option('--force', 'overwrite files that already exist')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
   kubectl -n kube-system get configmap aws-auth -o yaml > aws-auth.yaml
   kubectl get clusterroles,clusterrolebindings,roles,rolebindings -A -o yaml > rbac.yaml
@@ -24,7 +26,8 @@ Example:
 Writes clusters/<name>.yaml, profiles/<name>.yaml, employees/<name>.yaml and ${REPORT_FILE}; refuses to
 overwrite existing files without --force. Exit codes: 0 written; 1 the input is invalid (malformed
 aws-auth, YAML errors); 2 wrong usage, a missing file, or files that already exist.
-`)
+`,
+    )
     .action(async (opts: ImportCommandOptions) => {
       const outcome = await importAccess(opts);
       if (outcome.ok) ctx.io.stdout.write(outcome.report);

@@ -6,7 +6,9 @@ import type { CommandContext } from '../context.js';
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('init')
-    .description('scaffold an access repository: an example access/ folder, the schemas, a README, GitHub workflows (pull-request checks, weekly review, daily expiry), a Terraform root per account, CODEOWNERS, .gitignore, editor settings and Argo CD / Flux examples')
+    .description(
+      'scaffold an access repository: an example access/ folder, the schemas, a README, GitHub workflows (pull-request checks, weekly review, daily expiry), a Terraform root per account, CODEOWNERS, .gitignore, editor settings and Argo CD / Flux examples',
+    )
     .argument('[dir]', 'the folder to scaffold (created if missing)', '.')
     .option('--force', 'overwrite files that already exist')
     .action(async (dir: string, opts: { force?: boolean }) => {

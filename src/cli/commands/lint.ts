@@ -20,11 +20,14 @@ export function register(program: Command, { io, setCode }: CommandContext): voi
     .action(async (opts: { dir: string; manifests?: string[]; policy?: string; format: string; today?: string; quiet?: boolean; maxWarnings?: string }) => {
       const format = parseFormat(opts.format, FINDING_FORMATS);
       const today = parseToday(opts.today);
-      if (opts.maxWarnings !== undefined && !/^\d+$/.test(opts.maxWarnings)) throw new UsageError(`--max-warnings takes a whole number, got "${opts.maxWarnings}"`);
+      if (opts.maxWarnings !== undefined && !/^\d+$/.test(opts.maxWarnings))
+        throw new UsageError(`--max-warnings takes a whole number, got "${opts.maxWarnings}"`);
       if (opts.policy !== undefined && !opts.manifests) throw new UsageError('--policy goes with --manifests; the access folder has its own LintPolicy');
       let findings: Finding[];
       if (opts.manifests) {
-        const result = await (await import('../../lint/manifests.js')).lintManifests(opts.manifests, { today, ...(opts.policy !== undefined && { policyFile: opts.policy }) });
+        const result = await (
+          await import('../../lint/manifests.js')
+        ).lintManifests(opts.manifests, { today, ...(opts.policy !== undefined && { policyFile: opts.policy }) });
         io.stderr.write(`${result.summary}\n`);
         if (result.nothingRead) {
           printDiagnostics(io, result.diagnostics);

@@ -5,7 +5,9 @@ import { dirOption, loadValidModel, parseFormat, parseToday, type CommandContext
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('review')
-    .description('access review: expired and soon-expiring access and waivers, cluster-admin without expires, IAM users, employees with no grants left (exit 1 when anything has expired)')
+    .description(
+      'access review: expired and soon-expiring access and waivers, cluster-admin without expires, IAM users, employees with no grants left (exit 1 when anything has expired)',
+    )
     .addOption(dirOption())
     .option('--within <window>', 'how far ahead to look for expiring access and waivers: Nd (days) or Nw (weeks)', '30d')
     .option('--format <format>', `output format: ${REVIEW_FORMATS.join(', ')}`, 'text')

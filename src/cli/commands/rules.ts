@@ -12,7 +12,8 @@ export function register(program: Command, { io }: CommandContext): void {
         io.stdout.write(JSON.stringify({ rules: RULES.map((r) => ({ ...r.meta, docs: docsUrl(r.meta.id) })) }, null, 2) + '\n');
         return;
       }
-      for (const r of RULES) io.stdout.write(`${r.meta.id.padEnd(40)} ${r.meta.code.padEnd(8)} ${r.meta.severity.padEnd(8)} ${r.meta.risk.padEnd(9)} ${r.meta.description}\n`);
+      for (const r of RULES)
+        io.stdout.write(`${r.meta.id.padEnd(40)} ${r.meta.code.padEnd(8)} ${r.meta.severity.padEnd(8)} ${r.meta.risk.padEnd(9)} ${r.meta.description}\n`);
       io.stdout.write(`${RULES.length} rules; docs: docs/rules/<id>.md\n`);
     });
 }

@@ -17,7 +17,9 @@ import { dirOption, EXIT, loadValidModel, parseFormat, parseToday, type CommandC
 export function register(program: Command, ctx: CommandContext): void {
   program
     .command('usage')
-    .description("which grants a cluster's Kubernetes audit logs show used, partly used or unused, what was denied, and requests of users not in the access folder")
+    .description(
+      "which grants a cluster's Kubernetes audit logs show used, partly used or unused, what was denied, and requests of users not in the access folder",
+    )
     .option('--cluster <name>', 'the cluster the audit logs are from (required when the folder has several)')
     .requiredOption('--audit-log <paths...>', 'audit log files or folders: JSON lines or `aws logs filter-log-events` output, optionally gzipped')
     .option('--since <window>', 'the start of the window: Nd or Nw before --today, or a date YYYY-MM-DD', '90d')
@@ -50,12 +52,17 @@ export function register(program: Command, ctx: CommandContext): void {
       }
       if (read === 0) {
         // Every grant would look unused: more likely audit logging is off or the export is wrong.
-        ctx.io.stderr.write(`${files.length === 0 ? 'no audit log file found' : `no audit event in ${files.map((f) => printable(displayPath(f))).join(', ')}`}: is audit logging on for ${cluster.name}, and the export complete? No usage report: every grant would look unused\n`);
+        ctx.io.stderr.write(
+          `${files.length === 0 ? 'no audit log file found' : `no audit event in ${files.map((f) => printable(displayPath(f))).join(', ')}`}: is audit logging on for ${cluster.name}, and the export complete? No usage report: every grant would look unused\n`,
+        );
         ctx.setCode(EXIT.problems);
         return;
       }
       const report = collector.report();
-      if (report.events === 0) ctx.io.stderr.write(`warning: none of the ${read} audit event(s) is a ResponseComplete event from ${window.since} to ${window.until}: every grant looks unused\n`);
+      if (report.events === 0)
+        ctx.io.stderr.write(
+          `warning: none of the ${read} audit event(s) is a ResponseComplete event from ${window.since} to ${window.until}: every grant looks unused\n`,
+        );
       ctx.io.stdout.write(renderUsage(report, format));
     });
 }

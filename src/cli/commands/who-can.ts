@@ -16,25 +16,35 @@ export function register(program: Command, { io, setCode }: CommandContext): voi
     .option('--manifests <paths...>', 'answer against these RBAC files instead of the access folder')
     .addOption(dirOption())
     .option('--format <format>', 'text or json', 'text')
-    .action(async (verb: string, resource: string, name: string | undefined, opts: { namespace: string; allNamespaces?: boolean; subresource?: string; cluster?: string; manifests?: string[]; dir: string; format: string }) => {
-      const format = parseFormat(opts.format, ['text', 'json']);
-      const [{ describeRequest }, { whoCan }] = await Promise.all([import('../../rbac/request.js'), import('../../rbac/engine.js')]);
-      const asked = await queryRequest(io, verb, resource, name, opts);
-      if (!asked) {
-        setCode(EXIT.problems);
-        return;
-      }
-      const { target, request } = asked;
-      const employees = new Map([...(target.model?.employees.values() ?? [])].map((e) => [e.kubernetesUser, e.name]));
-      const holders = whoCan(target.bundle, request).map((h) => ({ ...h, ...(h.kind === 'User' && employees.has(h.name) && { employee: employees.get(h.name)! }) }));
-      if (format === 'json') {
-        io.stdout.write(JSON.stringify({ request: describeRequest(request), holders }, null, 2) + '\n');
-        return;
-      }
-      io.stdout.write(`who can ${describeRequest(request)}${target.cluster ? ` on ${target.cluster.name}` : ''}:\n`);
-      for (const h of holders) {
-        const who = `${h.kind} ${h.kind === 'ServiceAccount' ? `${h.namespace}/` : ''}${h.name}${'employee' in h ? ` (employee ${h.employee})` : ''}`;
-        io.stdout.write(`  ${who.padEnd(48)} ${h.via}\n`);
-      }
-    });
+    .action(
+      async (
+        verb: string,
+        resource: string,
+        name: string | undefined,
+        opts: { namespace: string; allNamespaces?: boolean; subresource?: string; cluster?: string; manifests?: string[]; dir: string; format: string },
+      ) => {
+        const format = parseFormat(opts.format, ['text', 'json']);
+        const [{ describeRequest }, { whoCan }] = await Promise.all([import('../../rbac/request.js'), import('../../rbac/engine.js')]);
+        const asked = await queryRequest(io, verb, resource, name, opts);
+        if (!asked) {
+          setCode(EXIT.problems);
+          return;
+        }
+        const { target, request } = asked;
+        const employees = new Map([...(target.model?.employees.values() ?? [])].map((e) => [e.kubernetesUser, e.name]));
+        const holders = whoCan(target.bundle, request).map((h) => ({
+          ...h,
+          ...(h.kind === 'User' && employees.has(h.name) && { employee: employees.get(h.name)! }),
+        }));
+        if (format === 'json') {
+          io.stdout.write(JSON.stringify({ request: describeRequest(request), holders }, null, 2) + '\n');
+          return;
+        }
+        io.stdout.write(`who can ${describeRequest(request)}${target.cluster ? ` on ${target.cluster.name}` : ''}:\n`);
+        for (const h of holders) {
+          const who = `${h.kind} ${h.kind === 'ServiceAccount' ? `${h.namespace}/` : ''}${h.name}${'employee' in h ? ` (employee ${h.employee})` : ''}`;
+          io.stdout.write(`  ${who.padEnd(48)} ${h.via}\n`);
+        }
+      },
+    );
 }

@@ -7,8 +7,8 @@ import { PROCESS_RULES } from './process/index.js';
 import { RBAC_RULES } from './rbac/index.js';
 
 /** Every rule, sorted by id: the catalogue `eks-access rules` prints. */
-export const RULES: readonly Rule[] = [...ACCESS_ENTRY_RULES, ...BINDING_RULES, ...IAM_RULES, ...IDENTITY_RULES, ...PROCESS_RULES, ...RBAC_RULES].sort((a, b) =>
-  a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0,
+export const RULES: readonly Rule[] = [...ACCESS_ENTRY_RULES, ...BINDING_RULES, ...IAM_RULES, ...IDENTITY_RULES, ...PROCESS_RULES, ...RBAC_RULES].sort(
+  (a, b) => (a.meta.id < b.meta.id ? -1 : a.meta.id > b.meta.id ? 1 : 0),
 );
 
 const byId = new Map(RULES.map((r) => [r.meta.id, r]));

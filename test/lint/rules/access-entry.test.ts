@@ -43,11 +43,21 @@ ruleTests('admin-policy-cluster-scope', {
   valid: [
     { name: 'admin in a namespace', access: { 'access/employees/bob.yaml': policy('AmazonEKSAdminPolicy', '    namespaces: [data]\n') } },
     { name: 'edit in a namespace', access: { 'access/employees/bob.yaml': policy('AmazonEKSEditPolicy', '    namespaces: [data]\n') } },
-    { name: 'cluster admin is cluster-admin-access-policy\'s finding', access: { 'access/employees/bob.yaml': policy('AmazonEKSClusterAdminPolicy') } },
+    { name: "cluster admin is cluster-admin-access-policy's finding", access: { 'access/employees/bob.yaml': policy('AmazonEKSClusterAdminPolicy') } },
   ],
   invalid: [
-    { name: 'admin at cluster scope', access: { 'access/employees/bob.yaml': policy('AmazonEKSAdminPolicy') }, errors: ['access/employees/bob.yaml:8:5'], messages: ['the admin role'] },
-    { name: 'edit at cluster scope', access: { 'access/employees/bob.yaml': policy('AmazonEKSEditPolicy') }, errors: ['access/employees/bob.yaml:8:5'], messages: ['Add namespaces'] },
+    {
+      name: 'admin at cluster scope',
+      access: { 'access/employees/bob.yaml': policy('AmazonEKSAdminPolicy') },
+      errors: ['access/employees/bob.yaml:8:5'],
+      messages: ['the admin role'],
+    },
+    {
+      name: 'edit at cluster scope',
+      access: { 'access/employees/bob.yaml': policy('AmazonEKSEditPolicy') },
+      errors: ['access/employees/bob.yaml:8:5'],
+      messages: ['Add namespaces'],
+    },
   ],
 });
 

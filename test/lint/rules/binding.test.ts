@@ -5,10 +5,22 @@ import { ruleTests } from '../../helpers/rule-tester.js';
 const employee = (body: string) => `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nidentity:\n  iamUser: bob\naccess:\n${body}`;
 const bob = (body: string) => ({ 'access/employees/bob.yaml': employee(body) });
 /** The base cluster `prod`, with kube-system among its namespaces. */
-const PROD_WITH_KUBE_SYSTEM = { 'access/clusters/prod.yaml': BASE_FILES['access/clusters/prod.yaml']!.replace('namespaces: [payments, my-namespace]', 'namespaces: [payments, my-namespace, kube-system]') };
+const PROD_WITH_KUBE_SYSTEM = {
+  'access/clusters/prod.yaml': BASE_FILES['access/clusters/prod.yaml']!.replace(
+    'namespaces: [payments, my-namespace]',
+    'namespaces: [payments, my-namespace, kube-system]',
+  ),
+};
 
 /** A (Cluster)RoleBinding manifest; the subjects start on line 9 (line 10 for a RoleBinding). */
-function binding(o: { kind?: 'ClusterRoleBinding' | 'RoleBinding'; name?: string; namespace?: string; roleKind?: 'ClusterRole' | 'Role'; role: string; subjects: string[] }): string {
+function binding(o: {
+  kind?: 'ClusterRoleBinding' | 'RoleBinding';
+  name?: string;
+  namespace?: string;
+  roleKind?: 'ClusterRole' | 'Role';
+  role: string;
+  subjects: string[];
+}): string {
   const kind = o.kind ?? 'ClusterRoleBinding';
   return [
     'apiVersion: rbac.authorization.k8s.io/v1',
@@ -47,8 +59,14 @@ const docs = (...d: string[]) => d.join('---\n');
 
 ruleTests('subject-system-masters', {
   valid: [
-    { name: 'groups: [system:masters] in the access folder is map-to-system-masters, not a binding', access: bob('  - cluster: prod\n    groups: [system:masters]\n') },
-    { name: 'the default cluster-admin binding of system:masters', manifests: { 'manifests/crb.yaml': binding({ name: 'cluster-admin', role: 'cluster-admin', subjects: [group('system:masters')] }) } },
+    {
+      name: 'groups: [system:masters] in the access folder is map-to-system-masters, not a binding',
+      access: bob('  - cluster: prod\n    groups: [system:masters]\n'),
+    },
+    {
+      name: 'the default cluster-admin binding of system:masters',
+      manifests: { 'manifests/crb.yaml': binding({ name: 'cluster-admin', role: 'cluster-admin', subjects: [group('system:masters')] }) },
+    },
     { name: 'a named admin group', manifests: { 'manifests/crb.yaml': binding({ role: 'view', subjects: [group('platform-admins')] }) } },
   ],
   invalid: [
@@ -63,7 +81,16 @@ ruleTests('subject-system-masters', {
 
 ruleTests('subject-anonymous', {
   valid: [
-    { name: 'the default system:public-info-viewer binding', manifests: { 'manifests/crb.yaml': binding({ name: 'system:public-info-viewer', role: 'system:public-info-viewer', subjects: [group('system:authenticated'), group('system:unauthenticated')] }) } },
+    {
+      name: 'the default system:public-info-viewer binding',
+      manifests: {
+        'manifests/crb.yaml': binding({
+          name: 'system:public-info-viewer',
+          role: 'system:public-info-viewer',
+          subjects: [group('system:authenticated'), group('system:unauthenticated')],
+        }),
+      },
+    },
     { name: 'a named user', manifests: { 'manifests/crb.yaml': binding({ role: 'view', subjects: [user('anonymous-reporting-bot')] }) } },
   ],
   invalid: [
@@ -78,7 +105,10 @@ ruleTests('subject-anonymous', {
 
 ruleTests('subject-all-authenticated', {
   valid: [
-    { name: 'the default system:basic-user binding', manifests: { 'manifests/crb.yaml': binding({ name: 'system:basic-user', role: 'system:basic-user', subjects: [group('system:authenticated')] }) } },
+    {
+      name: 'the default system:basic-user binding',
+      manifests: { 'manifests/crb.yaml': binding({ name: 'system:basic-user', role: 'system:basic-user', subjects: [group('system:authenticated')] }) },
+    },
     { name: 'one service account', manifests: { 'manifests/crb.yaml': binding({ role: 'view', subjects: [sa('monitor', 'ops')] }) } },
   ],
   invalid: [
@@ -100,10 +130,21 @@ ruleTests('subject-all-authenticated', {
 ruleTests('cluster-admin-binding', {
   valid: [
     { name: 'time-boxed admin on another cluster only', access: bob('  - cluster: api\n    profile: admin\n    namespaces: [data]\n') },
-    { name: 'permanent level: admin is require-expiry-for-admin\'s finding, not repeated here', access: bob('  - cluster: prod\n    level: admin\n') },
+    { name: "permanent level: admin is require-expiry-for-admin's finding, not repeated here", access: bob('  - cluster: prod\n    level: admin\n') },
     { name: 'profile admin in namespaces', access: bob('  - cluster: prod\n    profile: admin\n    namespaces: [payments]\n') },
-    { name: 'the default cluster-admin binding of system:masters', manifests: { 'manifests/crb.yaml': binding({ name: 'cluster-admin', role: 'cluster-admin', subjects: [group('system:masters')] }) } },
-    { name: 'a Role that happens to be called cluster-admin is not the ClusterRole', manifests: { 'manifests/rb.yaml': docs(role({ kind: 'Role', name: 'cluster-admin', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }), binding({ kind: 'RoleBinding', roleKind: 'Role', role: 'cluster-admin', subjects: [user('alice')] })) } },
+    {
+      name: 'the default cluster-admin binding of system:masters',
+      manifests: { 'manifests/crb.yaml': binding({ name: 'cluster-admin', role: 'cluster-admin', subjects: [group('system:masters')] }) },
+    },
+    {
+      name: 'a Role that happens to be called cluster-admin is not the ClusterRole',
+      manifests: {
+        'manifests/rb.yaml': docs(
+          role({ kind: 'Role', name: 'cluster-admin', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }),
+          binding({ kind: 'RoleBinding', roleKind: 'Role', role: 'cluster-admin', subjects: [user('alice')] }),
+        ),
+      },
+    },
   ],
   invalid: [
     {
@@ -161,18 +202,37 @@ const nodeReader = `${HEADER}kind: Profile\nname: node-reader\ndescription: pods
 
 ruleTests('cluster-scope-when-namespace-suffices', {
   valid: [
-    { name: 'the profile in namespaces', access: { 'access/profiles/pod-reader.yaml': podReader, ...bob('  - cluster: prod\n    profile: pod-reader\n    namespaces: [payments]\n') } },
-    { name: 'non-resource URLs need a cluster binding', access: { 'access/profiles/health.yaml': health, ...bob('  - cluster: prod\n    profile: health\n    scope: cluster\n') } },
-    { name: 'nodes are cluster-scoped', access: { 'access/profiles/node-reader.yaml': nodeReader, ...bob('  - cluster: prod\n    profile: node-reader\n    scope: cluster\n') } },
+    {
+      name: 'the profile in namespaces',
+      access: { 'access/profiles/pod-reader.yaml': podReader, ...bob('  - cluster: prod\n    profile: pod-reader\n    namespaces: [payments]\n') },
+    },
+    {
+      name: 'non-resource URLs need a cluster binding',
+      access: { 'access/profiles/health.yaml': health, ...bob('  - cluster: prod\n    profile: health\n    scope: cluster\n') },
+    },
+    {
+      name: 'nodes are cluster-scoped',
+      access: { 'access/profiles/node-reader.yaml': nodeReader, ...bob('  - cluster: prod\n    profile: node-reader\n    scope: cluster\n') },
+    },
     { name: 'view lists namespaces (cluster-scoped)', access: bob('  - cluster: prod\n    level: read-only\n') },
-    { name: 'edit cluster-wide is builtin-admin-edit-binding\'s finding', access: bob('  - cluster: prod\n    profile: edit\n    scope: cluster\n') },
+    { name: "edit cluster-wide is builtin-admin-edit-binding's finding", access: bob('  - cluster: prod\n    profile: edit\n    scope: cluster\n') },
     {
       name: 'a service account is not a person',
-      manifests: { 'manifests/all.yaml': docs(role({ name: 'deployments', rules: ['{apiGroups: [apps], resources: [deployments], verbs: [get, update]}'] }), binding({ role: 'deployments', subjects: [sa('argo', 'argocd')] })) },
+      manifests: {
+        'manifests/all.yaml': docs(
+          role({ name: 'deployments', rules: ['{apiGroups: [apps], resources: [deployments], verbs: [get, update]}'] }),
+          binding({ role: 'deployments', subjects: [sa('argo', 'argocd')] }),
+        ),
+      },
     },
     {
       name: 'apiGroups "*" could name a cluster-scoped custom resource',
-      manifests: { 'manifests/all.yaml': docs(role({ name: 'widgets', rules: ['{apiGroups: ["*"], resources: [deployments], verbs: [get]}'] }), binding({ role: 'widgets', subjects: [group('devs')] })) },
+      manifests: {
+        'manifests/all.yaml': docs(
+          role({ name: 'widgets', rules: ['{apiGroups: ["*"], resources: [deployments], verbs: [get]}'] }),
+          binding({ role: 'widgets', subjects: [group('devs')] }),
+        ),
+      },
     },
   ],
   invalid: [
@@ -180,11 +240,24 @@ ruleTests('cluster-scope-when-namespace-suffices', {
       name: 'a profile of namespaced resources with scope: cluster',
       access: { 'access/profiles/pod-reader.yaml': podReader, ...bob('  - cluster: prod\n    profile: pod-reader\n    scope: cluster\n') },
       errors: ['access/employees/bob.yaml:8:5'],
-      messages: ['employee bob is bound cluster-wide on prod through profile pod-reader, whose rules only name namespaced resources (deployments, pods, pods/log)'],
+      messages: [
+        'employee bob is bound cluster-wide on prod through profile pod-reader, whose rules only name namespaced resources (deployments, pods, pods/log)',
+      ],
     },
     {
       name: 'a ClusterRoleBinding of a group to a role of namespaced resources',
-      manifests: { 'manifests/all.yaml': docs(role({ name: 'deployer', rules: ['{apiGroups: [apps], resources: [deployments, deployments/scale], verbs: [get, update]}', '{apiGroups: [""], resources: [services], verbs: [get]}'] }), binding({ role: 'deployer', subjects: [group('devs')] })) },
+      manifests: {
+        'manifests/all.yaml': docs(
+          role({
+            name: 'deployer',
+            rules: [
+              '{apiGroups: [apps], resources: [deployments, deployments/scale], verbs: [get, update]}',
+              '{apiGroups: [""], resources: [services], verbs: [get]}',
+            ],
+          }),
+          binding({ role: 'deployer', subjects: [group('devs')] }),
+        ),
+      },
       errors: ['manifests/all.yaml:9:1'],
       messages: ['Group devs is bound cluster-wide through ClusterRole deployer bound by ClusterRoleBinding ops'],
     },
@@ -194,7 +267,15 @@ ruleTests('cluster-scope-when-namespace-suffices', {
 ruleTests('dangling-roleref', {
   valid: [
     { name: 'a Kubernetes default ClusterRole', manifests: { 'manifests/rb.yaml': binding({ kind: 'RoleBinding', role: 'view', subjects: [group('devs')] }) } },
-    { name: 'a Role in the input', manifests: { 'manifests/rb.yaml': docs(role({ kind: 'Role', name: 'reader', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }), binding({ kind: 'RoleBinding', roleKind: 'Role', role: 'reader', subjects: [group('devs')] })) } },
+    {
+      name: 'a Role in the input',
+      manifests: {
+        'manifests/rb.yaml': docs(
+          role({ kind: 'Role', name: 'reader', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }),
+          binding({ kind: 'RoleBinding', roleKind: 'Role', role: 'reader', subjects: [group('devs')] }),
+        ),
+      },
+    },
     { name: 'the access folder generates every role it binds', access: bob('  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n') },
   ],
   invalid: [
@@ -206,7 +287,12 @@ ruleTests('dangling-roleref', {
     },
     {
       name: 'a Role of the same name in another namespace does not count',
-      manifests: { 'manifests/rb.yaml': docs(role({ kind: 'Role', name: 'reader', namespace: 'web', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }), binding({ kind: 'RoleBinding', roleKind: 'Role', role: 'reader', subjects: [group('devs')] })) },
+      manifests: {
+        'manifests/rb.yaml': docs(
+          role({ kind: 'Role', name: 'reader', namespace: 'web', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }),
+          binding({ kind: 'RoleBinding', roleKind: 'Role', role: 'reader', subjects: [group('devs')] }),
+        ),
+      },
       errors: ['manifests/rb.yaml:9:1'],
     },
   ],
@@ -214,17 +300,44 @@ ruleTests('dangling-roleref', {
 
 ruleTests('unknown-platform-role', {
   valid: [
-    { name: 'a Kubernetes default ClusterRole under system:', manifests: { 'manifests/rb.yaml': binding({ role: 'system:monitoring', subjects: [group('devs')] }) } },
-    { name: 'a controller role, which Kubernetes ships: judged by its content instead', manifests: { 'manifests/rb.yaml': binding({ role: 'system:controller:pod-garbage-collector', subjects: [group('devs')] }) } },
-    { name: 'a bootstrap Role of kube-system', manifests: { 'manifests/rb.yaml': binding({ kind: 'RoleBinding', namespace: 'kube-system', roleKind: 'Role', role: 'extension-apiserver-authentication-reader', subjects: [group('devs')] }) } },
-    { name: 'an eks: ClusterRole defined in the input', manifests: { 'manifests/rb.yaml': docs(role({ name: 'eks:reader', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }), binding({ role: 'eks:reader', subjects: [group('devs')] })) } },
+    {
+      name: 'a Kubernetes default ClusterRole under system:',
+      manifests: { 'manifests/rb.yaml': binding({ role: 'system:monitoring', subjects: [group('devs')] }) },
+    },
+    {
+      name: 'a controller role, which Kubernetes ships: judged by its content instead',
+      manifests: { 'manifests/rb.yaml': binding({ role: 'system:controller:pod-garbage-collector', subjects: [group('devs')] }) },
+    },
+    {
+      name: 'a bootstrap Role of kube-system',
+      manifests: {
+        'manifests/rb.yaml': binding({
+          kind: 'RoleBinding',
+          namespace: 'kube-system',
+          roleKind: 'Role',
+          role: 'extension-apiserver-authentication-reader',
+          subjects: [group('devs')],
+        }),
+      },
+    },
+    {
+      name: 'an eks: ClusterRole defined in the input',
+      manifests: {
+        'manifests/rb.yaml': docs(
+          role({ name: 'eks:reader', rules: ['{apiGroups: [""], resources: [pods], verbs: [get]}'] }),
+          binding({ role: 'eks:reader', subjects: [group('devs')] }),
+        ),
+      },
+    },
   ],
   invalid: [
     {
       name: 'an eks: ClusterRole eks-access does not know',
       manifests: { 'manifests/rb.yaml': binding({ role: 'eks:node-manager', subjects: [group('ops')] }) },
       errors: ['manifests/rb.yaml:1:1'],
-      messages: ['ClusterRoleBinding ops binds ClusterRole eks:node-manager to Group ops: a name Kubernetes and EKS keep for their own roles, but not one of the Kubernetes defaults'],
+      messages: [
+        'ClusterRoleBinding ops binds ClusterRole eks:node-manager to Group ops: a name Kubernetes and EKS keep for their own roles, but not one of the Kubernetes defaults',
+      ],
     },
     {
       name: 'a made-up system:controller: role, and a bootstrap Role bound outside its namespace',
@@ -241,8 +354,14 @@ ruleTests('unknown-platform-role', {
 
 ruleTests('default-serviceaccount-binding', {
   valid: [
-    { name: 'a dedicated service account', manifests: { 'manifests/rb.yaml': binding({ kind: 'RoleBinding', role: 'view', subjects: [sa('reporter', 'payments')] }) } },
-    { name: 'a user called default is not the service account', manifests: { 'manifests/rb.yaml': binding({ kind: 'RoleBinding', role: 'view', subjects: [user('default')] }) } },
+    {
+      name: 'a dedicated service account',
+      manifests: { 'manifests/rb.yaml': binding({ kind: 'RoleBinding', role: 'view', subjects: [sa('reporter', 'payments')] }) },
+    },
+    {
+      name: 'a user called default is not the service account',
+      manifests: { 'manifests/rb.yaml': binding({ kind: 'RoleBinding', role: 'view', subjects: [user('default')] }) },
+    },
   ],
   invalid: [
     {
@@ -258,7 +377,10 @@ const kubeSystemRules = (rules: string) => ({ ...PROD_WITH_KUBE_SYSTEM, ...bob(`
 
 ruleTests('grant-in-kube-system', {
   valid: [
-    { name: 'read-only in kube-system', access: kubeSystemRules('      - apiGroups: [""]\n        resources: [pods, pods/log]\n        verbs: [get, list, watch]\n') },
+    {
+      name: 'read-only in kube-system',
+      access: kubeSystemRules('      - apiGroups: [""]\n        resources: [pods, pods/log]\n        verbs: [get, list, watch]\n'),
+    },
     { name: 'writes in other namespaces', access: { ...PROD_WITH_KUBE_SYSTEM, ...bob('  - cluster: prod\n    profile: edit\n    namespaces: [payments]\n') } },
   ],
   invalid: [
@@ -276,7 +398,12 @@ ruleTests('grant-in-kube-system', {
     },
     {
       name: 'a Role in kube-system bound to a group',
-      manifests: { 'manifests/rb.yaml': docs(role({ kind: 'Role', name: 'restarter', namespace: 'kube-system', rules: ['{apiGroups: [apps], resources: [deployments], verbs: [patch]}'] }), binding({ kind: 'RoleBinding', namespace: 'kube-system', roleKind: 'Role', role: 'restarter', subjects: [group('devs')] })) },
+      manifests: {
+        'manifests/rb.yaml': docs(
+          role({ kind: 'Role', name: 'restarter', namespace: 'kube-system', rules: ['{apiGroups: [apps], resources: [deployments], verbs: [patch]}'] }),
+          binding({ kind: 'RoleBinding', namespace: 'kube-system', roleKind: 'Role', role: 'restarter', subjects: [group('devs')] }),
+        ),
+      },
       errors: ['manifests/rb.yaml:9:1'],
       messages: ['Group devs can patch deployments in kube-system through Role restarter bound by RoleBinding kube-system/ops'],
     },

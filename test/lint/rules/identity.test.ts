@@ -5,7 +5,8 @@ import { ruleTests } from '../../helpers/rule-tester.js';
 const employee = (body: string) => `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\nidentity:\n  iamUser: bob\naccess:\n${body}`;
 
 /** Any employee: `identity` is the YAML under `identity:` (see the helpers below). Grants start on line 6 + identity lines + 1. */
-const person = (name: string, identity: string, body: string) => `${HEADER}kind: Employee\nname: ${name}\nemail: ${name}@example.com\nidentity:\n${identity}access:\n${body}`;
+const person = (name: string, identity: string, body: string) =>
+  `${HEADER}kind: Employee\nname: ${name}\nemail: ${name}@example.com\nidentity:\n${identity}access:\n${body}`;
 const iamUserArn = (arn: string) => `  iamUserArn: ${arn}\n`;
 const role = (arn: string) => `  role:\n    arn: ${arn}\n`;
 
@@ -76,7 +77,10 @@ subjects:
 ruleTests('map-to-system-masters', {
   valid: [
     { name: 'a named group', access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    groups: [payments-admins]\n') } },
-    { name: 'level admin is visible RBAC, not system:masters', access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n') } },
+    {
+      name: 'level admin is visible RBAC, not system:masters',
+      access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n') },
+    },
     { name: 'manifests: the node mapping only', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
   ],
   invalid: [
@@ -94,13 +98,21 @@ ruleTests('map-to-system-masters', {
     },
     {
       name: 'a preserved break-glass entry of the cluster file',
-      access: { 'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/break-glass\n      username: break-glass:{{SessionName}}\n      groups: [system:masters]\n' }) },
+      access: {
+        'access/clusters/prod.yaml': prod({
+          mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/break-glass\n      username: break-glass:{{SessionName}}\n      groups: [system:masters]\n',
+        }),
+      },
       errors: ['access/clusters/prod.yaml:13:7'],
       messages: ['role arn:aws:iam::111122223333:role/break-glass is mapped into system:masters on prod'],
     },
     {
       name: 'manifests: a mapRoles string entry, reported at its group line',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/admins\n      username: admin:{{SessionName}}\n      groups:\n        - system:masters\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/admins\n      username: admin:{{SessionName}}\n      groups:\n        - system:masters\n`,
+        ),
+      },
       errors: ['manifests/aws-auth.yaml:16:11'],
       messages: ['Map it to a named group'],
     },
@@ -113,15 +125,24 @@ ruleTests('map-to-reserved-system-group', {
     {
       name: 'a Fargate mapping carries system:node-proxier',
       access: {
-        'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/prod-fargate\n      username: system:node:{{SessionName}}\n      groups: [system:bootstrappers, system:nodes, system:node-proxier]\n' }),
+        'access/clusters/prod.yaml': prod({
+          mapRoles:
+            '    - rolearn: arn:aws:iam::111122223333:role/prod-fargate\n      username: system:node:{{SessionName}}\n      groups: [system:bootstrappers, system:nodes, system:node-proxier]\n',
+        }),
       },
     },
-    { name: 'system:masters is map-to-system-masters\' finding', access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    groups: [system:masters]\n') } },
-    { name: 'node groups are node-identity-misuse\'s finding', access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    groups: [system:nodes]\n') } },
+    {
+      name: "system:masters is map-to-system-masters' finding",
+      access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    groups: [system:masters]\n') },
+    },
+    {
+      name: "node groups are node-identity-misuse's finding",
+      access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    groups: [system:nodes]\n') },
+    },
   ],
   invalid: [
     {
-      name: 'all service accounts\' group on a person',
+      name: "all service accounts' group on a person",
       access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    groups: [system:serviceaccounts]\n') },
       errors: ['access/employees/bob.yaml:8:5'],
       messages: ['employee bob (IAM user arn:aws:iam::111122223333:user/eks-access/bob) is mapped into the reserved group system:serviceaccounts on prod'],
@@ -133,13 +154,22 @@ ruleTests('map-to-reserved-system-group', {
       messages: ['listing it does nothing'],
     },
     {
-      name: 'a control-plane component\'s group on a preserved break-glass role',
-      access: { 'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/break-glass\n      username: break-glass:{{SessionName}}\n      groups: [system:kube-controller-manager]\n' }) },
+      name: "a control-plane component's group on a preserved break-glass role",
+      access: {
+        'access/clusters/prod.yaml': prod({
+          mapRoles:
+            '    - rolearn: arn:aws:iam::111122223333:role/break-glass\n      username: break-glass:{{SessionName}}\n      groups: [system:kube-controller-manager]\n',
+        }),
+      },
       errors: ['access/clusters/prod.yaml:13:7'],
     },
     {
       name: 'manifests: system:node-proxier on a role that is not a node mapping',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups:\n        - system:node-proxier\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups:\n        - system:node-proxier\n`,
+        ),
+      },
       errors: ['manifests/aws-auth.yaml:16:11'],
     },
   ],
@@ -151,10 +181,13 @@ ruleTests('node-identity-misuse', {
     {
       name: 'a Fargate mapping (system:node:{{SessionName}})',
       access: {
-        'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/prod-fargate\n      username: system:node:{{SessionName}}\n      groups: [system:bootstrappers, system:nodes, system:node-proxier]\n' }),
+        'access/clusters/prod.yaml': prod({
+          mapRoles:
+            '    - rolearn: arn:aws:iam::111122223333:role/prod-fargate\n      username: system:node:{{SessionName}}\n      groups: [system:bootstrappers, system:nodes, system:node-proxier]\n',
+        }),
       },
     },
-    { name: 'manifests: EKS\'s own node mapping', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
+    { name: "manifests: EKS's own node mapping", manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
   ],
   invalid: [
     {
@@ -164,26 +197,36 @@ ruleTests('node-identity-misuse', {
       messages: ['is an IAM user but is given the node group system:nodes on prod'],
     },
     {
-      name: 'a person\'s SSO role in the bootstrap groups, once per grant',
+      name: "a person's SSO role in the bootstrap groups, once per grant",
       access: { 'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    groups: [system:bootstrappers, system:nodes]\n') },
       errors: ['access/employees/carol.yaml:9:5'],
       messages: ['can obtain a node client certificate for any node name'],
     },
     {
       name: 'a preserved mapUsers entry with a node username',
-      access: { 'access/clusters/prod.yaml': prod({ mapUsers: '    - userarn: arn:aws:iam::111122223333:user/ops\n      username: system:node:{{EC2PrivateDNSName}}\n' }) },
+      access: {
+        'access/clusters/prod.yaml': prod({
+          mapUsers: '    - userarn: arn:aws:iam::111122223333:user/ops\n      username: system:node:{{EC2PrivateDNSName}}\n',
+        }),
+      },
       errors: ['access/clusters/prod.yaml:14:7'],
     },
     {
       name: 'a role in system:nodes with a static username is no node mapping',
-      access: { 'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups: [system:nodes]\n' }) },
+      access: {
+        'access/clusters/prod.yaml': prod({
+          mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups: [system:nodes]\n',
+        }),
+      },
       errors: ['access/clusters/prod.yaml:13:7'],
       messages: ['is not a per-node template'],
     },
     {
       name: 'manifests: an SSO role with the node groups',
       manifests: {
-        'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/AWSReservedSSO_Admins_0a1b2c3d\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n        - system:nodes\n`),
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/AWSReservedSSO_Admins_0a1b2c3d\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n        - system:nodes\n`,
+        ),
       },
       errors: ['manifests/aws-auth.yaml:13:7'],
       messages: ['an AWS SSO role people sign in with'],
@@ -194,7 +237,14 @@ ruleTests('node-identity-misuse', {
 ruleTests('reserved-username-prefix', {
   valid: [
     { name: 'node usernames on node mappings', access: {} },
-    { name: 'a username of your own', access: { 'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/break-glass\n      username: break-glass:{{SessionName}}\n' }) } },
+    {
+      name: 'a username of your own',
+      access: {
+        'access/clusters/prod.yaml': prod({
+          mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/break-glass\n      username: break-glass:{{SessionName}}\n',
+        }),
+      },
+    },
   ],
   invalid: [
     {
@@ -204,7 +254,7 @@ ruleTests('reserved-username-prefix', {
       messages: ['under the reserved prefix system:'],
     },
     {
-      name: 'a service account\'s username takes its bindings; eks: and aws: too',
+      name: "a service account's username takes its bindings; eks: and aws: too",
       access: {
         'access/clusters/prod.yaml': prod({
           mapUsers:
@@ -224,18 +274,35 @@ ruleTests('reserved-username-prefix', {
 
 ruleTests('spoofable-session-username', {
   valid: [
-    { name: 'an AWS SSO role with its path', access: { 'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n') } },
+    {
+      name: 'an AWS SSO role with its path',
+      access: { 'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n') },
+    },
     {
       name: 'an AWS SSO role without its path',
-      access: { 'access/employees/carol.yaml': person('carol', role('arn:aws:iam::111122223333:role/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b'), '  - cluster: api\n    profile: developer\n    namespaces: [data]\n') },
+      access: {
+        'access/employees/carol.yaml': person(
+          'carol',
+          role('arn:aws:iam::111122223333:role/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b'),
+          '  - cluster: api\n    profile: developer\n    namespaces: [data]\n',
+        ),
+      },
     },
     {
       name: 'a Fargate mapping uses {{SessionName}} for the node name',
       access: {
-        'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/prod-fargate\n      username: system:node:{{SessionName}}\n      groups: [system:bootstrappers, system:nodes, system:node-proxier]\n' }),
+        'access/clusters/prod.yaml': prod({
+          mapRoles:
+            '    - rolearn: arn:aws:iam::111122223333:role/prod-fargate\n      username: system:node:{{SessionName}}\n      groups: [system:bootstrappers, system:nodes, system:node-proxier]\n',
+        }),
       },
     },
-    { name: 'a static username is not a session name', access: { 'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/ci\n      username: ci\n      groups: [deployers]\n' }) } },
+    {
+      name: 'a static username is not a session name',
+      access: {
+        'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/ci\n      username: ci\n      groups: [deployers]\n' }),
+      },
+    },
   ],
   invalid: [
     {
@@ -246,11 +313,18 @@ ruleTests('spoofable-session-username', {
         'access/employees/dan.yaml': person('dan', role(FEDERATED_ROLE), '  - cluster: prod\n    profile: view\n    scope: cluster\n'),
       },
       errors: ['access/employees/carol.yaml:7:5', 'access/employees/dan.yaml:7:5'],
-      messages: ['role arn:aws:iam::111122223333:role/federated/Developers (employees carol, dan) maps to the username session:{{SessionName}} on api, prod', 'role arn:aws:iam::111122223333:role/federated/Developers (employees carol, dan) maps to the username session:{{SessionName}} on api, prod'],
+      messages: [
+        'role arn:aws:iam::111122223333:role/federated/Developers (employees carol, dan) maps to the username session:{{SessionName}} on api, prod',
+        'role arn:aws:iam::111122223333:role/federated/Developers (employees carol, dan) maps to the username session:{{SessionName}} on api, prod',
+      ],
     },
     {
       name: 'a preserved break-glass role with {{SessionNameRaw}}',
-      access: { 'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/break-glass\n      username: break-glass:{{SessionNameRaw}}\n      groups: [ops]\n' }) },
+      access: {
+        'access/clusters/prod.yaml': prod({
+          mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/break-glass\n      username: break-glass:{{SessionNameRaw}}\n      groups: [ops]\n',
+        }),
+      },
       errors: ['access/clusters/prod.yaml:13:7'],
     },
   ],
@@ -264,7 +338,7 @@ ruleTests('map-accounts', {
   ],
   invalid: [
     {
-      name: 'manifests: an account id (a malformed one is invalid-or-wildcard-arn\'s)',
+      name: "manifests: an account id (a malformed one is invalid-or-wildcard-arn's)",
       manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapAccounts: |\n    - "222233334444"\n    - 12345\n`) },
       errors: ['manifests/aws-auth.yaml:14:7'],
       messages: ['maps the whole account 222233334444'],
@@ -274,14 +348,37 @@ ruleTests('map-accounts', {
 
 ruleTests('rolearn-has-path', {
   valid: [
-    { name: 'an employee\'s role path is stripped for aws-auth', access: { 'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n') } },
-    { name: 'access entries keep paths', access: { 'access/employees/carol.yaml': person('carol', role(SSO_ROLE.replace('111122223333', '444455556666')), '  - cluster: api\n    profile: view\n    namespaces: [data]\n') } },
-    { name: 'manifests: user ARNs keep their path', manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/contractors/dave\n      username: dave\n`) } },
+    {
+      name: "an employee's role path is stripped for aws-auth",
+      access: { 'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n') },
+    },
+    {
+      name: 'access entries keep paths',
+      access: {
+        'access/employees/carol.yaml': person(
+          'carol',
+          role(SSO_ROLE.replace('111122223333', '444455556666')),
+          '  - cluster: api\n    profile: view\n    namespaces: [data]\n',
+        ),
+      },
+    },
+    {
+      name: 'manifests: user ARNs keep their path',
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/contractors/dave\n      username: dave\n`,
+        ),
+      },
+    },
   ],
   invalid: [
     {
       name: 'manifests: an SSO role with its path never matches',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: ${SSO_ROLE}\n      username: dev:{{SessionName}}\n      groups:\n        - developers\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: ${SSO_ROLE}\n      username: dev:{{SessionName}}\n      groups:\n        - developers\n`,
+        ),
+      },
       errors: ['manifests/aws-auth.yaml:13:7'],
       messages: ['Write arn:aws:iam::111122223333:role/AWSReservedSSO_Developers_0a1b2c3d4e5f6a7b'],
     },
@@ -290,21 +387,34 @@ ruleTests('rolearn-has-path', {
 
 ruleTests('invalid-or-wildcard-arn', {
   valid: [
-    { name: 'well-formed ARNs', access: { 'access/clusters/prod.yaml': prod({ mapUsers: '    - userarn: arn:aws:iam::111122223333:user/ops/anna\n      username: anna\n' }) } },
+    {
+      name: 'well-formed ARNs',
+      access: { 'access/clusters/prod.yaml': prod({ mapUsers: '    - userarn: arn:aws:iam::111122223333:user/ops/anna\n      username: anna\n' }) },
+    },
     { name: 'manifests: the node mapping', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
     // go-yaml decodes into []string with the text as written: an unquoted 012345678901 stays 12 digits.
-    { name: 'manifests: an unquoted account id keeps its leading zero', manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapAccounts: |\n    - 012345678901\n`) } },
-    { name: 'manifests: a role ARN under mapUsers, a federated user and the account root are ARNs the authenticator maps', manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/ops\n      username: ops\n    - userarn: arn:aws:sts::111122223333:federated-user/bob\n      username: bob\n    - userarn: arn:aws:iam::111122223333:root\n      username: root\n`) } },
+    {
+      name: 'manifests: an unquoted account id keeps its leading zero',
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapAccounts: |\n    - 012345678901\n`) },
+    },
+    {
+      name: 'manifests: a role ARN under mapUsers, a federated user and the account root are ARNs the authenticator maps',
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/ops\n      username: ops\n    - userarn: arn:aws:sts::111122223333:federated-user/bob\n      username: bob\n    - userarn: arn:aws:iam::111122223333:root\n      username: root\n`,
+        ),
+      },
+    },
   ],
   invalid: [
     {
-      name: 'a partition the cluster\'s region is not in',
+      name: "a partition the cluster's region is not in",
       access: {
         'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws-cn:iam::111122223333:role/ops\n      username: ops\n' }),
         // An employee's ARN in another partition is refused by validate (test/load/hostile.test.ts).
       },
       errors: ['access/clusters/prod.yaml:13:7'],
-      messages: ['partition aws-cn, but the cluster\'s region eu-west-1 is in aws'],
+      messages: ["partition aws-cn, but the cluster's region eu-west-1 is in aws"],
     },
     {
       // A user ARN under mapRoles works (Map looks every ARN up in both lists): it is no finding.
@@ -322,16 +432,29 @@ ruleTests('invalid-or-wildcard-arn', {
 
 ruleTests('duplicate-principal', {
   valid: [
-    { name: 'two people sharing a role is one mapping', access: { 'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'), 'access/employees/dan.yaml': person('dan', role(SSO_ROLE), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n') } },
+    {
+      name: 'two people sharing a role is one mapping',
+      access: {
+        'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
+        'access/employees/dan.yaml': person('dan', role(SSO_ROLE), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
+      },
+    },
     {
       name: 'the same person in aws-auth and an access entry of a cluster in both modes',
-      access: { 'access/clusters/prod.yaml': prod({ authentication: 'both' }), 'access/employees/bob.yaml': employee('  - cluster: prod\n    profile: view\n    namespaces: [payments]\n') },
+      access: {
+        'access/clusters/prod.yaml': prod({ authentication: 'both' }),
+        'access/employees/bob.yaml': employee('  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
+      },
     },
   ],
   invalid: [
     {
       name: 'manifests: one role in mapRoles and in mapUsers: mapRoles is looked up first',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/Ops\n      username: other\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/Ops\n      username: other\n`,
+        ),
+      },
       errors: ['manifests/aws-auth.yaml:16:7'],
       messages: ['is mapped twice in aws-auth mapRoles and mapUsers'],
     },
@@ -339,7 +462,11 @@ ruleTests('duplicate-principal', {
     // case from a preserved entry, are refused by validate: test/load/hostile.test.ts.
     {
       name: 'manifests: a role mapped twice, the last one wins',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n    - rolearn: arn:aws:iam::111122223333:role/OPS\n      username: admin\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n    - rolearn: arn:aws:iam::111122223333:role/OPS\n      username: admin\n`,
+        ),
+      },
       errors: ['manifests/aws-auth.yaml:15:7'],
       messages: ['the authenticator keeps only the last entry'],
     },
@@ -348,14 +475,26 @@ ruleTests('duplicate-principal', {
 
 ruleTests('iam-user-mapping', {
   valid: [
-    { name: 'a role identity', access: { 'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n') } },
-    { name: 'IAM users this repository creates are iam-users-exist\'s finding', access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    profile: view\n    namespaces: [payments]\n') } },
+    {
+      name: 'a role identity',
+      access: { 'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n') },
+    },
+    {
+      name: "IAM users this repository creates are iam-users-exist's finding",
+      access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    profile: view\n    namespaces: [payments]\n') },
+    },
     { name: 'manifests: roles only', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
   ],
   invalid: [
     {
       name: 'an existing IAM user on two clusters is one finding',
-      access: { 'access/employees/dave.yaml': person('dave', iamUserArn('arn:aws:iam::111122223333:user/contractors/dave'), '  - clusters: [prod, api]\n    profile: view\n    scope: cluster\n') },
+      access: {
+        'access/employees/dave.yaml': person(
+          'dave',
+          iamUserArn('arn:aws:iam::111122223333:user/contractors/dave'),
+          '  - clusters: [prod, api]\n    profile: view\n    scope: cluster\n',
+        ),
+      },
       errors: ['access/employees/dave.yaml:6:15'],
       messages: ['employee dave (IAM user arn:aws:iam::111122223333:user/contractors/dave) signs in on api, prod as an IAM user'],
     },
@@ -374,11 +513,25 @@ ruleTests('iam-user-mapping', {
 
 ruleTests('username-collision', {
   valid: [
-    { name: 'templates give each caller their own name', access: { 'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/a\n      username: ops:{{SessionName}}\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: ops:{{SessionName}}\n' }) } },
-    { name: 'distinct names', access: { 'access/clusters/prod.yaml': prod({ mapUsers: '    - userarn: arn:aws:iam::111122223333:user/ci\n      username: ci\n' }) } },
+    {
+      name: 'templates give each caller their own name',
+      access: {
+        'access/clusters/prod.yaml': prod({
+          mapRoles:
+            '    - rolearn: arn:aws:iam::111122223333:role/a\n      username: ops:{{SessionName}}\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: ops:{{SessionName}}\n',
+        }),
+      },
+    },
+    {
+      name: 'distinct names',
+      access: { 'access/clusters/prod.yaml': prod({ mapUsers: '    - userarn: arn:aws:iam::111122223333:user/ci\n      username: ci\n' }) },
+    },
     {
       name: 'one person in aws-auth and an access entry is one principal',
-      access: { 'access/clusters/prod.yaml': prod({ authentication: 'both' }), 'access/employees/bob.yaml': employee('  - cluster: prod\n    profile: view\n    namespaces: [payments]\n') },
+      access: {
+        'access/clusters/prod.yaml': prod({ authentication: 'both' }),
+        'access/employees/bob.yaml': employee('  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
+      },
     },
   ],
   invalid: [
@@ -386,10 +539,12 @@ ruleTests('username-collision', {
       name: 'a preserved entry named like an employee',
       access: { 'access/clusters/prod.yaml': prod({ mapUsers: '    - userarn: arn:aws:iam::111122223333:user/ci\n      username: alice\n' }) },
       errors: ['access/employees/alice.yaml:6:12'],
-      messages: ['employee alice (IAM user arn:aws:iam::111122223333:user/eks-access/alice) gets the Kubernetes username alice on prod, which IAM user arn:aws:iam::111122223333:user/ci (access/clusters/prod.yaml:14) also gets'],
+      messages: [
+        'employee alice (IAM user arn:aws:iam::111122223333:user/eks-access/alice) gets the Kubernetes username alice on prod, which IAM user arn:aws:iam::111122223333:user/ci (access/clusters/prod.yaml:14) also gets',
+      ],
     },
     {
-      name: 'a static name equal to a role employee\'s session username',
+      name: "a static name equal to a role employee's session username",
       access: {
         'access/clusters/prod.yaml': prod({ mapRoles: '    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: session:carol-example.com\n' }),
         'access/employees/carol.yaml': person('carol', role(SSO_ROLE), '  - cluster: prod\n    profile: view\n    namespaces: [payments]\n'),
@@ -398,7 +553,11 @@ ruleTests('username-collision', {
     },
     {
       name: 'manifests: two roles, one static name',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/a\n      username: admin\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: admin\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/a\n      username: admin\n    - rolearn: arn:aws:iam::111122223333:role/b\n      username: admin\n`,
+        ),
+      },
       errors: ['manifests/aws-auth.yaml:15:7'],
     },
   ],
@@ -406,17 +565,33 @@ ruleTests('username-collision', {
 
 ruleTests('dangling-group', {
   valid: [
-    { name: 'access folder: groups are bound outside eks-access', access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    groups: [payments-dashboard-viewers]\n') } },
+    {
+      name: 'access folder: groups are bound outside eks-access',
+      access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    groups: [payments-dashboard-viewers]\n') },
+    },
     {
       name: 'manifests: the group is bound',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/viewers\n      username: viewer:{{SessionName}}\n      groups:\n        - payments-viewers\n`), 'manifests/binding.yaml': binding('payments-viewers') },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/viewers\n      username: viewer:{{SessionName}}\n      groups:\n        - payments-viewers\n`,
+        ),
+        'manifests/binding.yaml': binding('payments-viewers'),
+      },
     },
-    { name: 'manifests: system: and eks: groups are the platform\'s', manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES.trimEnd()}\n        - eks:kube-proxy-windows\n`) } },
+    {
+      name: "manifests: system: and eks: groups are the platform's",
+      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES.trimEnd()}\n        - eks:kube-proxy-windows\n`) },
+    },
   ],
   invalid: [
     {
       name: 'manifests: a group no binding names',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/viewers\n      username: viewer:{{SessionName}}\n      groups:\n        - payments-viewers\n`), 'manifests/binding.yaml': binding('payment-viewers') },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/viewers\n      username: viewer:{{SessionName}}\n      groups:\n        - payments-viewers\n`,
+        ),
+        'manifests/binding.yaml': binding('payment-viewers'),
+      },
       errors: ['manifests/aws-auth.yaml:16:11'],
       messages: ['mapped into the group payments-viewers, which no RoleBinding or ClusterRoleBinding'],
     },
@@ -429,7 +604,12 @@ ruleTests('aws-auth-deprecated', {
     { name: 'manifests: the ConfigMap EKS writes for node groups', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
   ],
   invalid: [
-    { name: 'a cluster on aws-auth', access: {}, errors: ['access/clusters/prod.yaml:3:7'], messages: ['cluster prod authenticates people through the aws-auth ConfigMap'] },
+    {
+      name: 'a cluster on aws-auth',
+      access: {},
+      errors: ['access/clusters/prod.yaml:3:7'],
+      messages: ['cluster prod authenticates people through the aws-auth ConfigMap'],
+    },
     {
       name: 'manifests: people in aws-auth',
       manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:user/ops\n      username: ops\n`) },
@@ -444,12 +624,20 @@ ruleTests('aws-auth-lockout', {
     { name: 'the cluster file keeps its node mapping', access: {} },
     {
       name: 'manifests: the node role written under mapUsers still maps the nodes (both lists are looked up)',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/eks-nodes\n      username: system:node:{{EC2PrivateDNSName}}\n      groups: [system:bootstrappers, system:nodes]\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `  mapUsers: |\n    - userarn: arn:aws:iam::111122223333:role/eks-nodes\n      username: system:node:{{EC2PrivateDNSName}}\n      groups: [system:bootstrappers, system:nodes]\n`,
+        ),
+      },
     },
     { name: 'manifests: a node mapping', manifests: { 'manifests/aws-auth.yaml': awsAuth(NODE_ROLES) } },
     {
       name: 'manifests: a node role mapped twice, both times as a node',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/eks-nodes\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n        - system:bootstrappers\n        - system:nodes\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/eks-nodes\n      username: system:node:{{EC2PrivateDNSName}}\n      groups:\n        - system:bootstrappers\n        - system:nodes\n`,
+        ),
+      },
     },
   ],
   invalid: [
@@ -467,7 +655,11 @@ ruleTests('aws-auth-lockout', {
     },
     {
       name: 'manifests: the node role overwritten by a later entry of the same role',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/EKS-Nodes\n      username: admin\n      groups:\n        - ops\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/EKS-Nodes\n      username: admin\n      groups:\n        - ops\n`,
+        ),
+      },
       errors: ['manifests/aws-auth.yaml:1:1'],
       messages: ['is mapped again at line 13 without system:nodes'],
     },
@@ -515,7 +707,11 @@ ruleTests('aws-auth-ignored-entry', {
   invalid: [
     {
       name: 'manifests: a wrongly cased key, an entry without rolearn',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - username: ops\n      groups: [ops]\n  mapusers: |\n    - userarn: arn:aws:iam::111122223333:user/ops\n      username: ops\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - username: ops\n      groups: [ops]\n  mapusers: |\n    - userarn: arn:aws:iam::111122223333:user/ops\n      username: ops\n`,
+        ),
+      },
       errors: ['manifests/aws-auth.yaml:13:7', 'manifests/aws-auth.yaml:15:3'],
       messages: ['has no rolearn', 'aws-auth key mapusers is ignored'],
     },
@@ -528,7 +724,11 @@ ruleTests('aws-auth-ignored-entry', {
     },
     {
       name: 'manifests: groups that are not a list are skipped and the entry kept; rolearn with sso is dropped',
-      manifests: { 'manifests/aws-auth.yaml': awsAuth(`${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups: ops\n    - rolearn: arn:aws:iam::111122223333:role/sso\n      sso: {permissionSetName: Dev, accountID: "111122223333"}\n`) },
+      manifests: {
+        'manifests/aws-auth.yaml': awsAuth(
+          `${NODE_ROLES}    - rolearn: arn:aws:iam::111122223333:role/ops\n      username: ops\n      groups: ops\n    - rolearn: arn:aws:iam::111122223333:role/sso\n      sso: {permissionSetName: Dev, accountID: "111122223333"}\n`,
+        ),
+      },
       errors: ['manifests/aws-auth.yaml:15:15', 'manifests/aws-auth.yaml:16:7'],
       messages: ['the authenticator skips it and keeps the entry (the entry keeps no groups)', 'only one of rolearn or SSO can be supplied'],
     },

@@ -5,24 +5,43 @@ import { BASE_FILES, HEADER, ROOT, scratch } from '../../helpers/run.js';
 import { ruleTests } from '../../helpers/rule-tester.js';
 
 /** bob, an IAM user with a team; `top` goes before `access:` (expires, reason...). */
-const employee = (body: string, top = 'team: payments\n') => `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\n${top}identity:\n  iamUser: bob\naccess:\n${body}`;
+const employee = (body: string, top = 'team: payments\n') =>
+  `${HEADER}kind: Employee\nname: bob\nemail: bob@example.com\n${top}identity:\n  iamUser: bob\naccess:\n${body}`;
 const BOB = 'access/employees/bob.yaml';
 /** The base alice has no team; give her one where orphan-employee findings would get in the way. */
-const ALICE_WITH_TEAM = { 'access/employees/alice.yaml': BASE_FILES['access/employees/alice.yaml']!.replace('email: alice@example.com\n', 'email: alice@example.com\nteam: checkout\n') };
+const ALICE_WITH_TEAM = {
+  'access/employees/alice.yaml': BASE_FILES['access/employees/alice.yaml']!.replace('email: alice@example.com\n', 'email: alice@example.com\nteam: checkout\n'),
+};
 const policy = (waivers: string) => `${HEADER}kind: LintPolicy\nname: acme\nwaivers:\n${waivers}`;
-const waiver = (rule: string, reason: string, expires = '2027-06-30', who = 'employee: alice') => `  - rule: ${rule}\n    ${who}\n    reason: ${JSON.stringify(reason)}\n    expires: ${expires}\n`;
+const waiver = (rule: string, reason: string, expires = '2027-06-30', who = 'employee: alice') =>
+  `  - rule: ${rule}\n    ${who}\n    reason: ${JSON.stringify(reason)}\n    expires: ${expires}\n`;
 
 ruleTests('require-expiry-for-admin', {
   valid: [
     { name: 'level: admin with expires on the grant', access: { [BOB]: employee('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n') } },
-    { name: 'level: admin with expires on the person', access: { [BOB]: employee('  - cluster: prod\n    level: admin\n', 'team: payments\nexpires: 2027-01-31\n') } },
-    { name: 'the cluster-admin profile bound in namespaces is namespace admin, not cluster admin', access: { [BOB]: employee('  - cluster: prod\n    profile: cluster-admin\n    namespaces: [payments]\n') } },
-    { name: 'AmazonEKSClusterAdminPolicy scoped to namespaces', access: { [BOB]: employee('  - cluster: api\n    accessPolicy: AmazonEKSClusterAdminPolicy\n    namespaces: [data]\n') } },
-    { name: 'read-only and edit need no expiry', access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n  - cluster: prod\n    profile: edit\n    namespaces: [payments]\n') } },
-    { name: 'apiGroups [""] with * resources and verbs is not everything', access: {
-      'access/profiles/core-admin.yaml': `${HEADER}kind: Profile\nname: core-admin\ndescription: core group only\nrules:\n  - apiGroups: [""]\n    resources: ["*"]\n    verbs: ["*"]\n`,
-      [BOB]: employee('  - cluster: prod\n    profile: core-admin\n    scope: cluster\n'),
-    } },
+    {
+      name: 'level: admin with expires on the person',
+      access: { [BOB]: employee('  - cluster: prod\n    level: admin\n', 'team: payments\nexpires: 2027-01-31\n') },
+    },
+    {
+      name: 'the cluster-admin profile bound in namespaces is namespace admin, not cluster admin',
+      access: { [BOB]: employee('  - cluster: prod\n    profile: cluster-admin\n    namespaces: [payments]\n') },
+    },
+    {
+      name: 'AmazonEKSClusterAdminPolicy scoped to namespaces',
+      access: { [BOB]: employee('  - cluster: api\n    accessPolicy: AmazonEKSClusterAdminPolicy\n    namespaces: [data]\n') },
+    },
+    {
+      name: 'read-only and edit need no expiry',
+      access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n  - cluster: prod\n    profile: edit\n    namespaces: [payments]\n') },
+    },
+    {
+      name: 'apiGroups [""] with * resources and verbs is not everything',
+      access: {
+        'access/profiles/core-admin.yaml': `${HEADER}kind: Profile\nname: core-admin\ndescription: core group only\nrules:\n  - apiGroups: [""]\n    resources: ["*"]\n    verbs: ["*"]\n`,
+        [BOB]: employee('  - cluster: prod\n    profile: core-admin\n    scope: cluster\n'),
+      },
+    },
   ],
   invalid: [
     {
@@ -68,7 +87,11 @@ ruleTests('require-expiry-for-admin', {
 
 ruleTests('expired-access', {
   valid: [
-    { name: 'expires today is still valid', today: '2027-01-31', access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n    expires: 2027-01-31\n', 'team: payments\nexpires: 2027-01-31\n') } },
+    {
+      name: 'expires today is still valid',
+      today: '2027-01-31',
+      access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n    expires: 2027-01-31\n', 'team: payments\nexpires: 2027-01-31\n') },
+    },
     { name: 'no expiry at all', access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n') } },
     { name: 'an expired person with no grants left grants nothing', access: { [BOB]: employee('  []\n', 'team: payments\nexpires: 2026-01-01\n') } },
   ],
@@ -76,14 +99,23 @@ ruleTests('expired-access', {
     {
       name: 'an expired grant, at the grant',
       today: '2027-02-01',
-      access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n    expires: 2027-01-31\n') },
+      access: {
+        [BOB]: employee(
+          '  - cluster: prod\n    level: read-only\n  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n    expires: 2027-01-31\n',
+        ),
+      },
       errors: [`${BOB}:11:5`],
       messages: ["employee bob's grant profile developer in payments on prod expired on 2027-01-31"],
     },
     {
       name: 'an expired person: one finding at the employee, not one per grant',
       today: '2027-02-01',
-      access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n  - cluster: api\n    level: read-only\n    expires: 2026-12-01\n', 'team: payments\nexpires: 2027-01-31\n') },
+      access: {
+        [BOB]: employee(
+          '  - cluster: prod\n    level: read-only\n  - cluster: api\n    level: read-only\n    expires: 2026-12-01\n',
+          'team: payments\nexpires: 2027-01-31\n',
+        ),
+      },
       errors: [`${BOB}:6`],
       messages: ['employee bob expired on 2027-01-31 and is left out of the generated output, but the file still grants access on api, prod (2 grant(s))'],
     },
@@ -98,7 +130,11 @@ ruleTests('expired-access', {
 ruleTests('expiring-access', {
   valid: [
     { name: 'more than 30 days ahead', today: '2027-01-01', access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n    expires: 2027-02-01\n') } },
-    { name: 'already expired is expired-access, not this', today: '2027-01-01', access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n    expires: 2026-12-31\n') } },
+    {
+      name: 'already expired is expired-access, not this',
+      today: '2027-01-01',
+      access: { [BOB]: employee('  - cluster: prod\n    level: read-only\n    expires: 2026-12-31\n') },
+    },
   ],
   invalid: [
     {
@@ -126,7 +162,10 @@ ruleTests('expiring-access', {
 
 ruleTests('waiver-missing-justification', {
   valid: [
-    { name: 'a reason with a ticket', access: { ...ALICE_WITH_TEAM, 'access/policy.yaml': policy(waiver('pods-exec', 'SEC-88 debugging the checkout outage, approved by carol')) } },
+    {
+      name: 'a reason with a ticket',
+      access: { ...ALICE_WITH_TEAM, 'access/policy.yaml': policy(waiver('pods-exec', 'SEC-88 debugging the checkout outage, approved by carol')) },
+    },
     { name: 'no policy at all', access: { ...ALICE_WITH_TEAM } },
   ],
   invalid: [
@@ -142,16 +181,28 @@ ruleTests('waiver-missing-justification', {
             waiver('pods-exec', '--------------'),
         ),
       },
-      errors: ['access/policy.yaml:5:5', 'access/policy.yaml:9:5', 'access/policy.yaml:13:5', 'access/policy.yaml:17:5', 'access/policy.yaml:21:5', 'access/policy.yaml:25:5'],
-      messages: ['reason "todo", which is a placeholder', '(file employees/alice.yaml) has reason "N/A"', 'temporary', 'starts with "TBD"', '8 character(s) long', 'not words'],
+      errors: [
+        'access/policy.yaml:5:5',
+        'access/policy.yaml:9:5',
+        'access/policy.yaml:13:5',
+        'access/policy.yaml:17:5',
+        'access/policy.yaml:21:5',
+        'access/policy.yaml:25:5',
+      ],
+      messages: [
+        'reason "todo", which is a placeholder',
+        '(file employees/alice.yaml) has reason "N/A"',
+        'temporary',
+        'starts with "TBD"',
+        '8 character(s) long',
+        'not words',
+      ],
     },
   ],
 });
 
 ruleTests('orphan-employee', {
-  valid: [
-    { name: 'a team and a grant', access: { ...ALICE_WITH_TEAM, [BOB]: employee('  - cluster: prod\n    level: read-only\n') } },
-  ],
+  valid: [{ name: 'a team and a grant', access: { ...ALICE_WITH_TEAM, [BOB]: employee('  - cluster: prod\n    level: read-only\n') } }],
   invalid: [
     {
       name: 'no team (the base alice), and no grant (bob)',
@@ -170,7 +221,11 @@ ruleTests('orphan-employee', {
 
 ruleTests('waiver-expired', {
   valid: [
-    { name: 'a waiver until today still waives', today: '2027-06-30', access: { 'access/policy.yaml': policy(waiver('orphan-employee', 'HR-12 alice joins a team after onboarding')) } },
+    {
+      name: 'a waiver until today still waives',
+      today: '2027-06-30',
+      access: { 'access/policy.yaml': policy(waiver('orphan-employee', 'HR-12 alice joins a team after onboarding')) },
+    },
   ],
   invalid: [
     {
@@ -185,13 +240,24 @@ ruleTests('waiver-expired', {
 
 ruleTests('waiver-unused', {
   valid: [
-    { name: 'a waiver that matches a finding', access: { 'access/policy.yaml': policy(waiver('orphan-employee', 'HR-12 alice joins a team after onboarding')) } },
-    { name: 'a waiver by rule code', access: { 'access/policy.yaml': policy(waiver('meta004', 'HR-12 alice joins a team after onboarding').replace('meta004', 'META004')) } },
+    {
+      name: 'a waiver that matches a finding',
+      access: { 'access/policy.yaml': policy(waiver('orphan-employee', 'HR-12 alice joins a team after onboarding')) },
+    },
+    {
+      name: 'a waiver by rule code',
+      access: { 'access/policy.yaml': policy(waiver('meta004', 'HR-12 alice joins a team after onboarding').replace('meta004', 'META004')) },
+    },
   ],
   invalid: [
     {
       name: 'a waiver that matches nothing, and one naming an unknown rule',
-      access: { ...ALICE_WITH_TEAM, 'access/policy.yaml': policy(waiver('orphan-employee', 'HR-12 alice joins a team after onboarding') + waiver('no-such-rule', 'SEC-1 accepted by the security team')) },
+      access: {
+        ...ALICE_WITH_TEAM,
+        'access/policy.yaml': policy(
+          waiver('orphan-employee', 'HR-12 alice joins a team after onboarding') + waiver('no-such-rule', 'SEC-1 accepted by the security team'),
+        ),
+      },
       errors: ['access/policy.yaml:5:5', 'access/policy.yaml:9:5'],
       messages: ['waiver for orphan-employee (employee alice) matches no finding; remove it', 'waiver names unknown rule "no-such-rule"'],
     },
@@ -211,15 +277,28 @@ async function lintFiles(files: Record<string, string>, today: string) {
 }
 
 test('a waiver until its expiry keeps the finding visible as waived; after it, the finding is back and the waiver reported', async () => {
-  const files = { ...ALICE_WITH_TEAM, [BOB]: employee('  - cluster: prod\n    level: admin\n'), 'access/policy.yaml': policy(waiver('require-expiry-for-admin', 'SEC-88 bob is the break-glass owner of prod', '2027-06-30', 'employee: bob')) };
+  const files = {
+    ...ALICE_WITH_TEAM,
+    [BOB]: employee('  - cluster: prod\n    level: admin\n'),
+    'access/policy.yaml': policy(waiver('require-expiry-for-admin', 'SEC-88 bob is the break-glass owner of prod', '2027-06-30', 'employee: bob')),
+  };
   const before = await lintFiles(files, '2027-06-30');
   const admin = before.findings.filter((f) => f.ruleId === 'require-expiry-for-admin');
   assert.equal(admin.length, 1);
   assert.equal(admin[0]!.waived?.reason, 'SEC-88 bob is the break-glass owner of prod');
-  assert.equal(before.findings.filter((f) => f.ruleId === 'waiver-expired' || f.ruleId === 'waiver-unused'), []);
+  assert.equal(
+    before.findings.filter((f) => f.ruleId === 'waiver-expired' || f.ruleId === 'waiver-unused'),
+    [],
+  );
   const after = await lintFiles(files, '2027-07-01');
-  assert.equal(after.findings.filter((f) => f.ruleId === 'require-expiry-for-admin').map((f) => [f.line, f.waived]), [[9, undefined]]);
-  assert.equal(after.findings.filter((f) => f.ruleId === 'waiver-expired').map((f) => `${f.file}:${f.line}`), ['access/policy.yaml:5']);
+  assert.equal(
+    after.findings.filter((f) => f.ruleId === 'require-expiry-for-admin').map((f) => [f.line, f.waived]),
+    [[9, undefined]],
+  );
+  assert.equal(
+    after.findings.filter((f) => f.ruleId === 'waiver-expired').map((f) => `${f.file}:${f.line}`),
+    ['access/policy.yaml:5'],
+  );
 });
 
 test("the example access folder: carol's permanent prod-eu admin is reported and waived by access/policy.yaml", async () => {
@@ -228,7 +307,10 @@ test("the example access folder: carol's permanent prod-eu admin is reported and
   try {
     const r = await lintAccess('access', { today: '2026-11-28' });
     const mine = r.findings.filter((f) => f.ruleId === 'require-expiry-for-admin' || f.ruleId === 'waiver-unused' || f.ruleId === 'waiver-expired');
-    assert.equal(mine.map((f) => [f.ruleId, f.file, f.line, f.employee, f.waived?.expires]), [['require-expiry-for-admin', 'access/employees/carol.yaml', 12, 'carol', '2028-11-30']]);
+    assert.equal(
+      mine.map((f) => [f.ruleId, f.file, f.line, f.employee, f.waived?.expires]),
+      [['require-expiry-for-admin', 'access/employees/carol.yaml', 12, 'carol', '2028-11-30']],
+    );
   } finally {
     process.chdir(previous);
   }

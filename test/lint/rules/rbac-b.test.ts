@@ -13,11 +13,19 @@ const rule = (apiGroups: string, resources: string, verbs: string, more = '', in
 const rulesGrant = (rules: string, ns = 'payments') => `  - cluster: prod\n    namespaces: [${ns}]\n    rules:\n${rules}`;
 const rules = (rules: string, ns = 'payments') => employee(rulesGrant(rules, ns));
 /** A profile grant, cluster-wide (3 lines) or in namespaces (3 lines). */
-const profileGrant = (name: string, ns?: string, cluster = 'prod') => `  - cluster: ${cluster}\n    profile: ${name}\n${ns ? `    namespaces: [${ns}]` : '    scope: cluster'}\n`;
-const profile = (name: string, rules: string) => ({ [`access/profiles/${name}.yaml`]: `${HEADER}kind: Profile\nname: ${name}\ndescription: test profile\nrules:\n${rules}` });
+const profileGrant = (name: string, ns?: string, cluster = 'prod') =>
+  `  - cluster: ${cluster}\n    profile: ${name}\n${ns ? `    namespaces: [${ns}]` : '    scope: cluster'}\n`;
+const profile = (name: string, rules: string) => ({
+  [`access/profiles/${name}.yaml`]: `${HEADER}kind: Profile\nname: ${name}\ndescription: test profile\nrules:\n${rules}`,
+});
 const pr = (apiGroups: string, resources: string, verbs: string, more = '') => rule(apiGroups, resources, verbs, more, 2);
 /** prod with kube-system among its namespaces. */
-const KUBE_SYSTEM = { 'access/clusters/prod.yaml': BASE_FILES['access/clusters/prod.yaml']!.replace('namespaces: [payments, my-namespace]', 'namespaces: [payments, my-namespace, kube-system]') };
+const KUBE_SYSTEM = {
+  'access/clusters/prod.yaml': BASE_FILES['access/clusters/prod.yaml']!.replace(
+    'namespaces: [payments, my-namespace]',
+    'namespaces: [payments, my-namespace, kube-system]',
+  ),
+};
 const RBAC = 'rbac.authorization.k8s.io';
 const ADMIN = { [BOB]: employee('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n') };
 
@@ -33,15 +41,26 @@ const bundle = (...docs: string[]) => {
   return { files: { [M]: docs.join('---\n') }, at: (i: number, offset = 0) => `${M}:${starts[i]! + offset}` };
 };
 const mrule = (apiGroups: string, resources: string, verbs: string, more = '') => rule(apiGroups, resources, verbs, more, 2);
-const labelsYaml = (labels: Record<string, string>) => (Object.keys(labels).length ? `  labels:\n${Object.entries(labels).map(([k, v]) => `    ${k}: "${v}"\n`).join('')}` : '');
-const clusterRole = (name: string, rules: string, labels: Record<string, string> = {}) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${name}\n${labelsYaml(labels)}rules:\n${rules}`;
-const nsRole = (name: string, ns: string, rules: string) => `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nrules:\n${rules}`;
+const labelsYaml = (labels: Record<string, string>) =>
+  Object.keys(labels).length
+    ? `  labels:\n${Object.entries(labels)
+        .map(([k, v]) => `    ${k}: "${v}"\n`)
+        .join('')}`
+    : '';
+const clusterRole = (name: string, rules: string, labels: Record<string, string> = {}) =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: ${name}\n${labelsYaml(labels)}rules:\n${rules}`;
+const nsRole = (name: string, ns: string, rules: string) =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nrules:\n${rules}`;
 const subject = (who: string) => {
   const [kind, name] = who.split(' ');
-  return kind === 'ServiceAccount' ? `  - kind: ServiceAccount\n    name: ${name!.split('/')[1]}\n    namespace: ${name!.split('/')[0]}\n` : `  - kind: ${kind}\n    name: ${name}\n    apiGroup: rbac.authorization.k8s.io\n`;
+  return kind === 'ServiceAccount'
+    ? `  - kind: ServiceAccount\n    name: ${name!.split('/')[1]}\n    namespace: ${name!.split('/')[0]}\n`
+    : `  - kind: ${kind}\n    name: ${name}\n    apiGroup: rbac.authorization.k8s.io\n`;
 };
-const crb = (name: string, roleName: string, who = 'User jane') => `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ${name}\nsubjects:\n${subject(who)}roleRef:\n  kind: ClusterRole\n  name: ${roleName}\n  apiGroup: rbac.authorization.k8s.io\n`;
-const rb = (name: string, ns: string, roleKind: 'Role' | 'ClusterRole', roleName: string, who = 'User jane') => `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nsubjects:\n${subject(who)}roleRef:\n  kind: ${roleKind}\n  name: ${roleName}\n  apiGroup: rbac.authorization.k8s.io\n`;
+const crb = (name: string, roleName: string, who = 'User jane') =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: ${name}\nsubjects:\n${subject(who)}roleRef:\n  kind: ClusterRole\n  name: ${roleName}\n  apiGroup: rbac.authorization.k8s.io\n`;
+const rb = (name: string, ns: string, roleKind: 'Role' | 'ClusterRole', roleName: string, who = 'User jane') =>
+  `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nsubjects:\n${subject(who)}roleRef:\n  kind: ${roleKind}\n  name: ${roleName}\n  apiGroup: rbac.authorization.k8s.io\n`;
 
 ruleTests('escalate-verb', {
   valid: [
@@ -51,17 +70,26 @@ ruleTests('escalate-verb', {
     },
     { name: 'update roles without escalate is rbac-write', access: { [BOB]: rules(rule(RBAC, 'roles', 'create, update')) } },
     { name: 'escalate on roles of another API group', access: { [BOB]: rules(rule('""', 'roles', 'escalate, update')) } },
-    { name: 'escalate on clusterroles is checked cluster-wide: a namespaced grant of it authorizes nothing', access: { [BOB]: rules(rule(RBAC, 'clusterroles', 'escalate, update')) } },
+    {
+      name: 'escalate on clusterroles is checked cluster-wide: a namespaced grant of it authorizes nothing',
+      access: { [BOB]: rules(rule(RBAC, 'clusterroles', 'escalate, update')) },
+    },
     { name: 'cluster-admin is reported by the admin rules', access: ADMIN },
   ],
   invalid: [
     (() => {
-      const b = bundle(clusterRole('extra-admin', mrule(RBAC, 'roles', 'escalate, update'), { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' }), rb('jane-admin', 'payments', 'ClusterRole', 'admin'));
+      const b = bundle(
+        clusterRole('extra-admin', mrule(RBAC, 'roles', 'escalate, update'), { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true' }),
+        rb('jane-admin', 'payments', 'ClusterRole', 'admin'),
+      );
       return {
         name: 'manifests: a custom role aggregated into the built-in admin role reaches everyone bound to admin',
         manifests: b.files,
         errors: [b.at(0, 7), b.at(1)],
-        messages: ['anyone bound to ClusterRole extra-admin can escalate any role cluster-wide', 'User jane can escalate any role in payments through ClusterRole admin bound by RoleBinding payments/jane-admin'],
+        messages: [
+          'anyone bound to ClusterRole extra-admin can escalate any role cluster-wide',
+          'User jane can escalate any role in payments through ClusterRole admin bound by RoleBinding payments/jane-admin',
+        ],
       };
     })(),
     {
@@ -107,12 +135,19 @@ ruleTests('bind-verb', {
   ],
   invalid: [
     (() => {
-      const b = bundle(clusterRole('binder', mrule(RBAC, 'clusterroles', 'bind')), nsRole('rb-writer', 'payments', mrule(RBAC, 'rolebindings', 'create')), crb('jane-binder', 'binder'), rb('jane-rb', 'payments', 'Role', 'rb-writer'));
+      const b = bundle(
+        clusterRole('binder', mrule(RBAC, 'clusterroles', 'bind')),
+        nsRole('rb-writer', 'payments', mrule(RBAC, 'rolebindings', 'create')),
+        crb('jane-binder', 'binder'),
+        rb('jane-rb', 'payments', 'Role', 'rb-writer'),
+      );
       return {
         name: 'manifests: bind from a ClusterRole and create rolebindings from a Role of the same user',
         manifests: b.files,
         errors: [b.at(2)],
-        messages: ['User jane can bind any role (cluster-admin included) and create or update the bindings in payments through ClusterRole binder bound by ClusterRoleBinding jane-binder, together with Role rb-writer bound by RoleBinding payments/jane-rb'],
+        messages: [
+          'User jane can bind any role (cluster-admin included) and create or update the bindings in payments through ClusterRole binder bound by ClusterRoleBinding jane-binder, together with Role rb-writer bound by RoleBinding payments/jane-rb',
+        ],
       };
     })(),
     (() => {
@@ -128,7 +163,9 @@ ruleTests('bind-verb', {
       name: 'bind on clusterroles without resourceNames and create rolebindings from another grant',
       access: { [BOB]: employee(rulesGrant(rule(RBAC, 'clusterroles', 'bind')) + rulesGrant(rule(RBAC, 'rolebindings', 'create'))) },
       errors: [`${BOB}:8:5`],
-      messages: ['employee bob can bind any role (cluster-admin included) and create or update the bindings in payments on prod through inline rules, together with inline rules (access/employees/bob.yaml:14)'],
+      messages: [
+        'employee bob can bind any role (cluster-admin included) and create or update the bindings in payments on prod through inline rules, together with inline rules (access/employees/bob.yaml:14)',
+      ],
     },
     {
       name: 'cluster-wide bind with create on clusterrolebindings: bind cluster-admin',
@@ -154,8 +191,9 @@ ruleTests('bind-verb', {
 ruleTests('rbac-write', {
   valid: [
     {
-      name: 'manifests: the create half of a bind path is bind-verb\'s finding',
-      manifests: bundle(clusterRole('binder', mrule(RBAC, 'clusterroles', 'bind') + mrule(RBAC, 'clusterrolebindings', 'create')), crb('jane-binder', 'binder')).files,
+      name: "manifests: the create half of a bind path is bind-verb's finding",
+      manifests: bundle(clusterRole('binder', mrule(RBAC, 'clusterroles', 'bind') + mrule(RBAC, 'clusterrolebindings', 'create')), crb('jane-binder', 'binder'))
+        .files,
     },
     { name: 'reading roles', access: { [BOB]: rules(rule(RBAC, 'roles, rolebindings', 'get, list, watch')) } },
     { name: 'clusterroles in a namespace authorize nothing', access: { [BOB]: rules(rule(RBAC, 'clusterroles, clusterrolebindings', 'create, update')) } },
@@ -164,7 +202,12 @@ ruleTests('rbac-write', {
   invalid: [
     (() => {
       const b = bundle(crb('jane-admin', 'admin'));
-      return { name: 'manifests: the built-in admin role cluster-wide', manifests: b.files, errors: [b.at(0)], messages: ['User jane can create or change roles and rolebindings cluster-wide through ClusterRole admin bound by ClusterRoleBinding jane-admin'] };
+      return {
+        name: 'manifests: the built-in admin role cluster-wide',
+        manifests: b.files,
+        errors: [b.at(0)],
+        messages: ['User jane can create or change roles and rolebindings cluster-wide through ClusterRole admin bound by ClusterRoleBinding jane-admin'],
+      };
     })(),
     {
       name: 'create rolebindings',
@@ -190,22 +233,44 @@ ruleTests('rbac-write', {
 ruleTests('impersonate', {
   valid: [
     { name: 'impersonating users through a namespaced grant authorizes nothing', access: { [BOB]: rules(rule('""', 'users, groups', 'impersonate')) } },
-    { name: 'a bare userextras matches no extra field', access: { ...profile('extras', pr('authentication.k8s.io', 'userextras', 'impersonate')), [BOB]: employee(profileGrant('extras')) } },
+    {
+      name: 'a bare userextras matches no extra field',
+      access: { ...profile('extras', pr('authentication.k8s.io', 'userextras', 'impersonate')), [BOB]: employee(profileGrant('extras')) },
+    },
     { name: 'cluster-admin is reported by the admin rules', access: ADMIN },
   ],
   invalid: [
     (() => {
       const b = bundle(clusterRole('impersonator', mrule('""', 'groups', 'impersonate')), crb('ci-impersonator', 'impersonator', 'ServiceAccount ci/deployer'));
-      return { name: 'manifests: a ServiceAccount impersonating groups', manifests: b.files, errors: [b.at(1)], messages: ['ServiceAccount ci/deployer can impersonate groups cluster-wide through ClusterRole impersonator bound by ClusterRoleBinding ci-impersonator'] };
+      return {
+        name: 'manifests: a ServiceAccount impersonating groups',
+        manifests: b.files,
+        errors: [b.at(1)],
+        messages: [
+          'ServiceAccount ci/deployer can impersonate groups cluster-wide through ClusterRole impersonator bound by ClusterRoleBinding ci-impersonator',
+        ],
+      };
     })(),
     (() => {
       const b = bundle(rb('jane-edit', 'kube-system', 'ClusterRole', 'edit'));
-      return { name: 'manifests: edit bound in kube-system', manifests: b.files, errors: [b.at(0)], messages: ['User jane can impersonate service accounts of kube-system in kube-system'] };
+      return {
+        name: 'manifests: edit bound in kube-system',
+        manifests: b.files,
+        errors: [b.at(0)],
+        messages: ['User jane can impersonate service accounts of kube-system in kube-system'],
+      };
     })(),
     (() => {
       // The impersonation filter asks for impersonate on serviceaccounts in the account's namespace.
       const b = bundle(rb('jane-edit', 'payments', 'ClusterRole', 'edit'));
-      return { name: 'manifests: edit bound in a namespace impersonates its service accounts', manifests: b.files, errors: [b.at(0)], messages: ["User jane can impersonate service accounts of payments in payments through ClusterRole edit bound by RoleBinding payments/jane-edit: they can send requests as that namespace's workloads"] };
+      return {
+        name: 'manifests: edit bound in a namespace impersonates its service accounts',
+        manifests: b.files,
+        errors: [b.at(0)],
+        messages: [
+          "User jane can impersonate service accounts of payments in payments through ClusterRole edit bound by RoleBinding payments/jane-edit: they can send requests as that namespace's workloads",
+        ],
+      };
     })(),
     {
       name: 'edit in a namespace: its service accounts',
@@ -217,11 +282,16 @@ ruleTests('impersonate', {
       name: 'groups with apiGroups [""] (not only "*")',
       access: { ...profile('impersonator', pr('""', 'groups', 'impersonate')), [BOB]: employee(profileGrant('impersonator')) },
       errors: [`${BOB}:8:5`],
-      messages: ['employee bob can impersonate groups cluster-wide on prod through profile impersonator: they can send any request as another user or group, system:masters included'],
+      messages: [
+        'employee bob can impersonate groups cluster-wide on prod through profile impersonator: they can send any request as another user or group, system:masters included',
+      ],
     },
     {
       name: 'users, uids and user extras',
-      access: { ...profile('impersonator', pr('""', 'users', 'impersonate') + pr('authentication.k8s.io', 'uids, userextras/scopes', 'impersonate')), [BOB]: employee(profileGrant('impersonator')) },
+      access: {
+        ...profile('impersonator', pr('""', 'users', 'impersonate') + pr('authentication.k8s.io', 'uids, userextras/scopes', 'impersonate')),
+        [BOB]: employee(profileGrant('impersonator')),
+      },
       errors: [`${BOB}:8:5`],
       messages: ['can impersonate users, uids and user extra fields cluster-wide'],
     },
@@ -229,11 +299,16 @@ ruleTests('impersonate', {
       name: 'service accounts of kube-system',
       access: { ...KUBE_SYSTEM, [BOB]: rules(rule('""', 'serviceaccounts', 'impersonate'), 'kube-system') },
       errors: [`${BOB}:8:5`],
-      messages: ["can impersonate service accounts of kube-system in kube-system on prod through inline rules: they can send requests as the cluster's own controllers"],
+      messages: [
+        "can impersonate service accounts of kube-system in kube-system on prod through inline rules: they can send requests as the cluster's own controllers",
+      ],
     },
     {
       name: 'named users are still someone else',
-      access: { ...profile('impersonator', pr('""', 'users', 'impersonate', 'resourceNames: [jane@example.com]')), [BOB]: employee(profileGrant('impersonator')) },
+      access: {
+        ...profile('impersonator', pr('""', 'users', 'impersonate', 'resourceNames: [jane@example.com]')),
+        [BOB]: employee(profileGrant('impersonator')),
+      },
       errors: [`${BOB}:8:5`],
       messages: ['can impersonate users (jane@example.com)'],
     },
@@ -242,8 +317,14 @@ ruleTests('impersonate', {
 
 ruleTests('admission-control-write', {
   valid: [
-    { name: 'reading webhook configurations', access: { ...profile('hooks', pr('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', 'get, list')), [BOB]: employee(profileGrant('hooks')) } },
-    { name: 'cluster-scoped objects through a namespaced grant authorize nothing', access: { [BOB]: rules(rule('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', 'patch')) } },
+    {
+      name: 'reading webhook configurations',
+      access: { ...profile('hooks', pr('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', 'get, list')), [BOB]: employee(profileGrant('hooks')) },
+    },
+    {
+      name: 'cluster-scoped objects through a namespaced grant authorize nothing',
+      access: { [BOB]: rules(rule('admissionregistration.k8s.io', 'mutatingwebhookconfigurations', 'patch')) },
+    },
   ],
   invalid: [
     {
@@ -254,7 +335,10 @@ ruleTests('admission-control-write', {
     },
     {
       name: 'delete admission policies through apiGroups "*"',
-      access: { ...profile('hooks', pr('"*"', 'validatingadmissionpolicies, validatingadmissionpolicybindings', 'delete')), [BOB]: employee(profileGrant('hooks')) },
+      access: {
+        ...profile('hooks', pr('"*"', 'validatingadmissionpolicies, validatingadmissionpolicybindings', 'delete')),
+        [BOB]: employee(profileGrant('hooks')),
+      },
       errors: [`${BOB}:8:5`],
       messages: ['can change validatingadmissionpolicies and validatingadmissionpolicybindings'],
     },
@@ -265,12 +349,20 @@ ruleTests('csr-approve', {
   valid: [
     {
       name: 'manifests: both halves bound in a namespace authorize nothing',
-      manifests: bundle(clusterRole('csr', mrule('certificates.k8s.io', 'certificatesigningrequests/approval', 'update') + mrule('certificates.k8s.io', 'signers', 'approve')), rb('jane-csr', 'payments', 'ClusterRole', 'csr')).files,
+      manifests: bundle(
+        clusterRole('csr', mrule('certificates.k8s.io', 'certificatesigningrequests/approval', 'update') + mrule('certificates.k8s.io', 'signers', 'approve')),
+        rb('jane-csr', 'payments', 'ClusterRole', 'csr'),
+      ).files,
     },
-    { name: 'approval without approve on a signer', access: { ...profile('csr', pr('certificates.k8s.io', 'certificatesigningrequests/approval', 'update')), [BOB]: employee(profileGrant('csr')) } },
+    {
+      name: 'approval without approve on a signer',
+      access: { ...profile('csr', pr('certificates.k8s.io', 'certificatesigningrequests/approval', 'update')), [BOB]: employee(profileGrant('csr')) },
+    },
     {
       name: 'both halves through a namespaced grant authorize nothing',
-      access: { [BOB]: rules(rule('certificates.k8s.io', 'certificatesigningrequests/approval', 'update') + rule('certificates.k8s.io', 'signers', 'approve')) },
+      access: {
+        [BOB]: rules(rule('certificates.k8s.io', 'certificatesigningrequests/approval', 'update') + rule('certificates.k8s.io', 'signers', 'approve')),
+      },
     },
   ],
   invalid: [
@@ -285,14 +377,21 @@ ruleTests('csr-approve', {
         name: 'manifests: the two halves from two ClusterRoles bound to one group; kubernetes.io/* is every built-in signer',
         manifests: b.files,
         errors: [b.at(3)],
-        messages: ['Group ops can approve certificate signing requests for any signer (kubernetes.io/kube-apiserver-client included) cluster-wide through ClusterRole signer bound by ClusterRoleBinding ops-signer, together with ClusterRole approver bound by ClusterRoleBinding ops-approver'],
+        messages: [
+          'Group ops can approve certificate signing requests for any signer (kubernetes.io/kube-apiserver-client included) cluster-wide through ClusterRole signer bound by ClusterRoleBinding ops-signer, together with ClusterRole approver bound by ClusterRoleBinding ops-approver',
+        ],
       };
     })(),
     {
       name: 'both halves in one profile',
-      access: { ...profile('csr', pr('certificates.k8s.io', 'certificatesigningrequests/approval', 'update') + pr('certificates.k8s.io', 'signers', 'approve')), [BOB]: employee(profileGrant('csr')) },
+      access: {
+        ...profile('csr', pr('certificates.k8s.io', 'certificatesigningrequests/approval', 'update') + pr('certificates.k8s.io', 'signers', 'approve')),
+        [BOB]: employee(profileGrant('csr')),
+      },
       errors: [`${BOB}:8:5`],
-      messages: ['employee bob can approve certificate signing requests for any signer (kubernetes.io/kube-apiserver-client included) cluster-wide on prod through profile csr'],
+      messages: [
+        'employee bob can approve certificate signing requests for any signer (kubernetes.io/kube-apiserver-client included) cluster-wide on prod through profile csr',
+      ],
     },
     {
       name: 'split across profiles, limited to a private signer',
@@ -316,7 +415,12 @@ ruleTests('token-request', {
   invalid: [
     (() => {
       const b = bundle(rb('jane-edit', 'kube-system', 'ClusterRole', 'edit'));
-      return { name: 'manifests: edit bound in kube-system (its impersonation is impersonate\'s)', manifests: b.files, errors: [b.at(0)], messages: ['User jane can create tokens for any service accounts in kube-system'] };
+      return {
+        name: "manifests: edit bound in kube-system (its impersonation is impersonate's)",
+        manifests: b.files,
+        errors: [b.at(0)],
+        messages: ['User jane can create tokens for any service accounts in kube-system'],
+      };
     })(),
     {
       name: 'the built-in edit role',
@@ -328,7 +432,9 @@ ruleTests('token-request', {
       name: 'serviceaccounts/token in kube-system',
       access: { ...KUBE_SYSTEM, [BOB]: rules(rule('""', 'serviceaccounts/token', 'create'), 'kube-system') },
       errors: [`${BOB}:8:5`],
-      messages: ["can create tokens for any service accounts in kube-system on prod through inline rules: they act with those accounts' permissions, from anywhere, including the accounts that run the cluster's controllers"],
+      messages: [
+        "can create tokens for any service accounts in kube-system on prod through inline rules: they act with those accounts' permissions, from anywhere, including the accounts that run the cluster's controllers",
+      ],
     },
     {
       name: 'resourceNames do restrict the token subresource',
@@ -343,7 +449,10 @@ ruleTests('create-persistentvolumes', {
   valid: [
     { name: 'claims in a namespace', access: { [BOB]: rules(rule('""', 'persistentvolumeclaims', 'create')) } },
     { name: 'PersistentVolumes through a namespaced grant authorize nothing', access: { [BOB]: rules(rule('""', 'persistentvolumes', 'create')) } },
-    { name: 'resourceNames cannot allow create', access: { ...profile('pv', pr('""', 'persistentvolumes', 'create', 'resourceNames: [data]')), [BOB]: employee(profileGrant('pv')) } },
+    {
+      name: 'resourceNames cannot allow create',
+      access: { ...profile('pv', pr('""', 'persistentvolumes', 'create', 'resourceNames: [data]')), [BOB]: employee(profileGrant('pv')) },
+    },
   ],
   invalid: [
     {
@@ -357,16 +466,30 @@ ruleTests('create-persistentvolumes', {
 
 ruleTests('aws-auth-write', {
   valid: [
-    { name: 'manifests: ConfigMaps of an application namespace', manifests: bundle(nsRole('cm', 'payments', mrule('""', 'configmaps', 'update')), rb('jane-cm', 'payments', 'Role', 'cm')).files },
+    {
+      name: 'manifests: ConfigMaps of an application namespace',
+      manifests: bundle(nsRole('cm', 'payments', mrule('""', 'configmaps', 'update')), rb('jane-cm', 'payments', 'Role', 'cm')).files,
+    },
     { name: 'ConfigMaps of an application namespace', access: { [BOB]: rules(rule('""', 'configmaps', 'update')) } },
-    { name: 'another named ConfigMap in kube-system', access: { ...KUBE_SYSTEM, [BOB]: rules(rule('""', 'configmaps', 'update', 'resourceNames: [coredns]'), 'kube-system') } },
-    { name: 'a cluster that authenticates with access entries only', access: { ...profile('cm', pr('""', 'configmaps', 'update')), [BOB]: employee(profileGrant('cm', undefined, 'api')) } },
+    {
+      name: 'another named ConfigMap in kube-system',
+      access: { ...KUBE_SYSTEM, [BOB]: rules(rule('""', 'configmaps', 'update', 'resourceNames: [coredns]'), 'kube-system') },
+    },
+    {
+      name: 'a cluster that authenticates with access entries only',
+      access: { ...profile('cm', pr('""', 'configmaps', 'update')), [BOB]: employee(profileGrant('cm', undefined, 'api')) },
+    },
     { name: 'cluster-admin is reported by the admin rules', access: ADMIN },
   ],
   invalid: [
     (() => {
       const b = bundle(nsRole('cm', 'kube-system', mrule('""', 'configmaps', 'update, patch')), rb('jane-cm', 'kube-system', 'Role', 'cm'));
-      return { name: 'manifests: a Role of kube-system without resourceNames (Trivy KSV-0115 needs aws-auth named)', manifests: b.files, errors: [b.at(1)], messages: ['User jane can change every ConfigMap, aws-auth included, in kube-system through Role cm bound by RoleBinding kube-system/jane-cm'] };
+      return {
+        name: 'manifests: a Role of kube-system without resourceNames (Trivy KSV-0115 needs aws-auth named)',
+        manifests: b.files,
+        errors: [b.at(1)],
+        messages: ['User jane can change every ConfigMap, aws-auth included, in kube-system through Role cm bound by RoleBinding kube-system/jane-cm'],
+      };
     })(),
     {
       name: 'every ConfigMap of kube-system (no resourceNames)',
@@ -476,7 +599,10 @@ ruleTests('steal-pods', {
   valid: [
     {
       name: 'manifests: nodes through a RoleBinding authorize nothing',
-      manifests: bundle(clusterRole('drainer', mrule('""', 'nodes', 'patch') + mrule('""', 'pods', 'delete')), rb('jane-drainer', 'kube-system', 'ClusterRole', 'drainer')).files,
+      manifests: bundle(
+        clusterRole('drainer', mrule('""', 'nodes', 'patch') + mrule('""', 'pods', 'delete')),
+        rb('jane-drainer', 'kube-system', 'ClusterRole', 'drainer'),
+      ).files,
     },
     {
       name: 'nodes and pods of an application namespace only',
@@ -486,14 +612,32 @@ ruleTests('steal-pods', {
   ],
   invalid: [
     (() => {
-      const b = bundle(clusterRole('node-patcher', mrule('""', 'nodes', 'patch')), nsRole('pod-killer', 'kube-system', mrule('""', 'pods', 'delete')), crb('jane-nodes', 'node-patcher'), rb('jane-pods', 'kube-system', 'Role', 'pod-killer'));
-      return { name: 'manifests: nodes from a ClusterRoleBinding, pods from a RoleBinding in kube-system', manifests: b.files, errors: [b.at(2)], messages: ['User jane can taint or cordon nodes and delete or evict the pods of kube-system through ClusterRole node-patcher bound by ClusterRoleBinding jane-nodes, together with Role pod-killer'] };
+      const b = bundle(
+        clusterRole('node-patcher', mrule('""', 'nodes', 'patch')),
+        nsRole('pod-killer', 'kube-system', mrule('""', 'pods', 'delete')),
+        crb('jane-nodes', 'node-patcher'),
+        rb('jane-pods', 'kube-system', 'Role', 'pod-killer'),
+      );
+      return {
+        name: 'manifests: nodes from a ClusterRoleBinding, pods from a RoleBinding in kube-system',
+        manifests: b.files,
+        errors: [b.at(2)],
+        messages: [
+          'User jane can taint or cordon nodes and delete or evict the pods of kube-system through ClusterRole node-patcher bound by ClusterRoleBinding jane-nodes, together with Role pod-killer',
+        ],
+      };
     })(),
     {
       name: 'nodes from a profile, pod deletion in kube-system from inline rules',
-      access: { ...KUBE_SYSTEM, ...profile('nodes', pr('""', 'nodes', 'patch')), [BOB]: employee(profileGrant('nodes') + rulesGrant(rule('""', 'pods', 'delete'), 'kube-system')) },
+      access: {
+        ...KUBE_SYSTEM,
+        ...profile('nodes', pr('""', 'nodes', 'patch')),
+        [BOB]: employee(profileGrant('nodes') + rulesGrant(rule('""', 'pods', 'delete'), 'kube-system')),
+      },
       errors: [`${BOB}:8:5`],
-      messages: ['employee bob can taint or cordon nodes and delete or evict the pods of kube-system on prod through profile nodes, together with inline rules (access/employees/bob.yaml:11)'],
+      messages: [
+        'employee bob can taint or cordon nodes and delete or evict the pods of kube-system on prod through profile nodes, together with inline rules (access/employees/bob.yaml:11)',
+      ],
     },
     {
       name: 'nodes and eviction cluster-wide in one profile',
@@ -529,14 +673,25 @@ ruleTests('broad-delete', {
       errors: [`${BOB}:8:5`],
       messages: ['employee bob can delete jobs in payments on prod through profile batch'],
     },
-    { name: 'secrets with apiGroups "*"', access: { [BOB]: rules(rule('"*"', 'secrets', 'deletecollection')) }, errors: [`${BOB}:8:5`], messages: ['can delete secrets in payments'] },
+    {
+      name: 'secrets with apiGroups "*"',
+      access: { [BOB]: rules(rule('"*"', 'secrets', 'deletecollection')) },
+      errors: [`${BOB}:8:5`],
+      messages: ['can delete secrets in payments'],
+    },
   ],
 });
 
 ruleTests('crd-write', {
   valid: [
-    { name: 'reading CRDs', access: { ...profile('crd', pr('apiextensions.k8s.io', 'customresourcedefinitions', 'get, list')), [BOB]: employee(profileGrant('crd')) } },
-    { name: 'CRDs through a namespaced grant authorize nothing', access: { [BOB]: rules(rule('apiextensions.k8s.io', 'customresourcedefinitions', 'create')) } },
+    {
+      name: 'reading CRDs',
+      access: { ...profile('crd', pr('apiextensions.k8s.io', 'customresourcedefinitions', 'get, list')), [BOB]: employee(profileGrant('crd')) },
+    },
+    {
+      name: 'CRDs through a namespaced grant authorize nothing',
+      access: { [BOB]: rules(rule('apiextensions.k8s.io', 'customresourcedefinitions', 'create')) },
+    },
   ],
   invalid: [
     {
@@ -568,7 +723,10 @@ ruleTests('policy-engine-admin', {
     },
     {
       name: 'Gatekeeper constraints (resources named after templates) and templates',
-      access: { ...profile('opa', pr('constraints.gatekeeper.sh', 'k8srequiredlabels', 'delete') + pr('templates.gatekeeper.sh', 'constrainttemplates', 'update')), [BOB]: employee(profileGrant('opa')) },
+      access: {
+        ...profile('opa', pr('constraints.gatekeeper.sh', 'k8srequiredlabels', 'delete') + pr('templates.gatekeeper.sh', 'constrainttemplates', 'update')),
+        [BOB]: employee(profileGrant('opa')),
+      },
       errors: [`${BOB}:8:5`],
       messages: ['Gatekeeper constraints and Gatekeeper constrainttemplates'],
     },
@@ -596,8 +754,15 @@ ruleTests('namespace-write', {
 ruleTests('aggregation-label', {
   valid: [
     { name: 'access files generate roles without labels', access: { ...profile('p', pr('""', 'pods', 'get')), [BOB]: employee(profileGrant('p')) } },
-    { name: 'manifests: a label set to "false"', manifests: bundle(clusterRole('extra', mrule('""', 'pods', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-edit': 'false' })).files },
-    { name: 'manifests: the platform\'s own system:aggregate-to-edit (a rule of the default)', manifests: bundle(clusterRole('system:aggregate-to-edit', mrule('""', 'pods/exec', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' })).files },
+    {
+      name: 'manifests: a label set to "false"',
+      manifests: bundle(clusterRole('extra', mrule('""', 'pods', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-edit': 'false' })).files,
+    },
+    {
+      name: "manifests: the platform's own system:aggregate-to-edit (a rule of the default)",
+      manifests: bundle(clusterRole('system:aggregate-to-edit', mrule('""', 'pods/exec', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' }))
+        .files,
+    },
     { name: 'manifests: other labels', manifests: bundle(clusterRole('extra', mrule('""', 'pods', 'get'), { 'app.kubernetes.io/name': 'extra' })).files },
   ],
   invalid: [
@@ -607,12 +772,21 @@ ruleTests('aggregation-label', {
       return { name: 'manifests: a system:aggregate-to-edit that is no copy of the default', manifests: b.files, errors: [b.at(0)] };
     })(),
     (() => {
-      const b = bundle(clusterRole('crd-viewer', mrule('example.com', 'widgets', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }), clusterRole('widget-editor', mrule('example.com', 'widgets', 'create, update'), { 'rbac.authorization.k8s.io/aggregate-to-admin': 'true', 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' }));
+      const b = bundle(
+        clusterRole('crd-viewer', mrule('example.com', 'widgets', 'get'), { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' }),
+        clusterRole('widget-editor', mrule('example.com', 'widgets', 'create, update'), {
+          'rbac.authorization.k8s.io/aggregate-to-admin': 'true',
+          'rbac.authorization.k8s.io/aggregate-to-edit': 'true',
+        }),
+      );
       return {
         name: 'manifests: custom roles aggregated into view, and into admin and edit',
         manifests: b.files,
         errors: [b.at(0), b.at(1)],
-        messages: ['ClusterRole crd-viewer carries the label rbac.authorization.k8s.io/aggregate-to-view', 'ClusterRole widget-editor carries the labels rbac.authorization.k8s.io/aggregate-to-admin: "true" and rbac.authorization.k8s.io/aggregate-to-edit: "true", so its 1 rule is silently added to the built-in admin and edit roles'],
+        messages: [
+          'ClusterRole crd-viewer carries the label rbac.authorization.k8s.io/aggregate-to-view',
+          'ClusterRole widget-editor carries the labels rbac.authorization.k8s.io/aggregate-to-admin: "true" and rbac.authorization.k8s.io/aggregate-to-edit: "true", so its 1 rule is silently added to the built-in admin and edit roles',
+        ],
       };
     })(),
   ],
@@ -620,19 +794,32 @@ ruleTests('aggregation-label', {
 
 ruleTests('nonresource-wildcard', {
   valid: [
-    { name: 'manifests: cluster-admin bound to a person is the admin rules\' finding', manifests: bundle(crb('jane-admin', 'cluster-admin')).files },
-    { name: 'named health endpoints', access: { ...profile('health', '  - nonResourceURLs: [/healthz, /livez, "/readyz*"]\n    verbs: [get]\n'), [BOB]: employee(profileGrant('health')) } },
+    { name: "manifests: cluster-admin bound to a person is the admin rules' finding", manifests: bundle(crb('jane-admin', 'cluster-admin')).files },
+    {
+      name: 'named health endpoints',
+      access: { ...profile('health', '  - nonResourceURLs: [/healthz, /livez, "/readyz*"]\n    verbs: [get]\n'), [BOB]: employee(profileGrant('health')) },
+    },
     { name: "cluster-admin's * is the admin rules' finding", access: ADMIN },
   ],
   invalid: [
     (() => {
       // A copy of cluster-admin someone wrote is judged by every rule, beside full-wildcard.
       const b = bundle(clusterRole('my-admin', mrule('"*"', '"*"', '"*"') + '  - nonResourceURLs: ["*"]\n    verbs: ["*"]\n'));
-      return { name: 'manifests: an unbound copy of cluster-admin', manifests: b.files, errors: [b.at(0, 8)], messages: ['anyone bound to ClusterRole my-admin can * every non-resource URL'] };
+      return {
+        name: 'manifests: an unbound copy of cluster-admin',
+        manifests: b.files,
+        errors: [b.at(0, 8)],
+        messages: ['anyone bound to ClusterRole my-admin can * every non-resource URL'],
+      };
     })(),
     (() => {
       const b = bundle(clusterRole('urls', '  - nonResourceURLs: ["*"]\n    verbs: ["*"]\n'));
-      return { name: 'manifests: an unbound ClusterRole is judged at its rule', manifests: b.files, errors: [b.at(0, 5)], messages: ['anyone bound to ClusterRole urls can * every non-resource URL'] };
+      return {
+        name: 'manifests: an unbound ClusterRole is judged at its rule',
+        manifests: b.files,
+        errors: [b.at(0, 5)],
+        messages: ['anyone bound to ClusterRole urls can * every non-resource URL'],
+      };
     })(),
     {
       name: 'every URL',
@@ -640,7 +827,11 @@ ruleTests('nonresource-wildcard', {
       errors: [`${BOB}:8:5`],
       messages: ['employee bob can get every non-resource URL on prod through profile urls'],
     },
-    { name: '/* is every URL too', access: { ...profile('urls', '  - nonResourceURLs: ["/*"]\n    verbs: [get, delete]\n'), [BOB]: employee(profileGrant('urls')) }, errors: [`${BOB}:8:5`] },
+    {
+      name: '/* is every URL too',
+      access: { ...profile('urls', '  - nonResourceURLs: ["/*"]\n    verbs: [get, delete]\n'), [BOB]: employee(profileGrant('urls')) },
+      errors: [`${BOB}:8:5`],
+    },
   ],
 });
 

@@ -9,8 +9,14 @@ const rules = (rules: string, ns = 'payments') => employee(`  - cluster: prod\n 
 
 ruleTests('pods-exec', {
   valid: [
-    { name: 'logs only', access: { 'access/employees/bob.yaml': rules('      - apiGroups: [""]\n        resources: [pods, pods/log]\n        verbs: [get, list]\n') } },
-    { name: 'full wildcard is reported by the admin rules instead', access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n') } },
+    {
+      name: 'logs only',
+      access: { 'access/employees/bob.yaml': rules('      - apiGroups: [""]\n        resources: [pods, pods/log]\n        verbs: [get, list]\n') },
+    },
+    {
+      name: 'full wildcard is reported by the admin rules instead',
+      access: { 'access/employees/bob.yaml': employee('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n') },
+    },
   ],
   invalid: [
     {
@@ -68,10 +74,22 @@ const at = (line: number) => `manifests/rbac.yaml:${line}:1`;
 
 ruleTests('full-wildcard', {
   valid: [
-    { name: 'level: admin is the cluster-admin ClusterRole, reported by the admin rules', access: aBob('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n') },
-    { name: 'AmazonEKSClusterAdminPolicy is reported by the access-entry rules', access: aBob('  - cluster: api\n    accessPolicy: AmazonEKSClusterAdminPolicy\n    expires: 2027-01-31\n') },
+    {
+      name: 'level: admin is the cluster-admin ClusterRole, reported by the admin rules',
+      access: aBob('  - cluster: prod\n    level: admin\n    expires: 2027-01-31\n'),
+    },
+    {
+      name: 'AmazonEKSClusterAdminPolicy is reported by the access-entry rules',
+      access: aBob('  - cluster: api\n    accessPolicy: AmazonEKSClusterAdminPolicy\n    expires: 2027-01-31\n'),
+    },
     { name: 'apiGroups [""] is not "*": every core resource, not everything', access: inline('{apiGroups: [""], resources: ["*"], verbs: ["*"]}') },
-    { name: 'the default cluster-admin ClusterRole in a dump', manifests: { 'manifests/rbac.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: cluster-admin}\nrules:\n  - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}\n' } },
+    {
+      name: 'the default cluster-admin ClusterRole in a dump',
+      manifests: {
+        'manifests/rbac.yaml':
+          'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: cluster-admin}\nrules:\n  - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}\n',
+      },
+    },
   ],
   invalid: [
     {
@@ -93,9 +111,10 @@ ruleTests('full-wildcard', {
       messages: ['Group devs can do anything to any resource in any API group cluster-wide through ClusterRole custom bound by ClusterRoleBinding custom'],
     },
     {
-      name: 'a namespaced Role named admin is the user\'s, not the built-in ClusterRole',
+      name: "a namespaced Role named admin is the user's, not the built-in ClusterRole",
       manifests: {
-        'manifests/rbac.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: admin, namespace: payments}\nrules:\n  - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: devs, namespace: payments}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: admin}\nsubjects:\n  - {kind: Group, name: devs}\n',
+        'manifests/rbac.yaml':
+          'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: admin, namespace: payments}\nrules:\n  - {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: devs, namespace: payments}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: admin}\nsubjects:\n  - {kind: Group, name: devs}\n',
       },
       errors: [at(7)],
       messages: ['Group devs can do anything to any resource in any API group in payments through Role admin bound by RoleBinding payments/devs'],
@@ -136,7 +155,10 @@ ruleTests('wildcard-resources', {
     { name: 'listed resources', access: inline('{apiGroups: [""], resources: [pods, services], verbs: [get, list]}') },
     { name: 'star-slash-star is a literal subresource "*", not a wildcard', access: inline('{apiGroups: [""], resources: ["*/*"], verbs: [get]}') },
     { name: 'only verbs outside the list (use)', access: inline('{apiGroups: [policy], resources: ["*"], verbs: [use]}') },
-    { name: 'AmazonEKSAdminViewPolicy is an AWS policy, judged by what it allows', access: aBob('  - cluster: api\n    accessPolicy: AmazonEKSAdminViewPolicy\n    namespaces: [data]\n') },
+    {
+      name: 'AmazonEKSAdminViewPolicy is an AWS policy, judged by what it allows',
+      access: aBob('  - cluster: api\n    accessPolicy: AmazonEKSAdminViewPolicy\n    namespaces: [data]\n'),
+    },
   ],
   invalid: [
     {
@@ -172,8 +194,11 @@ ruleTests('wildcard-apigroups', {
 ruleTests('read-secrets', {
   valid: [
     { name: 'the built-in view role has no secrets', access: aBob('  - cluster: prod\n    level: read-only\n') },
-    { name: 'secrets in the apps group do not exist: apiGroups are matched literally', access: inline('{apiGroups: [apps], resources: [secrets], verbs: [get]}') },
-    { name: 'write-only (create) is write-secrets\' finding', access: inline('{apiGroups: [""], resources: [secrets], verbs: [create]}') },
+    {
+      name: 'secrets in the apps group do not exist: apiGroups are matched literally',
+      access: inline('{apiGroups: [apps], resources: [secrets], verbs: [get]}'),
+    },
+    { name: "write-only (create) is write-secrets' finding", access: inline('{apiGroups: [""], resources: [secrets], verbs: [create]}') },
   ],
   invalid: [
     {
@@ -243,7 +268,10 @@ ruleTests('read-secrets', {
       },
       // The labelled role is also reported as a role no binding names (at its rule).
       errors: ['manifests/rbac.yaml:15:5', 'manifests/rbac.yaml:17:1'],
-      messages: ['anyone bound to ClusterRole team-secrets', 'Group devs can read every Secret (get) in payments through ClusterRole team bound by RoleBinding payments/team'],
+      messages: [
+        'anyone bound to ClusterRole team-secrets',
+        'Group devs can read every Secret (get) in payments through ClusterRole team bound by RoleBinding payments/team',
+      ],
     },
   ],
 });
@@ -251,7 +279,10 @@ ruleTests('read-secrets', {
 ruleTests('write-secrets', {
   valid: [
     { name: 'read only', access: inline('{apiGroups: [""], resources: [secrets], verbs: [get, list]}') },
-    { name: 'create with resourceNames grants nothing: create is never authorized by name', access: inline('{apiGroups: [""], resources: [secrets], resourceNames: [psp-keys], verbs: [create]}') },
+    {
+      name: 'create with resourceNames grants nothing: create is never authorized by name',
+      access: inline('{apiGroups: [""], resources: [secrets], resourceNames: [psp-keys], verbs: [create]}'),
+    },
   ],
   invalid: [
     {
@@ -268,7 +299,10 @@ ruleTests('write-secrets', {
     },
     {
       name: 'the built-in edit role',
-      manifests: { 'manifests/rbac.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: devs, namespace: payments}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}\nsubjects:\n  - {kind: Group, name: devs}\n' },
+      manifests: {
+        'manifests/rbac.yaml':
+          'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: devs, namespace: payments}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}\nsubjects:\n  - {kind: Group, name: devs}\n',
+      },
       errors: [at(1)],
       messages: ['Group devs can create or change Secrets in payments through ClusterRole edit bound by RoleBinding payments/devs'],
     },
@@ -279,7 +313,7 @@ ruleTests('workload-write', {
   valid: [
     { name: 'read workloads', access: inline('{apiGroups: [apps], resources: [deployments], verbs: [get, list, watch]}') },
     { name: 'scaling does not change the pod template', access: inline('{apiGroups: [apps], resources: [deployments/scale], verbs: [get, update, patch]}') },
-    { name: 'deleting pods is broad-delete\'s finding', access: inline('{apiGroups: [""], resources: [pods], verbs: [delete]}') },
+    { name: "deleting pods is broad-delete's finding", access: inline('{apiGroups: [""], resources: [pods], verbs: [delete]}') },
     { name: 'deployments in the core group do not exist', access: inline('{apiGroups: [""], resources: [deployments], verbs: [create]}') },
   ],
   invalid: [
@@ -291,7 +325,9 @@ ruleTests('workload-write', {
     },
     {
       name: 'creating pods and jobs, split over two rules of one grant',
-      access: aBob('  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - {apiGroups: [""], resources: [pods], verbs: [create]}\n      - {apiGroups: [batch], resources: ["*"], verbs: [create]}\n'),
+      access: aBob(
+        '  - cluster: prod\n    namespaces: [payments]\n    rules:\n      - {apiGroups: [""], resources: [pods], verbs: [create]}\n      - {apiGroups: [batch], resources: ["*"], verbs: [create]}\n',
+      ),
       errors: ['access/employees/bob.yaml:8:5'],
       messages: ['employee bob can create or change cronjobs, jobs, pods in payments on prod'],
     },
@@ -305,7 +341,7 @@ ruleTests('workload-write', {
 });
 
 ruleTests('pods-attach', {
-  valid: [{ name: 'exec is pods-exec\'s finding', access: inline('{apiGroups: [""], resources: [pods/exec], verbs: [create]}') }],
+  valid: [{ name: "exec is pods-exec's finding", access: inline('{apiGroups: [""], resources: [pods/exec], verbs: [create]}') }],
   invalid: [
     {
       name: 'get pods/attach (websocket attach)',
@@ -313,7 +349,11 @@ ruleTests('pods-attach', {
       errors: ['access/employees/bob.yaml:8:5'],
       messages: ['employee bob can attach to running containers in payments on prod through inline rules'],
     },
-    { name: '*/attach matches every resource\'s attach subresource', access: inline('{apiGroups: [""], resources: ["*/attach"], verbs: [create]}'), errors: ['access/employees/bob.yaml:8:5'] },
+    {
+      name: "*/attach matches every resource's attach subresource",
+      access: inline('{apiGroups: [""], resources: ["*/attach"], verbs: [create]}'),
+      errors: ['access/employees/bob.yaml:8:5'],
+    },
   ],
 });
 
@@ -349,7 +389,10 @@ ruleTests('ephemeral-containers', {
 
 ruleTests('nodes-proxy', {
   valid: [
-    { name: 'nodes/proxy in a namespace grants nothing (nodes are cluster-scoped)', access: inline('{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}') },
+    {
+      name: 'nodes/proxy in a namespace grants nothing (nodes are cluster-scoped)',
+      access: inline('{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}'),
+    },
     { name: 'reading nodes', access: aClusterProfile('{apiGroups: [""], resources: [nodes], verbs: [get, list]}') },
   ],
   invalid: [

@@ -16,7 +16,9 @@ export const builtinAdminEditBinding: Rule = {
     category: 'binding',
   },
   check(input, report, context) {
-    const wide = customBindings(context).filter((b) => b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'ClusterRole' && (b.roleRef.name === 'admin' || b.roleRef.name === 'edit'));
+    const wide = customBindings(context).filter(
+      (b) => b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'ClusterRole' && (b.roleRef.name === 'admin' || b.roleRef.name === 'edit'),
+    );
     for (const g of groupBindings(wide)) {
       const b = g.first;
       const role = b.roleRef.name;

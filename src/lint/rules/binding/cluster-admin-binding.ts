@@ -23,7 +23,9 @@ export const clusterAdminBinding: Rule = {
   },
   check(input, report, context) {
     // A RoleBinding to a *Role* called cluster-admin that is not there: meant as admin, granting nothing yet.
-    for (const g of groupBindings(customBindings(context).filter((b) => b.kind === 'RoleBinding' && b.roleRef.kind === 'Role' && b.roleRef.name === 'cluster-admin' && !b.roleFound))) {
+    for (const g of groupBindings(
+      customBindings(context).filter((b) => b.kind === 'RoleBinding' && b.roleRef.kind === 'Role' && b.roleRef.name === 'cluster-admin' && !b.roleFound),
+    )) {
       const b = g.first;
       reportBinding(
         report,
@@ -57,7 +59,10 @@ export const clusterAdminBinding: Rule = {
           'critical',
         );
       } else {
-        const fix = input.mode === 'access' ? 'Use profile: admin for the namespaces (the role made for namespace administrators), or a narrower profile' : 'Bind the admin ClusterRole (made for namespace administrators) or a narrower role instead';
+        const fix =
+          input.mode === 'access'
+            ? 'Use profile: admin for the namespaces (the role made for namespace administrators), or a narrower profile'
+            : 'Bind the admin ClusterRole (made for namespace administrators) or a narrower role instead';
         reportBinding(
           report,
           g,

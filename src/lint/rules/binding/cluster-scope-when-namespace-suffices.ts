@@ -9,7 +9,21 @@ import type { Grant, Rule } from '../../types.js';
  * benefit of the doubt.
  */
 const NAMESPACED: Record<string, readonly string[]> = {
-  '': ['bindings', 'configmaps', 'endpoints', 'events', 'limitranges', 'persistentvolumeclaims', 'pods', 'podtemplates', 'replicationcontrollers', 'resourcequotas', 'secrets', 'serviceaccounts', 'services'],
+  '': [
+    'bindings',
+    'configmaps',
+    'endpoints',
+    'events',
+    'limitranges',
+    'persistentvolumeclaims',
+    'pods',
+    'podtemplates',
+    'replicationcontrollers',
+    'resourcequotas',
+    'secrets',
+    'serviceaccounts',
+    'services',
+  ],
   apps: ['controllerrevisions', 'daemonsets', 'deployments', 'replicasets', 'statefulsets'],
   autoscaling: ['horizontalpodautoscalers'],
   batch: ['cronjobs', 'jobs'],
@@ -63,7 +77,10 @@ export const clusterScopeWhenNamespaceSuffices: Rule = {
       if (s.kind === 'ServiceAccount' || isSystemSubject(s) || s.name.startsWith(UNBOUND)) continue;
       if (group.grants.some((g) => OTHER_RULES.has(g.role.name))) continue;
       if (!group.grants.every((g) => onlyNamespaced(g.rule))) continue;
-      const fix = input.mode === 'access' ? 'Grant it with namespaces: [...] (a RoleBinding per namespace) instead of scope: cluster' : 'Bind the role with a RoleBinding in each namespace that needs it';
+      const fix =
+        input.mode === 'access'
+          ? 'Grant it with namespaces: [...] (a RoleBinding per namespace) instead of scope: cluster'
+          : 'Bind the role with a RoleBinding in each namespace that needs it';
       reportGroup(
         report,
         group,

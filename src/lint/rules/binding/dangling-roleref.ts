@@ -29,7 +29,14 @@ export const danglingRoleref: Rule = {
         true,
       );
     }
-    for (const g of groupBindings(customBindings(context).filter((b) => !b.roleFound && !(b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'Role') && !((b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace))))) {
+    for (const g of groupBindings(
+      customBindings(context).filter(
+        (b) =>
+          !b.roleFound &&
+          !(b.kind === 'ClusterRoleBinding' && b.roleRef.kind === 'Role') &&
+          !((b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace)),
+      ),
+    )) {
       const b = g.first;
       reportBinding(
         report,

@@ -25,7 +25,11 @@ export const grantInKubeSystem: Rule = {
     category: 'binding',
   },
   check(input, report) {
-    for (const g of groupsWhere(input, (g) => g.namespace === 'kube-system' && writes(g.rule), (g) => !leftToAdminRules(g))) {
+    for (const g of groupsWhere(
+      input,
+      (g) => g.namespace === 'kube-system' && writes(g.rule),
+      (g) => !leftToAdminRules(g),
+    )) {
       const resources = [...new Set(g.grants.flatMap((x) => x.rule.resources ?? []))].sort();
       const verbs = [...new Set(g.grants.flatMap((x) => x.rule.verbs.filter((v) => WRITE_VERBS.includes(v))))].sort();
       reportGroup(

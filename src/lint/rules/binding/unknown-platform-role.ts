@@ -19,7 +19,10 @@ export const unknownPlatformRole: Rule = {
     category: 'binding',
   },
   check(input, report, context) {
-    const unknown = customBindings(context).filter((b) => !b.roleFound && (b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace));
+    const unknown = customBindings(context).filter(
+      (b) =>
+        !b.roleFound && (b.roleRef.kind === 'Role' || b.roleRef.kind === 'ClusterRole') && isUnknownPlatformRole(b.roleRef.kind, b.roleRef.name, b.namespace),
+    );
     for (const g of groupBindings(unknown)) {
       const b = g.first;
       reportBinding(

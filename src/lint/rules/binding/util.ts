@@ -89,7 +89,12 @@ export function reportBinding(report: (r: Report) => void, g: BindingGroup, mess
     ...(risk !== undefined && { risk }),
     ...(misread && { misread: true }),
     // Time-boxed when every binding of the group ends: the severity model reads it.
-    ...(g.bindings.every((x) => x.expires !== undefined) && { expires: g.bindings.map((x) => x.expires!).sort().pop()! }),
+    ...(g.bindings.every((x) => x.expires !== undefined) && {
+      expires: g.bindings
+        .map((x) => x.expires!)
+        .sort()
+        .pop()!,
+    }),
     ...(b.employee !== undefined && { employee: b.employee }),
     cluster: b.cluster,
     ...(g.namespaces.length === 1 && { namespace: g.namespaces[0]! }),

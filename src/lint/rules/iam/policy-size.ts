@@ -27,11 +27,14 @@ export const policySize: Rule = {
       const total = sizes.reduce((n, x) => n + x.size, 0);
       if (total <= INLINE_USER_POLICY_LIMIT) continue;
       const only = u.inlinePolicies.length === 1 ? u.inlinePolicies[0]! : undefined;
-      const detail = only ? `inline policy ${only.name} is ${total} characters` : `inline policies (${sizes.map((x) => `${x.p.name}: ${x.size}`).join(', ')}) total ${total} characters`;
+      const detail = only
+        ? `inline policy ${only.name} is ${total} characters`
+        : `inline policies (${sizes.map((x) => `${x.p.name}: ${x.size}`).join(', ')}) total ${total} characters`;
       // The generated policy names one cluster ARN per cluster: only fewer clusters or a role identity shrink it.
-      const fix = only && isGeneratedDescribePolicy(only)
-        ? 'eks-access writes one cluster ARN per cluster the person has a grant on: give the person identity: role (an Identity Center role needs no generated policy), or fewer clusters'
-        : `Shorten or merge the statements, or move the permissions to a managed policy (up to ${MANAGED_POLICY_LIMIT} characters) on a group or role`;
+      const fix =
+        only && isGeneratedDescribePolicy(only)
+          ? 'eks-access writes one cluster ARN per cluster the person has a grant on: give the person identity: role (an Identity Center role needs no generated policy), or fewer clusters'
+          : `Shorten or merge the statements, or move the permissions to a managed policy (up to ${MANAGED_POLICY_LIMIT} characters) on a group or role`;
       report({
         message: `${userLabel(u)}'s ${detail} without white space, over the ${INLINE_USER_POLICY_LIMIT}-character quota for a user's inline policies: terraform apply fails with LimitExceeded. ${fix}`,
         at: only ? only.at : u.at,

@@ -16,8 +16,8 @@ const SERVICE_ROLE_POLICIES: Readonly<Record<string, string>> = {
   AmazonEC2ContainerRegistryReadOnly: 'the node IAM role (pulling images)',
   AmazonEC2ContainerRegistryPullOnly: 'the node IAM role (pulling images)',
   AmazonEKSFargatePodExecutionRolePolicy: 'the Fargate pod execution role',
-  AmazonEBSCSIDriverPolicy: 'the EBS CSI driver\'s IRSA/Pod Identity role',
-  AmazonEFSCSIDriverPolicy: 'the EFS CSI driver\'s IRSA/Pod Identity role',
+  AmazonEBSCSIDriverPolicy: "the EBS CSI driver's IRSA/Pod Identity role",
+  AmazonEFSCSIDriverPolicy: "the EFS CSI driver's IRSA/Pod Identity role",
   AmazonSSMManagedInstanceCore: 'EC2 instance profiles (the SSM agent on nodes)',
 };
 

@@ -10,7 +10,10 @@ import type { IamStatement, IamUserView, Risk, Rule, RuleMeta } from '../../type
  * This is how IAM evaluates Action and Resource elements.
  */
 export function iamGlob(pattern: string, value: string, caseInsensitive = true): boolean {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, caseInsensitive ? 'i' : '').test(value);
 }
 

@@ -36,8 +36,19 @@ export const awsAuthIgnoredEntry: Rule = {
           reportAt(report, context, e.at, [view.cluster], `${e.reason}. Fix it before applying`, object);
           continue;
         }
-        const effect = e.kept ? 'the entry still maps its ARN, without what was skipped' : e.wholeSection ? 'none of those entries maps anyone' : 'the entry maps no one';
-        reportAt(report, context, e.at, [view.cluster], `${e.reason}. Fix it: the authenticator only logs this on the control plane, where nobody sees it, and ${effect}`, object);
+        const effect = e.kept
+          ? 'the entry still maps its ARN, without what was skipped'
+          : e.wholeSection
+            ? 'none of those entries maps anyone'
+            : 'the entry maps no one';
+        reportAt(
+          report,
+          context,
+          e.at,
+          [view.cluster],
+          `${e.reason}. Fix it: the authenticator only logs this on the control plane, where nobody sees it, and ${effect}`,
+          object,
+        );
       }
     }
   },

@@ -27,8 +27,11 @@ export const danglingGroup: Rule = {
         found.add(g.at, m.cluster, { group: g.name, whom: describeMapping(m) }, g.name);
       }
     }
-    found.reportEach(report, context, (value) =>
-      `${value.whom} is mapped into the group ${value.group}, which no RoleBinding or ClusterRoleBinding in the input names: it grants nothing here, and whoever later binds that name hands its permissions to this identity too. Remove the group, or add the binding it is meant for (ignore this if that binding lives elsewhere)`,
+    found.reportEach(
+      report,
+      context,
+      (value) =>
+        `${value.whom} is mapped into the group ${value.group}, which no RoleBinding or ClusterRoleBinding in the input names: it grants nothing here, and whoever later binds that name hands its permissions to this identity too. Remove the group, or add the binding it is meant for (ignore this if that binding lives elsewhere)`,
     );
   },
 };

@@ -32,7 +32,14 @@ export const duplicatePrincipal: Rule = {
       // The same mapping reached twice (one place), e.g. a role several people share: not a duplicate.
       if (sourceKey(first.at) === sourceKey(m.at)) continue;
       const crossList = m.via === 'aws-auth' && first.section !== undefined && m.section !== undefined && first.section !== m.section;
-      const list = m.via === 'access-entry' ? 'the access entries' : crossList ? 'aws-auth mapRoles and mapUsers' : (m.section ?? (m.kind === 'role' ? 'mapRoles' : 'mapUsers')) === 'mapRoles' ? 'aws-auth mapRoles' : 'aws-auth mapUsers';
+      const list =
+        m.via === 'access-entry'
+          ? 'the access entries'
+          : crossList
+            ? 'aws-auth mapRoles and mapUsers'
+            : (m.section ?? (m.kind === 'role' ? 'mapRoles' : 'mapUsers')) === 'mapRoles'
+              ? 'aws-auth mapRoles'
+              : 'aws-auth mapUsers';
       const also = `${first.at.file}:${first.at.line}`;
       const caseOnly = first.arn !== m.arn;
       const why =
@@ -40,9 +47,9 @@ export const duplicatePrincipal: Rule = {
           ? 'a cluster has one access entry per principal, so one of them fails to apply or replaces the other'
           : crossList
             ? 'the authenticator looks mapRoles up first, so the mapUsers entry is never used'
-          : m.section === 'mapRoles' || (m.section === undefined && m.kind === 'role') || !caseOnly
-            ? 'the authenticator keeps only the last entry, silently dropping the other\'s username and groups'
-            : 'IAM ARNs are case-insensitive, so both entries name one user: the authenticator keeps both (users are stored by ARN as written) and signs the user in through either, at random';
+            : m.section === 'mapRoles' || (m.section === undefined && m.kind === 'role') || !caseOnly
+              ? "the authenticator keeps only the last entry, silently dropping the other's username and groups"
+              : 'IAM ARNs are case-insensitive, so both entries name one user: the authenticator keeps both (users are stored by ARN as written) and signs the user in through either, at random';
       found.add(
         m.at,
         m.cluster,

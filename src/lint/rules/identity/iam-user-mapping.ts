@@ -25,7 +25,9 @@ export const iamUserMapping: Rule = {
       found.add(m.at, m.cluster, { whom: describeMapping(m), person: m.employees.length > 0 });
     }
     found.reportEach(report, context, (value, clusters) => {
-      const instead = value.person ? 'Give them identity.role with an IAM Identity Center (AWS SSO) role instead' : 'If a person uses it, map their IAM Identity Center (AWS SSO) role instead; for automation, prefer an IAM role';
+      const instead = value.person
+        ? 'Give them identity.role with an IAM Identity Center (AWS SSO) role instead'
+        : 'If a person uses it, map their IAM Identity Center (AWS SSO) role instead; for automation, prefer an IAM role';
       return `${value.whom} signs in${onClusters(clusters)} as an IAM user, with long-lived access keys that outlive a laptop or a job. ${instead}`;
     });
   },

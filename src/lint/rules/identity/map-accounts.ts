@@ -19,8 +19,11 @@ export const mapAccounts: Rule = {
     const found = new OncePerPlace<string>();
     // A malformed account id matches nothing (invalid-or-wildcard-arn reports it).
     for (const m of input.identities) if (m.kind === 'account' && /^\d{12}$/.test(m.arn)) found.add(m.at, m.cluster, m.arn);
-    found.reportEach(report, context, (account, clusters) =>
-      `aws-auth maps the whole account ${account}${onClusters(clusters)}: every IAM user and role in it (CI, service roles, anyone who can create a role there) can sign in to the cluster with its ARN as username. Map the specific roles under mapRoles instead`,
+    found.reportEach(
+      report,
+      context,
+      (account, clusters) =>
+        `aws-auth maps the whole account ${account}${onClusters(clusters)}: every IAM user and role in it (CI, service roles, anyone who can create a role there) can sign in to the cluster with its ARN as username. Map the specific roles under mapRoles instead`,
     );
   },
 };

@@ -3,12 +3,20 @@ import { describeMapping, isNodeMapping, NODE_GROUPS, OncePerPlace, onClusters }
 
 /** What membership of a reserved group means, and how bad it is. */
 function meaning(group: string): { why: string; risk: Risk } {
-  if (group === 'system:authenticated') return { why: 'every signed-in user is in it already, so listing it does nothing but suggests a grant that is not there', risk: 'low' };
-  if (group === 'system:unauthenticated') return { why: 'it is the group of anonymous requests, so whatever is bound for anonymous users applies to this signed-in identity too', risk: 'high' };
+  if (group === 'system:authenticated')
+    return { why: 'every signed-in user is in it already, so listing it does nothing but suggests a grant that is not there', risk: 'low' };
+  if (group === 'system:unauthenticated')
+    return { why: 'it is the group of anonymous requests, so whatever is bound for anonymous users applies to this signed-in identity too', risk: 'high' };
   if (group === 'system:serviceaccounts' || group.startsWith('system:serviceaccounts:')) {
-    return { why: `every binding made for ${group === 'system:serviceaccounts' ? 'all service accounts' : `the service accounts of namespace ${group.slice('system:serviceaccounts:'.length)}`} applies to this identity, and it is hidden among workload permissions`, risk: 'high' };
+    return {
+      why: `every binding made for ${group === 'system:serviceaccounts' ? 'all service accounts' : `the service accounts of namespace ${group.slice('system:serviceaccounts:'.length)}`} applies to this identity, and it is hidden among workload permissions`,
+      risk: 'high',
+    };
   }
-  return { why: 'the name belongs to Kubernetes itself (a control-plane component or built-in role), so its bindings apply to this identity and a future Kubernetes or EKS version may bind it to more', risk: 'high' };
+  return {
+    why: 'the name belongs to Kubernetes itself (a control-plane component or built-in role), so its bindings apply to this identity and a future Kubernetes or EKS version may bind it to more',
+    risk: 'high',
+  };
 }
 
 /**
@@ -38,7 +46,8 @@ export const mapToReservedSystemGroup: Rule = {
     found.reportEach(
       report,
       context,
-      (value, clusters) => `${value.whom} is mapped into the reserved group ${value.group}${onClusters(clusters)}: ${meaning(value.group).why}. Map it to a group of your own (e.g. team-readers) and bind that group to the role it needs`,
+      (value, clusters) =>
+        `${value.whom} is mapped into the reserved group ${value.group}${onClusters(clusters)}: ${meaning(value.group).why}. Map it to a group of your own (e.g. team-readers) and bind that group to the role it needs`,
       (value) => ({ risk: meaning(value.group).risk }),
     );
   },

@@ -28,6 +28,11 @@ export const mapToSystemMasters: Rule = {
       input.mode === 'access'
         ? 'Use level: admin (a visible cluster-admin binding) with expires, or a named group'
         : 'Map it to a named group and bind that group to the ClusterRole it needs, where RBAC audits see it';
-    found.reportEach(report, context, (whom, clusters) => `${whom} is mapped into system:masters${onClusters(clusters)}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. ${instead}`);
+    found.reportEach(
+      report,
+      context,
+      (whom, clusters) =>
+        `${whom} is mapped into system:masters${onClusters(clusters)}: a superuser that bypasses RBAC and cannot be revoked by removing bindings. ${instead}`,
+    );
   },
 };

@@ -24,7 +24,10 @@ export const nodeIdentityMisuse: Rule = {
       if (m.kind === 'account' || !carriesNodeIdentity(m) || isNodeMapping(m)) continue;
       const nodeGroups = m.groups.filter((g) => NODE_GROUPS.includes(g.name));
       const names = [...new Set(nodeGroups.map((g) => g.name))].sort();
-      const parts = [...(isNodeUsername(m.username) ? [`the node username ${m.username}`] : []), ...(names.length > 0 ? [`the node group${names.length > 1 ? 's' : ''} ${names.join(', ')}`] : [])];
+      const parts = [
+        ...(isNodeUsername(m.username) ? [`the node username ${m.username}`] : []),
+        ...(names.length > 0 ? [`the node group${names.length > 1 ? 's' : ''} ${names.join(', ')}`] : []),
+      ];
       if (isPersonMapping(m)) {
         const bootstrap = names.includes('system:bootstrappers') || isNodeUsername(m.username);
         const what = m.kind === 'user' ? 'an IAM user' : m.employees.length > 0 ? 'a role people sign in with' : 'an AWS SSO role people sign in with';
@@ -37,11 +40,17 @@ export const nodeIdentityMisuse: Rule = {
         continue;
       }
       // A role that is not a person's but is not a well-formed node mapping either.
-      const message = (on: string) => !m.groups.some((g) => g.name === 'system:nodes')
-        ? `${describeMapping(m)} has ${parts.join(' and ')} without the group system:nodes${on}: it is named like a node but is not one, and the Node authorizer refuses it. Map node roles as EKS does (username system:node:{{EC2PrivateDNSName}}, groups system:bootstrappers, system:nodes), or do not name this identity like a node`
-        : `${describeMapping(m)} has ${parts.join(' and ')} but the username ${m.username ?? '(none)'} is not a per-node template (system:node:{{EC2PrivateDNSName}}, or system:node:{{SessionName}} for Fargate and hybrid nodes)${on}: either it is not a node role and must not be in node groups, or every node shares one identity. Use EKS's node mapping, or drop the node groups`;
+      const message = (on: string) =>
+        !m.groups.some((g) => g.name === 'system:nodes')
+          ? `${describeMapping(m)} has ${parts.join(' and ')} without the group system:nodes${on}: it is named like a node but is not one, and the Node authorizer refuses it. Map node roles as EKS does (username system:node:{{EC2PrivateDNSName}}, groups system:bootstrappers, system:nodes), or do not name this identity like a node`
+          : `${describeMapping(m)} has ${parts.join(' and ')} but the username ${m.username ?? '(none)'} is not a per-node template (system:node:{{EC2PrivateDNSName}}, or system:node:{{SessionName}} for Fargate and hybrid nodes)${on}: either it is not a node role and must not be in node groups, or every node shares one identity. Use EKS's node mapping, or drop the node groups`;
       found.add(m.at, m.cluster, { message, risk: 'high' });
     }
-    found.reportEach(report, context, (value, clusters) => value.message(onClusters(clusters)), (value) => ({ risk: value.risk }));
+    found.reportEach(
+      report,
+      context,
+      (value, clusters) => value.message(onClusters(clusters)),
+      (value) => ({ risk: value.risk }),
+    );
   },
 };

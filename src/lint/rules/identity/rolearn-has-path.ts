@@ -24,8 +24,11 @@ export const rolearnHasPath: Rule = {
       const p = rolePath(m.arn);
       if (p) found.add(m.at, m.cluster, { whom: describeMapping(m), ...p });
     }
-    found.reportEach(report, context, (value, clusters) =>
-      `aws-auth entry for ${value.whom}${onClusters(clusters)} has the path ${value.path} in its rolearn: the authenticator looks roles up as role/${value.name}, without path, so this entry never matches and its username and groups apply to no one. Write ${value.bare} (and make sure no other role named ${value.name} exists on another path, since it would match too)`,
+    found.reportEach(
+      report,
+      context,
+      (value, clusters) =>
+        `aws-auth entry for ${value.whom}${onClusters(clusters)} has the path ${value.path} in its rolearn: the authenticator looks roles up as role/${value.name}, without path, so this entry never matches and its username and groups apply to no one. Write ${value.bare} (and make sure no other role named ${value.name} exists on another path, since it would match too)`,
     );
   },
 };

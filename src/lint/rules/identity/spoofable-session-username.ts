@@ -49,7 +49,9 @@ export const spoofableSessionUsername: Rule = {
       const arn = first?.kind === 'role' ? first.arn : m.arn;
       const whom = describeMapping({ ...m, arn, employees: [...employees].sort() });
       const username = m.username!;
-      const anyone = username.startsWith(ROLE_USERNAME_PREFIX) ? ' (every role mapping shares that prefix, so it can be the name of any employee, whatever role they sign in with)' : '';
+      const anyone = username.startsWith(ROLE_USERNAME_PREFIX)
+        ? ' (every role mapping shares that prefix, so it can be the name of any employee, whatever role they sign in with)'
+        : '';
       reportAt(
         report,
         context,

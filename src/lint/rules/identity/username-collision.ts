@@ -18,7 +18,9 @@ function usernames(input: LintInput, m: IdentityMapping): Named[] {
   if (m.employees.length > 0 && input.model) {
     return m.employees.flatMap((name) => {
       const e = input.model!.employees.get(name);
-      return e ? [{ principal, username: e.kubernetesUser, at: e.identity.at, whom: () => `employee ${name} (${m.kind === 'role' ? 'role' : 'IAM user'} ${m.arn})` }] : [];
+      return e
+        ? [{ principal, username: e.kubernetesUser, at: e.identity.at, whom: () => `employee ${name} (${m.kind === 'role' ? 'role' : 'IAM user'} ${m.arn})` }]
+        : [];
     });
   }
   // Templates ({{SessionName}}, {{EC2PrivateDNSName}}...) give each caller their own name.

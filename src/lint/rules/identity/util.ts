@@ -107,7 +107,12 @@ export class OncePerPlace<T> {
    * Reports every place once, in input order (see `reportAt`), with the message made of its value
    * and its clusters (sorted), and the fields `extra` adds.
    */
-  reportEach(report: (r: Report) => void, context: RuleContext, message: (value: T, clusters: string[]) => string, extra?: (value: T) => Partial<Report>): void {
+  reportEach(
+    report: (r: Report) => void,
+    context: RuleContext,
+    message: (value: T, clusters: string[]) => string,
+    extra?: (value: T) => Partial<Report>,
+  ): void {
     for (const { at, value, clusters } of this.entries()) reportAt(report, context, at, clusters, message(value, clusters), extra?.(value));
   }
 }
@@ -126,7 +131,14 @@ function sharedMappings(context: RuleContext): Map<string, readonly string[]> {
  * role several employees share is reported once per person, at that person's identity, so that each
  * file shows it and a waiver for one person never waives it for the others.
  */
-export function reportAt(report: (r: Report) => void, context: RuleContext, at: Source, clusters: readonly string[], message: string, extra: Partial<Report> = {}): void {
+export function reportAt(
+  report: (r: Report) => void,
+  context: RuleContext,
+  at: Source,
+  clusters: readonly string[],
+  message: string,
+  extra: Partial<Report> = {},
+): void {
   const input = context.input;
   const named = clusters.filter((c) => c !== '');
   const cluster = named.length === 1 ? { cluster: named[0]! } : {};
@@ -150,9 +162,7 @@ export function reportAt(report: (r: Report) => void, context: RuleContext, at: 
 export function mappingsOf(input: LintInput, view: AwsAuthView): IdentityMapping[] {
   const awsAuth = input.identities.filter((m) => m.via === 'aws-auth' && m.cluster === view.cluster);
   if (input.mode === 'access') return awsAuth;
-  const next = input.awsAuth
-    .filter((v) => v.at.file === view.at.file && v.at.line > view.at.line)
-    .reduce((min, v) => Math.min(min, v.at.line), Infinity);
+  const next = input.awsAuth.filter((v) => v.at.file === view.at.file && v.at.line > view.at.line).reduce((min, v) => Math.min(min, v.at.line), Infinity);
   return awsAuth.filter((m) => m.at.file === view.at.file && m.at.line > view.at.line && m.at.line < next);
 }
 
@@ -165,7 +175,9 @@ export function mappingsOf(input: LintInput, view: AwsAuthView): IdentityMapping
 export function arnProblem(m: IdentityMapping, clusterRegion?: string): string | undefined {
   const arn = m.arn;
   if (m.kind === 'account') {
-    return /^\d{12}$/.test(arn) ? undefined : `"${arn}" is not a 12-digit AWS account id, so no caller's account matches it (the authenticator keeps each entry's text as written, leading zeros included)`;
+    return /^\d{12}$/.test(arn)
+      ? undefined
+      : `"${arn}" is not a 12-digit AWS account id, so no caller's account matches it (the authenticator keeps each entry's text as written, leading zeros included)`;
   }
   const field = m.kind === 'role' ? 'rolearn' : 'userarn';
   if (/[*?]/.test(arn)) {
@@ -180,7 +192,8 @@ export function arnProblem(m: IdentityMapping, clusterRegion?: string): string |
   const loose = /^arn:([^:]*):iam::([^:]*):(user|role)\/(.+)$/.exec(arn);
   if (!loose) return `${field} ${arn} is not an IAM ${m.kind} ARN (arn:aws:iam::<account>:${m.kind}/<name>), so it matches no one`;
   const [, partition, account] = loose;
-  if (!KNOWN_PARTITIONS.includes(partition!)) return `${field} ${arn} names the unknown partition "${partition}" (aws, aws-cn, aws-us-gov...), so it matches no one`;
+  if (!KNOWN_PARTITIONS.includes(partition!))
+    return `${field} ${arn} names the unknown partition "${partition}" (aws, aws-cn, aws-us-gov...), so it matches no one`;
   if (!/^\d{12}$/.test(account!)) return `${field} ${arn} has the account id "${account}", not 12 digits, so it matches no one`;
   // The authenticator looks every caller up in mapRoles and then in mapUsers, so an ARN works in either list.
   if (clusterRegion !== undefined && partition !== partitionOf(clusterRegion)) {

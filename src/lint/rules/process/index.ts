@@ -7,4 +7,12 @@ import { waiverExpired } from './waiver-expired.js';
 import { waiverMissingJustification } from './waiver-missing-justification.js';
 import { waiverUnused } from './waiver-unused.js';
 
-export const PROCESS_RULES: readonly Rule[] = [expiredAccess, expiringAccess, orphanEmployee, requireExpiryForAdmin, waiverExpired, waiverMissingJustification, waiverUnused];
+export const PROCESS_RULES: readonly Rule[] = [
+  expiredAccess,
+  expiringAccess,
+  orphanEmployee,
+  requireExpiryForAdmin,
+  waiverExpired,
+  waiverMissingJustification,
+  waiverUnused,
+];

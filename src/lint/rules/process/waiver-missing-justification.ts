@@ -5,17 +5,61 @@ const MIN_REASON_LENGTH = 10;
 
 /** Reasons that say nothing, after lower-casing and turning punctuation into spaces. */
 const PLACEHOLDERS = new Set([
-  'todo', 'to do', 'tbd', 'tba', 'to be done', 'to be determined', 'to be decided', 'to be added', 'fixme', 'fix me', 'fix later', 'will fix later',
-  'n a', 'na', 'not applicable', 'none', 'no reason', 'no reason given', 'reason', 'justification', 'placeholder',
-  'temp', 'tmp', 'temporary', 'temporarily', 'test', 'tests', 'testing', 'just testing', 'for testing', 'xxx', 'wip', 'later',
-  'ok', 'fine', 'needed', 'required', 'approved', 'accepted', 'as discussed', 'see ticket', 'ask me', 'asdf', 'foo', 'bar',
+  'todo',
+  'to do',
+  'tbd',
+  'tba',
+  'to be done',
+  'to be determined',
+  'to be decided',
+  'to be added',
+  'fixme',
+  'fix me',
+  'fix later',
+  'will fix later',
+  'n a',
+  'na',
+  'not applicable',
+  'none',
+  'no reason',
+  'no reason given',
+  'reason',
+  'justification',
+  'placeholder',
+  'temp',
+  'tmp',
+  'temporary',
+  'temporarily',
+  'test',
+  'tests',
+  'testing',
+  'just testing',
+  'for testing',
+  'xxx',
+  'wip',
+  'later',
+  'ok',
+  'fine',
+  'needed',
+  'required',
+  'approved',
+  'accepted',
+  'as discussed',
+  'see ticket',
+  'ask me',
+  'asdf',
+  'foo',
+  'bar',
 ]);
 /** A reason that starts like this is a note to self, whatever follows. */
 const PLACEHOLDER_START = /^(todo|tbd|fixme|xxx|wip)\b/;
 
 /** Why a waiver reason is a placeholder, or undefined when it reads like a justification. */
 function placeholderReason(reason: string): string | undefined {
-  const normalized = reason.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  const normalized = reason
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
   const length = reason.replace(/\s+/g, '').length;
   if (PLACEHOLDERS.has(normalized)) return 'a placeholder';
   if (PLACEHOLDER_START.test(normalized)) return `a placeholder (it starts with "${normalized.split(' ')[0]!.toUpperCase()}")`;

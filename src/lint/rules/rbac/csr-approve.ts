@@ -4,7 +4,13 @@ import { pairedGroups, pairWhere, partnersElsewhere, type Pair, type Target } fr
 
 const GROUP = 'certificates.k8s.io';
 const APPROVE_SIGNERS: Target = { verbs: ['approve'], group: GROUP, resource: 'signers', clusterScoped: true };
-const UPDATE_APPROVAL: Target = { verbs: ['update', 'patch'], group: GROUP, resource: 'certificatesigningrequests', subresource: 'approval', clusterScoped: true };
+const UPDATE_APPROVAL: Target = {
+  verbs: ['update', 'patch'],
+  group: GROUP,
+  resource: 'certificatesigningrequests',
+  subresource: 'approval',
+  clusterScoped: true,
+};
 const PAIRS: readonly Pair[] = [{ first: APPROVE_SIGNERS, second: [UPDATE_APPROVAL] }];
 
 /** Signers whose certificates the API server or kubelets trust: client certificates for any user or group. */

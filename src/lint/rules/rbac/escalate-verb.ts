@@ -30,7 +30,10 @@ export const escalateVerb: Rule = {
   check(input, report, context) {
     for (const r of pairedGroups(context, ESCALATE_PAIRS)) {
       const g = r.group;
-      const named = onlyNamed(g.grants, ESCALATE_PAIRS.map((p) => p.first));
+      const named = onlyNamed(
+        g.grants,
+        ESCALATE_PAIRS.map((p) => p.first),
+      );
       const which = named ? 'the named roles' : 'any role';
       if (r.scopes.length > 0) {
         reportGroup(

@@ -23,8 +23,16 @@ export const fullWildcard: Rule = {
       const consequence = clusterWide
         ? 'that is cluster-admin: every Secret, RBAC, nodes, webhooks and every resource added later'
         : 'that is full control of the namespace, its Secrets and RoleBindings included, from which escalate and bind lead to more';
-      const fix = input.mode === 'access' ? 'Name the API groups, resources and verbs needed; if admin is really meant, use level: admin with expires' : 'Name the API groups, resources and verbs needed; if admin is really meant, bind cluster-admin or admin visibly';
-      reportGroup(report, g, `${who(g)} can do anything to any resource in any API group ${where(g)} ${via(g.grants)} (apiGroups and resources "*", every verb): ${consequence}. ${fix}`, clusterWide ? 'critical' : 'high');
+      const fix =
+        input.mode === 'access'
+          ? 'Name the API groups, resources and verbs needed; if admin is really meant, use level: admin with expires'
+          : 'Name the API groups, resources and verbs needed; if admin is really meant, bind cluster-admin or admin visibly';
+      reportGroup(
+        report,
+        g,
+        `${who(g)} can do anything to any resource in any API group ${where(g)} ${via(g.grants)} (apiGroups and resources "*", every verb): ${consequence}. ${fix}`,
+        clusterWide ? 'critical' : 'high',
+      );
     }
   },
 };

@@ -10,7 +10,11 @@ const TARGETS: readonly Target[] = [
   { verbs: WRITE_VERBS, group: 'extensions', resource: 'networkpolicies', label: 'networkpolicies' },
   { verbs: WRITE_VERBS, group: 'networking.k8s.io', resource: 'ingresses' },
   { verbs: WRITE_VERBS, group: 'extensions', resource: 'ingresses', label: 'ingresses' },
-  ...['gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'tcproutes', 'udproutes', 'referencegrants'].map((resource) => ({ verbs: WRITE_VERBS, group: GATEWAY, resource })),
+  ...['gateways', 'httproutes', 'grpcroutes', 'tlsroutes', 'tcproutes', 'udproutes', 'referencegrants'].map((resource) => ({
+    verbs: WRITE_VERBS,
+    group: GATEWAY,
+    resource,
+  })),
   { verbs: WRITE_VERBS, group: GATEWAY, resource: 'gatewayclasses', clusterScoped: true },
 ];
 

@@ -4,7 +4,13 @@ import type { RuleView } from '../../grant-index.js';
 import type { Rule } from '../../types.js';
 import { listWords, onlyNamed, reachedBy, WRITE_VERBS, type Target } from './util.js';
 
-const target = (group: string, resource: string, clusterScoped: boolean, engine: string): Target => ({ verbs: WRITE_VERBS, group, resource, clusterScoped, label: `${engine} ${resource}` });
+const target = (group: string, resource: string, clusterScoped: boolean, engine: string): Target => ({
+  verbs: WRITE_VERBS,
+  group,
+  resource,
+  clusterScoped,
+  label: `${engine} ${resource}`,
+});
 
 const TARGETS: readonly Target[] = [
   target('kyverno.io', 'clusterpolicies', true, 'Kyverno'),
@@ -12,7 +18,9 @@ const TARGETS: readonly Target[] = [
   target('kyverno.io', 'policyexceptions', false, 'Kyverno'),
   target('kyverno.io', 'clustercleanuppolicies', true, 'Kyverno'),
   target('kyverno.io', 'cleanuppolicies', false, 'Kyverno'),
-  ...['validatingpolicies', 'imagevalidatingpolicies', 'mutatingpolicies', 'generatingpolicies', 'deletingpolicies'].map((r) => target('policies.kyverno.io', r, true, 'Kyverno')),
+  ...['validatingpolicies', 'imagevalidatingpolicies', 'mutatingpolicies', 'generatingpolicies', 'deletingpolicies'].map((r) =>
+    target('policies.kyverno.io', r, true, 'Kyverno'),
+  ),
   target('policies.kyverno.io', 'policyexceptions', false, 'Kyverno'),
   target('templates.gatekeeper.sh', 'constrainttemplates', true, 'Gatekeeper'),
   target('config.gatekeeper.sh', 'configs', false, 'Gatekeeper'),
@@ -49,7 +57,12 @@ export const policyEngineAdmin: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    for (const g of groupsWhere(input, (x) => written(x).length > 0, (x) => !leftToAdminRules(x), 'rule')) {
+    for (const g of groupsWhere(
+      input,
+      (x) => written(x).length > 0,
+      (x) => !leftToAdminRules(x),
+      'rule',
+    )) {
       reportGroup(
         report,
         g,

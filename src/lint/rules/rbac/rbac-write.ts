@@ -30,7 +30,9 @@ export const rbacWrite = resourceAccessRule({
   targets: TARGETS,
   skip: (context) => {
     // The other half of an escalate or bind path is part of that finding.
-    const partners = new Set([...pairedGroups(context, ESCALATE_PAIRS), ...pairedGroups(context, BIND_PAIRS)].filter((r) => r.scopes.length > 0).flatMap((r) => r.partners));
+    const partners = new Set(
+      [...pairedGroups(context, ESCALATE_PAIRS), ...pairedGroups(context, BIND_PAIRS)].filter((r) => r.scopes.length > 0).flatMap((r) => r.partners),
+    );
     return (x) => partners.has(x) || ESCALATION.some((t) => grantReach(x, t) !== false);
   },
   message: (g, reached) =>

@@ -9,7 +9,19 @@
 import { placeKey, type Source } from '../../../diagnostics.js';
 import type { PolicyRule } from '../../../model/types.js';
 import { ruleAllowsSomeNames } from '../../../rbac/match.js';
-import { groupsAt, groupsWhere, isFullWildcard, leftToAdminRules, reportGroup, setsByHolder, subjectKey, via, where, type GrantGroup, type PermissionSet } from '../../analysis.js';
+import {
+  groupsAt,
+  groupsWhere,
+  isFullWildcard,
+  leftToAdminRules,
+  reportGroup,
+  setsByHolder,
+  subjectKey,
+  via,
+  where,
+  type GrantGroup,
+  type PermissionSet,
+} from '../../analysis.js';
 import { grantIndex, positionsWhere, ruleFacts, type CaseView, type RuleView } from '../../grant-index.js';
 import type { Grant, LintInput, Risk, Rule, RuleContext, RuleMeta } from '../../types.js';
 
@@ -71,7 +83,8 @@ function reachOf(rule: PolicyRule, t: Target): Reach {
   const named = (rule.resourceNames ?? []).length > 0;
   let best: Reach = false;
   for (const verb of t.verbs) {
-    if (!ruleAllowsSomeNames(rule, { verb, group: t.group, resource: t.resource, ...(t.subresource !== undefined && { subresource: t.subresource }) })) continue;
+    if (!ruleAllowsSomeNames(rule, { verb, group: t.group, resource: t.resource, ...(t.subresource !== undefined && { subresource: t.subresource }) }))
+      continue;
     if (!named) return 'all';
     if (t.subresource === undefined && (verb === 'create' || verb === 'deletecollection')) continue;
     best = 'named';
@@ -212,7 +225,16 @@ export function resourceAccessRule(spec: ResourceAccess): Rule {
 
 /** What `besideFullWildcard` compares: subject, scope, role and binding on one cluster. */
 function besideKey(g: Grant): string {
-  return JSON.stringify([g.cluster, subjectKey(g.subject), g.namespace ?? null, g.role.kind, g.role.name, g.binding?.kind ?? null, g.binding?.name ?? null, g.binding?.namespace ?? null]);
+  return JSON.stringify([
+    g.cluster,
+    subjectKey(g.subject),
+    g.namespace ?? null,
+    g.role.kind,
+    g.role.name,
+    g.binding?.kind ?? null,
+    g.binding?.name ?? null,
+    g.binding?.namespace ?? null,
+  ]);
 }
 
 /**
@@ -272,7 +294,10 @@ function findPairs(input: LintInput, pairs: readonly Pair[], sets?: (s: Permissi
   for (const i of firstPositions) holders.add(index.holderOf[i]!);
   const byHolder = holders.size > 0 ? setsByHolder(input) : [];
   const reachesFirst = pairs.map((p) => (g: Grant) => grantReach(g, p.first) !== false);
-  const reachesSecond = pairs.map((p) => { const some = reachesSome(p.second); return (g: Grant) => !leftToAdminRules(g) && some(g); });
+  const reachesSecond = pairs.map((p) => {
+    const some = reachesSome(p.second);
+    return (g: Grant) => !leftToAdminRules(g) && some(g);
+  });
   // Each group belongs to one holder, so only that holder's sets (in their order) can complete it.
   for (const holder of holders) {
     for (const { set, positions } of byHolder[holder]!) {
@@ -343,7 +368,10 @@ export function shortList(items: Iterable<string>, max = 6): string {
 
 /** Quoted, for values like `*` and `""` that read badly bare. */
 export function quoted(items: Iterable<string>): string {
-  return [...new Set(items)].sort().map((s) => JSON.stringify(s)).join(', ');
+  return [...new Set(items)]
+    .sort()
+    .map((s) => JSON.stringify(s))
+    .join(', ');
 }
 
 /** Is the grant in the cluster-wide scope or in kube-system (the privileged namespace)? */

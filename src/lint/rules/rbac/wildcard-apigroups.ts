@@ -18,7 +18,10 @@ export const wildcardApigroups: Rule = {
     category: 'rbac',
   },
   check(input, report) {
-    const hits = authoredGroups(input, (rule) => (rule.apiGroups ?? []).includes('*') && (rule.resources ?? []).length > 0 && !(rule.resources ?? []).includes('*'));
+    const hits = authoredGroups(
+      input,
+      (rule) => (rule.apiGroups ?? []).includes('*') && (rule.resources ?? []).length > 0 && !(rule.resources ?? []).includes('*'),
+    );
     for (const g of hits) {
       const resources = shortList(g.grants.flatMap((x) => x.rule.resources ?? []));
       reportGroup(

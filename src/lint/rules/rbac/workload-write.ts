@@ -3,7 +3,12 @@ import type { Grant, Risk } from '../../types.js';
 import { maxRisk, named, reach, resourceAccessRule, shortList, wideOrKubeSystem, WORKLOADS, type Target } from './util.js';
 
 /** Pods and the controllers that make pods from a template, by API group. */
-const KINDS: readonly (readonly [string, string])[] = [...WORKLOADS, ['extensions', 'deployments'], ['extensions', 'daemonsets'], ['extensions', 'replicasets']];
+const KINDS: readonly (readonly [string, string])[] = [
+  ...WORKLOADS,
+  ['extensions', 'deployments'],
+  ['extensions', 'daemonsets'],
+  ['extensions', 'replicasets'],
+];
 
 /** Creating or changing workloads (create never applies to named rules: see `reach`). */
 const WRITE: readonly Target[] = KINDS.map(([group, resource]) => ({ verbs: ['create', 'update', 'patch'], group, resource }));
