@@ -1,20 +1,78 @@
 import { printable } from './text.js';
 
-/** A source named by its place in the document rather than by line, so it can be told apart without computing the line. */
+/** The key of a source's Place: see Source. */
 export const PLACE = Symbol('place');
 
-/** Where something came from in the input: a file (relative to the working directory) and a 1-based position. */
+/**
+ * A place in a document whose line and column are worked out only when something prints or
+ * compares them (a document read by the fast parser has no positions until then).
+ */
+export interface Place {
+  /** Equal for two places exactly when they are the same place: see placeKey. */
+  readonly key: string;
+  /** Works out the line and column; called once, by positionOf. */
+  readonly locate: () => Position;
+  /** What locate returned, kept. */
+  position?: Position;
+}
+
+/** A 1-based line and column. */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Where something came from in the input: a file (relative to the working directory) and a 1-based
+ * position. Plain data: a source whose position is not worked out yet has line and column 0 and its
+ * Place under a symbol key, which spreads copy and JSON leaves out. Read the position with positionOf.
+ */
 export interface Source {
   file: string;
   line: number;
   column: number;
-  /** Set by sources whose line is computed only when read: see placeKey. */
-  readonly [PLACE]?: string;
+  readonly [PLACE]?: Place;
 }
 
-/** A key equal for two sources exactly when they name the same place, which needs no line for a lazily located source. */
+/**
+ * The line and column of `at`: the ones it holds, or, for a source whose position is not worked
+ * out yet, its place's, worked out on the first call for that place and kept. Everything that
+ * prints or compares positions reads them through this.
+ */
+export function positionOf(at: Source): Position {
+  const place = at[PLACE];
+  if (place === undefined || at.line !== 0) return at;
+  return (place.position ??= place.locate());
+}
+
+/** `x` with its line and column worked out: itself when they are, else a copy. What is printed or serialised. */
+export function positioned<T extends Source>(x: T): T {
+  if (x[PLACE] === undefined || x.line !== 0) return x;
+  const { line, column } = positionOf(x);
+  return { ...x, line, column };
+}
+
+/** Orders two sources of one file by line, then column. */
+export function comparePositions(a: Source, b: Source): number {
+  const pa = positionOf(a);
+  const pb = positionOf(b);
+  return pa.line - pb.line || pa.column - pb.column;
+}
+
+/** `file:line:column`, as messages name a place. */
+export function placeText(at: Source): string {
+  const { line, column } = positionOf(at);
+  return `${at.file}:${line}:${column}`;
+}
+
+/** `file:line`, as messages name a place when the column does not matter. */
+export function lineText(at: Source): string {
+  return `${at.file}:${positionOf(at).line}`;
+}
+
+/** A key equal for two sources exactly when they name the same place, which needs no line for a source not yet positioned. */
 export function placeKey(at: Source): string {
-  return at[PLACE] ?? `${at.file}:${at.line}:${at.column}`;
+  return at[PLACE]?.key ?? `${at.file}:${at.line}:${at.column}`;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -27,15 +85,16 @@ export interface Diagnostic extends Source {
   ruleId: string;
 }
 
+/** A diagnostic at `at`, its position worked out: diagnostics are printed. */
 export function diagnostic(at: Source, message: string, ruleId: string, severity: Severity = 'error'): Diagnostic {
-  return { file: at.file, line: at.line, column: at.column, severity, message, ruleId };
+  const { line, column } = positionOf(at);
+  return { file: at.file, line, column, severity, message, ruleId };
 }
 
 function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
     (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-    a.line - b.line ||
-    a.column - b.column ||
+    comparePositions(a, b) ||
     (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
     (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
   );
@@ -52,7 +111,8 @@ export function hasErrors(list: readonly Diagnostic[]): boolean {
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${printable(d.file)}:${d.line}:${d.column}  ${d.severity}  ${printable(d.message)}  (${d.ruleId})`;
+  const { line, column } = positionOf(d);
+  return `${printable(d.file)}:${line}:${column}  ${d.severity}  ${printable(d.message)}  (${d.ruleId})`;
 }
 
 /** Each diagnostic on a line, then the count of errors and warnings when there are any: what commands print on stderr. */

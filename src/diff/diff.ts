@@ -17,7 +17,7 @@
 import { groupsOn, identityMappings, employeeBindings, grantsOn, profileRoleName } from '../model/resolve.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError, type Diagnostic } from '../diagnostics.js';
+import { lineText, placeText, positioned, UsageError, type Diagnostic, type Source } from '../diagnostics.js';
 import { discoverFiles, displayPath, loadEachFile } from '../load/load.js';
 import { inputFromModel } from '../lint/from-model.js';
 import { lint } from '../lint/run.js';
@@ -230,7 +230,7 @@ function invalidResult(ref: string, sides: { side: 'base' | 'working tree'; diag
   const cap = 50;
   for (const s of sides) {
     const errors = s.diagnostics.filter((x) => x.severity === 'error');
-    const line = (d: Diagnostic) => `- ${codeSpan(`${d.file}:${d.line}:${d.column}`)} ${d.severity}: ${markdownText(d.message)} (${d.ruleId})`;
+    const line = (d: Diagnostic) => `- ${codeSpan(placeText(d))} ${d.severity}: ${markdownText(d.message)} (${d.ruleId})`;
     for (const out of [lines, full]) out.push(`Problems ${where(s.side)}:`, '');
     lines.push(...errors.slice(0, cap).map(line), ...(errors.length > cap ? [`- ... and ${errors.length - cap} more; run eks-access validate`] : []), '');
     full.push(...errors.map(line), '');
@@ -1106,25 +1106,29 @@ function findingKey(f: Finding): string {
 }
 
 function findingLine(f: Finding): string {
-  return `- **${f.severity}** ${codeSpan(`${f.file}:${f.line}`)}: ${markdownText(f.message)} (${f.ruleId})`;
+  return `- **${f.severity}** ${codeSpan(lineText(f))}: ${markdownText(f.message)} (${f.ruleId})`;
 }
 
 function lintDelta(from: readonly Finding[], to: readonly Finding[]): Finding[] {
   const known = new Set(from.filter((f) => !f.waived).map(findingKey));
   const seen = new Set<string>();
-  return to
-    .filter((f) => !f.waived && !known.has(findingKey(f)) && !seen.has(findingKey(f)) && seen.add(findingKey(f)))
-    .sort(
-      (a, b) =>
-        (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) ||
-        compareStrings(a.file, b.file) ||
-        a.line - b.line ||
-        compareStrings(a.ruleId, b.ruleId),
-    );
+  return (
+    to
+      .filter((f) => !f.waived && !known.has(findingKey(f)) && !seen.has(findingKey(f)) && seen.add(findingKey(f)))
+      // The findings reported, with their positions: the others' are never worked out.
+      .map(positioned)
+      .sort(
+        (a, b) =>
+          (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) ||
+          compareStrings(a.file, b.file) ||
+          a.line - b.line ||
+          compareStrings(a.ruleId, b.ruleId),
+      )
+  );
 }
 
 /** `file:line`, escaped for Markdown. */
-function mdAt(s: { file: string; line: number }): string {
+function mdAt(s: Source): string {
   return markdownText(at(s));
 }
 

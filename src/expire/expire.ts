@@ -12,7 +12,7 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isMap, isSeq, parseAllDocuments, Parser, type Document } from 'yaml';
-import { UsageError } from '../diagnostics.js';
+import { positionOf, UsageError } from '../diagnostics.js';
 import { describeGrant } from '../lint/rules/process/util.js';
 import { findExpired } from '../model/expiry.js';
 import type { AccessModel } from '../model/types.js';
@@ -172,17 +172,19 @@ export async function planExpire(model: AccessModel, today: string): Promise<Exp
   const removals: Removal[] = [];
   for (const e of expired.employees) {
     entry(e.file).people.add(e.name);
-    removals.push({ file: e.file, line: (e.expiresAt ?? e.at).line, column: (e.expiresAt ?? e.at).column, employee: e.name, expired: e.expires! });
+    const { line, column } = positionOf(e.expiresAt ?? e.at);
+    removals.push({ file: e.file, line, column, employee: e.name, expired: e.expires! });
   }
   for (const { employee, grant } of expired.grants) {
     const f = entry(employee.file);
     let set = f.grants.get(employee.name);
     if (!set) f.grants.set(employee.name, (set = new Set()));
     set.add(grant.index);
+    const { line, column } = positionOf(grant.at);
     removals.push({
       file: employee.file,
-      line: grant.at.line,
-      column: grant.at.column,
+      line,
+      column,
       employee: employee.name,
       grant: describeGrant(grant),
       expired: grant.expires!,

@@ -5,7 +5,7 @@
  * of each grant and the lint findings about them.
  */
 import { grantsOn, principalArn } from '../model/resolve.js';
-import { formatDiagnostic, UsageError, type Diagnostic } from '../diagnostics.js';
+import { formatDiagnostic, positionOf, UsageError, type Diagnostic } from '../diagnostics.js';
 import { inputFromModel } from '../lint/from-model.js';
 import { lintAccess } from '../lint/index.js';
 import type { Finding, Grant as LintGrant } from '../lint/types.js';
@@ -115,14 +115,15 @@ export async function explainEmployee(opts: ExplainOptions): Promise<string> {
 }
 
 function findingView(f: Finding): FindingView {
+  const { line, column } = positionOf(f);
   return {
     ruleId: f.ruleId,
     severity: f.severity,
     risk: f.risk,
     message: f.message,
     file: f.file,
-    line: f.line,
-    column: f.column,
+    line,
+    column,
     ...(f.waived && { waived: { reason: f.waived.reason, expires: f.waived.expires } }),
   };
 }
@@ -134,7 +135,7 @@ function sortFindings(list: Finding[]): Finding[] {
     (a, b) =>
       (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3) ||
       compareStrings(a.file, b.file) ||
-      a.line - b.line ||
+      positionOf(a).line - positionOf(b).line ||
       compareStrings(a.ruleId, b.ruleId),
   );
 }

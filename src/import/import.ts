@@ -8,7 +8,7 @@ import { needsQuotes } from '../emit/serialize.js';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Document, isScalar, visit } from 'yaml';
-import { formatDiagnostic, hasErrors, UsageError, type Diagnostic } from '../diagnostics.js';
+import { comparePositions, formatDiagnostic, hasErrors, lineText, positionOf, UsageError, type Diagnostic, type Source } from '../diagnostics.js';
 import { discoverFiles, displayPath, expandPaths, loadFiles, parseYamlText, type LoadedDocument } from '../load/load.js';
 import type { AuthenticationMode } from '../model/types.js';
 import { buildAccess } from '../pipeline.js';
@@ -74,7 +74,11 @@ function formatReport(plan: ImportPlan, extra: { outDir: string; verified?: { pe
     );
   }
   lines.push('');
-  const at = (a?: { file: string; line: number; column: number }) => (a ? `${md(a.file)}:${a.line}:${a.column}  ` : '');
+  const at = (a?: Source) => {
+    if (!a) return '';
+    const { line, column } = positionOf(a);
+    return `${md(a.file)}:${line}:${column}  `;
+  };
   if (extra.verified && extra.verified.differences.length > 0) {
     lines.push('## Permission differences', '');
     for (const d of extra.verified.differences) {
@@ -96,9 +100,7 @@ function formatReport(plan: ImportPlan, extra: { outDir: string; verified?: { pe
     if (id === 'replaced') lines.push('They name the old usernames or the expanded groups; the generated bindings grant the same to the new ones.', '');
     // In input order: by file and position, notes without one last.
     const sorted = [...items].sort(
-      (a, b) =>
-        (a.at ? 0 : 1) - (b.at ? 0 : 1) ||
-        (a.at && b.at ? (a.at.file < b.at.file ? -1 : a.at.file > b.at.file ? 1 : a.at.line - b.at.line || a.at.column - b.at.column) : 0),
+      (a, b) => (a.at ? 0 : 1) - (b.at ? 0 : 1) || (a.at && b.at ? (a.at.file < b.at.file ? -1 : a.at.file > b.at.file ? 1 : comparePositions(a.at, b.at)) : 0),
     );
     for (const item of sorted) lines.push(`- ${at(item.at)}${md(item.text)}`);
     lines.push('');
@@ -246,7 +248,7 @@ function waiverSection(blocking: readonly Finding[]): string {
     `The imported access reproduces the cluster as it is, including what the linter refuses: \`eks-access generate\` stops on these ${blocking.length} error(s) until each is fixed (the grant narrowed) or waived in a LintPolicy, with a reason and an expiry:`,
     '',
   ];
-  for (const f of blocking) lines.push(`- ${codeSpan(`${f.file}:${f.line}`)} **${markdownText(f.ruleId)}**: ${markdownText(f.message)}`);
+  for (const f of blocking) lines.push(`- ${codeSpan(lineText(f))} **${markdownText(f.ruleId)}**: ${markdownText(f.message)}`);
   lines.push('', 'A waiver for one of them, to adapt (in `policy.yaml`, `kind: LintPolicy`):', '', '```yaml', 'waivers:');
   const seen = new Set<string>();
   for (const f of blocking) {

@@ -3,7 +3,7 @@
  * that reproduce them out, with a report of everything that cannot be expressed. aws-auth is read the
  * way the authenticator reads it (src/lint/from-manifests.ts), RBAC with the Kubernetes defaults known.
  */
-import { diagnostic, UsageError, type Diagnostic, type Source } from '../diagnostics.js';
+import { diagnostic, placeText, UsageError, type Diagnostic, type Source } from '../diagnostics.js';
 import type { LoadedDocument } from '../load/load.js';
 import { inputFromManifests } from '../lint/from-manifests.js';
 import type { BindingObject, IdentityMapping } from '../lint/types.js';
@@ -242,7 +242,7 @@ function renderAccount(username: string, accountId: string): string {
   return username.replace(/\{\{AccountID\}\}/g, accountId);
 }
 
-const where = (at: Source) => `${at.file}:${at.line}:${at.column}`;
+const where = (at: Source) => placeText(at);
 
 /* ---------- the plan ---------- */
 

@@ -8,7 +8,7 @@
  * does not have (`token: null`, `auth-provider: null`...), which kubectl reads as set-but-empty.
  */
 import { grantsOn } from '../model/resolve.js';
-import { diagnostic, UsageError, type Diagnostic } from '../diagnostics.js';
+import { diagnostic, positionOf, UsageError, type Diagnostic } from '../diagnostics.js';
 import { emitKubeconfig, type KubeconfigObject } from '../emit/kubeconfig.js';
 import { toYaml } from '../emit/serialize.js';
 import type { AccessModel, Employee } from '../model/types.js';
@@ -54,10 +54,15 @@ export async function kubeconfigFor(model: AccessModel, employee: string, cluste
   }
   const emitted = emitKubeconfig(model, e);
   // Only the warnings about the clusters asked for.
-  const warnings = emitted.diagnostics.filter((d) => !c || (d.file === c.at.file && d.line === c.at.line));
+  const warnings = emitted.diagnostics.filter((d) => !c || (d.file === c.at.file && positionOf(d).line === positionOf(c.at).line));
   const wanted = c ? (emitted.config?.contexts.filter((x) => x.name === c.name) ?? []) : (emitted.config?.contexts ?? []);
   if (!emitted.config || wanted.length === 0) {
-    const missing = (c ? [c] : theirs).map((x) => `${x.name} (${x.file}:${x.at.line}:${x.at.column})`).join(', ');
+    const missing = (c ? [c] : theirs)
+      .map((x) => {
+        const p = positionOf(x.at);
+        return `${x.name} (${x.file}:${p.line}:${p.column})`;
+      })
+      .join(', ');
     return {
       ok: false,
       problems: [

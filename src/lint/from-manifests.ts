@@ -5,7 +5,7 @@
  */
 import { isScalar, Scalar } from 'yaml';
 import { readAwsAuth, type AwsAuthSection, type InnerPosition } from '../rbac/aws-auth.js';
-import type { Diagnostic, Source } from '../diagnostics.js';
+import { positionOf, type Diagnostic, type Source } from '../diagnostics.js';
 import { locate, nodeAt, type LoadedDocument, type PathSegment } from '../load/load.js';
 import { at, strings, type Located } from '../rbac/objects.js';
 import { dataAsKubectlReadsIt } from '../rbac/manifest-bundle.js';
@@ -29,9 +29,10 @@ function innerPosition(l: Located, path: PathSegment[], innerLine: number, inner
   const node = nodeAt(l.d.doc, [...l.base, ...path]);
   const outer = at(l, path);
   if (!isScalar(node) || (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED)) return outer;
-  const contentLine = outer.line + innerLine;
+  const outerLine = positionOf(outer).line;
+  const contentLine = outerLine + innerLine;
   // The block's indentation, read off its first content line (lineStarts is 0-based).
-  const start = l.d.lineCounter.lineStarts[outer.line] ?? 0;
+  const start = l.d.lineCounter.lineStarts[outerLine] ?? 0;
   const indent = /^ */.exec(l.d.text.slice(start, start + 200))![0].length;
   return { file: outer.file, line: contentLine, column: indent + innerCol };
 }

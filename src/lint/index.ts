@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics.js';
+import { positioned, type Diagnostic } from '../diagnostics.js';
 import { loadAccess } from '../pipeline.js';
 import { inputFromModel } from './from-model.js';
 import { lint, rulesThatCanFail } from './run.js';
@@ -36,7 +36,7 @@ export function lintModel(model: AccessModel, dir: string, today: string, onlyFa
 
 /** Validation problems in the shape of findings, so every output format carries them too. */
 export function diagnosticsAsFindings(diagnostics: readonly Diagnostic[]): Finding[] {
-  return diagnostics.map((d) => ({
+  return diagnostics.map(positioned).map((d) => ({
     ruleId: d.ruleId,
     code: 'INPUT',
     severity: d.severity,

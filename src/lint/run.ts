@@ -1,4 +1,4 @@
-import type { Source } from '../diagnostics.js';
+import { comparePositions, PLACE, positionOf, type Position, type Source } from '../diagnostics.js';
 import type { LintPolicy, Waiver } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { RULES, ruleById } from './rules/index.js';
@@ -12,8 +12,9 @@ import { waiverUnused } from './rules/process/waiver-unused.js';
 export const WAIVER_EXPIRED = waiverExpired.meta.id;
 const WAIVER_UNUSED = waiverUnused.meta.id;
 
+/** The order findings are reported in: by file, line, column, rule and message. */
 function compareFindings(a: Finding, b: Finding): number {
-  return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
+  return compareStrings(a.file, b.file) || comparePositions(a, b) || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
 
 /** The severity a policy sets for a rule (by id or by code), or the rule's default; `off` disables it. */
@@ -106,6 +107,9 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
       (r: Report) => {
         const at = r.at;
         const risk = r.risk ?? rule.meta.risk;
+        // Lazy: the place's position as it is (0 until something prints or compares it, see
+        // positionOf); sorted: worked out now.
+        const position = lazy ? at : positionOf(at);
         const f = {
           ruleId: rule.meta.id,
           code: rule.meta.code,
@@ -119,29 +123,15 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
           ...(r.namespace !== undefined && { namespace: r.namespace }),
           ...(r.object !== undefined && { object: r.object }),
           ...(r.grant !== undefined && { grant: r.grant }),
+          line: position.line,
+          column: position.column,
+          ...(lazy && at[PLACE] !== undefined && { [PLACE]: at[PLACE] }),
         } as Finding;
-        if (lazy) {
-          // Read from the place when first asked, then kept as plain values.
-          Object.defineProperty(f, 'line', {
-            enumerable: true,
-            configurable: true,
-            get: () => settle(f, at).line,
-            set: (v: number) => Object.defineProperty(f, 'line', { value: v, enumerable: true, writable: true, configurable: true }),
-          });
-          Object.defineProperty(f, 'column', {
-            enumerable: true,
-            configurable: true,
-            get: () => settle(f, at).column,
-            set: (v: number) => Object.defineProperty(f, 'column', { value: v, enumerable: true, writable: true, configurable: true }),
-          });
-        } else {
-          f.line = at.line;
-          f.column = at.column;
-        }
         const key = `${f.ruleId}|${f.file}|${f.message}`;
         const same = seen.get(key);
         if (same) {
-          if (same.some((g) => g.line === f.line && g.column === f.column)) return;
+          const p = positionOf(f);
+          if (same.some((g) => samePosition(positionOf(g), p))) return;
           same.push(f);
         } else seen.set(key, [f]);
         findings.push(f);
@@ -153,13 +143,8 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
   return lazy ? findings : findings.sort(compareFindings);
 }
 
-/** Replaces a finding's lazy line and column with the place's, once. */
-function settle(f: Finding, at: Source): { line: number; column: number } {
-  const line = at.line;
-  const column = at.column;
-  Object.defineProperty(f, 'line', { value: line, enumerable: true, writable: true, configurable: true });
-  Object.defineProperty(f, 'column', { value: column, enumerable: true, writable: true, configurable: true });
-  return { line, column };
+function samePosition(a: Position, b: Position): boolean {
+  return a.line === b.line && a.column === b.column;
 }
 
 function waiverFinding(ruleId: string, w: Waiver, message: string, policy: LintPolicy): Finding | undefined {
@@ -168,6 +153,7 @@ function waiverFinding(ruleId: string, w: Waiver, message: string, policy: LintP
   const severity = severityOf(rule, policy);
   if (severity === 'off') return undefined;
   const at: Source = w.at;
+  const { line, column } = positionOf(at);
   return {
     ruleId,
     code: rule.meta.code,
@@ -175,8 +161,8 @@ function waiverFinding(ruleId: string, w: Waiver, message: string, policy: LintP
     risk: rule.meta.risk,
     message,
     file: at.file,
-    line: at.line,
-    column: at.column,
+    line,
+    column,
     ...(w.employee !== undefined && { employee: w.employee }),
   };
 }

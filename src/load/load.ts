@@ -6,7 +6,7 @@ import { printable } from '../text.js';
 import { lineColumn, lineStartsOf, offsetOf, positionTrees, type PositionNode } from './fast-positions.js';
 import jsyaml from 'js-yaml';
 import { Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type CST, type Node, type Pair, type YAMLError } from 'yaml';
-import { diagnostic, PLACE, UsageError, type Diagnostic, type Result, type Source } from '../diagnostics.js';
+import { diagnostic, PLACE, UsageError, type Diagnostic, type Place, type Result, type Source } from '../diagnostics.js';
 
 /**
  * One YAML document of one input file, with what is needed to point back into it. A document read
@@ -201,19 +201,37 @@ export function parseYamlFile(text: string, file: string): Result<LoadedDocument
   return fast === undefined ? parseYamlText(text, file) : fastDocuments(text, file, fast);
 }
 
+let onPositionedParse: ((file: string) => void) | undefined;
+
+/**
+ * Calls `hook` with the file's name each time a file the fast parser read is parsed again for
+ * positions (from js-yaml's parse events or yaml's syntax tree), until the returned function is
+ * called: tests hold commands to parsing only the files whose lines they print.
+ */
+export function watchPositionedParses(hook: (file: string) => void): () => void {
+  onPositionedParse = hook;
+  return () => {
+    if (onPositionedParse === hook) onPositionedParse = undefined;
+  };
+}
+
 /** Documents already read by the fast parser; their syntax tree is built when a position is asked for. */
 function fastDocuments(text: string, file: string, fast: Record<string, unknown>[]): Result<LoadedDocument[]> {
   let positioned: LoadedDocument[] | undefined;
   let trees: { roots: PositionNode[]; lineStarts: number[] } | null | undefined;
   const position = (index: number, path: readonly PathSegment[], key: boolean) => {
     if (trees === undefined) {
+      onPositionedParse?.(file);
       const roots = positionTrees(text, FAST_OPTIONS);
       trees = roots !== undefined && roots.length === fast.length ? { roots, lineStarts: lineStartsOf(text) } : null;
     }
     return trees === null ? undefined : lineColumn(trees.lineStarts, offsetOf(trees.roots[index]!, path, key));
   };
   const tree = (index: number): Pick<LoadedDocument, 'doc' | 'lineCounter'> => {
-    positioned ??= parseYamlText(text, file).value;
+    if (positioned === undefined) {
+      onPositionedParse?.(file);
+      positioned = parseYamlText(text, file).value;
+    }
     // The two parsers agree on every file the fast one accepts (test/load/fast-parse.test.ts). Should they
     // ever not, the document keeps the data it was read with and its places fall back to line 1:
     // a message with a rough position, rather than a crash.
@@ -655,25 +673,12 @@ export function locate(
   key = false,
 ): Source {
   if (d.fast) {
-    // Named lazily: the file is parsed with positions only if a message ever shows this line.
-    let at: Source | undefined;
-    const resolved = () => {
-      if (at === undefined) {
-        const pos = d.position?.(path, key);
-        at = pos ? { file: d.file, ...pos } : locateInTree(d, path, key);
-      }
-      return at;
+    // Named by its place: the file is parsed with positions only if a message ever shows this line.
+    const place: Place = {
+      key: `${d.file}#${d.index}/${path.join('/')}${key ? '/:key' : ''}`,
+      locate: () => d.position?.(path, key) ?? locateInTree(d, path, key),
     };
-    return {
-      file: d.file,
-      [PLACE]: `${d.file}#${d.index}/${path.join('/')}${key ? '/:key' : ''}`,
-      get line() {
-        return resolved().line;
-      },
-      get column() {
-        return resolved().column;
-      },
-    };
+    return { file: d.file, line: 0, column: 0, [PLACE]: place };
   }
   return locateInTree(d, path, key);
 }

@@ -1,5 +1,5 @@
 import { isUnknownPlatformRole } from '../rbac/builtin.js';
-import { diagnostic, type Diagnostic, type Source } from '../diagnostics.js';
+import { diagnostic, lineText, placeText, positionOf, type Diagnostic, type Source } from '../diagnostics.js';
 import { locate, type LoadedDocument, type PathSegment } from '../load/load.js';
 import type { Kind } from '../schema/schemas.js';
 import { didYouMean, resetSuggestBudget } from '../text.js';
@@ -103,7 +103,7 @@ export function buildModel(
     const existing = map.get(name);
     if (!existing) return true;
     if (!existing.at) error(at, `${kind} "${name}" is built in; choose another name`, 'duplicate-name');
-    else error(at, `duplicate ${kind} name "${name}"; also defined at ${existing.at.file}:${existing.at.line}:${existing.at.column}`, 'duplicate-name');
+    else error(at, `duplicate ${kind} name "${name}"; also defined at ${placeText(existing.at)}`, 'duplicate-name');
     return false;
   };
 
@@ -166,11 +166,7 @@ export function buildModel(
         continue;
       }
       if (model.lintPolicy) {
-        error(
-          at,
-          `only one LintPolicy is allowed; another is at ${model.lintPolicy.at.file}:${model.lintPolicy.at.line}:${model.lintPolicy.at.column}`,
-          'duplicate-name',
-        );
+        error(at, `only one LintPolicy is allowed; another is at ${placeText(model.lintPolicy.at)}`, 'duplicate-name');
         continue;
       }
       const policy: LintPolicy = {
@@ -201,7 +197,7 @@ export function buildModel(
     if (prior) {
       error(
         identity.at,
-        `employee "${raw.name}" would get the same Kubernetes username "${kubernetesUser}" as employee "${prior.employee}" (${prior.at.file}:${prior.at.line}:${prior.at.column}); give each person their own session name`,
+        `employee "${raw.name}" would get the same Kubernetes username "${kubernetesUser}" as employee "${prior.employee}" (${placeText(prior.at)}); give each person their own session name`,
         'identity',
       );
     } else usersSeen.set(kubernetesUser, { employee: raw.name, at: identity.at });
@@ -230,7 +226,7 @@ export function buildModel(
       if (other && other.employee !== raw.name) {
         error(
           identity.at,
-          `employee "${raw.name}" uses the same IAM user as employee "${other.employee}" (${other.at.file}:${other.at.line}:${other.at.column}); an IAM user is one person (IAM compares user names per account, case-insensitively)`,
+          `employee "${raw.name}" uses the same IAM user as employee "${other.employee}" (${placeText(other.at)}); an IAM user is one person (IAM compares user names per account, case-insensitively)`,
           'identity',
         );
         break;
@@ -468,12 +464,22 @@ function checkPreservedMappings(c: Cluster, d: LoadedDocument, error: Report, wa
       );
     }
     const prior = seen.get(key);
-    if (prior) error(m.at, `duplicate aws-auth mapping for ${m.rolearn} (also at line ${prior.line}); the authenticator keeps only the last one`, 'aws-auth');
+    if (prior)
+      error(
+        m.at,
+        `duplicate aws-auth mapping for ${m.rolearn} (also at line ${positionOf(prior).line}); the authenticator keeps only the last one`,
+        'aws-auth',
+      );
     seen.set(key, m.at);
   });
   c.awsAuth.mapUsers.forEach((m) => {
     const prior = seen.get(m.userarn);
-    if (prior) error(m.at, `duplicate aws-auth mapping for ${m.userarn} (also at line ${prior.line}); the authenticator keeps only the last one`, 'aws-auth');
+    if (prior)
+      error(
+        m.at,
+        `duplicate aws-auth mapping for ${m.userarn} (also at line ${positionOf(prior).line}); the authenticator keeps only the last one`,
+        'aws-auth',
+      );
     seen.set(m.userarn, m.at);
   });
   if (c.authentication !== 'access-entries' && c.awsAuth.requireNodeMapping) {
@@ -527,7 +533,7 @@ function checkMappingCollisions(model: AccessModel, error: Report): void {
       if (clash) {
         error(
           id.at,
-          `employee "${e.name}" maps the same IAM identity as the preserved aws-auth entry at ${clash.at.file}:${clash.at.line} of cluster "${c.name}"; the authenticator would keep only one of them`,
+          `employee "${e.name}" maps the same IAM identity as the preserved aws-auth entry at ${lineText(clash.at)} of cluster "${c.name}"; the authenticator would keep only one of them`,
           'identity',
         );
       }

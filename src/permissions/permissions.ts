@@ -2,6 +2,7 @@
  * Shared by `diff` and `explain`: permissions in words, where a permission comes from, and the fixed
  * vocabulary of capability checks that `diff` asks the RBAC engine about.
  */
+import { lineText, positionOf, type Source } from '../diagnostics.js';
 import { principalArn } from '../model/resolve.js';
 import type { Grant as LintGrant } from '../lint/types.js';
 import { stripRolePath } from '../model/identity.js';
@@ -87,7 +88,13 @@ export function isFullWildcard(rule: PolicyRule): boolean {
 /** The grant of the access file a lint grant came from. */
 function modelGrantOf(model: AccessModel, g: LintGrant): Grant | undefined {
   const e = g.employee === undefined ? undefined : model.employees.get(g.employee);
-  return e?.grants.find((x) => x.at.file === g.at.file && x.at.line === g.at.line && x.at.column === g.at.column);
+  if (e === undefined) return undefined;
+  const p = positionOf(g.at);
+  return e.grants.find((x) => {
+    if (x.at.file !== g.at.file) return false;
+    const q = positionOf(x.at);
+    return q.line === p.line && q.column === p.column;
+  });
 }
 
 /** A grant of the access file in a few words: `profile debugger`, `inline rules`, `level admin`. */
@@ -106,8 +113,8 @@ export function grantKindText(g: Grant): string {
   }
 }
 
-export function at(s: { file: string; line: number }): string {
-  return `${s.file}:${s.line}`;
+export function at(s: Source): string {
+  return lineText(s);
 }
 
 /** Where a granted rule comes from, for a person: `profile debugger, access/employees/grace.yaml:18`. */

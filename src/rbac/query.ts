@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../diagnostics.js';
+import { placeText, UsageError } from '../diagnostics.js';
 import { expandPaths, loadFiles } from '../load/load.js';
 import type { AccessModel, Cluster } from '../model/types.js';
 import { didYouMean } from '../text.js';
@@ -71,8 +71,8 @@ export async function targetForManifests(paths: readonly string[]): Promise<{ ta
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   return {
     target: { bundle, awsAuth, accounts, discovery: { resources: [...resources, ...resourcesNamedBy(rulesIn(bundle))], namespaces, where: 'the manifests' } },
-    problems: errors.filter((d) => d.ruleId !== 'empty-file').map((d) => `${d.file}:${d.line}:${d.column}  ${d.message}`),
-    warnings: errors.filter((d) => d.ruleId === 'empty-file').map((d) => `${d.file}:${d.line}:${d.column}  ${d.message}`),
+    problems: errors.filter((d) => d.ruleId !== 'empty-file').map((d) => `${placeText(d)}  ${d.message}`),
+    warnings: errors.filter((d) => d.ruleId === 'empty-file').map((d) => `${placeText(d)}  ${d.message}`),
   };
 }
 

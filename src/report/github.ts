@@ -1,3 +1,4 @@
+import { positionOf } from '../diagnostics.js';
 import { printable } from '../text.js';
 import type { Finding } from '../lint/types.js';
 
@@ -19,7 +20,8 @@ export function formatGithub(findings: readonly Finding[]): string {
       const command = f.waived ? 'notice' : COMMAND[f.severity];
       const title = `${f.ruleId} (${f.risk})${f.waived ? ' waived' : ''}`;
       const message = f.waived ? `${f.message} [waived until ${f.waived.expires}: ${f.waived.reason}]` : f.message;
-      return `::${command} file=${escapeProperty(f.file)},line=${f.line},col=${f.column},title=${escapeProperty(title)}::${escapeData(message)}`;
+      const { line, column } = positionOf(f);
+      return `::${command} file=${escapeProperty(f.file)},line=${line},col=${column},title=${escapeProperty(title)}::${escapeData(message)}`;
     })
     .map((l) => l + '\n')
     .join('');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { positionOf } from '../diagnostics.js';
 import { docsUrl, REPO_URL } from '../lint/rules/index.js';
 import type { Finding, Risk, Rule } from '../lint/types.js';
 
@@ -104,6 +105,7 @@ export function formatSarif(all: readonly Finding[], rules: readonly Rule[], ver
   const index = new Map(ids.map((id, i) => [id, i]));
   const results = findings.map((f) => {
     const where = artifactLocation(f.file, root, cwd);
+    const { line, column } = positionOf(f);
     return {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId)!,
@@ -113,7 +115,7 @@ export function formatSarif(all: readonly Finding[], rules: readonly Rule[], ver
         {
           physicalLocation: {
             artifactLocation: where,
-            region: { startLine: f.line, startColumn: f.column },
+            region: { startLine: line, startColumn: column },
           },
         },
       ],

@@ -1,3 +1,4 @@
+import { positioned } from '../diagnostics.js';
 import type { Finding, Risk } from '../lint/types.js';
 import { compareStrings, printable } from '../text.js';
 
@@ -66,7 +67,8 @@ function foldedOf(sorted: readonly Finding[]): Finding[] {
  * One heading per grant or binding (its place, then who, where and through what), its findings
  * under it from the most to the least risky, then the counts. Headings follow the files and lines.
  */
-export function formatText(findings: readonly Finding[]): string {
+export function formatText(given: readonly Finding[]): string {
+  const findings = given.map(positioned);
   const lines: string[] = [];
   // Problems with the input itself (schema, syntax) are one located line each, as validate prints them.
   for (const f of findings)
@@ -117,7 +119,8 @@ export function formatText(findings: readonly Finding[]): string {
 }
 
 /** `file:line:col  severity  [risk] message  (rule-id)`, one per line, then the counts: what generate prints of the errors that stop it. */
-export function formatFlat(findings: readonly Finding[]): string {
+export function formatFlat(given: readonly Finding[]): string {
+  const findings = given.map(positioned);
   const lines = findings.map((f) => {
     const sev = f.waived ? `${f.severity} (waived until ${f.waived.expires}: ${printable(f.waived.reason)})` : f.severity;
     return `${printable(f.file)}:${f.line}:${f.column}  ${sev}  [${f.risk}] ${printable(f.message)}  (${f.ruleId})`;

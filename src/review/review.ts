@@ -14,7 +14,7 @@
  * (`iam-user-mapping` leaves out the users this repository creates, which `iam-users-exist` reports),
  * and employees whose grants have all ended (`orphan-employee` only sees files with no grant at all).
  */
-import { UsageError, type Source } from '../diagnostics.js';
+import { placeText, positionOf, UsageError, type Source } from '../diagnostics.js';
 import { inputFromModel } from '../lint/from-model.js';
 import { expiredAccess } from '../lint/rules/process/expired-access.js';
 import { requireExpiryForAdmin } from '../lint/rules/process/require-expiry-for-admin.js';
@@ -82,7 +82,7 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-const key = (s: Source) => `${s.file}:${s.line}:${s.column}`;
+const key = (s: Source) => placeText(s);
 
 function uniqueSorted(list: Iterable<string>): string[] {
   return [...new Set(list)].sort(compareStrings);
@@ -102,7 +102,10 @@ export function review(model: AccessModel, options: { today: string; within: num
   const { today, within } = options;
   const until = addDays(today, within);
   const items: ReviewItem[] = [];
-  const at = (s: Source) => ({ file: s.file, line: s.line, column: s.column });
+  const at = (s: Source) => {
+    const { line, column } = positionOf(s);
+    return { file: s.file, line, column };
+  };
   const dated = (date: string) => ({ date, days: daysBetween(today, date) });
 
   // Where each employee, grant and waiver is written, to turn findings back into the model's terms.
@@ -129,8 +132,9 @@ export function review(model: AccessModel, options: { today: string; within: num
   });
   for (const f of findings) {
     const waived = f.waived && { reason: f.waived.reason, expires: f.waived.expires };
-    const base = { file: f.file, line: f.line, column: f.column, message: f.message, ruleId: f.ruleId, ...(waived && { waived }) };
-    const k = `${f.file}:${f.line}:${f.column}`;
+    const { line, column } = positionOf(f);
+    const base = { file: f.file, line, column, message: f.message, ruleId: f.ruleId, ...(waived && { waived }) };
+    const k = placeText(f);
     if (f.ruleId === expiredAccess.meta.id) {
       const grant = grantsAt.get(k);
       const person = employeesAt.get(k);

@@ -19,6 +19,7 @@
  * - Events are counted per distinct request (user, verb, resource, namespace, decision) as they are
  *   read, so memory depends on how varied the requests are, not on how many there are.
  */
+import { positionOf } from '../diagnostics.js';
 import { principalArn, grantsOn, profileRoleName } from '../model/resolve.js';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { describeGrant } from '../lint/rules/process/util.js';
@@ -343,7 +344,7 @@ export class UsageCollector {
         employee: j.employee.name,
         cluster: this.cluster.name,
         file: relative(base, resolve(j.grant.at.file)).split(sep).join('/'),
-        line: j.grant.at.line,
+        line: positionOf(j.grant.at).line,
         status,
         used,
         unused,

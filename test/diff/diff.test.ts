@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { diffAccess, type DiffResult } from '../../src/diff/diff.js';
 import { UsageError } from '../../src/diagnostics.js';
+import { watchPositionedParses } from '../../src/load/load.js';
 import { BASE_FILES, HEADER, scratch } from '../helpers/run.js';
 
 const TODAY = '2026-06-01';
@@ -430,6 +431,59 @@ test('diff: a name added to resourceNames reports that name only', async () => {
     r0.edit('access/employees/carol.yaml', 'resourceNames: [api-key]', 'resourceNames: [api-key, db-password, cache-token]');
     const r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
     assert.equal(bullets(r), ['**carol**: can now get secrets named cache-token, db-password in api/data (inline rules, access/employees/carol.yaml:9)']);
+  } finally {
+    r0.cleanup();
+  }
+});
+
+/** An employee with a grant through the developer profile and inline rules of their own. */
+function person(i: number): string {
+  return `${HEADER}kind: Employee
+name: person-${i}
+email: person-${i}@example.com
+identity:
+  iamUser: person-${i}
+access:
+  - cluster: prod
+    profile: developer
+    namespaces: [payments]
+  - cluster: api
+    namespaces: [data]
+    rules:
+      - apiGroups: [""]
+        resources: [configmaps]
+        verbs: [get, list]
+`;
+}
+
+test('diff: only the files whose lines the report names are parsed again for positions', async () => {
+  const people = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`access/employees/person-${i}.yaml`, person(i)]));
+  const r0 = repo({ ...BASE_FILES, ...people, 'access/employees/bob.yaml': BOB });
+  try {
+    // A shared definition that reaches every person, and one person's own change.
+    r0.write(
+      'access/profiles/developer.yaml',
+      readFileSync(join(r0.dir, 'access/profiles/developer.yaml'), 'utf8') + '  - apiGroups: [""]\n    resources: [pods/log]\n    verbs: [get]\n',
+    );
+    r0.edit('access/employees/bob.yaml', 'namespaces: [payments]', 'namespaces: [payments, my-namespace]');
+    const parsed = new Set<string>();
+    const stop = watchPositionedParses((file) => parsed.add(file));
+    let r: DiffResult;
+    try {
+      r = await diffAccess({ dir: 'access', base: 'HEAD', today: TODAY, cwd: r0.dir });
+    } finally {
+      stop();
+    }
+    assert.ok(r.markdown.includes('**profile developer**: + get pods/log'), r.markdown);
+    assert.ok(r.markdown.includes('access/employees/bob.yaml:'), r.markdown);
+    // The lint findings about the 40 unchanged people (their IAM users, say) are compared by rule and
+    // message only: none of their files is parsed for a line.
+    assert.equal(
+      [...parsed].filter((f) => f.includes('/employees/person-')),
+      [],
+      `files parsed for positions: ${[...parsed].join(', ')}`,
+    );
+    assert.ok(parsed.size <= 4, `files parsed for positions: ${[...parsed].join(', ')}`);
   } finally {
     r0.cleanup();
   }

@@ -1,3 +1,4 @@
+import { positionOf } from '../../../diagnostics.js';
 import type { IdentityMapping, Rule } from '../../types.js';
 import { arnProblem, mappingsOf, reportAt, rolePath } from './util.js';
 
@@ -5,7 +6,7 @@ import { arnProblem, mappingsOf, reportAt, rolePath } from './util.js';
 function deadBecause(m: IdentityMapping, effective: Map<string, IdentityMapping>, region: string | undefined): string | undefined {
   const last = effective.get(m.arn.toLowerCase());
   if (last && last !== m && !last.groups.some((g) => g.name === 'system:nodes'))
-    return `${m.arn} is mapped again at line ${last.at.line} without system:nodes, and the last entry wins`;
+    return `${m.arn} is mapped again at line ${positionOf(last.at).line} without system:nodes, and the last entry wins`;
   if (arnProblem(m, region)) return `${m.arn} can never match`;
   if (rolePath(m.arn)) return `${m.arn} has a path, so it never matches`;
   return undefined;

@@ -1,3 +1,4 @@
+import { lineText } from '../../../diagnostics.js';
 import type { IdentityMapping, Rule } from '../../types.js';
 import { describeMapping, OncePerPlace, onClusters, sourceKey } from './util.js';
 
@@ -40,7 +41,7 @@ export const duplicatePrincipal: Rule = {
             : (m.section ?? (m.kind === 'role' ? 'mapRoles' : 'mapUsers')) === 'mapRoles'
               ? 'aws-auth mapRoles'
               : 'aws-auth mapUsers';
-      const also = `${first.at.file}:${first.at.line}`;
+      const also = lineText(first.at);
       const caseOnly = first.arn !== m.arn;
       const why =
         m.via === 'access-entry'

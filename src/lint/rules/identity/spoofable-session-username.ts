@@ -1,4 +1,4 @@
-import type { Source } from '../../../diagnostics.js';
+import { positionOf, type Source } from '../../../diagnostics.js';
 import { ROLE_USERNAME_PREFIX, stripRolePath } from '../../../model/identity.js';
 import type { IdentityMapping, Rule } from '../../types.js';
 import { carriesNodeIdentity, describeMapping, isPersonMapping, isSsoRoleArn, onClusters, reportAt, sourceKey } from './util.js';
@@ -6,7 +6,10 @@ import { carriesNodeIdentity, describeMapping, isPersonMapping, isSsoRoleArn, on
 const SESSION_TEMPLATE = /\{\{SessionName(Raw)?\}\}/;
 
 function before(a: Source, b: Source): boolean {
-  return a.file < b.file || (a.file === b.file && (a.line < b.line || (a.line === b.line && a.column < b.column)));
+  if (a.file !== b.file) return a.file < b.file;
+  const pa = positionOf(a);
+  const pb = positionOf(b);
+  return pa.line < pb.line || (pa.line === pb.line && pa.column < pb.column);
 }
 
 /**

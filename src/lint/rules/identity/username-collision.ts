@@ -1,4 +1,4 @@
-import type { Source } from '../../../diagnostics.js';
+import { lineText, type Source } from '../../../diagnostics.js';
 import { stripRolePath } from '../../../model/identity.js';
 import type { IdentityMapping, LintInput, Rule } from '../../types.js';
 import { describeMapping, OncePerPlace, onClusters, sourceKey } from './util.js';
@@ -61,7 +61,7 @@ export const usernameCollision: Rule = {
           m.cluster,
           {
             message: (on) =>
-              `${n.whom()} gets the Kubernetes username ${n.username}${on}, which ${first.whom()} (${first.at.file}:${first.at.line}) also gets: both share every binding made for that name and the audit log cannot tell them apart. Give each principal its own username`,
+              `${n.whom()} gets the Kubernetes username ${n.username}${on}, which ${first.whom()} (${lineText(first.at)}) also gets: both share every binding made for that name and the audit log cannot tell them apart. Give each principal its own username`,
           },
           sourceKey(first.at),
         );

@@ -3,7 +3,7 @@
  * service), how the authenticator reads its ARN, and reporting a problem once however many clusters
  * or authentication paths (aws-auth and access entries) repeat it.
  */
-import { placeKey, type Source } from '../../../diagnostics.js';
+import { placeKey, positionOf, type Source } from '../../../diagnostics.js';
 import { parseIamArn, partitionOf } from '../../../model/identity.js';
 import type { Employee } from '../../../model/types.js';
 import { compareStrings } from '../../../text.js';
@@ -64,7 +64,7 @@ function employeesByFile(context: RuleContext): Map<string, Employee[]> {
       else files.set(e.file, [e]);
     }
     // Only files with several documents need lines (which cost a positioned parse).
-    for (const list of files.values()) if (list.length > 1) list.sort((a, b) => a.at.line - b.at.line);
+    for (const list of files.values()) if (list.length > 1) list.sort((a, b) => positionOf(a.at).line - positionOf(b.at).line);
     return files;
   });
 }
@@ -75,7 +75,8 @@ function employeeAt(context: RuleContext, at: Source): string | undefined {
   const inFile = employeesByFile(context).get(at.file) ?? [];
   if (inFile.length <= 1) return inFile[0]?.name;
   // Several documents in one file: the employee whose name comes last before `at`.
-  return (inFile.filter((e) => e.at.line <= at.line).pop() ?? inFile[0]!).name;
+  const line = positionOf(at).line;
+  return (inFile.filter((e) => positionOf(e.at).line <= line).pop() ?? inFile[0]!).name;
 }
 
 /** " on prod, staging" or "" (manifests have no cluster names). */
@@ -162,8 +163,10 @@ export function reportAt(
 export function mappingsOf(input: LintInput, view: AwsAuthView): IdentityMapping[] {
   const awsAuth = input.identities.filter((m) => m.via === 'aws-auth' && m.cluster === view.cluster);
   if (input.mode === 'access') return awsAuth;
-  const next = input.awsAuth.filter((v) => v.at.file === view.at.file && v.at.line > view.at.line).reduce((min, v) => Math.min(min, v.at.line), Infinity);
-  return awsAuth.filter((m) => m.at.file === view.at.file && m.at.line > view.at.line && m.at.line < next);
+  const line = (s: Source) => positionOf(s).line;
+  const start = line(view.at);
+  const next = input.awsAuth.filter((v) => v.at.file === view.at.file && line(v.at) > start).reduce((min, v) => Math.min(min, line(v.at)), Infinity);
+  return awsAuth.filter((m) => m.at.file === view.at.file && line(m.at) > start && line(m.at) < next);
 }
 
 /**

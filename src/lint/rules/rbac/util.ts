@@ -6,7 +6,7 @@
  * scope in which a grant of a cluster-scoped resource means anything, risk per finding, and the
  * words findings use.
  */
-import { placeKey, type Source } from '../../../diagnostics.js';
+import { lineText, placeKey, type Source } from '../../../diagnostics.js';
 import type { PolicyRule } from '../../../model/types.js';
 import { ruleAllowsSomeNames } from '../../../rbac/match.js';
 import {
@@ -340,7 +340,7 @@ export function partnersElsewhere(r: PairResult): string {
   const key = groupKey(r.group);
   const others = r.partners.filter((g) => groupKey(g) !== key);
   if (others.length === 0) return '';
-  const places = [...new Set(others.map((g) => `${g.at.file}:${g.at.line}`))].sort();
+  const places = [...new Set(others.map((g) => lineText(g.at)))].sort();
   return `, together with ${via(others).replace(/^through /, '')} (${places.join(', ')})`;
 }
 
