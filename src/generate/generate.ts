@@ -6,7 +6,7 @@
 import { basename, resolve } from 'node:path';
 import type { Io } from '../io.js';
 import { formatDiagnostics, hasErrors, sortDiagnostics } from '../diagnostics.js';
-import { lintModel } from '../lint/index.js';
+import { blockingFindings } from '../lint/index.js';
 import { loadAccess } from '../pipeline.js';
 import { formatFlat } from '../report/text.js';
 
@@ -43,10 +43,9 @@ export async function runGenerate(opts: GenerateOptions, io: Io): Promise<number
   // Expired grants and people are left out (a warning each): their access ends when this output is applied.
   const active = withoutExpired(loaded.model, today);
   const plan = beginPlanOutput(active.model);
-  const linted = { diagnostics: loaded.diagnostics, findings: lintModel(loaded.model, opts.dir, today, true) };
-  const diagnostics = sortDiagnostics([...linted.diagnostics, ...active.diagnostics, ...plan.diagnostics]);
+  const blocking = blockingFindings(loaded.model, opts.dir, today);
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...active.diagnostics, ...plan.diagnostics]);
   io.stderr.write(formatDiagnostics(diagnostics));
-  const blocking = linted.findings.filter((f) => f.severity === 'error' && !f.waived);
   if (blocking.length > 0) io.stderr.write(formatFlat(blocking));
   if (hasErrors(diagnostics) || blocking.length > 0) {
     io.stderr.write(`nothing written to ${opts.out}${blocking.length > 0 ? ' (lint errors; see eks-access lint)' : ''}\n`);

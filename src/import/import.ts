@@ -12,7 +12,7 @@ import { comparePositions, formatDiagnostic, hasErrors, lineText, positionOf, Us
 import { discoverFiles, displayPath, expandPaths, loadFiles, parseYamlText, type LoadedDocument } from '../load/load.js';
 import type { AuthenticationMode } from '../model/types.js';
 import { buildAccess } from '../pipeline.js';
-import { lintModel } from '../lint/index.js';
+import { blockingFindings } from '../lint/index.js';
 import type { Finding } from '../lint/types.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
 import { codeSpan, markdownText, printable } from '../text.js';
@@ -205,7 +205,7 @@ export async function importAccess(opts: ImportCommandOptions): Promise<ImportOu
     preservedPrincipals: plan.preservedPrincipals,
   });
   // What generate would stop on: lint errors of the imported access, each to fix or waive first.
-  const blocking = lintModel(loaded.model, outDir, new Date().toISOString().slice(0, 10), true).filter((f) => f.severity === 'error' && !f.waived);
+  const blocking = blockingFindings(loaded.model, outDir, new Date().toISOString().slice(0, 10));
   const report =
     formatReport(plan, { outDir: displayPath(resolve(outDir)), verified: { people: plan.people.length + plan.preservedPrincipals.length, ...verified } }) +
     waiverSection(blocking);

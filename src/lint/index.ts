@@ -1,7 +1,7 @@
 import { positioned, type Diagnostic } from '../diagnostics.js';
 import { loadAccess } from '../pipeline.js';
 import { inputFromModel } from './from-model.js';
-import { lint, rulesThatCanFail } from './run.js';
+import { compareFindings, lint, rulesThatCanFail } from './run.js';
 import type { Finding } from './types.js';
 import type { AccessModel } from '../model/types.js';
 
@@ -32,6 +32,19 @@ export async function lintAccess(
  */
 export function lintModel(model: AccessModel, dir: string, today: string, onlyFailing = false): Finding[] {
   return lint(inputFromModel(model, today), { accessDir: dir, ...(onlyFailing && { rules: rulesThatCanFail(model.lintPolicy, today) }) });
+}
+
+/**
+ * The unwaived errors of the rules that can fail a run (what stops `generate`), in the order lint
+ * reports them. Only their positions are worked out: the other findings are never printed, and a
+ * large folder's files are not parsed again for their lines.
+ */
+export function blockingFindings(model: AccessModel, dir: string, today: string): Finding[] {
+  const findings = lint(inputFromModel(model, today), { accessDir: dir, rules: rulesThatCanFail(model.lintPolicy, today), sort: false });
+  return findings
+    .filter((f) => f.severity === 'error' && !f.waived)
+    .map(positioned)
+    .sort(compareFindings);
 }
 
 /** Validation problems in the shape of findings, so every output format carries them too. */

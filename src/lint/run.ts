@@ -13,7 +13,7 @@ export const WAIVER_EXPIRED = waiverExpired.meta.id;
 const WAIVER_UNUSED = waiverUnused.meta.id;
 
 /** The order findings are reported in: by file, line, column, rule and message. */
-function compareFindings(a: Finding, b: Finding): number {
+export function compareFindings(a: Finding, b: Finding): number {
   return compareStrings(a.file, b.file) || comparePositions(a, b) || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
 }
 
@@ -80,8 +80,9 @@ export interface LintOptions {
   /** A LintPolicy from elsewhere (`lint --manifests --policy FILE`); default the access folder's. */
   policy?: LintPolicy;
   /**
-   * false: in the order found, and each finding's line and column only worked out when read (`diff`
-   * compares findings by rule and message, and names the place of the few that changed).
+   * false: in the order found, and a finding whose place is not positioned yet keeps line and column
+   * 0 and its place, for positionOf (`diff` compares findings by rule and message and names the place
+   * of the few that changed; `generate` prints only the errors that stop it).
    */
   sort?: boolean;
 }

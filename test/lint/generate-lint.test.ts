@@ -9,7 +9,8 @@ import * as assert from 'uvu/assert';
 import { RULES } from '../../src/lint/rules/index.js';
 import { rulesThatCanFail } from '../../src/lint/run.js';
 import type { LintPolicy } from '../../src/model/types.js';
-import { ROOT, run, scratch } from '../helpers/run.js';
+import { watchPositionedParses } from '../../src/load/load.js';
+import { BASE_FILES, HEADER, ROOT, run, scratch } from '../helpers/run.js';
 
 const at = { file: 'access/policy.yaml', line: 1, column: 1 };
 const policy = (rules: LintPolicy['rules'], waivers: Partial<LintPolicy['waivers'][number]>[] = []): LintPolicy =>
@@ -60,6 +61,40 @@ test('generate blocks on a warning rule that the policy raises to error, exactly
     assert.is(g.code, 1);
     assert.match(g.stderr, 'nothing written to generated (lint errors');
     for (const l of lintErrors) assert.ok(g.stderr.includes(l), `generate does not report: ${l}`);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('generate works out the lines of the findings it prints only: the others never cost a parse of their files', async () => {
+  // Each person signs in as an IAM user: a finding (a warning) about every one of them.
+  const people = Object.fromEntries(
+    Array.from({ length: 30 }, (_, i) => [
+      `access/employees/person-${i}.yaml`,
+      `${HEADER}kind: Employee\nname: person-${i}\nemail: person-${i}@example.com\nidentity:\n  iamUser: person-${i}\naccess:\n  - cluster: prod\n    profile: developer\n    namespaces: [payments]\n`,
+    ]),
+  );
+  const s = scratch({ ...BASE_FILES, ...people });
+  const generate = async () => {
+    const parsed = new Set<string>();
+    const stop = watchPositionedParses((file) => parsed.add(file));
+    try {
+      const r = await run(['generate', '--dir', 'access', '--out', 'generated'], s.dir);
+      return { ...r, people: [...parsed].filter((f) => f.includes('/employees/person-')).length };
+    } finally {
+      stop();
+    }
+  };
+  try {
+    const quiet = await generate();
+    assert.is(quiet.code, 0, quiet.stderr);
+    assert.is(quiet.people, 0, 'no finding is printed, so no line is worked out');
+    // Raised to errors, the same findings stop generate and are printed, each with its line.
+    writeFileSync(join(s.dir, 'access/policy.yaml'), `${HEADER}kind: LintPolicy\nname: p\nrules:\n  iam-users-exist: error\nwaivers: []\n`);
+    const blocked = await generate();
+    assert.is(blocked.code, 1);
+    assert.match(blocked.stderr, /^access\/employees\/person-0\.yaml:6:12 {2}error {2}\[low\] IAM user/m);
+    assert.is(blocked.people, 30);
   } finally {
     s.cleanup();
   }
