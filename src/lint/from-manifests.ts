@@ -26,13 +26,14 @@ const PLATFORM_OBJECTS = new Set(['aws-node', 'extension-apiserver-authenticatio
  * content starts on the line after the header, indented; other styles map to the value itself.
  */
 function innerPosition(l: Located, path: PathSegment[], innerLine: number, innerCol: number): Source {
-  const node = nodeAt(l.d.doc, [...l.base, ...path]);
+  const { doc, lineCounter } = l.d.syntax();
+  const node = nodeAt(doc, [...l.base, ...path]);
   const outer = at(l, path);
   if (!isScalar(node) || (node.type !== Scalar.BLOCK_LITERAL && node.type !== Scalar.BLOCK_FOLDED)) return outer;
   const outerLine = positionOf(outer).line;
   const contentLine = outerLine + innerLine;
   // The block's indentation, read off its first content line (lineStarts is 0-based).
-  const start = l.d.lineCounter.lineStarts[outerLine] ?? 0;
+  const start = lineCounter.lineStarts[outerLine] ?? 0;
   const indent = /^ */.exec(l.d.text.slice(start, start + 200))![0].length;
   return { file: outer.file, line: contentLine, column: indent + innerCol };
 }

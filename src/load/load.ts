@@ -8,19 +8,25 @@ import jsyaml from 'js-yaml';
 import { Composer, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type CST, type Node, type Pair, type YAMLError } from 'yaml';
 import { diagnostic, PLACE, UsageError, type Diagnostic, type Place, type Result, type Source } from '../diagnostics.js';
 
+/** yaml's syntax tree of one document, and the line starts of its file. */
+interface Syntax {
+  readonly doc: Document.Parsed;
+  readonly lineCounter: LineCounter;
+}
+
 /**
  * One YAML document of one input file, with what is needed to point back into it. A document read
- * by the fast parser has no syntax tree until something asks for `doc` or `lineCounter` (to name a
- * line): then its file is parsed again with positions, once.
+ * by the fast parser has no syntax tree until something calls `syntax` (to name a line, say): then
+ * its file is parsed again with positions, once.
  */
 export interface LoadedDocument {
   /** Path as shown to users: relative to the working directory, with `/`. */
   readonly file: string;
   /** 0-based index of the document within its file. */
   readonly index: number;
-  readonly doc: Document.Parsed;
-  readonly lineCounter: LineCounter;
-  /** Read by the fast parser: `doc` and `lineCounter` are built on first use. */
+  /** The syntax tree; for a fast document, built on the first call. */
+  readonly syntax: () => Syntax;
+  /** Read by the fast parser: its syntax tree is built on first use. */
   readonly fast?: true;
   /** For fast documents: the line and column of a place, without yaml's syntax tree (undefined when unsure). */
   readonly position?: (path: readonly PathSegment[], key: boolean) => { line: number; column: number } | undefined;
@@ -227,7 +233,8 @@ function fastDocuments(text: string, file: string, fast: Record<string, unknown>
     }
     return trees === null ? undefined : lineColumn(trees.lineStarts, offsetOf(trees.roots[index]!, path, key));
   };
-  const tree = (index: number): Pick<LoadedDocument, 'doc' | 'lineCounter'> => {
+  const syntaxes: Syntax[] = [];
+  const tree = (index: number): Syntax => {
     if (positioned === undefined) {
       onPositionedParse?.(file);
       positioned = parseYamlText(text, file).value;
@@ -235,7 +242,8 @@ function fastDocuments(text: string, file: string, fast: Record<string, unknown>
     // The two parsers agree on every file the fast one accepts (test/load/fast-parse.test.ts). Should they
     // ever not, the document keeps the data it was read with and its places fall back to line 1:
     // a message with a rough position, rather than a crash.
-    return positioned.length === fast.length ? positioned[index]! : { doc: new Document(fast[index]) as Document.Parsed, lineCounter: new LineCounter() };
+    return (syntaxes[index] ??=
+      positioned.length === fast.length ? positioned[index]!.syntax() : { doc: new Document(fast[index]) as Document.Parsed, lineCounter: new LineCounter() });
   };
   return {
     value: fast.map((data, index) => ({
@@ -245,12 +253,7 @@ function fastDocuments(text: string, file: string, fast: Record<string, unknown>
       text,
       fast: true as const,
       position: (path: readonly PathSegment[], key: boolean) => position(index, path, key),
-      get doc() {
-        return tree(index).doc;
-      },
-      get lineCounter() {
-        return tree(index).lineCounter;
-      },
+      syntax: () => tree(index),
     })),
     diagnostics: [],
   };
@@ -322,7 +325,8 @@ export function parseYamlText(text: string, file: string): Result<LoadedDocument
       diagnostics.push(diagnostic(at(alias?.offset ?? doc.contents?.range?.[0] ?? 0), message, 'yaml-syntax'));
       return;
     }
-    loaded.push({ file, index, doc, lineCounter, data, text });
+    const syntax: Syntax = { doc, lineCounter };
+    loaded.push({ file, index, syntax: () => syntax, data, text });
   });
   if (diagnostics.length === 0 && loaded.length === 0) {
     diagnostics.push(
@@ -667,11 +671,7 @@ function pairAt(doc: Document.Parsed, path: readonly PathSegment[]): Pair | unde
  * Position of the value at `path`; with `key`, of the key that holds it. Falls back to the nearest
  * existing ancestor, so every message has a line even when the path does not fully exist.
  */
-export function locate(
-  d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file' | 'fast' | 'index' | 'position'>,
-  path: readonly PathSegment[],
-  key = false,
-): Source {
+export function locate(d: Pick<LoadedDocument, 'syntax' | 'file' | 'fast' | 'index' | 'position'>, path: readonly PathSegment[], key = false): Source {
   if (d.fast) {
     // Named by its place: the file is parsed with positions only if a message ever shows this line.
     const place: Place = {
@@ -683,14 +683,15 @@ export function locate(
   return locateInTree(d, path, key);
 }
 
-function locateInTree(d: Pick<LoadedDocument, 'doc' | 'lineCounter' | 'file'>, path: readonly PathSegment[], key: boolean): Source {
+function locateInTree(d: Pick<LoadedDocument, 'syntax' | 'file'>, path: readonly PathSegment[], key: boolean): Source {
+  const { doc, lineCounter } = d.syntax();
   for (let n = path.length; n >= 0; n--) {
     const prefix = path.slice(0, n);
     const target: { range?: [number, number, number] | null } | undefined =
-      key && n === path.length && n > 0 ? (pairAt(d.doc, prefix)?.key as Node | undefined) : nodeAt(d.doc, prefix);
+      key && n === path.length && n > 0 ? (pairAt(doc, prefix)?.key as Node | undefined) : nodeAt(doc, prefix);
     const offset = target?.range?.[0];
     if (offset !== undefined) {
-      const pos = d.lineCounter.linePos(offset);
+      const pos = lineCounter.linePos(offset);
       return { file: d.file, line: pos.line, column: pos.col };
     }
   }

@@ -20,12 +20,12 @@ export interface AwsAuthEntry {
  * dumps) are taken as they are.
  */
 export function dataAsKubectlReadsIt(
-  d: Pick<LoadedDocument, 'data'> & Partial<Pick<LoadedDocument, 'doc'>>,
+  d: Pick<LoadedDocument, 'data'> & Partial<Pick<LoadedDocument, 'syntax'>>,
   base: readonly PathSegment[],
   data: unknown,
 ): unknown {
-  if (!d.doc || !data || typeof data !== 'object' || Array.isArray(data)) return data;
-  const node = nodeAt(d.doc, [...base, 'data']);
+  if (!d.syntax || !data || typeof data !== 'object' || Array.isArray(data)) return data;
+  const node = nodeAt(d.syntax().doc, [...base, 'data']);
   if (!isMap(node)) return data;
   const out: Record<string, unknown> = { ...(data as Record<string, unknown>) };
   for (const pair of node.items) {

@@ -69,11 +69,12 @@ export function validateDocument(d: LoadedDocument): { kind?: Kind; diagnostics:
   // A document from the fast parser is a mapping with string keys; when it is valid there is nothing
   // to point at, and its syntax tree is never built.
   if (d.fast && isValidAsIs(d.data as Record<string, unknown>)) return { kind: (d.data as { kind: Kind }).kind, diagnostics: [] };
-  if (!isMap(d.doc.contents) || d.data === null || typeof d.data !== 'object' || Array.isArray(d.data)) {
+  const { doc } = d.syntax();
+  if (!isMap(doc.contents) || d.data === null || typeof d.data !== 'object' || Array.isArray(d.data)) {
     add([], `document is not a mapping: expected fields such as apiVersion: ${API_VERSION} and kind`);
     return { diagnostics: out };
   }
-  for (const pair of d.doc.contents.items) {
+  for (const pair of doc.contents.items) {
     if (!isScalar(pair.key) || typeof pair.key.value !== 'string') {
       const pos = locate(d, []);
       out.push(
@@ -121,7 +122,7 @@ function isValidAsIs(data: Record<string, unknown>): boolean {
 }
 
 function lineOf(d: LoadedDocument, offset: number): { line: number; column: number } {
-  const pos = d.lineCounter.linePos(offset);
+  const pos = d.syntax().lineCounter.linePos(offset);
   return { line: pos.line, column: pos.col };
 }
 
