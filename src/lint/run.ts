@@ -1,4 +1,4 @@
-import { comparePositions, PLACE, positionOf, type Position, type Source } from '../diagnostics.js';
+import { comparePositions, PLACE, placeKey, positionOf, type Position, type Source } from '../diagnostics.js';
 import type { LintPolicy, Waiver } from '../model/types.js';
 import { compareStrings } from '../text.js';
 import { RULES, ruleById } from './rules/index.js';
@@ -131,8 +131,9 @@ export function lint(input: LintInput, options: LintOptions = {}): Finding[] {
         const key = `${f.ruleId}|${f.file}|${f.message}`;
         const same = seen.get(key);
         if (same) {
-          const p = positionOf(f);
-          if (same.some((g) => samePosition(positionOf(g), p))) return;
+          // The same place needs no position; two places can still share one (a list item and its first key).
+          const place = placeKey(f);
+          if (same.some((g) => placeKey(g) === place) || same.some((g) => samePosition(positionOf(g), positionOf(f)))) return;
           same.push(f);
         } else seen.set(key, [f]);
         findings.push(f);
