@@ -19,7 +19,7 @@ export interface RuleMeta {
 }
 
 export type { Subject } from '../rbac/graph.js';
-import type { Subject } from '../rbac/graph.js';
+import type { GraphBinding, GraphRole, Subject } from '../rbac/graph.js';
 
 /** Where a granted rule is defined. */
 interface RoleRef {
@@ -96,13 +96,9 @@ export interface AccessPolicyGrant {
 }
 
 /** A Role or ClusterRole as given or generated, for checks on the object itself. */
-export interface RoleObject {
+export interface RoleObject extends Pick<GraphRole, 'kind' | 'name' | 'namespace' | 'labels' | 'aggregationRule'> {
   cluster: string;
-  kind: 'Role' | 'ClusterRole';
-  name: string;
-  namespace?: string;
-  labels: Record<string, string>;
-  aggregationRule?: { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] };
+  /** The role's rules, each at its place. */
   rules: { rule: PolicyRule; at: Source }[];
   at: Source;
   builtin: boolean;
@@ -113,12 +109,10 @@ export interface RoleObject {
 }
 
 /** A binding as given or generated, for checks on subjects and roleRefs. */
-export interface BindingObject {
+export interface BindingObject extends Pick<GraphBinding, 'kind' | 'name' | 'namespace'> {
   cluster: string;
-  kind: 'RoleBinding' | 'ClusterRoleBinding';
-  name: string;
-  namespace?: string;
-  roleRef: { kind: string; name: string };
+  roleRef: Pick<GraphBinding['roleRef'], 'kind' | 'name'>;
+  /** The subjects, ServiceAccounts' namespace defaulted to the binding's, each at its place. */
   subjects: (Subject & { at: Source })[];
   at: Source;
   builtin: boolean;
