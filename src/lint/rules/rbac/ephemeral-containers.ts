@@ -18,5 +18,5 @@ export const ephemeralContainers = resourceAccessRule({
   },
   targets: [{ verbs: ['update', 'patch'], group: '', resource: 'pods', subresource: 'ephemeralcontainers' }],
   message: (g) =>
-    `${who(g)} can add ephemeral containers to running pods (kubectl debug) ${where(g)} ${via(g.grants)}: a container of any image inside the pod, with its service-account token, volumes and network. Grant it for an incident with expires, or debug from a copy of the pod (kubectl debug --copy-to) in a sandbox namespace`,
+    `${who(g)} can add ephemeral containers to running pods (kubectl debug) ${where(g)} ${via(g.grants)}: a container of any image inside the pod, with its service-account token, volumes and network. Grant it for an incident with expires, or debug a copy of the pod instead (kubectl debug --copy-to: create and attach on pods, the running pod left alone)`,
 });
