@@ -46,9 +46,11 @@ test('load, lint, plan, write and can-i through src/index.ts', async () => {
   const target = api.targetForCluster(model, 'prod-eu');
   const alice = model.employees.get('alice')!;
   const who = api.userInfoFor(model, model.clusters.get('prod-eu')!, alice);
-  const { request } = api.prepareRequest('get', 'pods', undefined, { namespace: 'kube-system' }, target.discovery);
-  const decision = api.authorize(target.bundle, who, request);
-  assert.type(decision.allowed, 'boolean');
+  const ask = (namespace: string) => api.prepareRequest('get', 'pods', undefined, { namespace }, target.discovery).request;
+  // Alice's inline rules read pods in my-namespace only.
+  assert.is(api.authorize(target.bundle, who, ask('my-namespace')).allowed, true);
+  assert.is(api.authorize(target.bundle, who, ask('kube-system')).allowed, false);
+  const request = ask('kube-system');
   const holders = api.whoCan(target.bundle, request);
   assert.ok(holders.some((h) => h.kind === 'Group' && h.name === 'system:masters'));
   assert.throws(
