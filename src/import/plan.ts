@@ -10,9 +10,9 @@ import type { BindingObject, IdentityMapping } from '../lint/types.js';
 import { BUILTIN_PROFILES, parseIamArn, renderSessionName, reservedPrefix, roleKubernetesUser } from '../model/identity.js';
 import type { AuthenticationMode, PolicyRule } from '../model/types.js';
 import { isPlatformRoleName } from '../rbac/builtin.js';
-import type { GraphBinding, Subject } from '../rbac/graph.js';
+import { isAwsAuthConfigMap, type GraphBinding, type Subject } from '../rbac/graph.js';
 import { bundleFromDocuments } from '../rbac/manifest-bundle.js';
-import { at, meta, objectsOf, str, type Located } from '../rbac/objects.js';
+import { at, objectsOf, type Located } from '../rbac/objects.js';
 import { compareStrings } from '../text.js';
 
 export interface ImportOptions {
@@ -250,8 +250,7 @@ function findAwsAuth(documents: readonly LoadedDocument[]): Located[] {
   const found: Located[] = [];
   for (const d of documents) {
     for (const l of objectsOf(d)) {
-      const m = meta(l.obj);
-      if (str(l.obj.kind) === 'ConfigMap' && m.name === 'aws-auth' && (m.namespace ?? 'kube-system') === 'kube-system') found.push(l);
+      if (isAwsAuthConfigMap(l.obj)) found.push(l);
     }
   }
   return found;

@@ -20,14 +20,10 @@ export interface RuleMeta {
 
 export type { Subject } from '../rbac/graph.js';
 import type { GraphBinding, GraphRole, Subject } from '../rbac/graph.js';
+import type { BoundRole } from '../model/resolve.js';
 
-/** Where a granted rule is defined. */
-interface RoleRef {
-  kind: 'ClusterRole' | 'Role' | 'AccessPolicy';
-  name: string;
-  /** A Kubernetes or EKS default role, or one eks-access cannot see into. */
-  builtin: boolean;
-}
+/** Where a granted rule is defined: a role as the resolved model names it (BoundRole), or one read from manifests. */
+type RoleRef = BoundRole;
 
 /**
  * One PolicyRule granted to one subject in one scope, with the path that grants it: bindings

@@ -325,7 +325,7 @@ export function profilesUsedOn(model: AccessModel, c: Cluster): Profile[] {
 // Permissions
 
 /** A role a grant reaches, as the linter and the authorizer name it. */
-interface BoundRole {
+export interface BoundRole {
   kind: 'ClusterRole' | 'Role' | 'AccessPolicy';
   name: string;
   /** Shipped by Kubernetes or EKS (built-in ClusterRoles, `system:masters`, access policies). */

@@ -422,21 +422,20 @@ async function removeLeftovers(target: string): Promise<void> {
 }
 
 /**
- * What writeOutput and addFiles do first: refuse entry paths that would leave the folder (checked
- * against the staging folder or the target itself) and paths given twice, make the parent folder,
+ * What writeOutput and addFiles do first: refuse entry paths that would leave the folder (a check
+ * of the path's own segments, the same against any folder) and paths given twice, make the parent folder,
  * and take the output lock. Returns the parent, the staging folder beside the target, and the unlock.
  */
 async function prepareWrite(
   dir: string,
   target: string,
   files: readonly OutputFile[],
-  checkAgainst: 'staging' | 'target',
 ): Promise<{ parent: string; staging: string; unlock: () => Promise<void> }> {
   const parent = dirname(target);
   const staging = join(parent, `.${basename(target)}.eks-access-new-${process.pid}`);
   const paths = new Set<string>();
   for (const f of files) {
-    checkEntryPath(f.path, checkAgainst === 'staging' ? staging : target);
+    checkEntryPath(f.path, target);
     if (paths.has(f.path)) throw new WriteError(`refusing to write ${JSON.stringify(f.path)} twice`);
     paths.add(f.path);
   }
@@ -455,7 +454,7 @@ async function prepareWrite(
 export async function writeOutput(dir: string, files: readonly OutputFile[], options: WriteOptions = {}): Promise<Change[]> {
   const target = resolve(dir);
   checkOutputFolder(dir, options.inputs ?? []);
-  const { parent, staging, unlock } = await prepareWrite(dir, target, files, 'staging');
+  const { parent, staging, unlock } = await prepareWrite(dir, target, files);
   const retired = join(parent, `.${basename(target)}.eks-access-old-${process.pid}`);
   try {
     await recoverSwap(target).catch((e: unknown) => {
@@ -497,7 +496,7 @@ export async function addFiles(dir: string, files: readonly OutputFile[]): Promi
     // Does not exist yet: made with the files.
   }
   if (info && !info.isDirectory()) throw new WriteError(`cannot write to ${dir}: it is not a folder`);
-  const { staging, unlock } = await prepareWrite(dir, target, files, 'target');
+  const { staging, unlock } = await prepareWrite(dir, target, files);
   const made: string[] = [];
   let renaming = false;
   try {
